@@ -1,0 +1,106 @@
+// Applies one fact (a replica spawned, exited, answered a probe) to a service's state.
+// Pure: the planner decides what to do about it on the next tick.
+import type { Health, RestartPolicy } from '../../stack/model.ts';
+import { restartDelay } from './backoff.ts';
+import { slotOf, withoutReplica, withReplica, withSlot } from './state.ts';
+import type { Replica, ReplicaEvent, ServiceState, SlotState } from './types.ts';
+
+export interface EventContext {
+  readonly restart: RestartPolicy;
+  readonly health: Health;
+}
+
+export function applyEvent(state: ServiceState, event: ReplicaEvent, ctx: EventContext): ServiceState {
+  const replica = state.replicas.find((r) => r.id === event.replicaId);
+  if (replica === undefined) return state; // a late report about a replica already forgotten
+  switch (event.type) {
+    case 'spawned':
+      return withReplica(state, replica.id, (r) => ({
+        ...r,
+        pid: event.pid,
+        port: event.port,
+        startedAt: event.at,
+        // A stop may have been decided while the spawn was under way; keep it.
+        phase: r.phase === 'stopping' ? 'stopping' : 'running',
+        // Nothing to wait for when readiness is not probed.
+        ready: r.phase !== 'stopping' && ctx.health.readiness.kind === 'none',
+        everReady: r.everReady || ctx.health.readiness.kind === 'none',
+      }));
+    case 'spawn-failed':
+      return recordExit(state, replica, { code: null, signal: null, at: event.at }, ctx.restart);
+    case 'exited':
+      return recordExit(state, replica, event, ctx.restart);
+    case 'probe':
+      return withReplica(state, replica.id, (r) => applyProbe(r, event.check, event.ok, event.at, ctx.health));
+  }
+}
+
+function applyProbe(r: Replica, check: 'readiness' | 'liveness', ok: boolean, at: number, health: Health): Replica {
+  if (r.phase !== 'running') return r;
+  const inStartPeriod = r.startedAt !== null && at - r.startedAt < health.timing.startPeriodMs;
+  if (check === 'readiness') {
+    if (ok) {
+      return { ...r, ready: true, everReady: true, readiness: { successes: r.readiness.successes + 1, failures: 0 } };
+    }
+    const failures = r.readiness.failures + 1;
+    // One failure is noise; `retries` in a row take the replica out of routing.
+    const ready = r.ready && failures < health.timing.retries;
+    return { ...r, ready, readiness: { successes: r.readiness.successes, failures } };
+  }
+  if (ok) return { ...r, liveness: { successes: r.liveness.successes + 1, failures: 0 } };
+  // Like Docker: failures inside start_period do not count, until the first success ends it.
+  if (inStartPeriod && r.liveness.successes === 0) return r;
+  return { ...r, liveness: { successes: r.liveness.successes, failures: r.liveness.failures + 1 } };
+}
+
+/**
+ * A replica's process is gone. Planned stops just leave; anything else is a failure or a
+ * completion of its slot, and the restart policy sets when the slot may start again.
+ */
+function recordExit(
+  state: ServiceState,
+  replica: Replica,
+  exit: { code: number | null; signal: string | null; at: number },
+  policy: RestartPolicy,
+): ServiceState {
+  const without = withoutReplica(state, replica.id);
+  const ranMs = replica.startedAt === null ? 0 : exit.at - replica.startedAt;
+  const lastExit = { code: exit.code, signal: exit.signal, at: exit.at, ranMs };
+  const slot = slotOf(state, replica.slot);
+  if (replica.phase === 'stopping') {
+    // Liveness stops were already counted as failures when decided; others are not failures.
+    return withSlot(without, { ...slot, lastExit });
+  }
+  // Another active replica in the slot (a rolling update's new one) carries the slot on.
+  if (without.replicas.some((r) => r.slot === replica.slot && r.phase !== 'stopping')) {
+    return withSlot(without, { ...slot, lastExit });
+  }
+  const clean = exit.code === 0;
+  const finished = policy.condition === 'none' || (policy.condition === 'on-failure' && clean);
+  if (finished) return withSlot(without, { ...slot, lastExit, completed: true });
+  return withSlot(without, countFailure(slot, policy, exit.at, ranMs, lastExit));
+}
+
+/** One more failure of a slot: back-off grows, attempts count, maybe give up. */
+export function countFailure(
+  slot: SlotState,
+  policy: RestartPolicy,
+  at: number,
+  ranMs: number,
+  lastExit: SlotState['lastExit'],
+): SlotState {
+  // A run that outlived the window was a success: the streak starts over (Compose `window`).
+  const stable = ranMs >= policy.windowMs;
+  const failures = (stable ? 0 : slot.failures) + 1;
+  const attempts = (stable ? 0 : slot.attempts) + 1;
+  const gaveUp = policy.maxAttempts !== null && attempts > policy.maxAttempts;
+  return {
+    ...slot,
+    failures,
+    attempts,
+    restarts: gaveUp ? slot.restarts : slot.restarts + 1,
+    nextStartAt: at + restartDelay(policy, failures),
+    lastExit,
+    gaveUp,
+  };
+}
