@@ -1,0 +1,58 @@
+// Runs a replica's readiness and liveness probes on their schedule and reports each result.
+// Before the first successful readiness probe it probes every start_interval so a new
+// replica takes traffic soon after it can; afterwards every interval.
+import type { Health, Probe } from '../../stack/model.ts';
+import { runProbe } from './probe.ts';
+import type { ProbeResult, ProbeTarget } from './probe.ts';
+
+export type Check = 'readiness' | 'liveness';
+export type ProbeReport = (check: Check, result: ProbeResult) => void;
+
+export type ProbeRunner = (probe: Probe, target: ProbeTarget, timeoutMs: number) => Promise<ProbeResult>;
+
+export class Prober {
+  private timer: NodeJS.Timeout | null = null;
+  private stopped = false;
+  private ready = false;
+
+  constructor(
+    private readonly health: Health,
+    private readonly target: ProbeTarget,
+    private readonly report: ProbeReport,
+    private readonly run: ProbeRunner = runProbe,
+  ) {}
+
+  start(): void {
+    this.schedule(0);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => void this.round(), delayMs);
+  }
+
+  private async round(): Promise<void> {
+    const { readiness, liveness, timing } = this.health;
+    // One request answers both when they ask the same thing.
+    const same = sameProbe(readiness, liveness);
+    const [r, l] = await Promise.all([
+      this.run(readiness, this.target, timing.timeoutMs),
+      same ? null : this.run(liveness, this.target, timing.timeoutMs),
+    ]);
+    if (this.stopped) return;
+    this.report('readiness', r);
+    this.report('liveness', l ?? r);
+    if (r.ok) this.ready = true;
+    this.schedule(this.ready ? timing.intervalMs : timing.startIntervalMs);
+  }
+}
+
+export function sameProbe(a: Probe, b: Probe): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}

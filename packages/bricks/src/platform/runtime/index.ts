@@ -1,0 +1,7 @@
+// The runtime: carries out the reconciler's start and stop actions with real processes.
+export { RuntimeError } from './errors.ts';
+export type { RuntimeErrorCode } from './errors.ts';
+export { argvOf, signalGroup, spawnReplica, stopReplica } from './process-driver.ts';
+export type { ChildReplica, Exit, SpawnSpec, Stream } from './process-driver.ts';
+export { freePort, portIsFree } from './ports.ts';
+export { processStartTime, Reaper } from './reaper.ts';

@@ -1,0 +1,89 @@
+// The orphan guard. A tiny `sh` sits on a pipe from the daemon; when the daemon dies in any
+// way (even kill -9) the pipe closes and the reaper kills every replica process group
+// listed in the groups file. The file is rewritten atomically on every change, so the reaper
+// never reads half of it. A next daemon also reads it at start to clean up after a reaper
+// that did not get to run.
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../../util/atomic-file.ts';
+import { signalGroup } from './process-driver.ts';
+
+const REAPER_SCRIPT = `
+while read -r _; do :; done
+[ -f "$1" ] || exit 0
+while read -r pg _; do [ -n "$pg" ] && kill -s KILL -- "-$pg" 2>/dev/null; done < "$1"
+`;
+
+export class Reaper {
+  private readonly groups = new Map<number, number>();
+  private child: ChildProcess | null = null;
+
+  constructor(private readonly groupsFile: string) {}
+
+  /** Kills groups a previous daemon left behind, then starts guarding. */
+  async start(): Promise<number> {
+    const leftovers = readGroups(this.groupsFile);
+    let killed = 0;
+    for (const [pgid, startTime] of leftovers) {
+      // Only if the pid still belongs to the process we started (pids are reused).
+      if (processStartTime(pgid) === startTime && signalGroup(pgid, 'SIGKILL')) killed++;
+    }
+    await this.write();
+    this.child = spawn('/bin/sh', ['-c', REAPER_SCRIPT, 'bricks-reaper', this.groupsFile], {
+      stdio: ['pipe', 'ignore', 'ignore'],
+      detached: true,
+    });
+    this.child.unref();
+    return killed;
+  }
+
+  async add(pgid: number): Promise<void> {
+    this.groups.set(pgid, processStartTime(pgid) ?? 0);
+    await this.write();
+  }
+
+  async remove(pgid: number): Promise<void> {
+    if (this.groups.delete(pgid)) await this.write();
+  }
+
+  /** A clean shutdown: nothing left to reap, so the reaper just exits. */
+  async stop(): Promise<void> {
+    this.groups.clear();
+    await this.write();
+    this.child?.stdin?.end();
+    this.child = null;
+  }
+
+  private write(): Promise<void> {
+    const text = [...this.groups].map(([pgid, start]) => `${pgid} ${start}\n`).join('');
+    return writeFileAtomic(this.groupsFile, text);
+  }
+}
+
+function readGroups(file: string): Map<number, number> {
+  const groups = new Map<number, number>();
+  let text = '';
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return groups;
+  }
+  for (const line of text.split('\n')) {
+    const [pgid, start] = line.trim().split(' ').map(Number);
+    if (pgid !== undefined && pgid > 0 && start !== undefined && !Number.isNaN(start)) groups.set(pgid, start);
+  }
+  return groups;
+}
+
+/** The kernel's start time of a process (clock ticks since boot), or null if it is gone. */
+export function processStartTime(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Field 22; the command name (field 2) may hold spaces, so count from its closing paren.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(fields[19]);
+  } catch {
+    return null;
+  }
+}
