@@ -1,0 +1,7 @@
+// The engine targets: Docker images of the artifacts, Docker Swarm, Kubernetes.
+export { TargetError } from './errors.ts';
+export type { TargetErrorCode } from './errors.ts';
+export { formatEvent } from './progress.ts';
+export type { OnProgress, TargetEvent } from './progress.ts';
+export { imageRef, addressVariable } from './naming.ts';
+export * from './kubernetes/index.ts';

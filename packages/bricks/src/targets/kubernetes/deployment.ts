@@ -1,0 +1,78 @@
+// One Deployment per service: the pod template (image, env, ports, probes, resources, secret
+// mounts) and the rolling update that `deploy.update_config` describes.
+import { Deployment } from 'kubernetes-models/apps/v1';
+import type { IDeploymentStrategy } from 'kubernetes-models/apps/v1';
+import type { IContainer } from 'kubernetes-models/v1';
+import type { Service } from '../../stack/model.ts';
+import { imageSource, readAutoscale, readResources, readUpdateConfig } from '../compose-keys.ts';
+import type { UpdateConfig } from '../compose-keys.ts';
+import { dnsLabel, replicaEnvironment } from '../naming.ts';
+import { addressHost, metadata, objectLabels, selectorLabels } from './context.ts';
+import type { RenderContext } from './context.ts';
+import { namedPorts, servicePortName } from './ports.ts';
+import { argvOf, containerProbes } from './probes.ts';
+import { resourceRequirements } from './quantities.ts';
+import { sourceMounts } from './sources.ts';
+
+/** A tenth of a core: the CPU request an autoscaled service gets when it reserves none, since
+ * the HPA measures utilisation as a share of the request and cannot work without one. */
+export const defaultCpuRequest = '100m';
+
+/**
+ * Swarm's knobs in Kubernetes words: `parallelism` replicas change at a time; start-first
+ * surges new pods before old ones go, stop-first takes old ones down first. Parallelism 0
+ * means all at once. `delay` between batches has no direct twin; minReadySeconds (a new pod
+ * must stay ready this long before the rollout moves on) is the nearest.
+ */
+export function rollingUpdate(u: UpdateConfig): { strategy: IDeploymentStrategy; minReadySeconds?: number } {
+  const step = u.parallelism === 0 ? '100%' : u.parallelism;
+  const rollingUpdate = u.order === 'start-first'
+    ? { maxSurge: step, maxUnavailable: 0 }
+    : { maxSurge: 0, maxUnavailable: step };
+  const minReadySeconds = Math.ceil(u.delayMs / 1000);
+  return {
+    strategy: { type: 'RollingUpdate', rollingUpdate },
+    ...(minReadySeconds > 0 ? { minReadySeconds } : {}),
+  };
+}
+
+export function renderDeployment(ctx: RenderContext, service: Service): Deployment {
+  const name = dnsLabel(service.name);
+  const autoscale = readAutoscale(service);
+  const env = replicaEnvironment(ctx.stack, service, 'kubernetes', addressHost);
+  const { volumes, mounts } = sourceMounts(ctx, service);
+  const resources = resourceRequirements(
+    readResources(service),
+    autoscale?.cpu != null ? defaultCpuRequest : null,
+  );
+  const source = imageSource(service);
+  const container: IContainer = {
+    name,
+    image: ctx.image(service),
+    imagePullPolicy: 'IfNotPresent',
+    ports: namedPorts(service).map((p) => ({ name: p.name, containerPort: p.port, protocol: p.protocol })),
+    env: Object.keys(env).sort().map((k) => ({ name: k, value: env[k] ?? '' })),
+    ...containerProbes(service.health, servicePortName),
+    ...(resources ? { resources } : {}),
+    ...(mounts.length > 0 ? { volumeMounts: mounts } : {}),
+  };
+  // An image bricks did not build keeps its own entrypoint; Compose `command` overrides its CMD.
+  if (source.kind === 'external' && service.run) container.args = argvOf(service.run);
+  return new Deployment({
+    metadata: metadata(ctx, name, service),
+    spec: {
+      // With an HPA the autoscaler owns the replica count; a fixed one would fight it on every apply.
+      ...(autoscale ? {} : { replicas: service.replicas }),
+      selector: { matchLabels: selectorLabels(ctx, service) },
+      ...rollingUpdate(readUpdateConfig(service)),
+      template: {
+        metadata: { labels: objectLabels(ctx, service) },
+        spec: {
+          terminationGracePeriodSeconds: Math.ceil(service.stopGracePeriodMs / 1000),
+          containers: [container],
+          ...(volumes.length > 0 ? { volumes } : {}),
+        },
+      },
+    },
+  });
+}

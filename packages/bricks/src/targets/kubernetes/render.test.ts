@@ -1,0 +1,205 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { parse } from 'yaml';
+import type { IDeployment } from 'kubernetes-models/apps/v1';
+import type { IService } from 'kubernetes-models/v1';
+import { TargetError } from '../errors.ts';
+import { arcadeLike } from '../testing/stack-fixture.ts';
+import { renderManifests } from './render.ts';
+import type { KubeObject } from './render.ts';
+import { writeManifests } from './write.ts';
+
+const sha = '0123456789abcdef0123456789abcdef01234567';
+
+function fixtureDir(t: { after: (fn: () => void) => void }): string {
+  const dir = mkdtempSync(join(tmpdir(), 'bricks-k8s-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  mkdirSync(join(dir, 'secrets'));
+  writeFileSync(join(dir, 'secrets', 'db_password.txt'), 's3cret-value');
+  return dir;
+}
+
+type Json = Record<string, unknown> & { kind: string; metadata: { name: string; labels?: Record<string, string> } };
+const json = (objs: KubeObject[]): Json[] => objs.map((o) => o.toJSON() as unknown as Json);
+const byKind = <T>(objs: Json[], kind: string): Array<T & Json> => objs.filter((o) => o.kind === kind) as Array<T & Json>;
+
+function deployment(objs: Json[], name: string): IDeployment {
+  const d = byKind<IDeployment>(objs, 'Deployment').find((o) => o.metadata.name === name);
+  assert.ok(d, `deployment ${name}`);
+  return d;
+}
+
+function container(d: IDeployment) {
+  const c = d.spec?.template.spec?.containers[0];
+  assert.ok(c);
+  return c;
+}
+
+function subset(a: Record<string, string>, b: Record<string, string> | undefined): boolean {
+  return Object.entries(a).every(([k, v]) => b?.[k] === v);
+}
+
+test('every rendered object validates and carries the version and part-of labels', (t) => {
+  const objs = renderManifests(arcadeLike(fixtureDir(t)), { sha, registry: 'reg.example/team' });
+  for (const o of objs) o.validate();
+  for (const o of json(objs)) {
+    assert.equal(o.metadata.labels?.['app.kubernetes.io/part-of'], 'arcade', `${o.kind} ${o.metadata.name}`);
+    assert.equal(o.metadata.labels?.['app.kubernetes.io/version'], sha);
+  }
+  const kinds = new Set<string>(objs.map((o) => o.kind));
+  for (const k of ['Deployment', 'Service', 'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'Ingress', 'Secret', 'ConfigMap']) {
+    assert.ok(kinds.has(k), `renders a ${k}`);
+  }
+});
+
+test('deployments: selectors match pod labels, images, strategy, grace period, resources', (t) => {
+  const objs = json(renderManifests(arcadeLike(fixtureDir(t)), { sha, registry: 'reg.example/team' }));
+  for (const d of byKind<IDeployment>(objs, 'Deployment')) {
+    const sel = d.spec?.selector.matchLabels ?? {};
+    assert.ok(Object.keys(sel).length > 0);
+    assert.ok(subset(sel, d.spec?.template.metadata?.labels), `${d.metadata.name}: selector ⊆ pod labels`);
+    assert.equal(sel['app.kubernetes.io/version'], undefined, 'the immutable selector must not carry the version');
+  }
+  assert.equal(container(deployment(objs, 'catalog')).image, `reg.example/team/arcade-catalog:${sha}`);
+  assert.equal(container(deployment(objs, 'db')).image, 'postgres:16');
+  assert.deepEqual(container(deployment(objs, 'db')).args, ['postgres', '-c', 'fsync=off']);
+
+  const gw = deployment(objs, 'gateway');
+  assert.deepEqual(gw.spec?.strategy, { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } });
+  const cat = deployment(objs, 'catalog');
+  assert.deepEqual(cat.spec?.strategy, { type: 'RollingUpdate', rollingUpdate: { maxSurge: 0, maxUnavailable: 2 } });
+  assert.equal(cat.spec?.minReadySeconds, 5);
+  assert.equal(cat.spec?.replicas, 2);
+  assert.equal(cat.spec?.template.spec?.terminationGracePeriodSeconds, 15);
+  assert.deepEqual(container(cat).resources, {
+    limits: { cpu: '0.5', memory: '256Mi' },
+    requests: { cpu: '0.25', memory: '128Mi' },
+  });
+  // The HPA owns the count of an autoscaled service, and needs a CPU request to measure against.
+  const an = deployment(objs, 'analytics');
+  assert.equal(an.spec?.replicas, undefined);
+  assert.equal(container(an).resources?.requests?.['cpu'], '100m');
+});
+
+test('probes follow the health settings: http, tcp, exec, none, and a startup probe for start_period', (t) => {
+  const objs = json(renderManifests(arcadeLike(fixtureDir(t)), { sha }));
+  const gw = container(deployment(objs, 'gateway'));
+  assert.deepEqual(gw.readinessProbe?.httpGet, { path: '/ready', port: 'http' });
+  assert.deepEqual(gw.livenessProbe?.httpGet, { path: '/live', port: 'http' });
+  assert.equal(gw.livenessProbe?.periodSeconds, 5);
+  assert.equal(gw.livenessProbe?.timeoutSeconds, 2);
+  assert.equal(gw.livenessProbe?.failureThreshold, 3);
+  assert.deepEqual(gw.startupProbe?.httpGet, { path: '/live', port: 'http' });
+  assert.equal(gw.startupProbe?.periodSeconds, 1);
+  assert.equal(gw.startupProbe?.failureThreshold, 13);
+  assert.deepEqual(container(deployment(objs, 'scores')).livenessProbe?.tcpSocket, { port: 'http' });
+  assert.deepEqual(container(deployment(objs, 'thumbnails')).livenessProbe?.exec, { command: ['sh', '-c', 'test -f /tmp/alive'] });
+  const db = container(deployment(objs, 'db'));
+  assert.equal(db.livenessProbe, undefined);
+  assert.equal(db.startupProbe, undefined);
+  assert.deepEqual(db.readinessProbe?.tcpSocket, { port: 'http' });
+});
+
+test('services select their deployment and target ports the container declares; headless for SDK clients', (t) => {
+  const objs = json(renderManifests(arcadeLike(fixtureDir(t)), { sha }));
+  const deployments = byKind<IDeployment>(objs, 'Deployment');
+  const services = byKind<IService>(objs, 'Service');
+  assert.equal(services.length, deployments.length * 2);
+  for (const s of services) {
+    const matches = deployments.filter((d) => subset(s.spec?.selector ?? {}, d.spec?.template.metadata?.labels));
+    assert.equal(matches.length, 1, `${s.metadata.name} selects exactly one deployment`);
+    const ports = container(matches[0]!).ports ?? [];
+    for (const p of s.spec?.ports ?? []) {
+      const target = ports.find((cp) => cp.name === p.targetPort || cp.containerPort === p.targetPort);
+      assert.ok(target, `${s.metadata.name}: targetPort ${String(p.targetPort)} is a container port`);
+      assert.equal(target.containerPort, p.port);
+    }
+  }
+  const headless = services.find((s) => s.metadata.name === 'catalog-headless');
+  assert.equal(headless?.spec?.clusterIP, 'None');
+  assert.equal(services.find((s) => s.metadata.name === 'catalog')?.spec?.type, 'ClusterIP');
+});
+
+test('replicas get PORT, their name and every service address (headless for SDK services, ClusterIP for the edge)', (t) => {
+  const objs = json(renderManifests(arcadeLike(fixtureDir(t)), { sha }));
+  const env = Object.fromEntries((container(deployment(objs, 'scores')).env ?? []).map((e) => [e.name, e.value]));
+  assert.equal(env['PORT'], '8082');
+  assert.equal(env['BRICKS_SERVICE'], 'scores');
+  assert.equal(env['CATALOG_URL'], 'http://catalog-headless:8081');
+  assert.equal(env['GATEWAY_URL'], 'http://gateway:8080');
+  const gwEnv = Object.fromEntries((container(deployment(objs, 'gateway')).env ?? []).map((e) => [e.name, e.value]));
+  assert.equal(gwEnv['LOG_LEVEL'], 'info');
+});
+
+test('HPAs target their Deployment; PDBs only where more than one pod runs; Ingress only for the edge', (t) => {
+  const objs = json(renderManifests(arcadeLike(fixtureDir(t)), { sha }));
+  type Hpa = { spec: { scaleTargetRef: { kind: string; name: string }; minReplicas: number; maxReplicas: number; metrics?: unknown[] } };
+  const hpas = byKind<Hpa>(objs, 'HorizontalPodAutoscaler');
+  assert.deepEqual(hpas.map((h) => h.metadata.name).sort(), ['analytics', 'thumbnails']);
+  for (const h of hpas) {
+    assert.equal(h.spec.scaleTargetRef.kind, 'Deployment');
+    deployment(objs, h.spec.scaleTargetRef.name);
+  }
+  const an = hpas.find((h) => h.metadata.name === 'analytics')!;
+  assert.equal(an.spec.minReplicas, 2);
+  assert.equal(an.spec.maxReplicas, 6);
+  assert.equal(an.spec.metrics?.length, 2);
+  assert.equal(hpas.find((h) => h.metadata.name === 'thumbnails')!.spec.minReplicas, 1);
+
+  type Pdb = { spec: { minAvailable: number; selector: { matchLabels: Record<string, string> } } };
+  const pdbs = byKind<Pdb>(objs, 'PodDisruptionBudget');
+  assert.deepEqual(pdbs.map((p) => p.metadata.name).sort(), ['analytics', 'catalog', 'scores']);
+  for (const p of pdbs) {
+    assert.equal(p.spec.minAvailable, 1);
+    assert.ok(subset(p.spec.selector.matchLabels, deployment(objs, p.metadata.name).spec?.template.metadata?.labels));
+  }
+
+  type Ing = { spec: { rules: Array<{ http: { paths: Array<{ backend: { service: { name: string; port: { name: string } } } }> } }> } };
+  const ingresses = byKind<Ing>(objs, 'Ingress');
+  assert.deepEqual(ingresses.map((i) => i.metadata.name), ['gateway']);
+  const backend = ingresses[0]!.spec.rules[0]!.http.paths[0]!.backend.service;
+  const svc = byKind<IService>(objs, 'Service').find((s) => s.metadata.name === backend.name);
+  assert.ok(svc?.spec?.ports?.some((p) => p.name === backend.port.name));
+});
+
+test('secrets become base64 Secrets mounted where Compose puts them; configs become ConfigMaps', (t) => {
+  const objs = json(renderManifests(arcadeLike(fixtureDir(t)), { sha }));
+  type Sec = { data: Record<string, string> };
+  const secret = byKind<Sec>(objs, 'Secret')[0]!;
+  assert.equal(Buffer.from(secret.data['db_password']!, 'base64').toString(), 's3cret-value');
+  const pod = deployment(objs, 'catalog').spec?.template.spec;
+  const mount = pod?.containers[0]?.volumeMounts?.find((m) => m.mountPath === '/run/secrets/db_password');
+  assert.ok(mount);
+  assert.equal(pod?.volumes?.find((v) => v.name === mount.name)?.secret?.secretName, secret.metadata.name);
+  type Cm = { data: Record<string, string> };
+  assert.equal(byKind<Cm>(objs, 'ConfigMap')[0]!.data['catalog_conf'], '{"pageSize": 20}');
+  assert.ok(pod?.containers[0]?.volumeMounts?.some((m) => m.mountPath === '/app/catalog.json'));
+});
+
+test('a missing secret file is an unreadable-source error', (t) => {
+  const dir = fixtureDir(t);
+  rmSync(join(dir, 'secrets'), { recursive: true });
+  assert.throws(() => renderManifests(arcadeLike(dir), { sha }), (err: unknown) => err instanceof TargetError && err.code === 'unreadable-source');
+});
+
+test('writeManifests writes one file per object, secrets owner-only, and drops its own stale files', async (t) => {
+  const dir = fixtureDir(t);
+  const out = join(dir, 'k8s');
+  mkdirSync(out);
+  writeFileSync(join(out, 'deployment-gone.yaml'), '# Generated by bricks; edit the stack file instead.\nkind: Deployment\n');
+  writeFileSync(join(out, 'mine.yaml'), 'kind: ConfigMap\n');
+  const objs = renderManifests(arcadeLike(dir), { sha, namespace: 'arcade' });
+  const files = await writeManifests(objs, out);
+  assert.equal(files.length, objs.length);
+  const names = readdirSync(out);
+  assert.ok(!names.includes('deployment-gone.yaml'));
+  assert.ok(names.includes('mine.yaml'));
+  const docs = files.map((f) => parse(readFileSync(f, 'utf8')) as Json & { metadata: { namespace?: string } });
+  assert.deepEqual(docs.map((d) => d.kind).sort(), objs.map((o) => o.kind).sort());
+  assert.ok(docs.every((d) => d.metadata.namespace === 'arcade'));
+  const secretFile = files.find((f) => f.includes('secret-'))!;
+  assert.equal(statSync(secretFile).mode & 0o777, 0o600);
+});

@@ -1,0 +1,76 @@
+// A release as Kubernetes objects: every object built with kubernetes-models and validated
+// against the Kubernetes schemas before it is handed out.
+import type { Deployment } from 'kubernetes-models/apps/v1';
+import type { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
+import type { Ingress } from 'kubernetes-models/networking.k8s.io/v1';
+import type { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
+import type { ConfigMap, Secret, Service as KubeService } from 'kubernetes-models/v1';
+import type { Stack } from '../../stack/model.ts';
+import { imageSource } from '../compose-keys.ts';
+import { TargetError } from '../errors.ts';
+import { imageRef } from '../naming.ts';
+import type { RenderContext } from './context.ts';
+import { renderDeployment } from './deployment.ts';
+import { renderIngress } from './ingress.ts';
+import { renderAutoscaler, renderDisruptionBudget } from './scaling.ts';
+import { renderServices } from './services.ts';
+import { renderSources } from './sources.ts';
+
+export type KubeObject =
+  | Deployment
+  | KubeService
+  | HorizontalPodAutoscaler
+  | PodDisruptionBudget
+  | Ingress
+  | Secret
+  | ConfigMap;
+
+export interface ManifestOptions {
+  /** The release's git SHA: the image tag and the version label. */
+  readonly sha: string;
+  /** Registry prefix of the images (`registry.example.com/team`). */
+  readonly registry?: string;
+  readonly namespace?: string;
+  /** Image per service, when known (from `buildImages`); overrides the computed reference. */
+  readonly images?: Readonly<Record<string, string>>;
+}
+
+export function renderContext(stack: Stack, opts: ManifestOptions): RenderContext {
+  return {
+    stack,
+    sha: opts.sha,
+    namespace: opts.namespace,
+    image: (service) => {
+      const given = opts.images?.[service.name];
+      if (given) return given;
+      const src = imageSource(service);
+      return src.kind === 'external' ? src.ref : imageRef(stack.name, service.name, opts.sha, opts.registry);
+    },
+  };
+}
+
+function validated(obj: KubeObject): KubeObject {
+  try {
+    obj.validate();
+  } catch (err) {
+    const what = `${obj.kind} ${obj.metadata?.name ?? '?'}`;
+    throw new TargetError('invalid-stack', `${what} does not validate: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+  }
+  return obj;
+}
+
+/**
+ * Secrets and ConfigMaps first (pods mount them), then per service in file order: Deployment,
+ * ClusterIP and headless Services, HPA, PodDisruptionBudget, Ingress.
+ * Throws TargetError (`invalid-stack`, `unreadable-source`).
+ */
+export function renderManifests(stack: Stack, opts: ManifestOptions): KubeObject[] {
+  const ctx = renderContext(stack, opts);
+  const out: KubeObject[] = [...renderSources(ctx)];
+  for (const service of Object.values(stack.services)) {
+    out.push(renderDeployment(ctx, service), ...renderServices(ctx, service));
+    const extras = [renderAutoscaler(ctx, service), renderDisruptionBudget(ctx, service), renderIngress(ctx, service)];
+    for (const o of extras) if (o) out.push(o);
+  }
+  return out.map(validated);
+}

@@ -1,0 +1,99 @@
+// Top-level Compose `secrets:` and `configs:` as Kubernetes Secrets and ConfigMaps, and the
+// volumes that put them where Compose would (`/run/secrets/<name>`, `/<name>`).
+// Secret values are read here and only ever leave as base64 in the Secret object.
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { ConfigMap, Secret } from 'kubernetes-models/v1';
+import type { IVolume, IVolumeMount } from 'kubernetes-models/v1';
+import type { Service } from '../../stack/model.ts';
+import { readConfigMounts, readSecretMounts, readSources } from '../compose-keys.ts';
+import type { ValueSource } from '../compose-keys.ts';
+import { TargetError } from '../errors.ts';
+import { dnsLabel } from '../naming.ts';
+import { metadata } from './context.ts';
+import type { RenderContext } from './context.ts';
+
+type Kind = 'secrets' | 'configs';
+
+/** The key inside the Secret/ConfigMap: Kubernetes keys allow `[-._a-zA-Z0-9]`. */
+export function dataKey(source: string): string {
+  return source.replace(/[^-._a-zA-Z0-9]/g, '_');
+}
+
+function objectName(kind: Kind, name: string, src: ValueSource | undefined): string {
+  if (src?.kind === 'external') return src.name;
+  return dnsLabel(`${kind === 'secrets' ? 'secret' : 'config'}-${name}`);
+}
+
+function readValue(kind: Kind, name: string, src: ValueSource): Buffer | null {
+  switch (src.kind) {
+    case 'file':
+      try {
+        return readFileSync(src.path);
+      } catch (err) {
+        throw new TargetError('unreadable-source', `${kind}.${name}: cannot read ${basename(src.path)}`, { cause: err });
+      }
+    case 'environment': {
+      const v = process.env[src.variable];
+      if (v === undefined) throw new TargetError('unreadable-source', `${kind}.${name}: environment variable ${src.variable} is not set`);
+      return Buffer.from(v);
+    }
+    case 'content':
+      return Buffer.from(src.content);
+    case 'external':
+      return null;
+  }
+}
+
+/** One Secret per top-level secret and one ConfigMap per config that a service uses. */
+export function renderSources(ctx: RenderContext): Array<Secret | ConfigMap> {
+  const used = (kind: Kind): Set<string> => {
+    const names = new Set<string>();
+    for (const s of Object.values(ctx.stack.services)) {
+      for (const m of kind === 'secrets' ? readSecretMounts(s) : readConfigMounts(s)) names.add(m.source);
+    }
+    return names;
+  };
+  const out: Array<Secret | ConfigMap> = [];
+  for (const kind of ['secrets', 'configs'] as const) {
+    const sources = readSources(ctx.stack, kind);
+    for (const name of used(kind)) {
+      const src = sources[name];
+      if (!src) throw new TargetError('invalid-stack', `${kind}.${name}: used by a service but not declared at the top level`);
+      const value = readValue(kind, name, src);
+      if (value === null) continue;
+      const meta = metadata(ctx, objectName(kind, name, src), null);
+      const key = dataKey(name);
+      if (kind === 'secrets') {
+        out.push(new Secret({ metadata: meta, type: 'Opaque', data: { [key]: value.toString('base64') } }));
+      } else {
+        const text = value.toString('utf8');
+        const isText = Buffer.from(text, 'utf8').equals(value);
+        out.push(new ConfigMap({
+          metadata: meta,
+          ...(isText ? { data: { [key]: text } } : { binaryData: { [key]: value.toString('base64') } }),
+        }));
+      }
+    }
+  }
+  return out;
+}
+
+/** The pod volumes and container mounts for a service's secrets and configs (one file each, via subPath). */
+export function sourceMounts(ctx: RenderContext, service: Service): { volumes: IVolume[]; mounts: IVolumeMount[] } {
+  const volumes: IVolume[] = [];
+  const mounts: IVolumeMount[] = [];
+  for (const kind of ['secrets', 'configs'] as const) {
+    const sources = readSources(ctx.stack, kind);
+    const list = kind === 'secrets' ? readSecretMounts(service) : readConfigMounts(service);
+    list.forEach((m, i) => {
+      const volume = `${kind === 'secrets' ? 'secret' : 'config'}-${i}`;
+      const name = objectName(kind, m.source, sources[m.source]);
+      volumes.push(kind === 'secrets'
+        ? { name: volume, secret: { secretName: name } }
+        : { name: volume, configMap: { name } });
+      mounts.push({ name: volume, mountPath: m.target, subPath: dataKey(m.source), readOnly: true });
+    });
+  }
+  return { volumes, mounts };
+}

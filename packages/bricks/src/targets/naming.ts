@@ -1,0 +1,51 @@
+// Names shared by every engine target: image references, the address variables handed to
+// replicas, and the DNS-safe form of a service name.
+import type { Service, Stack } from '../stack/model.ts';
+
+export type TargetKind = 'swarm' | 'kubernetes';
+
+/** A Docker repository component: lower case, `[a-z0-9._-]`, no leading separator. */
+function repoComponent(s: string): string {
+  return s.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[._-]+/, '');
+}
+
+/** The image bricks builds for a service: `<registry>/<stack>-<service>:<sha>` (no registry: no prefix). */
+export function imageRef(stack: string, service: string, sha: string, registry?: string): string {
+  const repo = `${repoComponent(stack)}-${repoComponent(service)}`;
+  const prefix = registry ? `${registry.replace(/\/+$/, '')}/` : '';
+  return `${prefix}${repo}:${sha}`;
+}
+
+/** The variable that carries a service's address: `catalog` → `CATALOG_URL`, `hi-score` → `HI_SCORE_URL`. */
+export function addressVariable(service: string): string {
+  return `${service.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}_URL`;
+}
+
+/** A DNS-1035 label (Kubernetes object and Service names): `[a-z]([-a-z0-9]*[a-z0-9])?`, ≤ 63. */
+export function dnsLabel(name: string): string {
+  let s = name.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^[^a-z]+/, '');
+  s = s.slice(0, 63).replace(/-+$/, '');
+  return s === '' ? 'x' : s;
+}
+
+/**
+ * The environment every replica gets on an engine target: the service's own `environment`,
+ * then the platform's variables (they win, as locally): PORT, BRICKS_SERVICE, BRICKS_STACK,
+ * BRICKS_TARGET and `<NAME>_URL` for every service of the stack, addressed through `hostOf`.
+ */
+export function replicaEnvironment(
+  stack: Stack,
+  service: Service,
+  target: TargetKind,
+  hostOf: (other: Service) => string,
+): Record<string, string> {
+  const env: Record<string, string> = { ...service.environment };
+  env['PORT'] = String(service.port);
+  env['BRICKS_SERVICE'] = service.name;
+  env['BRICKS_STACK'] = stack.name;
+  env['BRICKS_TARGET'] = target;
+  for (const other of Object.values(stack.services)) {
+    env[addressVariable(other.name)] = `http://${hostOf(other)}:${other.port}`;
+  }
+  return env;
+}
