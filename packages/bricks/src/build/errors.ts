@@ -1,0 +1,55 @@
+// The build layer's one error class: a closed set of codes, the original failure kept as `cause`.
+
+export type BuildErrorCode =
+  /** `only` names a service the stack does not have. */
+  | 'unknown-service'
+  /** The entry file (from `x-bricks.entry` or the run command) does not exist. */
+  | 'entry-not-found'
+  /** esbuild rejected the sources; `location` points at the first error. */
+  | 'bundle-failed'
+  /** package-lock.json is missing or not a lockfile npm 7+ writes (lockfileVersion 2 or 3). */
+  | 'lockfile-invalid'
+  /** An in-place service whose working_dir is not inside a git work tree. */
+  | 'not-git'
+  /** Reading or writing the artifact directory failed. */
+  | 'io'
+  /** One or more services failed; each is in `failures`. */
+  | 'build-failed';
+
+export interface SourceLocation {
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+}
+
+export class BuildError extends Error {
+  override readonly name = 'BuildError';
+  readonly code: BuildErrorCode;
+  readonly service: string | undefined;
+  readonly location: SourceLocation | undefined;
+  readonly failures: readonly BuildError[];
+
+  constructor(
+    code: BuildErrorCode,
+    message: string,
+    options: {
+      cause?: unknown;
+      service?: string;
+      location?: SourceLocation;
+      failures?: readonly BuildError[];
+    } = {},
+  ) {
+    super(message, { cause: options.cause });
+    this.code = code;
+    this.service = options.service;
+    this.location = options.location;
+    this.failures = options.failures ?? [];
+  }
+
+  /** Wraps anything thrown below the build layer; a BuildError passes through unchanged. */
+  static from(err: unknown, service?: string): BuildError {
+    if (err instanceof BuildError) return err;
+    const message = err instanceof Error ? err.message : String(err);
+    return new BuildError('io', message, { cause: err, ...(service === undefined ? {} : { service }) });
+  }
+}

@@ -1,0 +1,138 @@
+// Test helpers: a hand-written normalized Service, and a tiny npm-workspaces monorepo on disk
+// (two services, a workspace package, a plain npm package and one that must stay external),
+// with a package-lock.json written the way npm 7+ writes it. Tests only.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import type { Service, Stack } from '../stack/model.ts';
+
+export function fakeService(name: string, workingDir: string, overrides: Partial<Service> = {}): Service {
+  return {
+    name,
+    run: null,
+    environment: {},
+    workingDir,
+    port: 8080,
+    replicas: 1,
+    restart: { condition: 'on-failure', delayMs: 100, maxDelayMs: 10_000, maxAttempts: null, windowMs: 60_000 },
+    health: {
+      readiness: { kind: 'http', path: '/healthz' },
+      liveness: { kind: 'none' },
+      timing: { intervalMs: 1000, timeoutMs: 1000, retries: 3, startPeriodMs: 0, startIntervalMs: 100 },
+    },
+    stopGracePeriodMs: 10_000,
+    dependsOn: [],
+    compose: {},
+    bricks: {},
+    ...overrides,
+  };
+}
+
+export function fakeStack(dir: string, services: readonly Service[]): Stack {
+  return {
+    name: 'fixture',
+    file: join(dir, 'bricks.yaml'),
+    dir,
+    services: Object.fromEntries(services.map((s) => [s.name, s])),
+    compose: {},
+  };
+}
+
+export interface Monorepo {
+  readonly root: string;
+  readonly outDir: string;
+  write(path: string, contents: string): void;
+  stack(overrides?: { alpha?: Partial<Service>; beta?: Partial<Service>; extra?: readonly Service[] }): Stack;
+  cleanup(): void;
+}
+
+const FILES: Record<string, string> = {
+  'package.json': JSON.stringify({ name: 'fixture', private: true, type: 'module', workspaces: ['packages/*', 'services/*'] }),
+  'packages/shared/package.json': JSON.stringify({ name: '@fx/shared', version: '1.0.0', type: 'module', exports: { '.': './src/index.ts' } }),
+  'packages/shared/src/index.ts': "export function greet(who: string): string {\n  return `hello ${who}`;\n}\n",
+  'services/alpha/package.json': JSON.stringify({ name: 'alpha', version: '1.0.0', type: 'module' }),
+  'services/alpha/src/main.ts': [
+    "import { greet } from '@fx/shared';",
+    "import pad from 'tiny-pad';",
+    "import { payload } from 'wasm-ish';",
+    "const extra: string = process.argv[2] ?? '';",
+    'console.log(JSON.stringify({ greet: greet(pad("alpha")), payload: payload(), extra, port: process.env.PORT ?? null }));',
+    '',
+  ].join('\n'),
+  'services/beta/package.json': JSON.stringify({ name: 'beta', version: '1.0.0', type: 'module' }),
+  'services/beta/src/main.ts': "import pad from 'tiny-pad';\nconsole.log(pad('beta'));\n",
+  'node_modules/tiny-pad/package.json': JSON.stringify({ name: 'tiny-pad', version: '2.0.0', main: 'index.js' }),
+  // CommonJS on purpose: the ESM bundle must still load it.
+  'node_modules/tiny-pad/index.js': "module.exports = function pad(s) { return '[' + s + ']'; };\n",
+  'node_modules/wasm-ish/package.json': JSON.stringify({ name: 'wasm-ish', version: '0.3.0', type: 'module', exports: './index.js', dependencies: { 'wasm-ish-helper': '^1.0.0' } }),
+  // Reads a data file next to its JS at run time: a bundle would lose it, so it stays external.
+  'node_modules/wasm-ish/index.js': [
+    "import { readFileSync } from 'node:fs';",
+    "import { suffix } from 'wasm-ish-helper';",
+    "export function payload() { return readFileSync(new URL('./blob.wasm', import.meta.url), 'utf8').trim() + suffix; }",
+    '',
+  ].join('\n'),
+  'node_modules/wasm-ish/blob.wasm': 'not really wasm\n',
+  'node_modules/wasm-ish-helper/package.json': JSON.stringify({ name: 'wasm-ish-helper', version: '1.0.1', type: 'module', exports: './index.js' }),
+  'node_modules/wasm-ish-helper/index.js': "export const suffix = '!';\n",
+  'package-lock.json': JSON.stringify({
+    name: 'fixture',
+    lockfileVersion: 3,
+    requires: true,
+    packages: {
+      '': { name: 'fixture', workspaces: ['packages/*', 'services/*'] },
+      'node_modules/@fx/shared': { resolved: 'packages/shared', link: true },
+      'node_modules/alpha': { resolved: 'services/alpha', link: true },
+      'node_modules/beta': { resolved: 'services/beta', link: true },
+      'node_modules/tiny-pad': { version: '2.0.0', integrity: 'sha512-tinypad200' },
+      'node_modules/wasm-ish': { version: '0.3.0', integrity: 'sha512-wasmish030', dependencies: { 'wasm-ish-helper': '^1.0.0' } },
+      'node_modules/wasm-ish-helper': { version: '1.0.1', integrity: 'sha512-helper101' },
+      'packages/shared': { name: '@fx/shared', version: '1.0.0' },
+      'services/alpha': { name: 'alpha', version: '1.0.0' },
+      'services/beta': { name: 'beta', version: '1.0.0' },
+    },
+  }),
+};
+
+export function makeMonorepo(): Monorepo {
+  const root = mkdtempSync(join(tmpdir(), 'bricks-build-'));
+  const write = (path: string, contents: string): void => {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), contents);
+  };
+  for (const [path, contents] of Object.entries(FILES)) write(path, contents);
+  mkdirSync(join(root, 'node_modules/@fx'), { recursive: true });
+  symlinkSync('../../packages/shared', join(root, 'node_modules/@fx/shared'));
+  symlinkSync('../services/alpha', join(root, 'node_modules/alpha'));
+  symlinkSync('../services/beta', join(root, 'node_modules/beta'));
+  const outDir = join(root, '.bricks/artifacts');
+  return {
+    root,
+    outDir,
+    write,
+    stack(overrides = {}) {
+      return fakeStack(root, [
+        fakeService('alpha', join(root, 'services/alpha'), {
+          run: { kind: 'argv', argv: ['node', '--import', 'tsx', 'src/main.ts', 'from-args'] },
+          ...overrides.alpha,
+        }),
+        fakeService('beta', join(root, 'services/beta'), { run: { kind: 'shell', script: 'tsx src/main.ts' }, ...overrides.beta }),
+        ...(overrides.extra ?? []),
+      ]);
+    },
+    cleanup() {
+      rmSync(root, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Makes the fixture a git repository with everything committed. */
+export function gitInit(dir: string): void {
+  const git = (...args: string[]): void => {
+    execFileSync('git', args, { cwd: dir, stdio: 'ignore' });
+  };
+  git('init', '-q');
+  git('-c', 'user.email=t@example.com', '-c', 'user.name=t', 'add', '-A');
+  git('-c', 'user.email=t@example.com', '-c', 'user.name=t', 'commit', '-q', '-m', 'fixture');
+}
