@@ -1,0 +1,220 @@
+// Wire format of the fast transport: length-prefixed frames with a versioned 12-byte header.
+//   header: u32 body length | u8 version | u8 type | u16 flags | u32 stream id   (big-endian)
+//   request:  u32 timeout ms | u16 path length | path | headers | payload
+//   response: headers | payload
+//   error:    u16 code | u16 message length | message          (flag REFUSED: handler never ran)
+//   cancel:   (empty)
+//   goaway:   u32 last stream id | u16 code (0 = graceful) | u16 message length | message
+//   headers:  u16 count | count × (u16 key length | key | u16 value length | value)
+import { isFastCode } from './errors.ts';
+import type { FastCode } from './errors.ts';
+
+export const FRAME_VERSION = 1;
+export const HEADER_BYTES = 12;
+/** Largest stream id; ids are u32 and only ever grow on one connection. */
+export const MAX_STREAM_ID = 0xffff_ffff;
+/** Largest timeout the u32 field carries (~49 days); longer budgets are clamped to it. */
+export const MAX_TIMEOUT_MS = 0xffff_ffff;
+/** 4 MiB, gRPC's default maximum message size, so the same messages fit on both paths. */
+export const DEFAULT_MAX_FRAME_BYTES = 4 * 1024 * 1024;
+/** setTimeout's largest delay (2^31-1 ms, ~24.8 days); a longer one would fire at once. */
+export const MAX_TIMER_MS = 0x7fff_ffff;
+const U16_MAX = 0xffff;
+
+export const FrameType = { request: 1, response: 2, error: 3, cancel: 4, goaway: 5 } as const;
+export type FrameType = (typeof FrameType)[keyof typeof FrameType];
+/** Error flag: the server refused the call before its handler ran (overload, going away). */
+export const FLAG_REFUSED = 1;
+
+export type Headers = Record<string, string>;
+
+export type Frame =
+  | {
+      readonly kind: 'request';
+      readonly streamId: number;
+      readonly timeoutMs: number;
+      readonly path: string;
+      readonly headers: Headers;
+      readonly payload: Buffer;
+    }
+  | { readonly kind: 'response'; readonly streamId: number; readonly headers: Headers; readonly payload: Buffer }
+  | { readonly kind: 'error'; readonly streamId: number; readonly code: FastCode; readonly message: string; readonly refused: boolean }
+  | { readonly kind: 'cancel'; readonly streamId: number }
+  | { readonly kind: 'goaway'; readonly lastStreamId: number; readonly code: FastCode | 0; readonly message: string };
+
+const EMPTY_HEADERS: readonly string[] = [];
+
+/** Flattens headers to [k, v, k, v, ...] and checks the u16 limits before anything is allocated. */
+function flattenHeaders(headers: Headers | undefined): readonly string[] {
+  if (headers === undefined) return EMPTY_HEADERS;
+  let flat: string[] | undefined;
+  for (const key in headers) {
+    const value = headers[key];
+    if (value === undefined) continue;
+    (flat ??= []).push(key, value);
+  }
+  if (flat === undefined) return EMPTY_HEADERS;
+  if (flat.length / 2 > U16_MAX) throw new RangeError('too many headers');
+  return flat;
+}
+
+function headersBytes(flat: readonly string[]): number {
+  let n = 2;
+  for (const s of flat) {
+    const len = Buffer.byteLength(s);
+    if (len > U16_MAX) throw new RangeError('header key or value longer than 65535 bytes');
+    n += 2 + len;
+  }
+  return n;
+}
+
+function writeHeaders(buf: Buffer, at: number, flat: readonly string[]): number {
+  buf.writeUInt16BE(flat.length / 2, at);
+  at += 2;
+  for (const s of flat) {
+    const len = buf.write(s, at + 2, 'utf8');
+    buf.writeUInt16BE(len, at);
+    at += 2 + len;
+  }
+  return at;
+}
+
+function frame(type: FrameType, flags: number, streamId: number, bodyBytes: number): Buffer {
+  const buf = Buffer.allocUnsafe(HEADER_BYTES + bodyBytes);
+  buf.writeUInt32BE(bodyBytes, 0);
+  buf[4] = FRAME_VERSION;
+  buf[5] = type;
+  buf.writeUInt16BE(flags, 6);
+  buf.writeUInt32BE(streamId, 8);
+  return buf;
+}
+
+/** `path` is passed pre-encoded because clients call few paths many times (see client's cache). */
+export function encodeRequest(streamId: number, timeoutMs: number, path: Buffer, headers: Headers | undefined, payload: Uint8Array): Buffer {
+  if (path.length > U16_MAX) throw new RangeError('path longer than 65535 bytes');
+  const flat = flattenHeaders(headers);
+  const hb = headersBytes(flat);
+  const buf = frame(FrameType.request, 0, streamId, 6 + path.length + hb + payload.length);
+  buf.writeUInt32BE(Math.max(0, Math.min(MAX_TIMEOUT_MS, Math.ceil(timeoutMs))), HEADER_BYTES);
+  buf.writeUInt16BE(path.length, HEADER_BYTES + 4);
+  path.copy(buf, HEADER_BYTES + 6);
+  const at = writeHeaders(buf, HEADER_BYTES + 6 + path.length, flat);
+  buf.set(payload, at);
+  return buf;
+}
+
+export function encodeResponse(streamId: number, headers: Headers | undefined, payload: Uint8Array): Buffer {
+  const flat = flattenHeaders(headers);
+  const hb = headersBytes(flat);
+  const buf = frame(FrameType.response, 0, streamId, hb + payload.length);
+  const at = writeHeaders(buf, HEADER_BYTES, flat);
+  buf.set(payload, at);
+  return buf;
+}
+
+/** Messages are cut to fit the u16 length (on a character boundary, so the text stays valid). */
+function messageBytes(message: string): Buffer {
+  let bytes = Buffer.from(message, 'utf8');
+  if (bytes.length > U16_MAX) bytes = Buffer.from(bytes.subarray(0, U16_MAX).toString('utf8').replace(/\uFFFD$/, ''), 'utf8');
+  return bytes;
+}
+
+export function encodeError(streamId: number, code: FastCode, message: string, refused: boolean): Buffer {
+  const msg = messageBytes(message);
+  const buf = frame(FrameType.error, refused ? FLAG_REFUSED : 0, streamId, 4 + msg.length);
+  buf.writeUInt16BE(code, HEADER_BYTES);
+  buf.writeUInt16BE(msg.length, HEADER_BYTES + 2);
+  msg.copy(buf, HEADER_BYTES + 4);
+  return buf;
+}
+
+export function encodeCancel(streamId: number): Buffer {
+  return frame(FrameType.cancel, 0, streamId, 0);
+}
+
+export function encodeGoaway(lastStreamId: number, code: FastCode | 0, message: string): Buffer {
+  const msg = messageBytes(message);
+  const buf = frame(FrameType.goaway, 0, 0, 8 + msg.length);
+  buf.writeUInt32BE(lastStreamId, HEADER_BYTES);
+  buf.writeUInt16BE(code, HEADER_BYTES + 4);
+  buf.writeUInt16BE(msg.length, HEADER_BYTES + 6);
+  msg.copy(buf, HEADER_BYTES + 8);
+  return buf;
+}
+
+/** A malformed frame: the connection that carried it is closed with this reason. */
+export interface ProtocolViolation {
+  readonly violation: string;
+  /** RESOURCE_EXHAUSTED for an oversized frame; INTERNAL (malformed) when absent. */
+  readonly code?: FastCode;
+}
+
+/** Reads a header block at `at`; returns the headers and where the block ends, or a violation. */
+function readHeaders(body: Buffer, at: number): { headers: Headers; end: number } | ProtocolViolation {
+  if (at + 2 > body.length) return { violation: 'truncated header count' };
+  const count = body.readUInt16BE(at);
+  at += 2;
+  const headers: Headers = {};
+  for (let i = 0; i < count; i++) {
+    if (at + 2 > body.length) return { violation: 'truncated header key' };
+    const kl = body.readUInt16BE(at);
+    if (at + 2 + kl + 2 > body.length) return { violation: 'truncated header key' };
+    const key = body.toString('utf8', at + 2, at + 2 + kl);
+    at += 2 + kl;
+    const vl = body.readUInt16BE(at);
+    if (at + 2 + vl > body.length) return { violation: 'truncated header value' };
+    // A key named __proto__ would be a no-op on a plain object at best; it is dropped.
+    if (key !== '__proto__') headers[key] = body.toString('utf8', at + 2, at + 2 + vl);
+    at += 2 + vl;
+  }
+  return { headers, end: at };
+}
+
+/** Decodes one frame's body. `body` may be a view into a larger chunk; payloads stay views. */
+export function decodeBody(type: number, flags: number, streamId: number, body: Buffer): Frame | ProtocolViolation {
+  switch (type) {
+    case FrameType.request: {
+      if (streamId === 0) return { violation: 'request on stream 0' };
+      if (body.length < 6) return { violation: 'truncated request' };
+      const timeoutMs = body.readUInt32BE(0);
+      const pl = body.readUInt16BE(4);
+      if (6 + pl > body.length) return { violation: 'truncated request path' };
+      const path = body.toString('utf8', 6, 6 + pl);
+      const h = readHeaders(body, 6 + pl);
+      if ('violation' in h) return h;
+      return { kind: 'request', streamId, timeoutMs, path, headers: h.headers, payload: body.subarray(h.end) };
+    }
+    case FrameType.response: {
+      const h = readHeaders(body, 0);
+      if ('violation' in h) return h;
+      return { kind: 'response', streamId, headers: h.headers, payload: body.subarray(h.end) };
+    }
+    case FrameType.error: {
+      if (body.length < 4) return { violation: 'truncated error' };
+      const code = body.readUInt16BE(0);
+      if (!isFastCode(code)) return { violation: `error frame with status ${code}` };
+      const ml = body.readUInt16BE(2);
+      if (4 + ml !== body.length) return { violation: 'error frame length mismatch' };
+      return { kind: 'error', streamId, code, message: body.toString('utf8', 4, 4 + ml), refused: (flags & FLAG_REFUSED) !== 0 };
+    }
+    case FrameType.cancel:
+      if (body.length !== 0) return { violation: 'cancel frame with a body' };
+      return { kind: 'cancel', streamId };
+    case FrameType.goaway: {
+      if (body.length < 8) return { violation: 'truncated goaway' };
+      const lastStreamId = body.readUInt32BE(0);
+      const code = body.readUInt16BE(4);
+      if (code !== 0 && !isFastCode(code)) return { violation: `goaway with status ${code}` };
+      const ml = body.readUInt16BE(6);
+      if (8 + ml !== body.length) return { violation: 'goaway length mismatch' };
+      return { kind: 'goaway', lastStreamId, code, message: body.toString('utf8', 8, 8 + ml) };
+    }
+    default:
+      return { violation: `unknown frame type ${type}` };
+  }
+}
+
+/** Known frame types, for rejecting garbage as soon as a header arrives. */
+export function isFrameType(type: number): type is FrameType {
+  return type >= FrameType.request && type <= FrameType.goaway;
+}
