@@ -86,8 +86,23 @@ export interface Stack {
   readonly compose: Readonly<Record<string, unknown>>;
 }
 
+/** What kind of thing is wrong; a closed set, so callers (and tests) can branch on it. */
+export type ProblemCode =
+  | 'missing-file' // the stack file, an env_file or a .env could not be found or read
+  | 'syntax' // YAML (or env file) syntax
+  | 'duplicate-key'
+  | 'unknown-key' // a key that is neither Compose nor x-*, or not a known x-bricks key
+  | 'type' // a known key holds the wrong kind of value
+  | 'value' // right kind, wrong value (out of range, bad duration, bad name...)
+  | 'interpolation' // ${VAR:?err} failed, or a malformed ${...}
+  | 'reference' // depends_on names a service that does not exist
+  | 'cycle' // depends_on loops
+  | 'unsupported'; // valid Compose that bricks does not implement (yet)
+
 /** One thing wrong with a stack file, located in it. */
 export interface Problem {
+  readonly code: ProblemCode;
+  /** The file the problem is in: usually the stack file, else an env_file or `.env`. */
   readonly file: string;
   /** 1-based; 0 when the problem has no position (for example a missing file). */
   readonly line: number;
@@ -99,7 +114,7 @@ export interface Problem {
 
 export type LoadResult =
   | { readonly ok: true; readonly stack: Stack; readonly warnings: readonly Problem[] }
-  | { readonly ok: false; readonly problems: readonly Problem[] };
+  | { readonly ok: false; readonly problems: readonly Problem[]; readonly warnings: readonly Problem[] };
 
 export function formatProblem(p: Problem): string {
   const where = p.line > 0 ? `${p.file}:${p.line}:${p.col}` : p.file;
