@@ -17,10 +17,6 @@ function bytes(rand: () => number, n: number): Buffer {
   return b;
 }
 
-function pick<T>(rand: () => number, items: readonly T[]): T {
-  return items[Math.floor(rand() * items.length)]!;
-}
-
 /** One well-formed frame of any type, with random ids, sizes and text. */
 function validFrame(rand: () => number, streamId: number): Buffer {
   const payload = bytes(rand, Math.floor(rand() * 64));
