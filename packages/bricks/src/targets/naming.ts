@@ -9,11 +9,15 @@ function repoComponent(s: string): string {
   return s.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[._-]+/, '');
 }
 
+/** The repository of the image bricks builds for a service, without registry: `<stack>-<service>`. */
+export function imageRepository(stack: string, service: string): string {
+  return `${repoComponent(stack)}-${repoComponent(service)}`;
+}
+
 /** The image bricks builds for a service: `<registry>/<stack>-<service>:<sha>` (no registry: no prefix). */
 export function imageRef(stack: string, service: string, sha: string, registry?: string): string {
-  const repo = `${repoComponent(stack)}-${repoComponent(service)}`;
   const prefix = registry ? `${registry.replace(/\/+$/, '')}/` : '';
-  return `${prefix}${repo}:${sha}`;
+  return `${prefix}${imageRepository(stack, service)}:${sha}`;
 }
 
 /** The variable that carries a service's address: `catalog` → `CATALOG_URL`, `hi-score` → `HI_SCORE_URL`. */

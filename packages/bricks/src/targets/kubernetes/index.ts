@@ -2,3 +2,9 @@
 export { renderManifests } from './render.ts';
 export type { KubeObject, ManifestOptions } from './render.ts';
 export { writeManifests, toYaml } from './write.ts';
+export { renderHelmChart } from './helm/chart.ts';
+export type { ChartFiles, HelmOptions } from './helm/chart.ts';
+export { writeChart } from './helm/write-chart.ts';
+
+// For tests and tools that render the chart without helm.
+export { renderTemplates, TemplateError } from './helm/go-template.ts';

@@ -45,8 +45,11 @@ function readValue(kind: Kind, name: string, src: ValueSource): Buffer | null {
   }
 }
 
-/** One Secret per top-level secret and one ConfigMap per config that a service uses. */
-export function renderSources(ctx: RenderContext): Array<Secret | ConfigMap> {
+/**
+ * One Secret per top-level secret and one ConfigMap per config that a service uses.
+ * `readSecrets: false` leaves secret values empty (the Helm chart takes them from values).
+ */
+export function renderSources(ctx: RenderContext, opts: { readSecrets: boolean } = { readSecrets: true }): Array<Secret | ConfigMap> {
   const used = (kind: Kind): Set<string> => {
     const names = new Set<string>();
     for (const s of Object.values(ctx.stack.services)) {
@@ -60,7 +63,9 @@ export function renderSources(ctx: RenderContext): Array<Secret | ConfigMap> {
     for (const name of used(kind)) {
       const src = sources[name];
       if (!src) throw new TargetError('invalid-stack', `${kind}.${name}: used by a service but not declared at the top level`);
-      const value = readValue(kind, name, src);
+      const value = kind === 'secrets' && !opts.readSecrets
+        ? (src.kind === 'external' ? null : Buffer.alloc(0))
+        : readValue(kind, name, src);
       if (value === null) continue;
       const meta = metadata(ctx, objectName(kind, name, src), null);
       const key = dataKey(name);

@@ -1,0 +1,129 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { parse, parseAllDocuments } from 'yaml';
+import { Deployment } from 'kubernetes-models/apps/v1';
+import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
+import { Ingress } from 'kubernetes-models/networking.k8s.io/v1';
+import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
+import { ConfigMap, Secret, Service } from 'kubernetes-models/v1';
+import type { IDeployment } from 'kubernetes-models/apps/v1';
+import type { IService } from 'kubernetes-models/v1';
+import { arcadeLike, makeService, makeStack } from '../../testing/stack-fixture.ts';
+import { renderHelmChart } from './chart.ts';
+import type { ChartFiles } from './chart.ts';
+import { renderTemplates, TemplateError } from './go-template.ts';
+
+const sha = 'fedcba9876543210fedcba9876543210fedcba98';
+const models = { Deployment, Service, HorizontalPodAutoscaler, PodDisruptionBudget, Ingress, Secret, ConfigMap } as const;
+
+type Obj = { kind: keyof typeof models; metadata: { name: string; labels: Record<string, string> } } & Record<string, unknown>;
+
+function merge(a: unknown, b: unknown): unknown {
+  if (typeof a !== 'object' || a === null || typeof b !== 'object' || b === null) return b;
+  const out: Record<string, unknown> = { ...(a as Record<string, unknown>) };
+  for (const [k, v] of Object.entries(b)) out[k] = merge(out[k], v);
+  return out;
+}
+
+/** `helm template` in miniature: values.yaml merged with overrides, every template rendered and parsed. */
+function helmTemplate(files: ChartFiles, overrides: unknown = {}): Obj[] {
+  const chart = parse(files['Chart.yaml']!) as { name: string; version: string };
+  const values = merge(parse(files['values.yaml']!), overrides);
+  const templates = Object.fromEntries(Object.entries(files).filter(([p]) => p.startsWith('templates/')));
+  const rendered = renderTemplates(templates, {
+    Values: values,
+    Release: { Name: 'arcade', Namespace: 'default', Service: 'Helm' },
+    Chart: { Name: chart.name, Version: chart.version },
+  });
+  const out: Obj[] = [];
+  for (const text of Object.values(rendered)) {
+    for (const doc of parseAllDocuments(text)) {
+      if (doc.errors.length > 0) throw doc.errors[0]!;
+      const obj = doc.toJS() as Obj | null;
+      if (obj) out.push(obj);
+    }
+  }
+  return out;
+}
+
+const secrets = { secrets: { db_password: 'hunter2' } };
+
+test('the chart has Chart.yaml, values with the SHA as image tag and per-service replicas, and helpers', () => {
+  const files = renderHelmChart(arcadeLike('/project'), { sha, registry: 'reg.example' });
+  assert.ok(files['templates/_helpers.tpl']?.includes('define "arcade.labels"'));
+  const chart = parse(files['Chart.yaml']!) as Record<string, string>;
+  assert.equal(chart['apiVersion'], 'v2');
+  assert.equal(chart['appVersion'], sha);
+  const values = parse(files['values.yaml']!) as { image: { tag: string; registry: string }; services: Record<string, { replicas?: number; repository?: string }> };
+  assert.equal(values.image.tag, sha);
+  assert.equal(values.image.registry, 'reg.example');
+  assert.equal(values.services['catalog']?.replicas, 2);
+  assert.equal(values.services['catalog']?.repository, 'arcade-catalog');
+  assert.equal(values.services['db']?.repository, undefined);
+});
+
+test('every rendered template validates against the Kubernetes schemas', () => {
+  const objs = helmTemplate(renderHelmChart(arcadeLike('/project'), { sha }), secrets);
+  assert.ok(objs.length >= 15);
+  for (const o of objs) {
+    const Model = models[o.kind];
+    assert.ok(Model, `known kind ${o.kind}`);
+    new Model(o).validate();
+    assert.equal(o.metadata.labels['app.kubernetes.io/version'], sha);
+    assert.equal(o.metadata.labels['helm.sh/chart'], 'arcade-0.1.0');
+  }
+});
+
+test('rendered chart: selectors match pod labels, ports agree, HPA targets its Deployment, values flow in', () => {
+  const objs = helmTemplate(renderHelmChart(arcadeLike('/project'), { sha }), {
+    ...secrets,
+    image: { registry: 'reg.example/team', tag: 'v2' },
+    services: { catalog: { replicas: 5 }, analytics: { autoscale: { max: 9 } } },
+    ingress: { host: 'arcade.example', className: 'nginx' },
+  });
+  const deployments = objs.filter((o) => o.kind === 'Deployment') as unknown as Array<IDeployment & Obj>;
+  const catalog = deployments.find((d) => d.metadata.name === 'catalog')!;
+  assert.equal(catalog.spec?.replicas, 5);
+  assert.equal(catalog.spec?.template.spec?.containers[0]?.image, 'reg.example/team/arcade-catalog:v2');
+  assert.equal(deployments.find((d) => d.metadata.name === 'db')!.spec?.template.spec?.containers[0]?.image, 'postgres:16');
+  assert.ok(catalog.spec?.template.spec?.containers[0]?.readinessProbe?.httpGet);
+  for (const s of objs.filter((o) => o.kind === 'Service') as unknown as Array<IService & Obj>) {
+    const d = deployments.filter((dep) => Object.entries(s.spec?.selector ?? {}).every(([k, v]) => dep.spec?.template.metadata?.labels?.[k] === v));
+    assert.equal(d.length, 1, `${s.metadata.name} selects one deployment`);
+    const ports = d[0]!.spec?.template.spec?.containers[0]?.ports ?? [];
+    for (const p of s.spec?.ports ?? []) assert.ok(ports.some((cp) => cp.name === p.targetPort && cp.containerPort === p.port));
+  }
+  for (const d of deployments) {
+    const sel = d.spec?.selector.matchLabels ?? {};
+    assert.ok(Object.entries(sel).every(([k, v]) => d.spec?.template.metadata?.labels?.[k] === v));
+  }
+  const hpa = objs.find((o) => o.kind === 'HorizontalPodAutoscaler' && o.metadata.name === 'analytics') as unknown as { spec: { maxReplicas: number; minReplicas: number; scaleTargetRef: { name: string } } };
+  assert.equal(hpa.spec.maxReplicas, 9);
+  assert.equal(hpa.spec.minReplicas, 2);
+  assert.ok(deployments.some((d) => d.metadata.name === hpa.spec.scaleTargetRef.name));
+  const ingress = objs.find((o) => o.kind === 'Ingress') as unknown as { spec: { ingressClassName: string; rules: Array<{ host: string }> } };
+  assert.equal(ingress.spec.ingressClassName, 'nginx');
+  assert.equal(ingress.spec.rules[0]?.host, 'arcade.example');
+  const secret = objs.find((o) => o.kind === 'Secret') as unknown as { data: Record<string, string> };
+  assert.equal(Buffer.from(secret.data['db_password']!, 'base64').toString(), 'hunter2');
+});
+
+test('installing without a secret value fails, naming the value to set', () => {
+  assert.throws(() => helmTemplate(renderHelmChart(arcadeLike('/project'), { sha })), (err: unknown) =>
+    err instanceof TemplateError && err.message.includes('secrets.db_password'));
+});
+
+test('a literal {{ in the stack survives the chart unchanged', () => {
+  const stack = makeStack('s', [makeService('web', { environment: { GREETING: 'hello {{ name }}' } })]);
+  const [dep] = helmTemplate(renderHelmChart(stack, { sha })).filter((o) => o.kind === 'Deployment') as unknown as IDeployment[];
+  const env = dep?.spec?.template.spec?.containers[0]?.env ?? [];
+  assert.equal(env.find((e) => e.name === 'GREETING')?.value, 'hello {{ name }}');
+});
+
+test('the template evaluator: trimming, if/else, include with dict, index, pipelines', () => {
+  const out = renderTemplates({
+    'a.tpl': '{{- define "x" -}}<{{ .n }}>{{- end }}',
+    'b.yaml': 'v: {{ include "x" (dict "n" (index .m "k-1")) | quote }}\n{{- if .no }}\nnope{{ else }}\nyes: {{ .m.two | default "d" }}{{ end }}\n',
+  }, { m: { 'k-1': 7, two: '' } });
+  assert.equal(out['b.yaml'], 'v: "<7>"\nyes: d\n');
+});

@@ -1,0 +1,190 @@
+// The release as a Helm chart: the same objects as the plain manifests, with the image tag,
+// registry, replicas, autoscaler bounds, ingress host/class and secret values taken from
+// values.yaml, and names and labels from _helpers.tpl.
+import { stringify } from 'yaml';
+import type { Stack, Service } from '../../../stack/model.ts';
+import { imageSource, isEdge, readAutoscale } from '../../compose-keys.ts';
+import { dnsLabel, imageRepository } from '../../naming.ts';
+import { renderContext } from '../render.ts';
+import type { KubeObject } from '../render.ts';
+import { renderDeployment } from '../deployment.ts';
+import { renderAutoscaler, renderDisruptionBudget } from '../scaling.ts';
+import { renderServices } from '../services.ts';
+import { renderSources } from '../sources.ts';
+import { servicePortName } from '../ports.ts';
+import { Holes } from './holes.ts';
+
+export interface HelmOptions {
+  readonly sha: string;
+  readonly registry?: string;
+}
+
+/** Chart-relative path → file content. */
+export type ChartFiles = Record<string, string>;
+
+type Json = Record<string, unknown>;
+type Jsonish = { metadata: Json; spec?: Json; data?: Record<string, string> };
+
+function helpers(chart: string): string {
+  return `{{/* Names and labels shared by every template of ${chart}. */}}
+{{- define "${chart}.selectorLabels" -}}
+app.kubernetes.io/name: {{ .service }}
+app.kubernetes.io/part-of: {{ .root.Values.stack }}
+{{- end }}
+
+{{- define "${chart}.labels" -}}
+{{- if .service -}}
+app.kubernetes.io/name: {{ .service }}
+{{ end -}}
+app.kubernetes.io/part-of: {{ .root.Values.stack }}
+app.kubernetes.io/version: {{ .root.Values.image.tag | quote }}
+app.kubernetes.io/managed-by: {{ .root.Release.Service }}
+helm.sh/chart: {{ .root.Chart.Name }}-{{ .root.Chart.Version }}
+{{- end }}
+
+{{- define "${chart}.image" -}}
+{{- if .root.Values.image.registry -}}
+{{ .root.Values.image.registry }}/
+{{- end -}}
+{{ (index .root.Values.services .service).repository }}:{{ .root.Values.image.tag }}
+{{- end }}
+`;
+}
+
+function ingressTemplate(chart: string, service: Service): string {
+  const name = dnsLabel(service.name);
+  return `apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: ${name}
+  labels:
+    {{- include "${chart}.labels" (dict "service" "${name}" "root" $) | nindent 4 }}
+spec:
+  {{- if .Values.ingress.className }}
+  ingressClassName: {{ .Values.ingress.className | quote }}
+  {{- end }}
+  rules:
+    - {{- if .Values.ingress.host }}
+      host: {{ .Values.ingress.host | quote }}
+      {{- end }}
+      http:
+        paths:
+          - path: /
+            pathType: Prefix
+            backend:
+              service:
+                name: ${name}
+                port:
+                  name: ${servicePortName}
+`;
+}
+
+function labelsExpr(chart: string, service: Service | null): string {
+  const svc = service ? `"service" "${dnsLabel(service.name)}" ` : '';
+  return `include "${chart}.labels" (dict ${svc}"root" $)`;
+}
+
+function selectorExpr(chart: string, service: Service): string {
+  return `include "${chart}.selectorLabels" (dict "service" "${dnsLabel(service.name)}" "root" $)`;
+}
+
+const valuesOf = (service: Service): string => `(index .Values.services ${JSON.stringify(service.name)})`;
+
+function templatize(obj: KubeObject, service: Service | null, chart: string, holes: Holes): string {
+  const o = obj.toJSON() as unknown as Jsonish;
+  o.metadata['labels'] = holes.block(labelsExpr(chart, service));
+  delete o.metadata['namespace'];
+  const spec = o.spec ?? {};
+  switch (obj.kind) {
+    case 'Deployment': {
+      if (!service) break;
+      (spec['selector'] as Json)['matchLabels'] = holes.block(selectorExpr(chart, service));
+      const template = spec['template'] as { metadata: Json; spec: { containers: Json[] } };
+      template.metadata['labels'] = holes.block(labelsExpr(chart, service));
+      if (spec['replicas'] !== undefined) spec['replicas'] = holes.scalar(`${valuesOf(service)}.replicas`);
+      const container = template.spec.containers[0];
+      if (container && imageSource(service).kind === 'built') {
+        container['image'] = holes.scalar(`include "${chart}.image" (dict "service" ${JSON.stringify(service.name)} "root" $) | quote`);
+        container['imagePullPolicy'] = holes.scalar('.Values.image.pullPolicy');
+      }
+      break;
+    }
+    case 'Service':
+      if (service) spec['selector'] = holes.block(selectorExpr(chart, service));
+      break;
+    case 'PodDisruptionBudget':
+      if (service) (spec['selector'] as Json)['matchLabels'] = holes.block(selectorExpr(chart, service));
+      break;
+    case 'HorizontalPodAutoscaler':
+      if (!service) break;
+      spec['minReplicas'] = holes.scalar(`${valuesOf(service)}.autoscale.min`);
+      spec['maxReplicas'] = holes.scalar(`${valuesOf(service)}.autoscale.max`);
+      break;
+    case 'Secret':
+      for (const key of Object.keys(o.data ?? {})) {
+        const hint = `set secrets.${key} (helm --set-file secrets.${key}=FILE)`;
+        o.data![key] = holes.scalar(`required ${JSON.stringify(hint)} (index .Values.secrets ${JSON.stringify(key)}) | b64enc | quote`);
+      }
+      break;
+    case 'ConfigMap':
+    case 'Ingress':
+      break;
+  }
+  return holes.fill(stringify(o, { lineWidth: 0 }));
+}
+
+function valuesYaml(stack: Stack, opts: HelmOptions, secretKeys: string[]): string {
+  const services: Record<string, Json> = {};
+  for (const s of Object.values(stack.services)) {
+    const v: Json = {};
+    if (imageSource(s).kind === 'built') v['repository'] = imageRepository(stack.name, s.name);
+    const a = readAutoscale(s);
+    if (a) v['autoscale'] = { min: Math.max(1, a.min), max: a.max };
+    else v['replicas'] = s.replicas;
+    services[s.name] = v;
+  }
+  const values = {
+    stack: dnsLabel(stack.name),
+    image: { registry: opts.registry ?? '', tag: opts.sha, pullPolicy: 'IfNotPresent' },
+    ingress: { className: '', host: '' },
+    services,
+    secrets: Object.fromEntries(secretKeys.map((k) => [k, ''])),
+  };
+  return `# Values for the ${stack.name} stack, release ${opts.sha}.
+# image.tag is the release's git SHA; secrets are empty on purpose: pass them at install time
+# with --set-file secrets.NAME=PATH so they never sit in the chart.
+${stringify(values, { lineWidth: 0 })}`;
+}
+
+export function renderHelmChart(stack: Stack, opts: HelmOptions): ChartFiles {
+  const chart = dnsLabel(stack.name);
+  const ctx = renderContext(stack, { sha: opts.sha, ...(opts.registry ? { registry: opts.registry } : {}) });
+  const holes = new Holes();
+  const files: ChartFiles = {
+    'Chart.yaml': stringify({
+      apiVersion: 'v2',
+      name: chart,
+      description: `The ${stack.name} stack, generated by bricks from ${stack.file.split('/').pop() ?? 'its stack file'}.`,
+      type: 'application',
+      version: '0.1.0',
+      appVersion: opts.sha,
+    }),
+    'templates/_helpers.tpl': helpers(chart),
+  };
+  const sources = renderSources(ctx, { readSecrets: false });
+  const secretKeys = sources.filter((o) => o.kind === 'Secret').flatMap((o) => Object.keys(o.data ?? {}));
+  const header = (what: string) => `# ${what}. Generated by bricks; edit the stack file instead.\n`;
+  if (sources.length > 0) {
+    files['templates/sources.yaml'] = header('Secrets and ConfigMaps')
+      + sources.map((o) => templatize(o, null, chart, holes)).join('---\n');
+  }
+  for (const service of Object.values(stack.services)) {
+    const objs: KubeObject[] = [renderDeployment(ctx, service), ...renderServices(ctx, service)];
+    for (const extra of [renderAutoscaler(ctx, service), renderDisruptionBudget(ctx, service)]) if (extra) objs.push(extra);
+    const docs = objs.map((o) => templatize(o, service, chart, holes));
+    if (isEdge(service)) docs.push(ingressTemplate(chart, service));
+    files[`templates/${dnsLabel(service.name)}.yaml`] = header(`Service ${service.name}`) + docs.join('---\n');
+  }
+  files['values.yaml'] = valuesYaml(stack, opts, secretKeys);
+  return files;
+}
