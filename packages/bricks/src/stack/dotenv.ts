@@ -71,6 +71,7 @@ export function parseDotenv(text: string, lookup: Lookup): Dotenv {
     const quote = body[0];
     if (quote === "'" || quote === '"') {
       // The value runs to the closing quote, possibly on a later line.
+      const start = n;
       let text = body.slice(1);
       let close = findClose(text, quote);
       while (close < 0 && n + 1 < lines.length) {
@@ -79,6 +80,7 @@ export function parseDotenv(text: string, lookup: Lookup): Dotenv {
         close = findClose(text, quote);
       }
       if (close < 0) {
+        n = start; // report it and carry on with the next line rather than lose the rest of the file
         problems.push({ code: 'syntax', pos, message: `the ${quote === "'" ? 'single' : 'double'} quote is never closed` });
         continue;
       }

@@ -1,6 +1,7 @@
 // Compose variable interpolation: `$VAR`, `${VAR}`, `${VAR:-default}`, `${VAR-default}`,
 // `${VAR:?err}`, `${VAR?err}`, `${VAR:+alt}`, `${VAR+alt}`, `$$` for a literal `$`.
 // Defaults and alternatives may nest (`${A:-${B}}`) and are only evaluated when used, as in Compose.
+import { castInterpolated } from './casts.ts';
 import { childPath, itemPath } from './node.ts';
 import type { Entry, Node } from './node.ts';
 import type { Problems } from './problems.ts';
@@ -126,7 +127,8 @@ function braced(body: string, lookup: Lookup, unset: string[]): string {
 }
 
 /**
- * Interpolates every string value in the tree (keys are left alone, as in Compose).
+ * Interpolates every string value in the tree (keys are left alone, as in Compose), casting
+ * values at typed paths back to numbers and booleans (casts.ts).
  * A failed `${VAR:?err}` becomes a problem at that value; unset variables warn once each.
  */
 export function interpolateTree(node: Node, lookup: Lookup, problems: Problems, path = ''): Node {
@@ -149,7 +151,7 @@ export function interpolateTree(node: Node, lookup: Lookup, problems: Problems, 
           warned.add(name);
           problems.warn('interpolation', n.pos, p, `variable ${name} is not set; using an empty string`);
         }
-        return { ...n, value: result.value, interpolated: true };
+        return { ...n, value: castInterpolated(p, result.value) ?? result.value, interpolated: true };
       }
     }
   };
