@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { findStackFile, formatProblem, loadStack } from './index.ts';
+import { findStackFile, formatProblem, loadStack, stackToJson } from './index.ts';
 import type { LoadResult, Problem, Service, Stack } from './index.ts';
 import { parseStack } from './load.ts';
 
@@ -202,7 +202,8 @@ test('health: healthcheck test forms, x-bricks.health shorthand and map, NONE an
 
 test('restart: service-level restart maps onto the policy; deploy.restart_policy wins', () => {
   const cond = (value: string): string => serviceOf(['services:', '  a:', `    restart: ${value}`], 'a').restart.condition;
-  assert.deepEqual(['"no"', 'always', 'unless-stopped', 'on-failure'].map(cond), ['none', 'any', 'any', 'on-failure']);
+  assert.deepEqual(['no', '"no"', 'always', 'unless-stopped', 'on-failure'].map(cond), ['none', 'none', 'any', 'any', 'on-failure']);
+  assert.equal(serviceOf(['services:', '  a:', '    restart: on-failure:4'], 'a').restart.maxAttempts, 4);
   const both = serviceOf(
     ['services:', '  a:', '    restart: "no"', '    deploy:', '      restart_policy:', '        condition: any', '        delay: 20s', '        max_attempts: 0'],
     'a',
@@ -460,6 +461,13 @@ test('bad durations', () => {
 });
 
 test('service names must be DNS-label-ish', () => {
+  only(problemsOf(['services:', '  a: {}', '  "42": {}']), {
+    code: 'value',
+    line: 3,
+    col: 3,
+    path: 'services.42',
+    message: /needs at least one letter/,
+  });
   only(problemsOf(['services:', '  Catalog: {}']), {
     code: 'value',
     line: 2,
@@ -540,4 +548,16 @@ test('loadStack: a missing file says what was looked for; .env feeds interpolati
   assert.ok(r.ok, r.ok ? '' : r.problems.map(formatProblem).join('\n'));
   assert.deepEqual(r.stack.services.a!.environment, { A: 'from-dotenv', B: 'from-process' });
   assert.equal(r.stack.file, join(dir, 'compose.yaml'));
+});
+
+test('stackToJson: plain JSON with services as an ordered list', () => {
+  const stack = stackOf(['name: shop', 'x-bricks: { base_port: 7000 }', 'services:', '  zeta:', '    command: z', '  alpha: {}']);
+  const json = stackToJson(stack);
+  assert.deepEqual(JSON.parse(JSON.stringify(json)), json);
+  assert.equal(json.name, 'shop');
+  const services = json.services as { name: string; run: unknown; stopGracePeriodMs: number }[];
+  assert.deepEqual(services.map((s) => s.name), ['zeta', 'alpha']);
+  assert.deepEqual(services[0]!.run, { kind: 'argv', argv: ['z'] });
+  assert.equal(services[1]!.stopGracePeriodMs, 10_000);
+  assert.deepEqual(json.compose, { 'x-bricks': { base_port: 7000 } });
 });

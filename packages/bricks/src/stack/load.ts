@@ -165,6 +165,10 @@ export function parseStack(
     const p = childPath('services', e.key);
     if (!NAME.test(e.key)) {
       problems.error('value', e.keyPos, p, `service name ${JSON.stringify(e.key)} must be lowercase letters, digits, "_" or "-", starting with a letter or digit (it becomes a DNS name)`);
+    } else if (/^\d+$/.test(e.key)) {
+      // Kubernetes service names must start with a letter, and JavaScript objects would list
+      // an all-digit key before the others, losing file order.
+      problems.error('value', e.keyPos, p, `service name ${JSON.stringify(e.key)} needs at least one letter`);
     }
     const draft = readService(ctx, e.key, e.value, p);
     if (draft === undefined) continue;
