@@ -5,3 +5,6 @@ export { formatEvent } from './progress.ts';
 export type { OnProgress, TargetEvent } from './progress.ts';
 export { imageRef, addressVariable } from './naming.ts';
 export * from './kubernetes/index.ts';
+export * from './images/index.ts';
+export { dockerProblem } from './docker/cli.ts';
+export type { DockerRunner } from './docker/cli.ts';
