@@ -1,4 +1,5 @@
 // The list of benchmark suites, in the order RESULTS.md shows them.
+import rpc from './rpc/index.ts';
 import type { BenchSuite } from './suite.ts';
 
-export const suites: readonly BenchSuite[] = [];
+export const suites: readonly BenchSuite[] = [rpc];

@@ -1,0 +1,76 @@
+// RPC benchmark: unary small-message calls, one client process → one server process, 100 in
+// flight, every stack side by side in one run; then calls made inside one process.
+//   BENCH_RPC_SECONDS (default 3) sets each row's measured window.
+import type { BenchSuite } from '../suite.ts';
+import { runColocated, runPair } from './children.ts';
+import type { LoadShape } from './children.ts';
+import type { LoadResult } from './load.ts';
+import { peers } from './peers/index.ts';
+import type { PeerId } from './peers/index.ts';
+
+const INFLIGHT = 100; // the brief's load shape: many callers on one peer, not one at a time
+const WARMUP_MS = 1000; // enough for the JIT to settle on these small handlers
+
+const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : 'n/a');
+const ms = (n: number) => fmt(n, 2);
+
+function row(label: string, r: LoadResult | Error): string {
+  if (r instanceof Error) return `| ${label} | failed: ${r.message} | | | |`;
+  return `| ${label} | ${fmt(r.callsPerSec)} | ${ms(r.p50Ms)} | ${ms(r.p99Ms)} | ${r.errors} |`;
+}
+
+const suite: BenchSuite = {
+  name: 'rpc',
+  title: 'RPC: bricks fast path vs gRPC, Connect, Moleculer and raw TCP',
+  async run(progress) {
+    const seconds = Number(process.env.BENCH_RPC_SECONDS ?? 3);
+    const shape: LoadShape = { inflight: INFLIGHT, warmupMs: WARMUP_MS, durationMs: seconds * 1000 };
+    const results = new Map<PeerId, LoadResult | Error>();
+    for (const id of Object.keys(peers) as PeerId[]) {
+      progress(`${id} …`);
+      const r = await runPair(id, shape).catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))));
+      results.set(id, r);
+      progress(r instanceof Error ? `${id}: ${r.message}` : `${id}: ${fmt(r.callsPerSec)} calls/s, p50 ${ms(r.p50Ms)} ms, p99 ${ms(r.p99Ms)} ms`);
+    }
+    const colocated = new Map<string, LoadResult | Error>();
+    for (const kind of ['function', 'moleculer-local']) {
+      progress(`co-located ${kind} …`);
+      colocated.set(kind, await runColocated(kind, shape).catch((err: unknown) => (err instanceof Error ? err : new Error(String(err)))));
+    }
+
+    const ok = (id: PeerId) => {
+      const r = results.get(id);
+      return r instanceof Error ? undefined : r;
+    };
+    const fast = ok('fast');
+    const grpc = ok('grpc-js');
+    const raw = ok('raw-tcp');
+    const ratio = (a: number | undefined, b: number | undefined) => (a !== undefined && b !== undefined && b > 0 ? `${(a / b).toFixed(2)}×` : 'n/a');
+    const colRow = (label: string, r: LoadResult | Error | undefined) =>
+      r === undefined ? `| ${label} | n/a |` : r instanceof Error ? `| ${label} | failed: ${r.message} |` : `| ${label} | ${fmt(r.callsPerSec)} |`;
+
+    return [
+      `Unary call with a small protobuf message (\`bench.v1.EchoRequest\`: a string and an int32), echoed back. One client process → one server process on 127.0.0.1, ${INFLIGHT} calls in flight, ${WARMUP_MS / 1000} s warm-up, then ${seconds} s measured per row. Latency is per call as the caller sees it.`,
+      '',
+      '| stack | calls/s | p50 ms | p99 ms | errors |',
+      '|---|---:|---:|---:|---:|',
+      ...(Object.keys(peers) as PeerId[]).map((id) => row(peers[id].label, results.get(id)!)),
+      '',
+      `- throughput, bricks fast path ÷ @grpc/grpc-js: **${ratio(fast?.callsPerSec, grpc?.callsPerSec)}** (goal ≥ 5×)`,
+      `- p50, bricks fast path ÷ raw TCP ping-pong: **${ratio(fast?.p50Ms, raw?.p50Ms)}** (goal ≤ 3×)`,
+      `- throughput, bricks fast path ÷ Moleculer TCP: ${ratio(fast?.callsPerSec, ok('moleculer')?.callsPerSec)}; ÷ connect-node gRPC: ${ratio(fast?.callsPerSec, ok('connect-grpc')?.callsPerSec)}`,
+      '',
+      'Notes: the raw TCP row echoes a pre-encoded message (no protobuf, no RPC layer), so it is the floor for latency. Moleculer uses its default JSON serializer. The "bricks Connect path" row is a placeholder (plain connect-node, Connect protocol) until the SDK exports `serve`/`client`.',
+      '',
+      `Co-located calls (one process, ${INFLIGHT} in flight):`,
+      '',
+      '| caller | calls/s |',
+      '|---|---:|',
+      colRow('plain async function call', colocated.get('function')),
+      colRow('Moleculer local `broker.call` (transporter: null)', colocated.get('moleculer-local')),
+      '| bricks in-process call | n/a (placeholder until the SDK has an in-process client) |',
+    ].join('\n');
+  },
+};
+
+export default suite;

@@ -1,0 +1,23 @@
+// The compared stacks, by the id the child processes are started with, in table order.
+import { connectGrpcPeer, connectProtocolPeer } from './connect.ts';
+import { fastPeer } from './fast.ts';
+import { grpcJsPeer } from './grpc-js.ts';
+import { moleculerPeer } from './moleculer.ts';
+import type { Peer } from './peer.ts';
+import { rawTcpPeer } from './raw-tcp.ts';
+
+export const peers = {
+  fast: fastPeer,
+  'bricks-connect': connectProtocolPeer,
+  'grpc-js': grpcJsPeer,
+  'connect-grpc': connectGrpcPeer,
+  moleculer: moleculerPeer,
+  'raw-tcp': rawTcpPeer,
+} as const satisfies Record<string, Peer>;
+
+export type PeerId = keyof typeof peers;
+
+export function peerById(id: string): Peer {
+  if (!(id in peers)) throw new Error(`unknown peer ${id}; known: ${Object.keys(peers).join(', ')}`);
+  return peers[id as PeerId];
+}
