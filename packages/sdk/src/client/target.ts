@@ -1,0 +1,69 @@
+// Everything a process keeps per remote target service: its endpoint source, the balancer,
+// one channel per endpoint, the circuit breaker, the bulkhead and the retry budget. Shared
+// by every client of that target in the process, so limits and health are per target.
+import { BulkheadPolicy } from 'cockatiel';
+import { Balancer } from '../balancer/index.ts';
+import type { EndpointSource } from '../discovery/index.ts';
+import { CircuitBreaker } from '../resilience/breaker.ts';
+import type { Policy } from '../resilience/policy.ts';
+import { RetryBudget } from '../resilience/retry-budget.ts';
+import type { Channel, Protocol } from '../transport/channel.ts';
+import { connectChannel } from '../transport/connect-channel.ts';
+import { fastChannel } from '../transport/fast-channel.ts';
+import type { FastModule } from '../transport/fast-module.ts';
+
+export class Target {
+  readonly balancer = new Balancer();
+  readonly breaker: CircuitBreaker;
+  readonly bulkhead: BulkheadPolicy;
+  readonly budget: RetryBudget;
+  readonly #channels = new Map<string, Channel>();
+  readonly #unsubscribe: () => void;
+
+  constructor(
+    readonly name: string,
+    readonly source: EndpointSource,
+    readonly protocol: Protocol,
+    readonly fast: FastModule | undefined,
+    policy: Policy,
+    retryBudget: number,
+    now: () => number = Date.now,
+  ) {
+    this.breaker = new CircuitBreaker(policy.circuitBreaker, now);
+    this.bulkhead = new BulkheadPolicy(policy.bulkhead.maxConcurrent, policy.bulkhead.maxQueue);
+    this.budget = new RetryBudget(retryBudget);
+    this.balancer.update(source.current());
+    this.#unsubscribe = source.subscribe((eps) => {
+      this.balancer.update(eps);
+      // Close channels of endpoints that left; calls running on them finish or fail (and retry).
+      const live = new Set(eps.map((e) => e.url));
+      for (const [url, ch] of this.#channels) {
+        if (!live.has(url)) {
+          this.#channels.delete(url);
+          ch.close();
+        }
+      }
+    });
+  }
+
+  channel(url: string): Channel {
+    let ch = this.#channels.get(url);
+    if (!ch) {
+      ch = this.protocol === 'fast' && this.fast ? fastChannel(this.fast, url) : connectChannel(url, this.protocol === 'fast' ? 'connect' : this.protocol);
+      this.#channels.set(url, ch);
+    }
+    return ch;
+  }
+
+  /** The balancer's list follows the source; this re-reads it (a source that falls back computes its list on read). */
+  refresh(): void {
+    this.balancer.update(this.source.current());
+  }
+
+  close(): void {
+    this.#unsubscribe();
+    for (const ch of this.#channels.values()) ch.close();
+    this.#channels.clear();
+    this.source.close();
+  }
+}

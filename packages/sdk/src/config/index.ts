@@ -1,0 +1,6 @@
+// Configuration: typed env config, durations, and what the platform passes in the environment.
+export { config, ConfigError } from './config.ts';
+export type { ConfigIssue } from './config.ts';
+export { duration, parseDuration } from './duration.ts';
+export { readPlatformEnv, serviceUrl, serviceUrlVariable } from './platform-env.ts';
+export type { PlatformEnv } from './platform-env.ts';

@@ -1,0 +1,45 @@
+// Picks the endpoint source for a target service from the environment: the platform's list
+// when there is a discovery URL, DNS on the service address otherwise.
+import { readPlatformEnv, serviceUrl } from '../config/platform-env.ts';
+import { dnsSource } from './dns.ts';
+import type { EndpointSource } from './endpoint-source.ts';
+import { staticSource } from './endpoint-source.ts';
+import { PlatformDiscovery } from './platform.ts';
+
+const watchers = new Map<string, PlatformDiscovery>();
+
+/** One watcher per discovery URL per process. */
+function platformDiscovery(url: string): PlatformDiscovery {
+  let w = watchers.get(url);
+  if (!w) {
+    w = new PlatformDiscovery({ url });
+    watchers.set(url, w);
+  }
+  return w;
+}
+
+/**
+ * The endpoints of `service`: an explicit url wins (static); then BRICKS_DISCOVERY_URL (the
+ * local platform, with the service address as the fallback while no replica is listed);
+ * then `<NAME>_URL` through DNS. undefined when nothing says where the service is.
+ */
+export function resolveTarget(service: string, opts: { url?: string; env?: Readonly<Record<string, string | undefined>> } = {}): EndpointSource | undefined {
+  if (opts.url !== undefined) return staticSource([{ id: opts.url, url: new URL(opts.url).origin }]);
+  const env = opts.env ?? process.env;
+  const { discoveryUrl } = readPlatformEnv(env);
+  const address = serviceUrl(service, env);
+  if (discoveryUrl !== undefined) {
+    const src = platformDiscovery(discoveryUrl).source(service);
+    if (address === undefined) return src;
+    const fallback = [{ id: address, url: new URL(address).origin }];
+    return { ...src, current: () => (src.current().length > 0 ? src.current() : fallback) };
+  }
+  if (address !== undefined) return dnsSource({ url: address });
+  return undefined;
+}
+
+/** Stops every platform watcher (tests; process shutdown). */
+export function closeDiscovery(): void {
+  for (const w of watchers.values()) w.close();
+  watchers.clear();
+}

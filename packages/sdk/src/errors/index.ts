@@ -1,0 +1,5 @@
+// Errors: one class, a closed set of codes mapped to gRPC status numbers.
+export { BricksError } from './bricks-error.ts';
+export type { BricksErrorOptions } from './bricks-error.ts';
+export { codes, codeToGrpc, codeFromGrpc, isErrorCode } from './code.ts';
+export type { ErrorCode } from './code.ts';

@@ -1,0 +1,25 @@
+// @bricks/sdk: what a bricks service imports. Serve typed services, call others by name with
+// deadlines, retries, breakers and balancing built in; config, logs, metrics and traces.
+export { serve, implement } from './server/index.ts';
+export type { ServeOptions, Server, HandlerContext, UnaryHandler, ServiceHandlers, ServiceImplementation } from './server/index.ts';
+export { client } from './client/index.ts';
+export type { Client, ClientOptions, CallOptions, HeadersLike } from './client/index.ts';
+export { BricksError } from './errors/index.ts';
+export type { ErrorCode } from './errors/index.ts';
+export { config, ConfigError, duration } from './config/index.ts';
+export { logger, createLogger } from './telemetry/index.ts';
+export type { Logger } from './telemetry/index.ts';
+export { currentCall } from './context/index.ts';
+export type { CallContext } from './context/index.ts';
+
+// For platform code, tools and tests.
+export { closeClients, defaultTargetName } from './client/index.ts';
+export { codes, codeToGrpc, codeFromGrpc } from './errors/index.ts';
+export { readPlatformEnv, serviceUrlVariable, parseDuration } from './config/index.ts';
+export type { PlatformEnv, ConfigIssue } from './config/index.ts';
+export { resilienceSchema, parseResilience, resolvePolicy, defaultPolicy } from './resilience/index.ts';
+export type { ResilienceSpec, Policy } from './resilience/index.ts';
+export { rpcMetrics, parseTraceparent, formatTraceparent } from './telemetry/index.ts';
+export { closeDiscovery } from './discovery/resolve.ts';
+export type { Endpoint } from './discovery/index.ts';
+export type { Protocol } from './transport/channel.ts';

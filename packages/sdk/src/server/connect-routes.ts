@@ -1,0 +1,33 @@
+// Exposes the dispatcher's routes through ConnectRPC's router, which speaks gRPC, gRPC-Web
+// and Connect (JSON and binary) over HTTP/1.1 and HTTP/2.
+import type { DescMessage, MessageShape } from '@bufbuild/protobuf';
+import { ConnectError, type ConnectRouter, type HandlerContext as ConnectHandlerContext } from '@connectrpc/connect';
+import { BricksError, codeToGrpc } from '../errors/index.ts';
+import type { Dispatcher } from './dispatcher.ts';
+
+export function connectRoutes(dispatcher: Dispatcher): (router: ConnectRouter) => void {
+  return (router) => {
+    for (const route of dispatcher.routes) {
+      router.rpc(route.method, async (req: MessageShape<DescMessage>, ctx: ConnectHandlerContext) => {
+        const timeoutMs = ctx.timeoutMs();
+        try {
+          const r = await dispatcher.invoke(route, req, {
+            deadline: timeoutMs === undefined ? undefined : Date.now() + timeoutMs,
+            signal: ctx.signal,
+            headers: ctx.requestHeader,
+            transport: 'connect',
+          });
+          r.headers.forEach((v, k) => ctx.responseHeader.set(k, v));
+          return r.output;
+        } catch (e) {
+          throw toConnectError(e);
+        }
+      });
+    }
+  };
+}
+
+export function toConnectError(e: unknown): ConnectError {
+  const err = BricksError.from(e, 'internal');
+  return new ConnectError(err.rawMessage, codeToGrpc(err.code), err.metadata, undefined, err);
+}

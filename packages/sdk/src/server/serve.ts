@@ -1,0 +1,185 @@
+// serve(): one replica's server. It listens on one port ($PORT) for every protocol, answers
+// health and metrics there, registers its services for in-process calls, and shuts down
+// gracefully on SIGTERM: not ready first, then stop accepting, finish in-flight, exit.
+import { createServer as createHttp1Server, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createHttp2Server, type Http2ServerRequest, type Http2ServerResponse, type Http2Session } from 'node:http2';
+import type { AddressInfo, Socket } from 'node:net';
+import { connectNodeAdapter } from '@connectrpc/connect-node';
+import { readPlatformEnv } from '../config/platform-env.ts';
+import { parseResilience, resolvePolicy } from '../resilience/policy.ts';
+import { logger as defaultLogger, type Logger } from '../telemetry/logger.ts';
+import { rpcMetrics } from '../telemetry/metrics.ts';
+import { loadFast, type FastServerLike } from '../transport/fast-module.ts';
+import { connectRoutes } from './connect-routes.ts';
+import { Dispatcher } from './dispatcher.ts';
+import { fastHandler } from './fast-handler.ts';
+import { serveHttpRoute } from './http-routes.ts';
+import type { ServiceImplementation } from './implement.ts';
+import { sniffingServer } from './listener.ts';
+import { registerLocal, unregisterLocal } from './local-registry.ts';
+
+export interface ServeOptions {
+  readonly services: readonly ServiceImplementation[];
+  /** Default: $PORT, else 0 (any free port). */
+  readonly port?: number;
+  /** Default: all interfaces (Swarm/Kubernetes need that); tests pass 127.0.0.1. */
+  readonly host?: string;
+  /** Time from SIGTERM to exit. Default: $BRICKS_STOP_GRACE_MS, else 10 s (Compose's stop_grace_period default). */
+  readonly graceMs?: number;
+  /**
+   * How long to keep serving after turning not-ready, so that balancers notice before the
+   * port closes. Default: $BRICKS_DRAIN_DELAY_MS, else 1 s (capped at a quarter of the grace).
+   */
+  readonly drainDelayMs?: number;
+  /** Exit the process on SIGTERM/SIGINT after a graceful shutdown. Default true. */
+  readonly handleSignals?: boolean;
+  readonly logger?: Logger;
+  readonly env?: Readonly<Record<string, string | undefined>>;
+}
+
+export interface Server {
+  readonly port: number;
+  /** `http://127.0.0.1:<port>`: where a test or a sidecar on this host reaches the replica. */
+  readonly url: string;
+  readonly ready: boolean;
+  /** Whether the fast transport is served on the port (false while it is not part of the build). */
+  readonly fast: boolean;
+  /** Adds services to this running server (an `x-bricks.group` process serving several). */
+  add(services: readonly ServiceImplementation[]): void;
+  /** Graceful: not ready, wait drainDelayMs, stop accepting, finish in-flight calls (up to the grace). */
+  shutdown(): Promise<void>;
+}
+
+/** The servers of this process, by port: a second serve() on the same port joins the first. */
+const running = new Map<number, Server>();
+let signalsInstalled = false;
+
+export async function serve(opts: ServeOptions): Promise<Server> {
+  const env = opts.env ?? process.env;
+  const penv = readPlatformEnv(env);
+  const port = opts.port ?? penv.port ?? 0;
+  const existing = port !== 0 ? running.get(port) : undefined;
+  if (existing) {
+    existing.add(opts.services);
+    return existing;
+  }
+
+  const log = opts.logger ?? defaultLogger;
+  const graceMs = opts.graceMs ?? penv.stopGraceMs ?? 10_000;
+  const drainEnv = env.BRICKS_DRAIN_DELAY_MS;
+  const drainDelayMs = Math.min(opts.drainDelayMs ?? (drainEnv !== undefined && /^\d+$/.test(drainEnv) ? Number(drainEnv) : 1000), graceMs / 4);
+  const policy = resolvePolicy(parseResilience(penv.resilience), undefined, undefined);
+
+  const dispatcher = new Dispatcher({ logger: log, defaultTimeoutMs: policy.timeoutMs });
+  for (const s of opts.services) dispatcher.add(s);
+  const { registry } = rpcMetrics();
+
+  let ready = false;
+  let draining = false;
+  let rpc = connectNodeAdapter({ routes: connectRoutes(dispatcher) });
+  const onRequest = (req: IncomingMessage | Http2ServerRequest, res: ServerResponse | Http2ServerResponse): void => {
+    if (draining && 'setHeader' in res && req.httpVersionMajor === 1) (res as ServerResponse).setHeader('connection', 'close');
+    if (serveHttpRoute(req, res, { ready: () => ready, registry })) return;
+    rpc(req, res);
+  };
+  const http1 = createHttp1Server(onRequest);
+  const http2 = createHttp2Server({}, onRequest);
+  const sessions = new Set<Http2Session>();
+  http2.on('session', (s) => {
+    sessions.add(s);
+    s.once('close', () => sessions.delete(s));
+  });
+
+  const fast = await loadFast();
+  let fastServer: FastServerLike | undefined;
+  if (fast) fastServer = new fast.FastServer(fastHandler(fast, dispatcher));
+  const fastTarget = fast && fastServer ? { isPreamble: (b: Uint8Array) => fast.isFastPreamble(b), accept: (s: Socket, b: Buffer) => fastServer.acceptSocket(s, b) } : undefined;
+  const { server: net, sockets } = sniffingServer({ http1, http2, fast: fastTarget });
+
+  await new Promise<void>((resolve, reject) => {
+    net.once('error', reject);
+    net.listen({ port, host: opts.host }, () => {
+      net.off('error', reject);
+      resolve();
+    });
+  });
+  const actualPort = (net.address() as AddressInfo).port;
+  registerLocal(dispatcher);
+  ready = true;
+
+  let stopping: Promise<void> | undefined;
+  const shutdown = (): Promise<void> => {
+    stopping ??= (async () => {
+      const deadline = Date.now() + graceMs;
+      ready = false;
+      log.info({ drainDelayMs, graceMs, inFlight: dispatcher.inFlight }, 'shutting down: not ready');
+      await delay(drainDelayMs);
+      draining = true;
+      running.delete(actualPort);
+      const closed = new Promise<void>((r) => net.close(() => r()));
+      for (const s of sessions) s.close();
+      http1.closeIdleConnections();
+      const fastClosed = fastServer?.close(Math.max(0, deadline - Date.now()));
+      await Promise.race([dispatcher.idle(), delay(deadline - Date.now())]);
+      // Responses are written after the handler returns: let the sockets finish and close.
+      http1.closeIdleConnections();
+      await Promise.race([socketsClosed(sockets), delay(Math.max(0, Math.min(deadline - Date.now(), 1000)))]);
+      await Promise.race([fastClosed, delay(Math.max(0, deadline - Date.now()))]);
+      for (const s of sockets) s.destroy();
+      await closed;
+      unregisterLocal(dispatcher);
+      log.info({ inFlight: dispatcher.inFlight }, 'shut down');
+    })();
+    return stopping;
+  };
+
+  const server: Server = {
+    port: actualPort,
+    url: `http://127.0.0.1:${actualPort}`,
+    get ready() {
+      return ready;
+    },
+    fast: fastServer !== undefined,
+    add(services) {
+      for (const s of services) dispatcher.add(s);
+      rpc = connectNodeAdapter({ routes: connectRoutes(dispatcher) });
+    },
+    shutdown,
+  };
+  running.set(actualPort, server);
+
+  if (opts.handleSignals ?? true) installSignals(log);
+  log.info({ port: actualPort, services: dispatcher.services, fast: server.fast }, 'serving');
+  return server;
+}
+
+function installSignals(log: Logger): void {
+  if (signalsInstalled) return;
+  signalsInstalled = true;
+  const onSignal = (sig: NodeJS.Signals): void => {
+    log.info({ signal: sig }, 'signal received');
+    Promise.all([...running.values()].map((s) => s.shutdown())).then(
+      () => process.exit(0),
+      (e: unknown) => {
+        log.error({ err: e }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', onSignal);
+  process.once('SIGINT', onSignal);
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, Math.max(0, ms)).unref());
+}
+
+function socketsClosed(sockets: Set<Socket>): Promise<void> {
+  return new Promise((resolve) => {
+    const check = (): void => {
+      if (sockets.size === 0) resolve();
+    };
+    check();
+    for (const s of sockets) s.once('close', check);
+  });
+}

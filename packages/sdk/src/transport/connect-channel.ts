@@ -1,0 +1,41 @@
+// Connect, gRPC and gRPC-Web channels through @connectrpc/connect-node. Connect and gRPC go
+// over HTTP/2 cleartext (one session per endpoint, ours so that close() can end it); gRPC-Web
+// over HTTP/1.1, which keeps the replica's HTTP/1.1 path exercised too.
+import type { DescMessage } from '@bufbuild/protobuf';
+import type { Transport } from '@connectrpc/connect';
+import { createConnectTransport, createGrpcTransport, createGrpcWebTransport, Http2SessionManager } from '@connectrpc/connect-node';
+import { abortError } from '../context/deadline.ts';
+import { BricksError } from '../errors/index.ts';
+import type { Channel, UnaryRequest, UnaryResult } from './channel.ts';
+
+export function connectChannel(baseUrl: string, protocol: 'connect' | 'grpc' | 'grpc-web'): Channel {
+  let session: Http2SessionManager | undefined;
+  let transport: Transport;
+  switch (protocol) {
+    case 'connect':
+      session = new Http2SessionManager(baseUrl);
+      transport = createConnectTransport({ baseUrl, httpVersion: '2', sessionManager: session, useBinaryFormat: true });
+      break;
+    case 'grpc':
+      session = new Http2SessionManager(baseUrl);
+      transport = createGrpcTransport({ baseUrl, sessionManager: session });
+      break;
+    case 'grpc-web':
+      transport = createGrpcWebTransport({ baseUrl, httpVersion: '1.1', useBinaryFormat: true });
+      break;
+  }
+  return {
+    async unary<I extends DescMessage, O extends DescMessage>(req: UnaryRequest<I, O>): Promise<UnaryResult<O>> {
+      try {
+        const res = await transport.unary(req.method, req.signal, req.timeoutMs, req.headers, req.input);
+        return { output: res.message, headers: res.header };
+      } catch (e) {
+        if (req.signal.aborted) throw abortError(req.signal);
+        throw BricksError.from(e);
+      }
+    },
+    close() {
+      session?.abort();
+    },
+  };
+}

@@ -1,0 +1,27 @@
+// The fast transport as a channel: protobuf binary over the SDK peers' own framing.
+import { fromBinary, toBinary, type DescMessage } from '@bufbuild/protobuf';
+import { abortError } from '../context/deadline.ts';
+import { BricksError } from '../errors/index.ts';
+import { methodPath, type Channel, type UnaryRequest, type UnaryResult } from './channel.ts';
+import type { FastModule } from './fast-module.ts';
+
+export function fastChannel(fast: FastModule, baseUrl: string): Channel {
+  const u = new URL(baseUrl);
+  const client = new fast.FastClient({ host: u.hostname.replace(/^\[|\]$/g, ''), port: Number(u.port || 80) });
+  return {
+    async unary<I extends DescMessage, O extends DescMessage>(req: UnaryRequest<I, O>): Promise<UnaryResult<O>> {
+      const headers: Record<string, string> = {};
+      req.headers.forEach((v, k) => (headers[k] = v));
+      try {
+        const res = await client.call(methodPath(req.method), toBinary(req.method.input, req.input), { signal: req.signal, timeoutMs: req.timeoutMs, headers });
+        return { output: fromBinary(req.method.output, res.payload), headers: new Headers(res.headers) };
+      } catch (e) {
+        if (req.signal.aborted) throw abortError(req.signal);
+        throw BricksError.from(e);
+      }
+    },
+    close() {
+      void client.close();
+    },
+  };
+}

@@ -1,0 +1,50 @@
+// The seam to the fast transport (packages/sdk/src/transport/fast, built separately). It is
+// loaded lazily and typed here by its published contract, so the rest of the SDK works while
+// that module is absent and never depends on its internals.
+import type { Socket } from 'node:net';
+
+export interface FastCallOptions {
+  signal?: AbortSignal;
+  timeoutMs: number;
+  headers: Record<string, string>;
+}
+
+export interface FastClientLike {
+  call(path: string, payload: Uint8Array, opts: FastCallOptions): Promise<{ payload: Uint8Array; headers: Record<string, string> }>;
+  close(): Promise<void>;
+}
+
+export type FastHandler = (
+  path: string,
+  payload: Uint8Array,
+  ctx: { signal: AbortSignal; deadline: number; headers: Record<string, string> },
+) => Promise<{ payload: Uint8Array; headers?: Record<string, string> }>;
+
+export interface FastServerLike {
+  acceptSocket(socket: Socket, firstChunk: Buffer): void;
+  close(graceMs: number): Promise<void>;
+}
+
+export interface FastModule {
+  readonly FAST_PREAMBLE: Uint8Array;
+  isFastPreamble(firstChunk: Uint8Array): boolean;
+  readonly FastClient: new (opts: { host: string; port: number; maxConnections?: number }) => FastClientLike;
+  readonly FastServer: new (handler: FastHandler) => FastServerLike;
+  readonly FastError: new (code: number, message: string, opts?: { neverSent?: boolean; cause?: unknown }) => Error & { code: number };
+}
+
+let loaded: Promise<FastModule | undefined> | undefined;
+
+/** The fast transport, or undefined when it is not (yet) part of this build. */
+export function loadFast(): Promise<FastModule | undefined> {
+  loaded ??= (async () => {
+    try {
+      const url = new URL('./fast/index.ts', import.meta.url).href;
+      const mod = (await import(url)) as Partial<FastModule>;
+      return mod.FastClient && mod.FastServer && mod.isFastPreamble && mod.FastError ? (mod as FastModule) : undefined;
+    } catch {
+      return undefined;
+    }
+  })();
+  return loaded;
+}
