@@ -25,6 +25,9 @@ export const DEPLOY_KEYS = [
   'rollback_config', 'update_config',
 ] as const;
 
+/** `deploy.update_config` and `deploy.rollback_config`. */
+export const UPDATE_CONFIG_KEYS = ['parallelism', 'delay', 'failure_action', 'monitor', 'max_failure_ratio', 'order'] as const;
+
 export const RESTART_POLICY_KEYS = ['condition', 'delay', 'max_attempts', 'window'] as const;
 
 export const HEALTHCHECK_KEYS = ['disable', 'interval', 'retries', 'test', 'timeout', 'start_period', 'start_interval'] as const;

@@ -390,6 +390,13 @@ test('wrong types and out-of-range values in known keys', () => {
     path: 'services.a.deploy.restart_policy.condition',
     message: /expected one of none, on-failure, any, got "sometimes"/,
   });
+  only(problemsOf(['services:', '  a:', '    deploy:', '      update_config: { parallelism: 1, delay: 10, order: start-first }']), {
+    code: 'value',
+    line: 4,
+    col: 47,
+    path: 'services.a.deploy.update_config.delay',
+    message: /10 has no unit/,
+  });
   only(problemsOf(['services:', '  a:', '    x-bricks:', '      health: healthz']), {
     code: 'value',
     line: 4,

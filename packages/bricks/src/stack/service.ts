@@ -1,7 +1,7 @@
 // One service: checks its Compose keys and `x-bricks`, and normalizes it into the model's
 // Service. depends_on targets are checked later, across services (graph.ts).
 import { isAbsolute, resolve } from 'node:path';
-import { BRICKS_SERVICE_KEYS, DEPENDS_ON_KEYS, DEPLOY_KEYS, RESTART_POLICY_KEYS, SERVICE_KEYS } from './compose-keys.ts';
+import { BRICKS_SERVICE_KEYS, DEPENDS_ON_KEYS, DEPLOY_KEYS, RESTART_POLICY_KEYS, SERVICE_KEYS, UPDATE_CONFIG_KEYS } from './compose-keys.ts';
 import { readEnvFiles, readEnvironment } from './env.ts';
 import type { EnvContext } from './env.ts';
 import { normalizeHealth, readBricksHealth, readHealthcheck } from './health.ts';
@@ -181,15 +181,47 @@ function readDeploy(r: Reader, node: Node, path: string): DeploySpec {
       case 'labels':
         checkShape(r, e.value, p, 'list|map');
         break;
-      case 'resources':
-      case 'placement':
       case 'update_config':
       case 'rollback_config':
+        checkUpdateConfig(r, e.value, p, `deploy.${e.key}`);
+        break;
+      case 'resources':
+      case 'placement':
         checkShape(r, e.value, p, 'map');
         break;
     }
   }
   return spec;
+}
+
+/** Kept in service.compose for the rolling-update code, but checked here so mistakes surface at load. */
+function checkUpdateConfig(r: Reader, node: Node, path: string, where: string): void {
+  const map = r.map(node, path);
+  if (map === undefined) return;
+  r.keys(map, path, UPDATE_CONFIG_KEYS, where);
+  for (const e of map.entries) {
+    const p = childPath(path, e.key);
+    switch (e.key) {
+      case 'parallelism':
+        r.int(e.value, p, 0);
+        break;
+      case 'delay':
+      case 'monitor':
+        r.duration(e.value, p);
+        break;
+      case 'failure_action':
+        r.oneOf(e.value, p, ['continue', 'rollback', 'pause']);
+        break;
+      case 'order':
+        r.oneOf(e.value, p, ['stop-first', 'start-first']);
+        break;
+      case 'max_failure_ratio':
+        if (!(e.value.kind === 'scalar' && typeof e.value.value === 'number' && e.value.value >= 0 && e.value.value <= 1)) {
+          r.problems.error('value', e.value.pos, p, `expected a number from 0 to 1, got ${describe(e.value)}`);
+        }
+        break;
+    }
+  }
 }
 
 function readRestartPolicy(r: Reader, node: Node, path: string): RestartPolicySpec | undefined {
