@@ -1,5 +1,6 @@
 // The list of benchmark suites, in the order RESULTS.md shows them.
+import proxy from './proxy/index.ts';
 import rpc from './rpc/index.ts';
 import type { BenchSuite } from './suite.ts';
 
-export const suites: readonly BenchSuite[] = [rpc];
+export const suites: readonly BenchSuite[] = [rpc, proxy];

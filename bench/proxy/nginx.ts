@@ -1,0 +1,58 @@
+// nginx as the peer: one worker, an upstream block over the same replicas with keep-alive
+// connections, run in the foreground from a generated config in a temp dir.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export function nginxConfig(listenPort: number, upstreamPorts: readonly number[], dir: string): string {
+  return `worker_processes 1;
+daemon off;
+error_log ${join(dir, 'error.log')} warn;
+pid ${join(dir, 'nginx.pid')};
+events { worker_connections 1024; }
+http {
+  access_log off;
+  client_body_temp_path ${join(dir, 'body')};
+  proxy_temp_path ${join(dir, 'proxy')};
+  fastcgi_temp_path ${join(dir, 'fastcgi')};
+  uwsgi_temp_path ${join(dir, 'uwsgi')};
+  scgi_temp_path ${join(dir, 'scgi')};
+  keepalive_requests 1000000;
+  upstream replicas {
+${upstreamPorts.map((p) => `    server 127.0.0.1:${p};`).join('\n')}
+    keepalive 64;
+    keepalive_requests 1000000;
+  }
+  server {
+    listen 127.0.0.1:${listenPort};
+    location / {
+      proxy_pass http://replicas;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+    }
+  }
+}
+`;
+}
+
+/** Writes the config into `dir` and returns the argv that runs nginx on it. */
+export function nginxArgv(listenPort: number, upstreamPorts: readonly number[], dir: string): string[] {
+  mkdirSync(dir, { recursive: true });
+  const conf = join(dir, 'nginx.conf');
+  writeFileSync(conf, nginxConfig(listenPort, upstreamPorts, dir));
+  return ['nginx', '-p', dir, '-c', conf, '-e', join(dir, 'error.log')];
+}
+
+/** What is missing to run this benchmark, as an install hint; undefined when all is there. */
+export function missingTools(): string | undefined {
+  const missing = ['nginx', 'wrk'].filter((tool) => {
+    try {
+      execFileSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' });
+      return false;
+    } catch {
+      return true;
+    }
+  });
+  if (missing.length === 0) return undefined;
+  return `missing ${missing.join(' and ')}: install with \`apt-get install -y nginx-light wrk\``;
+}

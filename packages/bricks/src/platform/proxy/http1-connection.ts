@@ -1,0 +1,543 @@
+// One client connection speaking HTTP/1.x. Each request is balanced on its own: its head is
+// parsed, it goes to the endpoint the balancer picks over a pooled keep-alive connection, and
+// the response comes back with bodies streamed in both directions (never buffered whole).
+// Exchanges run one at a time; pipelined requests wait in the buffer. After a 101 the
+// connection becomes a byte tunnel to that one endpoint.
+import type net from 'node:net';
+import { BodyTracker } from './body-framing.ts';
+import type { EndpointState } from './endpoints.ts';
+import { ProxyError } from './errors.ts';
+import { clientAddress, parseRequestHead, parseResponseHead, type ClientAddress, type RequestHead, type ResponseHead } from './http1-head.ts';
+import type { UpstreamConn, UpstreamOwner } from './http1-pool.ts';
+import type { ProxyCore } from './proxy-core.ts';
+import { http1ErrorReply } from './replies.ts';
+
+const crlfCrlf = Buffer.from('\r\n\r\n', 'latin1');
+/** Heads above 64 KiB are refused: four times Node's own 16 KiB header limit, so anything a
+ * replica or client built with Node accepts passes through. */
+const maxHeadBytes = 64 * 1024;
+/** Client bytes buffered while an exchange is not reading them (pipelined requests, a body
+ * waiting for its upstream connection) before the client is paused. One socket read's worth. */
+const maxBufferedBytes = 64 * 1024;
+/** After we end a connection, the client gets this long to read the rest and close its side
+ * before the socket is destroyed (a reset could discard response bytes it has not read). */
+const lingerMs = 5000;
+
+type Phase =
+  /** Waiting for (the rest of) a request head. */
+  | 'head'
+  /** Head parsed; waiting for an endpoint or for the upstream connection. */
+  | 'dispatch'
+  /** Request head sent; streaming the request body. */
+  | 'body'
+  /** Request sent whole; waiting for the response to finish. */
+  | 'response'
+  /** After a 101: bytes flow both ways until either side closes. */
+  | 'tunnel'
+  | 'closed';
+
+function idempotent(method: string): boolean {
+  return method === 'GET' || method === 'HEAD' || method === 'OPTIONS';
+}
+
+export class Http1Connection implements UpstreamOwner {
+  private phase: Phase = 'head';
+  /** Client bytes not consumed yet: a partial head, an unsent body, pipelined requests. */
+  private pending: Buffer | null = null;
+  private req: RequestHead | null = null;
+  private readonly reqBody = new BodyTracker();
+  private readonly resBody = new BodyTracker();
+  private endpoint: EndpointState | null = null;
+  private up: UpstreamConn | null = null;
+  private attempt = 0;
+  /** Request bytes went to the current upstream connection: it may have reached the replica. */
+  private requestWritten = false;
+  private resHead: Buffer | null = null;
+  private resStarted = false;
+  /** Some response bytes (a 1xx or the final head) reached the client: no retry any more. */
+  private clientGotBytes = false;
+  private resUntilClose = false;
+  private resKeepAlive = false;
+  private closeAfter = false;
+  private clientEnded = false;
+  private clientPaused = false;
+  private upstreamPaused = false;
+  private cancelWait: (() => void) | null = null;
+  private waitStarted = 0;
+  private readonly client: ClientAddress;
+
+  constructor(
+    private readonly socket: net.Socket,
+    private readonly core: ProxyCore,
+  ) {
+    this.client = clientAddress(socket.remoteAddress);
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('end', () => this.onEnd());
+    socket.on('drain', () => this.onClientDrain());
+    socket.on('close', () => this.onClose());
+    socket.on('timeout', () => socket.destroy());
+    socket.on('error', () => {
+      // 'close' follows and cleans up; a client reset is not the proxy's failure.
+    });
+  }
+
+  /** Feeds the bytes read while the listener sniffed the protocol. */
+  start(first: Buffer): void {
+    this.onData(first);
+  }
+
+  // ---- client side ----
+
+  private onData(chunk: Buffer): void {
+    switch (this.phase) {
+      case 'head':
+        this.appendPending(chunk);
+        this.processHead();
+        return;
+      case 'body':
+        this.forwardBody(chunk);
+        return;
+      case 'dispatch':
+      case 'response':
+        this.appendPending(chunk);
+        if (this.pending!.length > maxBufferedBytes) this.pauseClient();
+        return;
+      case 'tunnel':
+        if (!this.up!.socket.write(chunk)) this.pauseClient();
+        return;
+      case 'closed':
+        return;
+    }
+  }
+
+  private appendPending(chunk: Buffer): void {
+    this.pending = this.pending === null ? chunk : Buffer.concat([this.pending, chunk]);
+  }
+
+  private pauseClient(): void {
+    if (this.clientPaused) return;
+    this.clientPaused = true;
+    this.socket.pause();
+  }
+
+  private resumeClient(): void {
+    if (!this.clientPaused) return;
+    this.clientPaused = false;
+    this.socket.resume();
+  }
+
+  private onClientDrain(): void {
+    if (this.upstreamPaused && this.up !== null) {
+      this.upstreamPaused = false;
+      this.up.socket.resume();
+    }
+  }
+
+  private onEnd(): void {
+    this.clientEnded = true;
+    switch (this.phase) {
+      case 'head':
+        // Between requests (or mid-head, which can no longer complete): close our side too.
+        this.endClient();
+        return;
+      case 'body':
+        // The request body can never complete.
+        this.socket.destroy();
+        return;
+      case 'tunnel':
+        this.up?.socket.end();
+        return;
+      case 'dispatch':
+      case 'response':
+      case 'closed':
+        // The exchange in flight finishes first; finishExchange ends the connection.
+        return;
+    }
+  }
+
+  private onClose(): void {
+    this.phase = 'closed';
+    this.pending = null;
+    if (this.cancelWait !== null) {
+      this.cancelWait();
+      this.cancelWait = null;
+    }
+    if (this.up !== null) {
+      this.up.discard();
+      this.up = null;
+    }
+    if (this.endpoint !== null) {
+      this.core.release(this.endpoint);
+      this.endpoint = null;
+    }
+  }
+
+  /** Ends the client connection gracefully; destroys it if the client does not close. */
+  private endClient(): void {
+    this.phase = 'closed';
+    this.pending = null;
+    this.socket.setTimeout(lingerMs);
+    this.socket.end();
+  }
+
+  private processHead(): void {
+    const buf = this.pending;
+    if (buf === null) return;
+    const end = buf.indexOf(crlfCrlf);
+    if (end === -1 || end > maxHeadBytes) {
+      if (buf.length > maxHeadBytes) this.rejectClient(431, new ProxyError('head-too-large', `request head exceeds ${maxHeadBytes} bytes`));
+      return;
+    }
+    let head: RequestHead;
+    try {
+      head = parseRequestHead(buf.toString('latin1', 0, end), this.client);
+    } catch (err) {
+      this.rejectClient(400, ProxyError.from(err, 'bad-request'));
+      return;
+    }
+    this.pending = end + 4 < buf.length ? buf.subarray(end + 4) : null;
+    this.core.requests++;
+    this.req = head;
+    this.attempt = 0;
+    this.reqBody.reset(head.framing);
+    this.closeAfter = !head.keepAlive;
+    this.clientGotBytes = false;
+    this.phase = 'dispatch';
+    this.dispatch(undefined);
+  }
+
+  private rejectClient(status: 400 | 431, error: ProxyError): void {
+    this.core.emit({ kind: 'bad-request', service: this.core.service, code: error.code, message: error.message });
+    const reply = http1ErrorReply({
+      status,
+      service: this.core.service,
+      code: error.code,
+      message: error.message,
+      contentType: '',
+      method: '',
+      connection: 'close',
+    });
+    this.socket.write(reply);
+    this.endClient();
+  }
+
+  // ---- picking an endpoint ----
+
+  /** Sends the current request to an endpoint other than `avoid` when one is ready. */
+  private dispatch(avoid: EndpointState | undefined): EndpointState | undefined {
+    const endpoint = this.core.endpoints.pick(avoid);
+    if (endpoint === undefined) {
+      this.waitForEndpoint();
+      return undefined;
+    }
+    const req = this.req!;
+    this.attempt++;
+    this.endpoint = endpoint;
+    this.core.acquire(endpoint);
+    this.requestWritten = false;
+    this.resStarted = false;
+    this.resHead = null;
+    // An upgrade gets its own connection (it becomes a tunnel); a retry avoids pooled ones,
+    // which may be as stale as the one that just failed.
+    const up = this.core.pool.acquire(endpoint, this, req.upgrade !== '' || avoid !== undefined);
+    this.up = up;
+    if (up.connected) this.sendRequest(up);
+    return endpoint;
+  }
+
+  private waitForEndpoint(): void {
+    if (this.core.waitForEndpointMs <= 0) {
+      this.noEndpoint(0);
+      return;
+    }
+    this.waitStarted = Date.now();
+    this.cancelWait = this.core.waiters.wait(
+      this.core.waitForEndpointMs,
+      () => {
+        this.cancelWait = null;
+        this.dispatch(undefined);
+      },
+      () => {
+        this.cancelWait = null;
+        this.noEndpoint(Date.now() - this.waitStarted);
+      },
+    );
+  }
+
+  private noEndpoint(waitedMs: number): void {
+    const req = this.req!;
+    this.core.noEndpoint++;
+    this.core.failures++;
+    this.core.emit({ kind: 'no-endpoint', service: this.core.service, protocol: req.upgrade === '' ? 'http1' : 'upgrade', method: req.method, path: req.target, waitedMs });
+    this.replyError(503, 'no-endpoint', `no ready endpoint for service ${this.core.service}`);
+  }
+
+  private replyError(status: 502 | 503, code: ProxyError['code'], message: string): void {
+    const req = this.req!;
+    // A body the client is still sending cannot be skipped reliably: close after the reply.
+    if (!this.reqBody.done) this.closeAfter = true;
+    const connection = this.closeAfter ? 'close' : req.http10 ? 'keep-alive' : 'default';
+    this.socket.write(http1ErrorReply({ status, service: this.core.service, code, message, contentType: req.contentType, method: req.method, connection }));
+    this.finishExchange();
+  }
+
+  // ---- request towards the endpoint ----
+
+  onUpstreamConnect(up: UpstreamConn): void {
+    if (up === this.up) this.sendRequest(up);
+  }
+
+  private sendRequest(up: UpstreamConn): void {
+    const req = this.req!;
+    this.requestWritten = true;
+    if (this.reqBody.done) {
+      this.phase = 'response';
+      up.socket.write(req.forwardHead, 'latin1');
+      return;
+    }
+    this.phase = 'body';
+    up.socket.cork();
+    up.socket.write(req.forwardHead, 'latin1');
+    const pending = this.pending;
+    this.pending = null;
+    if (pending !== null) this.forwardBody(pending);
+    up.socket.uncork();
+    if (this.phase === 'body') {
+      if (this.clientEnded) this.socket.destroy();
+      else if (!this.upstreamWantsDrain(up)) this.resumeClient();
+    }
+  }
+
+  private upstreamWantsDrain(up: UpstreamConn): boolean {
+    return up.socket.writableNeedDrain;
+  }
+
+  private forwardBody(chunk: Buffer): void {
+    const up = this.up!;
+    let end: number;
+    try {
+      end = this.reqBody.feed(chunk, 0, chunk.length);
+    } catch (err) {
+      // The endpoint already has part of this body; nothing sensible can follow.
+      const error = ProxyError.from(err, 'bad-request');
+      this.core.emit({ kind: 'bad-request', service: this.core.service, code: error.code, message: error.message });
+      this.socket.destroy();
+      return;
+    }
+    let ok = true;
+    if (end > 0) ok = up.socket.write(end === chunk.length ? chunk : chunk.subarray(0, end));
+    if (!this.reqBody.done) {
+      if (!ok) this.pauseClient();
+      return;
+    }
+    if (end < chunk.length) this.appendPending(chunk.subarray(end));
+    this.phase = 'response';
+  }
+
+  onUpstreamDrain(up: UpstreamConn): void {
+    if (up === this.up && (this.phase === 'body' || this.phase === 'tunnel')) this.resumeClient();
+  }
+
+  // ---- response from the endpoint ----
+
+  onUpstreamData(up: UpstreamConn, chunk: Buffer): void {
+    if (up !== this.up) {
+      up.discard();
+      return;
+    }
+    if (this.phase === 'tunnel') {
+      if (!this.socket.write(chunk)) this.pauseUpstream(up);
+      return;
+    }
+    if (this.resStarted) {
+      this.forwardResponseBody(up, chunk, 0);
+      return;
+    }
+    let buf = this.resHead === null ? chunk : Buffer.concat([this.resHead, chunk]);
+    this.resHead = null;
+    for (;;) {
+      const end = buf.indexOf(crlfCrlf);
+      if (end === -1 || end > maxHeadBytes) {
+        if (buf.length > maxHeadBytes) this.upstreamFailed(new ProxyError('upstream-protocol', `response head exceeds ${maxHeadBytes} bytes`));
+        else this.resHead = buf;
+        return;
+      }
+      let head: ResponseHead;
+      try {
+        head = parseResponseHead(buf.toString('latin1', 0, end), this.req!.method);
+      } catch (err) {
+        this.upstreamFailed(ProxyError.from(err, 'upstream-protocol'));
+        return;
+      }
+      const rest = end + 4;
+      if (head.status >= 200) {
+        this.respond(up, head, buf, rest);
+        return;
+      }
+      if (head.status === 101) {
+        if (this.req!.upgrade === '') this.upstreamFailed(new ProxyError('upstream-protocol', '101 to a request that did not ask to upgrade'));
+        else this.startTunnel(up, buf, rest);
+        return;
+      }
+      // 1xx informational (100 Continue, 103 Early Hints): passed on as is; the final
+      // response follows on the same connection.
+      this.clientGotBytes = true;
+      this.socket.write(buf.subarray(0, rest));
+      if (rest >= buf.length) return;
+      buf = buf.subarray(rest);
+    }
+  }
+
+  private respond(up: UpstreamConn, head: ResponseHead, buf: Buffer, rest: number): void {
+    const req = this.req!;
+    this.resStarted = true;
+    this.clientGotBytes = true;
+    this.endpoint!.served++;
+    this.resKeepAlive = head.keepAlive;
+    this.resUntilClose = head.framing.kind === 'until-close';
+    this.resBody.reset(head.framing);
+    // An unframed body ends at close; an early response leaves an unread request body.
+    if (this.resUntilClose || !this.reqBody.done) this.closeAfter = true;
+    const tail = this.closeAfter ? '\r\nconnection: close\r\n\r\n' : req.http10 ? '\r\nconnection: keep-alive\r\n\r\n' : '\r\n\r\n';
+    if (rest >= buf.length) {
+      this.socket.write(head.forwardHead + tail, 'latin1');
+      if (this.resBody.done) this.completeResponse();
+      return;
+    }
+    this.socket.cork();
+    this.socket.write(head.forwardHead + tail, 'latin1');
+    this.forwardResponseBody(up, buf, rest);
+    this.socket.uncork();
+  }
+
+  private forwardResponseBody(up: UpstreamConn, chunk: Buffer, start: number): void {
+    let end: number;
+    try {
+      end = this.resBody.feed(chunk, start, chunk.length);
+    } catch (err) {
+      this.upstreamFailed(new ProxyError('upstream-protocol', err instanceof Error ? err.message : String(err), { cause: err }));
+      return;
+    }
+    if (end > start && !this.socket.write(start === 0 && end === chunk.length ? chunk : chunk.subarray(start, end))) {
+      this.pauseUpstream(up);
+    }
+    if (!this.resBody.done) return;
+    // Bytes past the response mean the endpoint is out of step: do not reuse the connection.
+    if (end < chunk.length) this.resKeepAlive = false;
+    this.completeResponse();
+  }
+
+  private pauseUpstream(up: UpstreamConn): void {
+    this.upstreamPaused = true;
+    up.socket.pause();
+  }
+
+  private completeResponse(): void {
+    const up = this.up!;
+    const endpoint = this.endpoint!;
+    this.up = null;
+    this.endpoint = null;
+    if (this.upstreamPaused) {
+      this.upstreamPaused = false;
+      up.socket.resume();
+    }
+    if (this.resKeepAlive && this.reqBody.done) this.core.pool.release(up);
+    else up.discard();
+    this.core.release(endpoint);
+    this.finishExchange();
+  }
+
+  private finishExchange(): void {
+    this.req = null;
+    if (this.closeAfter || (this.clientEnded && this.pending === null)) {
+      this.endClient();
+      return;
+    }
+    this.phase = 'head';
+    this.resumeClient();
+    if (this.pending !== null) this.processHead();
+    else if (this.clientEnded) this.endClient();
+  }
+
+  onUpstreamEnd(up: UpstreamConn): void {
+    if (up !== this.up) {
+      up.discard();
+      return;
+    }
+    if (this.phase === 'tunnel') {
+      this.socket.end();
+      return;
+    }
+    if (this.resStarted && this.resUntilClose) {
+      this.resKeepAlive = false;
+      this.completeResponse();
+      return;
+    }
+    this.upstreamFailed(new ProxyError('upstream-closed', `endpoint ${up.endpoint.id} closed the connection before the response was complete`));
+  }
+
+  onUpstreamClose(up: UpstreamConn, error: Error | undefined): void {
+    if (up !== this.up) return;
+    if (this.phase === 'tunnel') {
+      this.up = null;
+      if (error !== undefined) this.socket.destroy();
+      else this.socket.end();
+      return;
+    }
+    const code = up.connected ? 'upstream-closed' : 'upstream-connect';
+    const what = up.connected ? 'closed the connection before the response was complete' : 'could not be connected';
+    this.upstreamFailed(new ProxyError(code, `endpoint ${up.endpoint.id} ${what}${error === undefined ? '' : `: ${error.message}`}`, { cause: error }));
+  }
+
+  private upstreamFailed(error: ProxyError): void {
+    const req = this.req!;
+    const endpoint = this.endpoint!;
+    this.up?.discard();
+    this.up = null;
+    this.endpoint = null;
+    if (this.upstreamPaused) this.upstreamPaused = false;
+    if (error.code === 'upstream-connect') this.core.endpoints.markConnectFailure(endpoint);
+    this.core.release(endpoint);
+    const protocol = req.upgrade === '' ? 'http1' : 'upgrade';
+    const retry =
+      !this.clientGotBytes &&
+      this.attempt === 1 &&
+      !this.core.closed &&
+      (!this.requestWritten || error.code === 'upstream-connect' || (idempotent(req.method) && req.framing.kind === 'none'));
+    this.core.emit({ kind: 'upstream-error', service: this.core.service, protocol, endpointId: endpoint.id, code: error.code, message: error.message, retried: retry });
+    if (this.clientGotBytes) {
+      // Part of the response is already with the client; cutting the connection is the only
+      // way to tell it the response is incomplete.
+      this.core.failures++;
+      this.socket.destroy();
+      return;
+    }
+    if (!retry) {
+      this.core.failures++;
+      this.replyError(502, error.code, error.message);
+      return;
+    }
+    this.core.retries++;
+    this.phase = 'dispatch';
+    const next = this.dispatch(endpoint);
+    this.core.emit({ kind: 'retry', service: this.core.service, protocol, method: req.method, path: req.target, fromEndpoint: endpoint.id, toEndpoint: next?.id ?? '', reason: error.code });
+  }
+
+  // ---- upgrade tunnel ----
+
+  private startTunnel(up: UpstreamConn, buf: Buffer, rest: number): void {
+    this.phase = 'tunnel';
+    this.resStarted = true;
+    this.clientGotBytes = true;
+    this.endpoint!.served++;
+    // The 101 head goes out verbatim: its Connection/Upgrade headers are the point of it.
+    this.socket.write(rest === buf.length ? buf : buf.subarray(0, rest));
+    if (rest < buf.length && !this.socket.write(buf.subarray(rest))) this.pauseUpstream(up);
+    const pending = this.pending;
+    this.pending = null;
+    if (pending !== null && !up.socket.write(pending)) this.pauseClient();
+    else this.resumeClient();
+    if (this.clientEnded) up.socket.end();
+    // The endpoint stays counted in flight until the client connection closes (onClose).
+  }
+}

@@ -1,0 +1,57 @@
+// Responses the proxy writes itself: no ready endpoint (503), an endpoint that failed (502),
+// a request it could not parse (400/431). gRPC callers get HTTP 200 with grpc-status 14
+// (UNAVAILABLE) instead, the status gRPC clients treat as "try again elsewhere".
+import type { ProxyErrorCode } from './errors.ts';
+
+/** gRPC's UNAVAILABLE (grpc/grpc doc/statuscodes.md). */
+export const grpcUnavailable = 14;
+
+export function isGrpc(contentType: string): boolean {
+  return contentType.startsWith('application/grpc');
+}
+
+/** Percent-encodes a grpc-message value as the gRPC HTTP/2 spec asks (printable ASCII but %). */
+export function encodeGrpcMessage(message: string): string {
+  return message.replace(/[^\x20-\x24\x26-\x7e]/gu, (c) =>
+    [...Buffer.from(c, 'utf8')].map((b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join(''),
+  );
+}
+
+export function errorBody(service: string, code: ProxyErrorCode, message: string): string {
+  return JSON.stringify({ error: code, service, message });
+}
+
+const reasons: Readonly<Record<number, string>> = {
+  400: 'Bad Request',
+  431: 'Request Header Fields Too Large',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+};
+
+export interface Http1ErrorReply {
+  readonly status: number;
+  readonly service: string;
+  readonly code: ProxyErrorCode;
+  readonly message: string;
+  /** The request's content type; a gRPC one gets a grpc-status reply. */
+  readonly contentType: string;
+  readonly method: string;
+  /** Adds `connection: close` (true) or keeps an HTTP/1.0 client alive (`keep-alive`). */
+  readonly connection: 'close' | 'keep-alive' | 'default';
+}
+
+/** A complete HTTP/1.1 error response, head and body. */
+export function http1ErrorReply(r: Http1ErrorReply): string {
+  let head: string;
+  let body = '';
+  if (isGrpc(r.contentType)) {
+    head = `HTTP/1.1 200 OK\r\ncontent-type: ${r.contentType}\r\ngrpc-status: ${grpcUnavailable}\r\ngrpc-message: ${encodeGrpcMessage(r.message)}\r\ncontent-length: 0\r\n`;
+  } else {
+    body = errorBody(r.service, r.code, r.message);
+    head = `HTTP/1.1 ${r.status} ${reasons[r.status] ?? 'Error'}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n`;
+    if (r.method === 'HEAD') body = '';
+  }
+  if (r.connection === 'close') head += 'connection: close\r\n';
+  else if (r.connection === 'keep-alive') head += 'connection: keep-alive\r\n';
+  return `${head}\r\n${body}`;
+}
