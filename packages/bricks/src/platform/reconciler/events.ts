@@ -5,6 +5,9 @@ import { restartDelay } from './backoff.ts';
 import { slotOf, withoutReplica, withReplica, withSlot } from './state.ts';
 import type { Replica, ReplicaEvent, ServiceState, SlotState } from './types.ts';
 
+/** Time a replica gets for its first liveness success when start_period is not set (3 × 10 s in Kubernetes). */
+export const DEFAULT_STARTUP_MS = 30_000;
+
 export interface EventContext {
   readonly restart: RestartPolicy;
   readonly health: Health;
@@ -37,7 +40,7 @@ export function applyEvent(state: ServiceState, event: ReplicaEvent, ctx: EventC
 
 function applyProbe(r: Replica, check: 'readiness' | 'liveness', ok: boolean, at: number, health: Health): Replica {
   if (r.phase !== 'running') return r;
-  const inStartPeriod = r.startedAt !== null && at - r.startedAt < health.timing.startPeriodMs;
+  const ranMs = r.startedAt === null ? 0 : at - r.startedAt;
   if (check === 'readiness') {
     if (ok) {
       return { ...r, ready: true, everReady: true, readiness: { successes: r.readiness.successes + 1, failures: 0 } };
@@ -49,7 +52,10 @@ function applyProbe(r: Replica, check: 'readiness' | 'liveness', ok: boolean, at
   }
   if (ok) return { ...r, liveness: { successes: r.liveness.successes + 1, failures: 0 } };
   // Like Docker: failures inside start_period do not count, until the first success ends it.
-  if (inStartPeriod && r.liveness.successes === 0) return r;
+  // Without a start_period a program still needs time to boot before it can answer: it gets
+  // DEFAULT_STARTUP_MS to answer once, like Kubernetes' default startupProbe budget.
+  const startup = health.timing.startPeriodMs > 0 ? health.timing.startPeriodMs : DEFAULT_STARTUP_MS;
+  if (r.liveness.successes === 0 && ranMs < startup) return r;
   return { ...r, liveness: { successes: r.liveness.successes, failures: r.liveness.failures + 1 } };
 }
 

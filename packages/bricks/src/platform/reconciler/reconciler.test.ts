@@ -58,6 +58,7 @@ class World {
 }
 
 const kinds = (actions: Action[]): string[] => actions.map((a) => a.type);
+const routedIds = (a: Action | undefined): readonly string[] => (a?.type === 'route' ? a.replicaIds : []);
 
 describe('reconciler', () => {
   it('starts the desired replicas and routes them only once ready', () => {
@@ -94,11 +95,11 @@ describe('reconciler', () => {
     w.t = target({ replicas: 5 });
     assert.deepEqual(kinds(w.tick()), ['start', 'start', 'start', 'start']);
     w.bringUp();
-    assert.equal((w.tick()[0] as { replicaIds: string[] }).replicaIds.length, 5);
+    assert.equal(routedIds(w.tick()[0]).length, 5);
     w.t = target({ replicas: 1 });
     const down = w.tick();
     assert.deepEqual(kinds(down), ['route', 'stop', 'stop', 'stop', 'stop']);
-    assert.deepEqual((down[0] as { replicaIds: string[] }).replicaIds, ['api.1#1']);
+    assert.deepEqual(routedIds(down[0]), ['api.1#1']);
     assert.ok(down.slice(1).every((a) => a.type === 'stop' && a.reason === 'scale-down' && a.replica.slot > 1));
     for (const id of w.ids('stopping')) w.exit(id, null, 'SIGTERM');
     assert.deepEqual(w.tick(), [], 'planned stops are not restarted');
@@ -183,6 +184,17 @@ describe('reconciler', () => {
     assert.ok(acts[1]?.type === 'stop' && acts[1].reason === 'liveness');
     w.now += 100;
     assert.deepEqual(kinds(w.tick()), ['start'], 'the replacement starts while the hung one is still stopping');
+    // Without start_period: failures before the first success wait for the default startup time.
+    const d = new World(target({ replicas: 1 }));
+    d.tick();
+    d.bringUp();
+    d.tick();
+    const dlive = (ok: boolean): void => d.event({ type: 'probe', replicaId: 'api.1#1', check: 'liveness', ok, at: d.now });
+    for (let i = 0; i < 5; i++) dlive(false);
+    assert.deepEqual(d.tick(), [], 'still booting');
+    dlive(true);
+    for (let i = 0; i < 3; i++) dlive(false);
+    assert.deepEqual(kinds(d.tick()), ['route', 'stop', 'wake'], 'after one success, failures count at once (a hung process)');
     assert.deepEqual(w.ids('starting'), ['api.1#2']);
     assert.deepEqual(w.ids('stopping'), ['api.1#1']);
   });
@@ -205,7 +217,7 @@ describe('reconciler', () => {
     w.bringUp();
     const step2 = w.tick();
     assert.deepEqual(kinds(step2), ['route', 'stop', 'start']);
-    assert.deepEqual((step2[0] as { replicaIds: string[] }).replicaIds, ['api.1#3', 'api.2#2']);
+    assert.deepEqual(routedIds(step2[0]), ['api.1#3', 'api.2#2']);
     assert.ok(step2[1]?.type === 'stop' && step2[1].replica.id === 'api.1#1' && step2[1].reason === 'update');
     w.exit('api.1#1', 0);
     w.bringUp();

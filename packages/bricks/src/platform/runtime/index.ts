@@ -4,4 +4,4 @@ export type { RuntimeErrorCode } from './errors.ts';
 export { argvOf, signalGroup, spawnReplica, stopReplica } from './process-driver.ts';
 export type { ChildReplica, Exit, SpawnSpec, Stream } from './process-driver.ts';
 export { freePort, portIsFree } from './ports.ts';
-export { processStartTime, Reaper } from './reaper.ts';
+export { killLeftoverGroups, processStartTime, Reaper } from './reaper.ts';

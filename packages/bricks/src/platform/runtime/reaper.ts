@@ -23,12 +23,7 @@ export class Reaper {
 
   /** Kills groups a previous daemon left behind, then starts guarding. */
   async start(): Promise<number> {
-    const leftovers = readGroups(this.groupsFile);
-    let killed = 0;
-    for (const [pgid, startTime] of leftovers) {
-      // Only if the pid still belongs to the process we started (pids are reused).
-      if (processStartTime(pgid) === startTime && signalGroup(pgid, 'SIGKILL')) killed++;
-    }
+    const killed = killLeftoverGroups(this.groupsFile);
     await this.write();
     this.child = spawn('/bin/sh', ['-c', REAPER_SCRIPT, 'bricks-reaper', this.groupsFile], {
       stdio: ['pipe', 'ignore', 'ignore'],
@@ -59,6 +54,16 @@ export class Reaper {
     const text = [...this.groups].map(([pgid, start]) => `${pgid} ${start}\n`).join('');
     return writeFileAtomic(this.groupsFile, text);
   }
+}
+
+/** Kills the groups listed in a groups file that still run the process we started. */
+export function killLeftoverGroups(file: string): number {
+  let killed = 0;
+  for (const [pgid, startTime] of readGroups(file)) {
+    // Only if the pid still belongs to the process we started (pids are reused).
+    if (processStartTime(pgid) === startTime && signalGroup(pgid, 'SIGKILL')) killed++;
+  }
+  return killed;
 }
 
 function readGroups(file: string): Map<number, number> {

@@ -1,0 +1,182 @@
+// `bricks up`: validate the stack, start the project's daemon, and either follow it in the
+// foreground (live status and logs; Ctrl-C stops everything) or return once all is ready (-d).
+import { spawn } from 'node:child_process';
+import { openSync, readFileSync, closeSync, mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { ApiClient, pidAlive } from '../../platform/api/client.ts';
+import type { PlatformEvent } from '../../platform/events.ts';
+import { projectPaths } from '../../platform/paths.ts';
+import type { DaemonInfo, ProjectPaths } from '../../platform/paths.ts';
+import type { LogLine } from '../../platform/telemetry/logs.ts';
+import type { GlobalOptions } from '../context.ts';
+import { fromApi, loadOrFail } from '../context.ts';
+import { CliError } from '../errors.ts';
+import { color } from '../format/color.ts';
+import { formatLogLine } from './logs.ts';
+import { renderPs } from './ps.ts';
+import type { StatusDoc } from './status-types.ts';
+import { waitForExit } from './down.ts';
+
+export interface UpOptions extends GlobalOptions {
+  readonly detach?: boolean;
+  /** Seconds to wait for every service to be ready with -d. */
+  readonly wait?: string;
+}
+
+const BIN = fileURLToPath(new URL('../../../bin/bricks.js', import.meta.url));
+
+export async function up(options: UpOptions): Promise<void> {
+  const stack = await loadOrFail(options);
+  const paths = projectPaths(stack.dir);
+  let api = await ApiClient.forProject(paths).catch(() => null);
+  if (api !== null) {
+    console.log(`bricks is already up for ${stack.file} (${api.url}); showing it`);
+  } else {
+    api = await startDaemonProcess(stack.file, paths);
+  }
+  if (options.detach === true) {
+    await waitUntilReady(api, Number(options.wait ?? '60') * 1000);
+    return;
+  }
+  await follow(api, paths);
+}
+
+async function startDaemonProcess(stackFile: string, paths: ProjectPaths): Promise<ApiClient> {
+  mkdirSync(paths.dir, { recursive: true });
+  const out = openSync(paths.daemonLog, 'a');
+  const child = spawn(process.execPath, [BIN, '__daemon', stackFile], { detached: true, stdio: ['ignore', out, out], cwd: paths.dir });
+  closeSync(out);
+  child.unref();
+  const pid = child.pid ?? -1;
+  let exited = false;
+  child.once('exit', () => (exited = true));
+  const deadline = Date.now() + 30_000;
+  process.stdout.write(color.dim('starting the bricks daemon'));
+  for (;;) {
+    if (exited) {
+      process.stdout.write('\n');
+      throw new CliError('failed', `the bricks daemon stopped at start:\n${tail(paths.daemonLog, 20)}`);
+    }
+    const info = readDaemonInfo(paths);
+    if (info !== null && info.pid === pid) {
+      process.stdout.write(color.dim(` (pid ${pid})\n`));
+      return ApiClient.forProject(paths);
+    }
+    if (Date.now() > deadline) throw new CliError('failed', `the bricks daemon did not come up within 30 s; see ${paths.daemonLog}`);
+    await sleep(50);
+  }
+}
+
+function readDaemonInfo(paths: ProjectPaths): DaemonInfo | null {
+  try {
+    return JSON.parse(readFileSync(paths.daemon, 'utf8')) as DaemonInfo;
+  } catch {
+    return null;
+  }
+}
+
+function tail(file: string, lines: number): string {
+  try {
+    return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '(no log)';
+  }
+}
+
+/** Polls status, printing each service's condition as it changes, until all are ready. */
+async function waitUntilReady(api: ApiClient, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  const seen = new Map<string, string>();
+  for (;;) {
+    const status = await api.get<StatusDoc>('/v1/status').catch((e: unknown) => Promise.reject(fromApi(e)));
+    for (const s of status.services) {
+      const line = `${s.condition} ${s.ready}/${s.desired}`;
+      if (seen.get(s.name) !== line) {
+        seen.set(s.name, line);
+        console.log(`  ${s.name.padEnd(16)} ${line}`);
+      }
+    }
+    const failed = status.services.filter((s) => s.condition === 'failed' || s.condition === 'crash-looping');
+    if (failed.length > 0) {
+      throw new CliError('failed', `${failed.map((s) => `${s.name} is ${s.condition}`).join(', ')}; see \`bricks logs ${failed.map((s) => s.name).join(' ')}\``);
+    }
+    if (status.services.every((s) => s.ready >= s.desired)) {
+      console.log(`\n${renderPs(status, Date.now())}\n\n${color.green('up')}: every service is ready. \`bricks logs -f\` follows them, \`bricks down\` stops them.`);
+      return;
+    }
+    if (Date.now() > deadline) {
+      const waiting = status.services.filter((s) => s.ready < s.desired).map((s) => s.name);
+      throw new CliError('failed', `not ready after ${timeoutMs / 1000} s: ${waiting.join(', ')}; the daemon keeps trying (\`bricks ps\`, \`bricks logs\`)`);
+    }
+    await sleep(100);
+  }
+}
+
+/** Foreground: events and logs as they come; Ctrl-C (or SIGTERM) stops the whole stack. */
+async function follow(api: ApiClient, paths: ProjectPaths): Promise<void> {
+  const controller = new AbortController();
+  const info = readDaemonInfo(paths);
+  let stopping = false;
+  const stop = async (): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    console.log(color.dim('\nstopping the stack (Ctrl-C again leaves it running in the background)'));
+    process.once('SIGINT', () => process.exit(130));
+    await api.post('/v1/down', {}).catch(() => undefined);
+    if (info !== null) await waitForExit(info.pid, 120_000);
+    controller.abort();
+  };
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
+  const events = (async () => {
+    for await (const e of api.stream<PlatformEvent>('/v1/events?history=1', controller.signal)) {
+      const line = describeEvent(e);
+      if (line !== null) console.log(line);
+      if (e.type === 'platform' && e.state === 'down') controller.abort();
+    }
+  })();
+  const logLines = (async () => {
+    for await (const l of api.stream<LogLine>('/v1/logs?follow=1&tail=0', controller.signal)) console.log(formatLogLine(l));
+  })();
+  const watchdog = setInterval(() => {
+    if (info !== null && !pidAlive(info.pid)) controller.abort();
+  }, 500);
+  await Promise.allSettled([events, logLines]);
+  clearInterval(watchdog);
+  if (!stopping) throw new CliError('failed', `the bricks daemon went away; see ${paths.daemonLog}`);
+}
+
+export function describeEvent(e: PlatformEvent): string | null {
+  const tag = color.bold('bricks');
+  switch (e.type) {
+    case 'replica-started':
+      return `${tag} ${e.replica} started (pid ${e.pid}, port ${e.port})`;
+    case 'replica-ready':
+      return `${tag} ${e.replica} ${color.green('ready')}`;
+    case 'replica-unready':
+      return `${tag} ${e.replica} ${color.yellow('not ready')}: ${e.detail}`;
+    case 'replica-stopping':
+      return `${tag} ${e.replica} stopping (${e.reason})`;
+    case 'replica-exited':
+      return e.expected
+        ? `${tag} ${e.replica} stopped`
+        : `${tag} ${e.replica} ${color.red('exited')} ${e.signal ?? `code ${e.code}`}`;
+    case 'replica-failed-to-start':
+      return `${tag} ${e.replica} ${color.red('failed to start')}: ${e.error}`;
+    case 'service-condition':
+      return `${tag} ${e.service} is ${e.condition}`;
+    case 'scaled':
+      return `${tag} ${e.service} scaled to ${e.replicas}`;
+    case 'platform':
+      return `${tag} platform ${e.state}`;
+    case 'proxy':
+      return `${tag} ${e.service} proxy: ${e.detail}`;
+    case 'replica-starting':
+    case 'routes':
+      return null;
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}

@@ -1,0 +1,94 @@
+// The bricks command line. Each command talks to the project's daemon through the control API
+// (validate and config read the stack file itself, like `docker compose config`).
+import { Command, CommanderError } from 'commander';
+import { runDaemonProcess } from '../platform/daemon/main.ts';
+import { config, validate } from './commands/config.ts';
+import { down } from './commands/down.ts';
+import { logs } from './commands/logs.ts';
+import { ps } from './commands/ps.ts';
+import { restart, scale } from './commands/scale.ts';
+import { up } from './commands/up.ts';
+import { CliError, EXIT_CODES } from './errors.ts';
+import { color } from './format/color.ts';
+
+const program = new Command('bricks')
+  .description('Run a whole microservice stack on one machine, production-like.')
+  .option('-f, --file <file>', 'the stack file (default: bricks.yaml or compose.yaml here)')
+  .showHelpAfterError()
+  .exitOverride();
+
+type Opts = Record<string, unknown>;
+const globals = (cmd: Command): { file?: string } => cmd.optsWithGlobals<{ file?: string }>();
+
+program
+  .command('up')
+  .description('start the stack (foreground with live status; -d to return once ready)')
+  .option('-d, --detach', 'start in the background and return when every service is ready')
+  .option('--wait <seconds>', 'with -d: how long to wait for readiness', '60')
+  .action(async (opts: Opts, cmd: Command) => up({ ...globals(cmd), detach: opts.detach === true, wait: String(opts.wait) }));
+
+program
+  .command('down')
+  .description('stop every replica and the daemon')
+  .option('--timeout <seconds>', 'how long to wait for the stop', '120')
+  .action(async (opts: Opts, cmd: Command) => down({ ...globals(cmd), timeout: String(opts.timeout) }));
+
+program
+  .command('ps')
+  .description('list services and replicas: pid, port, state, health, restarts, uptime, CPU, memory')
+  .option('--json', 'machine-readable output')
+  .action(async (opts: Opts, cmd: Command) => ps({ ...globals(cmd), json: opts.json === true }));
+
+program
+  .command('logs')
+  .description('show replicas\' output, merged, with a coloured prefix per replica')
+  .argument('[services...]', 'only these services')
+  .option('-f, --follow', 'keep following new lines')
+  .option('-n, --tail <lines>', 'lines of history per request', '200')
+  .option('--json', 'one JSON object per line')
+  .action(async (services: string[], opts: Opts, cmd: Command) =>
+    logs(services, { ...globals(cmd), follow: opts.follow === true, tail: String(opts.tail), json: opts.json === true }),
+  );
+
+program
+  .command('scale')
+  .description('set the number of replicas: bricks scale catalog=3 scores=2')
+  .argument('<service=replicas...>')
+  .action(async (args: string[], _opts: Opts, cmd: Command) => scale(args, globals(cmd)));
+
+program
+  .command('restart')
+  .description('replace every replica of the services, one at a time, without downtime')
+  .argument('<services...>')
+  .action(async (services: string[], _opts: Opts, cmd: Command) => restart(services, globals(cmd)));
+
+program
+  .command('config')
+  .description('print the normalized stack')
+  .option('--json', 'JSON instead of YAML')
+  .action(async (opts: Opts, cmd: Command) => config({ ...globals(cmd), json: opts.json === true }));
+
+program
+  .command('validate')
+  .description('check the stack file and report every problem with file:line:col')
+  .option('--json', 'machine-readable output')
+  .action(async (opts: Opts, cmd: Command) => validate({ ...globals(cmd), json: opts.json === true }));
+
+program
+  .command('__daemon', { hidden: true })
+  .argument('<file>')
+  .action(async (file: string) => runDaemonProcess(file));
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof CommanderError) {
+    process.exit(err.exitCode === 0 ? 0 : EXIT_CODES.usage);
+  }
+  if (err instanceof CliError) {
+    console.error(`${color.red('error')}: ${err.message}`);
+    process.exit(EXIT_CODES[err.code]);
+  }
+  console.error(err);
+  process.exit(1);
+}

@@ -1,0 +1,90 @@
+// The CLI's side of the control API: finds the project's daemon, sends the token, and turns
+// error answers back into ApiErrors.
+import { readFile } from 'node:fs/promises';
+import { request } from 'node:http';
+import type { IncomingMessage } from 'node:http';
+import { createInterface } from 'node:readline';
+import type { DaemonInfo, ProjectPaths } from '../paths.ts';
+import { ApiError } from './errors.ts';
+
+export class ApiClient {
+  constructor(
+    readonly url: string,
+    private readonly token: string,
+  ) {}
+
+  /** Reads daemon.json and the token; `unavailable` when no daemon runs for the project. */
+  static async forProject(paths: ProjectPaths): Promise<ApiClient> {
+    let info: DaemonInfo;
+    let token: string;
+    try {
+      info = JSON.parse(await readFile(paths.daemon, 'utf8')) as DaemonInfo;
+      token = (await readFile(paths.token, 'utf8')).trim();
+    } catch {
+      throw new ApiError('unavailable', `no bricks daemon runs for ${paths.dir}: start one with \`bricks up\``);
+    }
+    if (!pidAlive(info.pid)) throw new ApiError('unavailable', `the bricks daemon (pid ${info.pid}) is not running: start it with \`bricks up\``);
+    return new ApiClient(info.apiUrl, token);
+  }
+
+  get<T>(path: string): Promise<T> {
+    return this.call<T>('GET', path, undefined);
+  }
+
+  post<T>(path: string, body: unknown): Promise<T> {
+    return this.call<T>('POST', path, body);
+  }
+
+  private call<T>(method: string, path: string, body: unknown): Promise<T> {
+    return new Promise((resolve, reject) => {
+      const req = request(`${this.url}${path}`, { method, headers: this.headers() }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          let parsed: unknown;
+          try {
+            parsed = JSON.parse(text);
+          } catch {
+            parsed = text;
+          }
+          if ((res.statusCode ?? 500) >= 400) {
+            const err = (parsed as { error?: { message?: string } }).error;
+            reject(ApiError.fromStatus(res.statusCode ?? 500, err?.message ?? text));
+          } else resolve(parsed as T);
+        });
+      });
+      req.on('error', (err) => reject(new ApiError('unavailable', `cannot reach the bricks daemon at ${this.url}: ${err.message}`, { cause: err })));
+      req.end(body === undefined ? undefined : JSON.stringify(body));
+    });
+  }
+
+  /** An NDJSON stream as parsed values; ends when the daemon closes it or `signal` aborts. */
+  async *stream<T>(path: string, signal?: AbortSignal): AsyncIterable<T> {
+    const res = await new Promise<IncomingMessage>((resolve, reject) => {
+      const req = request(`${this.url}${path}`, { headers: this.headers(), signal }, resolve);
+      req.on('error', (err) => reject(new ApiError('unavailable', `cannot reach the bricks daemon: ${err.message}`, { cause: err })));
+      req.end();
+    });
+    if ((res.statusCode ?? 500) >= 400) throw ApiError.fromStatus(res.statusCode ?? 500, `stream ${path} refused`);
+    const lines = createInterface({ input: res, crlfDelay: Infinity });
+    try {
+      for await (const line of lines) if (line.trim() !== '') yield JSON.parse(line) as T;
+    } catch (err) {
+      if (!(signal?.aborted ?? false)) throw err;
+    }
+  }
+
+  private headers(): Record<string, string> {
+    return { authorization: `Bearer ${this.token}`, 'content-type': 'application/json' };
+  }
+}
+
+export function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -1,0 +1,120 @@
+// The control API's routes over a running platform. Each answer is a plain JSON document
+// that the CLI prints or the dashboard renders.
+import { stackToJson } from '../../stack/index.ts';
+import type { Supervisor } from '../daemon/supervisor.ts';
+import type { PlatformEvent } from '../events.ts';
+import type { LogLine, LogStore } from '../telemetry/logs.ts';
+import { processUsage } from '../telemetry/usage.ts';
+import { ApiError } from './errors.ts';
+import { streamOf } from './server.ts';
+import type { Route } from './server.ts';
+
+export interface RouteDeps {
+  readonly supervisor: Supervisor;
+  readonly logs: LogStore;
+  readonly shutdown: () => void;
+  readonly persist: () => Promise<void>;
+}
+
+/** Long-poll limit for discovery watches: below common idle timeouts of HTTP clients. */
+const DISCOVERY_WATCH_MS = 25_000;
+
+export function routes(deps: RouteDeps): Route[] {
+  const { logs } = deps;
+  // The supervisor is created after the API (it needs the API's address), so read it late.
+  const sup = (): Supervisor => deps.supervisor;
+  return [
+    {
+      method: 'GET',
+      path: '/v1/status',
+      handler: async () => {
+        const services = sup().status();
+        const pids = services.flatMap((s) => s.replicas.map((r) => r.pid)).filter((p): p is number => p !== null);
+        const usage = await processUsage(pids);
+        return {
+          kind: 'json',
+          body: {
+            stack: sup().stack.name,
+            file: sup().stack.file,
+            services: services.map((s) => ({
+              ...s,
+              replicas: s.replicas.map((r) => ({ ...r, ...(r.pid !== null ? usage.get(r.pid) : undefined) })),
+            })),
+          },
+        };
+      },
+    },
+    { method: 'GET', path: '/v1/config', handler: async () => ({ kind: 'json', body: stackToJson(sup().stack) }) },
+    {
+      method: 'POST',
+      path: '/v1/scale',
+      handler: async (req) => {
+        const body = req.body as { service?: unknown; replicas?: unknown };
+        if (typeof body.service !== 'string' || !(body.service in sup().stack.services)) {
+          throw new ApiError('not-found', `no service '${String(body.service)}'; services are ${Object.keys(sup().stack.services).join(', ')}`);
+        }
+        if (typeof body.replicas !== 'number' || !Number.isInteger(body.replicas) || body.replicas < 0) {
+          throw new ApiError('bad-request', `replicas must be a whole number ≥ 0, got ${JSON.stringify(body.replicas)}`);
+        }
+        sup().setScale(body.service, body.replicas);
+        await deps.persist();
+        return { kind: 'json', body: { service: body.service, replicas: body.replicas } };
+      },
+    },
+    {
+      method: 'POST',
+      path: '/v1/restart',
+      handler: async (req) => {
+        const body = req.body as { service?: unknown };
+        if (typeof body.service !== 'string' || !(body.service in sup().stack.services)) {
+          throw new ApiError('not-found', `no service '${String(body.service)}'`);
+        }
+        sup().restart(body.service);
+        return { kind: 'json', body: { service: body.service, restarting: true } };
+      },
+    },
+    {
+      method: 'POST',
+      path: '/v1/down',
+      handler: async () => {
+        // Answer first: the shutdown takes the API down with it.
+        setImmediate(deps.shutdown);
+        return { kind: 'json', body: { stopping: true } };
+      },
+    },
+    {
+      method: 'GET',
+      path: '/v1/events',
+      handler: async (req) => ({
+        kind: 'stream',
+        lines: streamOf<PlatformEvent>((push) => sup().events.subscribe(push), req.signal, req.query.has('history') ? sup().events.history() : []),
+      }),
+    },
+    {
+      method: 'GET',
+      path: '/v1/logs',
+      handler: async (req) => {
+        const services = req.query.getAll('service');
+        for (const s of services) if (!(s in sup().stack.services)) throw new ApiError('not-found', `no service '${s}'`);
+        const tail = Number(req.query.get('tail') ?? '200');
+        const past = logs.tail(services, Number.isFinite(tail) ? tail : 200);
+        if (req.query.get('follow') !== '1') return { kind: 'json', body: past };
+        const wanted = (l: LogLine): boolean => services.length === 0 || services.includes(l.service);
+        return {
+          kind: 'stream',
+          lines: streamOf<LogLine>((push) => logs.live.subscribe((l) => wanted(l) && push(l)), req.signal, past),
+        };
+      },
+    },
+    {
+      method: 'GET',
+      path: '/v1/discovery',
+      public: true,
+      handler: async (req) => {
+        const version = Number(req.query.get('version'));
+        if (req.query.get('watch') === '1' && Number.isFinite(version)) await sup().waitForDiscovery(version, DISCOVERY_WATCH_MS);
+        return { kind: 'json', body: sup().discovery() };
+      },
+    },
+  ];
+}

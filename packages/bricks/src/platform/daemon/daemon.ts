@@ -1,0 +1,151 @@
+// The platform daemon's life: load the stack, guard against orphans, bind service addresses,
+// open the control API, run the supervisor, and on `down` or a signal stop everything.
+import { randomBytes } from 'node:crypto';
+import { rm } from 'node:fs/promises';
+import { loadStack, formatProblem } from '../../stack/index.ts';
+import type { Stack } from '../../stack/model.ts';
+import { writeFileAtomic } from '../../util/atomic-file.ts';
+import { routes } from '../api/routes.ts';
+import { startApiServer } from '../api/server.ts';
+import type { DaemonInfo, ProjectPaths } from '../paths.ts';
+import { projectPaths } from '../paths.ts';
+import { startServiceProxy } from '../proxy/index.ts';
+import type { ProxyEvent, ServiceProxy } from '../proxy/index.ts';
+import { Reaper } from '../runtime/index.ts';
+import { LogStore } from '../telemetry/logs.ts';
+import { assignAddresses, DEFAULT_BASE_PORT, readPersisted, writePersisted } from './persisted.ts';
+import { Supervisor } from './supervisor.ts';
+
+export interface RunningDaemon {
+  readonly supervisor: Supervisor;
+  readonly apiUrl: string;
+  /** Resolves when the daemon has stopped everything. */
+  readonly done: Promise<void>;
+  stop(): Promise<void>;
+}
+
+export class DaemonStartError extends Error {
+  override readonly name = 'DaemonStartError';
+}
+
+export async function startDaemon(stackFile: string, log: (line: string) => void): Promise<RunningDaemon> {
+  const loaded = await loadStack({ file: stackFile });
+  if (!loaded.ok) throw new DaemonStartError(loaded.problems.map(formatProblem).join('\n'));
+  const stack = loaded.stack;
+  const paths = projectPaths(stack.dir);
+
+  const persisted = await readPersisted(paths.state);
+  const reaper = new Reaper(paths.groups);
+  const leftovers = await reaper.start();
+  if (leftovers > 0) log(`killed ${leftovers} replica process group(s) left by a previous daemon`);
+
+  const basePort = basePortOf(stack);
+  const addresses = await assignAddresses(Object.keys(stack.services), persisted.addresses, basePort);
+  const proxies = new Map<string, ServiceProxy>();
+  const logs = new LogStore(paths.logs);
+  let supervisor: Supervisor | null = null;
+  try {
+    for (const [name, port] of Object.entries(addresses)) {
+      proxies.set(
+        name,
+        await startServiceProxy({
+          service: name,
+          port,
+          onEvent: (e) => supervisor?.events.emit({ type: 'proxy', service: name, detail: describeProxyEvent(e), at: Date.now() }),
+        }),
+      );
+    }
+  } catch (err) {
+    await Promise.all([...proxies.values()].map((p) => p.close()));
+    await reaper.stop();
+    throw new DaemonStartError(`cannot open service addresses: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+  }
+
+  const token = randomBytes(32).toString('hex');
+  let shutdownStarted: Promise<void> | null = null;
+  const persist = (): Promise<void> =>
+    writePersisted(paths.state, { version: 1, addresses, scale: supervisor?.scaleOverrides() ?? persisted.scale });
+
+  const apiHolder: { close?: () => Promise<void> } = {};
+  const stop = (): Promise<void> => {
+    shutdownStarted ??= (async () => {
+      log('stopping every replica');
+      await supervisor?.shutdown();
+      await Promise.all([...proxies.values()].map((p) => p.close()));
+      await apiHolder.close?.();
+      await logs.close();
+      await reaper.stop();
+      await rm(paths.daemon, { force: true });
+      supervisor?.events.emit({ type: 'platform', state: 'down', at: Date.now() });
+      log('stopped');
+    })();
+    return shutdownStarted;
+  };
+
+  const api = await startApiServer(
+    routes({
+      get supervisor() {
+        return supervisor as Supervisor;
+      },
+      logs,
+      shutdown: () => void stop(),
+      persist,
+    }),
+    token,
+  );
+  apiHolder.close = () =>
+    new Promise<void>((resolve) => {
+      api.server.closeAllConnections();
+      api.server.close(() => resolve());
+    });
+
+  supervisor = new Supervisor({
+    stack,
+    addresses,
+    scale: persisted.scale,
+    proxies,
+    reaper,
+    logs,
+    discoveryUrl: `${api.url}/v1/discovery`,
+  });
+  await persist();
+  await writeFileAtomic(paths.token, `${token}\n`, 0o600);
+  const info: DaemonInfo = { pid: process.pid, apiUrl: api.url, startedAt: new Date().toISOString(), stackFile: stack.file };
+  await writeFileAtomic(paths.daemon, `${JSON.stringify(info, null, 2)}\n`);
+  supervisor.start();
+  supervisor.events.emit({ type: 'platform', state: 'up', at: Date.now() });
+  log(`up: ${Object.keys(stack.services).length} service(s), control API ${api.url}`);
+
+  let resolveDone: () => void = () => {};
+  const done = new Promise<void>((r) => (resolveDone = r));
+  return {
+    supervisor,
+    apiUrl: api.url,
+    done,
+    stop: async () => {
+      await stop();
+      resolveDone();
+    },
+  };
+}
+
+function basePortOf(stack: Stack): number {
+  const x = stack.compose['x-bricks'] as { base_port?: unknown } | undefined;
+  return typeof x?.base_port === 'number' ? x.base_port : DEFAULT_BASE_PORT;
+}
+
+function describeProxyEvent(e: ProxyEvent): string {
+  switch (e.kind) {
+    case 'retry':
+      return `retried ${e.method} ${e.path} on ${e.toEndpoint} after ${e.reason} from ${e.fromEndpoint}`;
+    case 'no-endpoint':
+      return `no ready replica for ${e.method} ${e.path} after ${e.waitedMs}ms`;
+    case 'upstream-error':
+      return `${e.endpointId}: ${e.code} ${e.message}${e.retried ? ' (retried)' : ''}`;
+    case 'bad-request':
+      return `bad request: ${e.message}`;
+  }
+}
+
+export { projectPaths };
+export type { ProjectPaths };

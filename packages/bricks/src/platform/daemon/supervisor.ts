@@ -1,0 +1,418 @@
+// The supervisor: keeps each service's observed state, runs the reconciler when a service is
+// marked, and carries out the actions with the runtime, the probes and the proxies.
+// Events only mark; `tick` decides; the runtime acts and reports back as events.
+import { createHash } from 'node:crypto';
+import type { Service, Stack } from '../../stack/model.ts';
+import type { PlatformEvent } from '../events.ts';
+import { EventBus } from '../events.ts';
+import { Prober } from '../health/index.ts';
+import type { ServiceProxy } from '../proxy/index.ts';
+import {
+  applyEvent,
+  emptyServiceState,
+  isActive,
+  plan,
+  serviceCondition,
+  slotOf,
+} from '../reconciler/index.ts';
+import type { Action, Replica, ReplicaEvent, ServiceCondition, ServiceState, ServiceTarget, UpdatePolicy } from '../reconciler/index.ts';
+import { freePort, spawnReplica, stopReplica } from '../runtime/index.ts';
+import type { ChildReplica, Reaper } from '../runtime/index.ts';
+import type { LogStore } from '../telemetry/logs.ts';
+import { replicaEnvironment } from './environment.ts';
+
+export interface SupervisorOptions {
+  readonly stack: Stack;
+  readonly addresses: Readonly<Record<string, number>>;
+  readonly scale: Readonly<Record<string, number>>;
+  readonly proxies: ReadonlyMap<string, ServiceProxy>;
+  readonly reaper: Reaper;
+  readonly logs: LogStore;
+  readonly discoveryUrl: string;
+  readonly now?: () => number;
+}
+
+/** Per replica, what only the runtime knows: the process and its prober. */
+interface Running {
+  child: ChildReplica | null;
+  prober: Prober | null;
+  lastProbe: string;
+}
+
+export interface ReplicaStatus {
+  readonly id: string;
+  readonly name: string;
+  readonly service: string;
+  readonly slot: number;
+  readonly version: string;
+  readonly phase: Replica['phase'];
+  readonly ready: boolean;
+  readonly pid: number | null;
+  readonly port: number | null;
+  readonly startedAt: number | null;
+  readonly restarts: number;
+  readonly health: string;
+  readonly stopReason: string | null;
+}
+
+export interface ServiceStatus {
+  readonly name: string;
+  readonly address: string;
+  readonly desired: number;
+  readonly ready: number;
+  readonly condition: ServiceCondition;
+  readonly restarts: number;
+  readonly lastExit: { code: number | null; signal: string | null } | null;
+  readonly replicas: readonly ReplicaStatus[];
+}
+
+/** How stale a restart token may be: `bricks restart` bumps it so every replica is replaced. */
+type Tokens = Record<string, number>;
+
+export class Supervisor {
+  readonly events = new EventBus<PlatformEvent>();
+  private readonly states = new Map<string, ServiceState>();
+  private readonly running = new Map<string, Running>();
+  private readonly dirty = new Set<string>();
+  private readonly wakeTimers = new Map<string, NodeJS.Timeout>();
+  private readonly conditions = new Map<string, ServiceCondition>();
+  private readonly restartTokens: Tokens = {};
+  private scale: Record<string, number>;
+  private scheduled = false;
+  private stopping = false;
+  private discoveryVersion = 1;
+  private readonly discoveryWaiters = new Set<() => void>();
+  private readonly idleWaiters = new Set<() => void>();
+  private readonly now: () => number;
+
+  constructor(private readonly options: SupervisorOptions) {
+    this.scale = { ...options.scale };
+    this.now = options.now ?? Date.now;
+    for (const name of Object.keys(options.stack.services)) this.states.set(name, emptyServiceState(name));
+  }
+
+  get stack(): Stack {
+    return this.options.stack;
+  }
+
+  /** The full pass: every service is looked at. */
+  start(): void {
+    for (const name of this.states.keys()) this.mark(name);
+  }
+
+  desiredReplicas(name: string): number {
+    if (this.stopping) return 0;
+    return this.scale[name] ?? this.service(name).replicas;
+  }
+
+  setScale(name: string, replicas: number): void {
+    this.service(name); // throws for an unknown service
+    this.scale[name] = replicas;
+    this.events.emit({ type: 'scaled', service: name, replicas, at: this.now() });
+    this.mark(name);
+  }
+
+  scaleOverrides(): Readonly<Record<string, number>> {
+    return this.scale;
+  }
+
+  /** Rolling restart: every replica of the service is replaced, the update policy's way. */
+  restart(name: string): void {
+    this.service(name);
+    this.restartTokens[name] = (this.restartTokens[name] ?? 0) + 1;
+    // A service that gave up is given a fresh start too.
+    const state = this.states.get(name);
+    if (state !== undefined) this.states.set(name, { ...state, slots: {} });
+    this.mark(name);
+  }
+
+  /** Stops every replica (drain, SIGTERM, SIGKILL after grace); resolves when none is left. */
+  async shutdown(): Promise<void> {
+    this.stopping = true;
+    this.events.emit({ type: 'platform', state: 'stopping', at: this.now() });
+    for (const name of this.states.keys()) this.mark(name);
+    await new Promise<void>((resolve) => {
+      const check = (): void => {
+        if ([...this.states.values()].every((s) => s.replicas.length === 0)) {
+          this.idleWaiters.delete(check);
+          resolve();
+        }
+      };
+      this.idleWaiters.add(check);
+      check();
+    });
+    for (const t of this.wakeTimers.values()) clearTimeout(t);
+  }
+
+  status(): ServiceStatus[] {
+    return [...this.states.values()].map((state) => {
+      const desired = this.desiredReplicas(state.name);
+      const slots = Object.values(state.slots);
+      const lastExit = slots
+        .map((s) => s.lastExit)
+        .filter((e) => e !== null)
+        .sort((a, b) => b.at - a.at)[0];
+      return {
+        name: state.name,
+        address: this.address(state.name),
+        desired,
+        ready: state.replicas.filter((r) => isActive(r) && r.ready).length,
+        condition: serviceCondition(state, desired),
+        restarts: slots.reduce((n, s) => n + s.restarts, 0),
+        lastExit: lastExit === undefined ? null : { code: lastExit.code, signal: lastExit.signal },
+        replicas: state.replicas.map((r) => ({
+          id: r.id,
+          name: r.name,
+          service: r.service,
+          slot: r.slot,
+          version: r.version,
+          phase: r.phase,
+          ready: r.ready,
+          pid: r.pid,
+          port: r.port,
+          startedAt: r.startedAt,
+          restarts: slotOf(state, r.slot).restarts,
+          health: this.running.get(r.id)?.lastProbe ?? '',
+          stopReason: r.stopReason,
+        })),
+      };
+    });
+  }
+
+  address(name: string): string {
+    return `http://127.0.0.1:${this.options.addresses[name]}`;
+  }
+
+  /** Ready endpoints per service, for SDK clients. */
+  discovery(): { version: number; services: Record<string, { address: string; endpoints: { id: string; url: string }[] }> } {
+    const services: Record<string, { address: string; endpoints: { id: string; url: string }[] }> = {};
+    for (const state of this.states.values()) {
+      const routed = new Set(state.routed);
+      services[state.name] = {
+        address: this.address(state.name),
+        endpoints: state.replicas
+          .filter((r) => routed.has(r.id) && r.port !== null)
+          .map((r) => ({ id: r.id, url: `http://127.0.0.1:${r.port}` })),
+      };
+    }
+    return { version: this.discoveryVersion, services };
+  }
+
+  /** Resolves when the discovery version differs from `version`, or after `timeoutMs`. */
+  waitForDiscovery(version: number, timeoutMs: number): Promise<void> {
+    if (version !== this.discoveryVersion) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.discoveryWaiters.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, timeoutMs);
+      this.discoveryWaiters.add(done);
+    });
+  }
+
+  private service(name: string): Service {
+    const s = this.options.stack.services[name];
+    if (s === undefined) throw new Error(`no service '${name}' in ${this.options.stack.file}`);
+    return s;
+  }
+
+  private mark(name: string): void {
+    this.dirty.add(name);
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => this.tick());
+  }
+
+  private tick(): void {
+    this.scheduled = false;
+    const names = [...this.dirty];
+    this.dirty.clear();
+    for (const name of names) {
+      const state = this.states.get(name);
+      if (state === undefined) continue;
+      const result = plan(state, this.target(name), this.now());
+      this.states.set(name, result.state);
+      for (const action of result.actions) this.act(name, action);
+      this.noteCondition(name);
+    }
+    for (const w of [...this.idleWaiters]) w();
+  }
+
+  private target(name: string): ServiceTarget {
+    const s = this.service(name);
+    return {
+      replicas: this.desiredReplicas(name),
+      version: `${configDigest(s)}:${this.restartTokens[name] ?? 0}`,
+      restart: s.restart,
+      health: s.health,
+      stopGracePeriodMs: s.stopGracePeriodMs,
+      update: updatePolicy(s),
+      canStart: !this.stopping && this.dependenciesMet(s),
+    };
+  }
+
+  private dependenciesMet(s: Service): boolean {
+    return s.dependsOn.every((dep) => {
+      const state = this.states.get(dep.service);
+      if (state === undefined) return true;
+      if (dep.condition === 'service_healthy') return state.replicas.some((r) => isActive(r) && r.ready);
+      return state.replicas.some((r) => r.phase === 'running') || Object.values(state.slots).some((x) => x.completed);
+    });
+  }
+
+  private act(service: string, action: Action): void {
+    switch (action.type) {
+      case 'route':
+        return this.route(service, action.replicaIds);
+      case 'start':
+        void this.startReplica(action.replica);
+        return;
+      case 'stop':
+        void this.stopReplica(action.replica, action.reason, action.graceMs);
+        return;
+      case 'wake':
+        return this.wakeAt(service, action.at);
+    }
+  }
+
+  private route(service: string, ids: readonly string[]): void {
+    const state = this.states.get(service);
+    const endpoints = (state?.replicas ?? [])
+      .filter((r) => ids.includes(r.id) && r.port !== null)
+      .map((r) => ({ id: r.id, host: '127.0.0.1', port: r.port ?? 0 }));
+    this.options.proxies.get(service)?.setEndpoints(endpoints);
+    this.discoveryVersion++;
+    for (const w of [...this.discoveryWaiters]) w();
+    this.events.emit({ type: 'routes', service, endpoints: ids, at: this.now() });
+    // Dependents may be waiting for this service to become healthy.
+    for (const [name, s] of Object.entries(this.options.stack.services)) {
+      if (s.dependsOn.some((d) => d.service === service)) this.mark(name);
+    }
+  }
+
+  private wakeAt(service: string, at: number): void {
+    const existing = this.wakeTimers.get(service);
+    if (existing !== undefined) clearTimeout(existing);
+    const timer = setTimeout(() => {
+      this.wakeTimers.delete(service);
+      this.mark(service);
+    }, Math.max(0, at - this.now()));
+    this.wakeTimers.set(service, timer);
+  }
+
+  private report(service: string, event: ReplicaEvent): void {
+    const state = this.states.get(service);
+    if (state === undefined) return;
+    const s = this.service(service);
+    const before = state.replicas.find((r) => r.id === event.replicaId);
+    const after = applyEvent(state, event, { restart: s.restart, health: s.health });
+    this.states.set(service, after);
+    const replica = after.replicas.find((r) => r.id === event.replicaId);
+    if (before !== undefined && replica !== undefined && before.ready !== replica.ready) {
+      this.events.emit(
+        replica.ready
+          ? { type: 'replica-ready', service, replica: replica.name, at: event.at }
+          : { type: 'replica-unready', service, replica: replica.name, detail: this.running.get(replica.id)?.lastProbe ?? '', at: event.at },
+      );
+    }
+    // Probe results that change nothing do not need a tick.
+    if (event.type !== 'probe' || before?.ready !== replica?.ready || (replica?.liveness.failures ?? 0) > 0) this.mark(service);
+  }
+
+  private async startReplica(replica: Replica): Promise<void> {
+    const s = this.service(replica.service);
+    const entry: Running = { child: null, prober: null, lastProbe: '' };
+    this.running.set(replica.id, entry);
+    this.events.emit({ type: 'replica-starting', service: s.name, replica: replica.name, at: this.now() });
+    if (s.run === null) {
+      this.report(s.name, { type: 'spawn-failed', replicaId: replica.id, error: 'no command', at: this.now() });
+      return;
+    }
+    try {
+      const port = await freePort();
+      const env = replicaEnvironment({
+        stack: this.options.stack,
+        service: s,
+        replica: replica.name,
+        port,
+        addresses: this.options.addresses,
+        discoveryUrl: this.options.discoveryUrl,
+      });
+      const child = await spawnReplica({ command: s.run, env, cwd: s.workingDir }, (stream, line) =>
+        this.options.logs.add({ time: Date.now(), service: s.name, replica: replica.name, stream, line }),
+      );
+      entry.child = child;
+      await this.options.reaper.add(child.pid);
+      this.events.emit({ type: 'replica-started', service: s.name, replica: replica.name, pid: child.pid, port, at: this.now() });
+      this.report(s.name, { type: 'spawned', replicaId: replica.id, pid: child.pid, port, at: this.now() });
+      const prober = new Prober(s.health, { host: '127.0.0.1', port, env, cwd: s.workingDir }, (check, result) => {
+        entry.lastProbe = result.ok ? 'ok' : result.detail;
+        this.report(s.name, { type: 'probe', replicaId: replica.id, check, ok: result.ok, at: this.now() });
+      });
+      entry.prober = prober;
+      // A stop may already have been decided while we were spawning.
+      if (this.states.get(s.name)?.replicas.find((r) => r.id === replica.id)?.phase === 'running') prober.start();
+      const exit = await child.exited;
+      prober.stop();
+      await this.options.reaper.remove(child.pid);
+      this.running.delete(replica.id);
+      const current = this.states.get(s.name)?.replicas.find((r) => r.id === replica.id);
+      this.events.emit({
+        type: 'replica-exited',
+        service: s.name,
+        replica: replica.name,
+        code: exit.code,
+        signal: exit.signal,
+        expected: current?.phase === 'stopping' && current.stopReason !== 'liveness',
+        at: this.now(),
+      });
+      this.report(s.name, { type: 'exited', replicaId: replica.id, code: exit.code, signal: exit.signal, at: this.now() });
+    } catch (err) {
+      this.running.delete(replica.id);
+      const message = err instanceof Error ? err.message : String(err);
+      this.events.emit({ type: 'replica-failed-to-start', service: s.name, replica: replica.name, error: message, at: this.now() });
+      this.report(s.name, { type: 'spawn-failed', replicaId: replica.id, error: message, at: this.now() });
+    }
+  }
+
+  private async stopReplica(replica: Replica, reason: Replica['stopReason'] & string, graceMs: number): Promise<void> {
+    this.events.emit({ type: 'replica-stopping', service: replica.service, replica: replica.name, reason, at: this.now() });
+    const entry = this.running.get(replica.id);
+    entry?.prober?.stop();
+    // Routing already left this replica; let what it is serving finish, within the grace period.
+    const proxy = this.options.proxies.get(replica.service);
+    if (proxy !== undefined && reason !== 'liveness') await proxy.drained(replica.id, graceMs);
+    const child = entry?.child;
+    if (child === null || child === undefined) return; // still spawning: startReplica sees `stopping`
+    await stopReplica(child, graceMs);
+  }
+
+  private noteCondition(name: string): void {
+    const state = this.states.get(name);
+    if (state === undefined) return;
+    const condition = serviceCondition(state, this.desiredReplicas(name));
+    if (this.conditions.get(name) !== condition) {
+      this.conditions.set(name, condition);
+      this.events.emit({ type: 'service-condition', service: name, condition, at: this.now() });
+    }
+  }
+}
+
+/** A version of a service's configuration: a change of it rolls the service. */
+export function configDigest(s: Service): string {
+  return createHash('sha256').update(JSON.stringify(s)).digest('hex').slice(0, 12);
+}
+
+/**
+ * Local default order is start-first (Swarm's default is stop-first): a laptop has room for
+ * one more replica, and start-first keeps full capacity through the update.
+ */
+export function updatePolicy(s: Service): UpdatePolicy {
+  const deploy = s.compose.deploy as { update_config?: { parallelism?: unknown; delay?: unknown; order?: unknown } } | undefined;
+  const cfg = deploy?.update_config ?? {};
+  const parallelism = typeof cfg.parallelism === 'number' && cfg.parallelism > 0 ? cfg.parallelism : 1;
+  const order = cfg.order === 'stop-first' ? 'stop-first' : 'start-first';
+  return { parallelism, delayMs: 0, order };
+}

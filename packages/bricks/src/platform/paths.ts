@@ -1,0 +1,37 @@
+// Where a project's platform keeps its files: `.bricks/` beside the stack file.
+import { join } from 'node:path';
+
+export interface ProjectPaths {
+  readonly dir: string;
+  /** Control API token, mode 0600. */
+  readonly token: string;
+  /** The running daemon's pid and API address. */
+  readonly daemon: string;
+  /** What survives a daemon restart: service addresses, scale settings. */
+  readonly state: string;
+  /** Process groups the reaper kills if the daemon dies. */
+  readonly groups: string;
+  readonly logs: string;
+  readonly daemonLog: string;
+}
+
+export function projectPaths(projectDir: string): ProjectPaths {
+  const dir = join(projectDir, '.bricks');
+  return {
+    dir,
+    token: join(dir, 'token'),
+    daemon: join(dir, 'daemon.json'),
+    state: join(dir, 'state.json'),
+    groups: join(dir, 'run', 'groups'),
+    logs: join(dir, 'logs'),
+    daemonLog: join(dir, 'daemon.log'),
+  };
+}
+
+/** Contents of daemon.json. */
+export interface DaemonInfo {
+  readonly pid: number;
+  readonly apiUrl: string;
+  readonly startedAt: string;
+  readonly stackFile: string;
+}
