@@ -34,9 +34,23 @@ type ConnectionState =
   | { readonly tag: 'draining'; readonly lastStreamId: number }
   | { readonly tag: 'closed' };
 
+/**
+ * A running call. Its AbortController is made only when the handler reads `ctx.signal`:
+ * creating one costs more than the rest of a small call (it was 15% of a profile).
+ */
 interface ServerStream {
-  readonly controller: AbortController;
-  readonly timer: NodeJS.Timeout;
+  controller: AbortController | undefined;
+  /** Set when the call ended before the handler asked for its signal. */
+  reason: FastError | undefined;
+  timer: NodeJS.Timeout | undefined;
+}
+
+function signalOf(stream: ServerStream): AbortSignal {
+  if (stream.controller === undefined) {
+    stream.controller = new AbortController();
+    if (stream.reason !== undefined) stream.controller.abort(stream.reason);
+  }
+  return stream.controller.signal;
 }
 
 /** How long a closing socket may take to flush its last frames before it is destroyed. */
@@ -177,19 +191,25 @@ export class ServerConnection {
       );
       return;
     }
-    const controller = new AbortController();
+    const stream: ServerStream = { controller: undefined, reason: undefined, timer: undefined };
     const deadline = Date.now() + timeoutMs;
-    const timer = setTimeout(() => {
+    stream.timer = setTimeout(() => {
       const s = this.streams.get(streamId);
       if (s === undefined) return;
       this.writer.write(encodeError(streamId, FastCode.DEADLINE_EXCEEDED, `deadline of ${timeoutMs} ms exceeded`, false));
       this.endStream(streamId, s, new FastError(FastCode.DEADLINE_EXCEEDED, `deadline of ${timeoutMs} ms exceeded`));
     }, Math.min(timeoutMs, MAX_TIMER_MS));
-    const stream: ServerStream = { controller, timer };
     this.streams.set(streamId, stream);
+    const ctx: FastCallContext = {
+      get signal() {
+        return signalOf(stream);
+      },
+      deadline,
+      headers,
+    };
     let result: ReturnType<FastHandler>;
     try {
-      result = this.handler(path, payload, { signal: controller.signal, deadline, headers });
+      result = this.handler(path, payload, ctx);
     } catch (err) {
       result = Promise.reject(FastError.from(err));
     }
@@ -237,7 +257,8 @@ export class ServerConnection {
   private endStream(streamId: number, stream: ServerStream, reason: FastError): void {
     this.streams.delete(streamId);
     clearTimeout(stream.timer);
-    stream.controller.abort(reason);
+    stream.reason = reason;
+    stream.controller?.abort(reason);
     this.endIfIdle();
   }
 
