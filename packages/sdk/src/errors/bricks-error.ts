@@ -43,10 +43,11 @@ export class BricksError extends Error {
     const message = typeof r.rawMessage === 'string' ? r.rawMessage : typeof r.message === 'string' ? r.message : 'unknown error';
     const metadata = r.metadata instanceof Headers ? r.metadata : undefined;
     const unsent = r.neverSent === true || refusedConnection(reason);
-    if (typeof r.code === 'number') return new BricksError(codeFromGrpc(r.code), message, { cause: reason, metadata, unsent });
-    if (isErrorCode(r.code)) return new BricksError(r.code, message, { cause: reason, metadata, unsent });
+    // Before the numeric check: a DOMException has a numeric `code` of its own (TimeoutError is 23).
     if (r.name === 'TimeoutError') return new BricksError('deadline_exceeded', message, { cause: reason });
     if (r.name === 'AbortError') return new BricksError('cancelled', message, { cause: reason });
+    if (typeof r.code === 'number') return new BricksError(codeFromGrpc(r.code), message, { cause: reason, metadata, unsent });
+    if (isErrorCode(r.code)) return new BricksError(r.code, message, { cause: reason, metadata, unsent });
     if (unsent) return new BricksError('unavailable', message, { cause: reason, unsent });
     return new BricksError(fallback, message, { cause: reason });
   }

@@ -36,16 +36,19 @@ export function sniffingServer(targets: SniffTargets): { server: NetServer; sock
       const kind = sniff(seen, targets.fast?.isPreamble);
       if (kind === 'undecided') return;
       socket.removeListener('data', onData);
-      socket.pause();
       switch (kind) {
         case 'fast':
+          // Stays flowing: the fast server reads with 'data' listeners and pauses for back-pressure itself.
           targets.fast!.accept(socket, seen);
           return;
         case 'h2':
+          // The h2 session takes the bytes read so far from the socket's buffer (unshift).
+          socket.pause();
           socket.unshift(seen);
           targets.http2.emit('connection', socket);
           return;
         case 'http1':
+          socket.pause();
           socket.unshift(seen);
           targets.http1.emit('connection', socket);
           // The HTTP/1 server reads with 'data' listeners, which a paused socket never fires.
