@@ -7,7 +7,11 @@ import type { LoadResult } from './load.ts';
 const here = new URL('.', import.meta.url).pathname;
 
 function node(file: string, args: string[]): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', `${here}${file}`, ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
+  // LOG_LEVEL: the SDK's per-call logs would cost the rows that use it and clutter the output.
+  return spawn(process.execPath, ['--import', 'tsx', `${here}${file}`, ...args], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+    env: { ...process.env, LOG_LEVEL: 'warn' },
+  });
 }
 
 /** Resolves with the child's stdout lines once it exits 0; rejects otherwise or after `timeoutMs`. */
@@ -28,9 +32,9 @@ function finish(child: ChildProcess, what: string, timeoutMs: number): Promise<s
 }
 
 function lastJson(lines: string[], what: string): LoadResult {
-  const line = lines.filter((l) => l.startsWith('{')).at(-1);
+  const line = lines.filter((l) => l.startsWith('RESULT ')).at(-1);
   if (line === undefined) throw new Error(`${what} printed no result`);
-  return JSON.parse(line) as LoadResult;
+  return JSON.parse(line.slice('RESULT '.length)) as LoadResult;
 }
 
 export interface LoadShape {

@@ -10,5 +10,5 @@ const client = await peerById(id).connect(Number(port));
 const req = create(EchoRequestSchema, { name: 'player-42', n: 42 });
 const result = await runLoad(() => client.call(req), { inflight: Number(inflight), warmupMs: Number(warmupMs), durationMs: Number(durationMs) });
 await client.close();
-process.stdout.write(`${JSON.stringify(result)}\n`);
+process.stdout.write(`RESULT ${JSON.stringify(result)}\n`);
 process.exit(0);

@@ -3,6 +3,7 @@
 //   BENCH_RPC_SECONDS (default 3) sets each row's measured window.
 import type { BenchSuite } from '../suite.ts';
 import { runColocated, runPair } from './children.ts';
+import { colocatedKinds } from './colocated-callers.ts';
 import type { LoadShape } from './children.ts';
 import type { LoadResult } from './load.ts';
 import { peers } from './peers/index.ts';
@@ -33,7 +34,7 @@ const suite: BenchSuite = {
       progress(r instanceof Error ? `${id}: ${r.message}` : `${id}: ${fmt(r.callsPerSec)} calls/s, p50 ${ms(r.p50Ms)} ms, p99 ${ms(r.p99Ms)} ms`);
     }
     const colocated = new Map<string, LoadResult | Error>();
-    for (const kind of ['function', 'moleculer-local']) {
+    for (const kind of colocatedKinds) {
       progress(`co-located ${kind} …`);
       colocated.set(kind, await runColocated(kind, shape).catch((err: unknown) => (err instanceof Error ? err : new Error(String(err)))));
     }
@@ -60,7 +61,7 @@ const suite: BenchSuite = {
       `- p50, bricks fast path ÷ raw TCP ping-pong: **${ratio(fast?.p50Ms, raw?.p50Ms)}** (goal ≤ 3×)`,
       `- throughput, bricks fast path ÷ Moleculer TCP: ${ratio(fast?.callsPerSec, ok('moleculer')?.callsPerSec)}; ÷ connect-node gRPC: ${ratio(fast?.callsPerSec, ok('connect-grpc')?.callsPerSec)}`,
       '',
-      'Notes: the raw TCP row echoes a pre-encoded message (no protobuf, no RPC layer), so it is the floor for latency. Moleculer uses its default JSON serializer. The "bricks Connect path" row is a placeholder (plain connect-node, Connect protocol) until the SDK exports `serve`/`client`.',
+      'Notes: the raw TCP row echoes a pre-encoded message (no protobuf, no RPC layer), so it is the floor for latency. Moleculer uses its default JSON serializer. The two "bricks SDK" rows are the whole SDK call path (typed client with deadline, tracing span, metrics, breaker, bulkhead, balancer and retries; `serve()` with dispatch and context), over the fast transport and over Connect.',
       '',
       `Co-located calls (one process, ${INFLIGHT} in flight):`,
       '',
@@ -68,7 +69,7 @@ const suite: BenchSuite = {
       '|---|---:|',
       colRow('plain async function call', colocated.get('function')),
       colRow('Moleculer local `broker.call` (transporter: null)', colocated.get('moleculer-local')),
-      '| bricks in-process call | n/a (placeholder until the SDK has an in-process client) |',
+      colRow('bricks in-process call (`client()` of a service `serve()`d in the same process)', colocated.get('bricks-in-process')),
     ].join('\n');
   },
 };

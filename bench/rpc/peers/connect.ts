@@ -1,10 +1,9 @@
-// Rows 2 and 4: connect-node's server over h2c, called with the gRPC protocol (plain
-// connect-node) or the Connect protocol in binary (placeholder for the SDK's Connect path).
+// Row 4: plain connect-node, its server over h2c, called with the gRPC protocol.
 import { createServer } from 'node:http2';
 import type { Http2Server } from 'node:http2';
 import { createClient } from '@connectrpc/connect';
 import type { Transport } from '@connectrpc/connect';
-import { connectNodeAdapter, createConnectTransport, createGrpcTransport } from '@connectrpc/connect-node';
+import { connectNodeAdapter, createGrpcTransport } from '@connectrpc/connect-node';
 import { BenchService } from '../gen/bench/v1/bench_pb.ts';
 import type { Peer, PeerServer } from './peer.ts';
 
@@ -35,6 +34,3 @@ function peer(label: string, transport: (baseUrl: string) => Transport): Peer {
 }
 
 export const connectGrpcPeer = peer('connect-node, gRPC protocol over h2c', (baseUrl) => createGrpcTransport({ baseUrl }));
-export const connectProtocolPeer = peer('bricks Connect path (placeholder: connect-node, Connect protocol, h2c, binary)', (baseUrl) =>
-  createConnectTransport({ baseUrl, httpVersion: '2', useBinaryFormat: true }),
-);

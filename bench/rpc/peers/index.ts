@@ -1,5 +1,6 @@
 // The compared stacks, by the id the child processes are started with, in table order.
-import { connectGrpcPeer, connectProtocolPeer } from './connect.ts';
+import { sdkConnectPeer, sdkFastPeer } from './bricks-sdk.ts';
+import { connectGrpcPeer } from './connect.ts';
 import { fastPeer } from './fast.ts';
 import { grpcJsPeer } from './grpc-js.ts';
 import { moleculerPeer } from './moleculer.ts';
@@ -8,7 +9,8 @@ import { rawTcpPeer } from './raw-tcp.ts';
 
 export const peers = {
   fast: fastPeer,
-  'bricks-connect': connectProtocolPeer,
+  'sdk-fast': sdkFastPeer,
+  'sdk-connect': sdkConnectPeer,
   'grpc-js': grpcJsPeer,
   'connect-grpc': connectGrpcPeer,
   moleculer: moleculerPeer,

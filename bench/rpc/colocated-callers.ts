@@ -1,0 +1,62 @@
+// Calls made inside one process, no network: a plain async function, Moleculer's local
+// broker.call, and the bricks SDK's in-process path (client() of a served service).
+import { create } from '@bufbuild/protobuf';
+import moleculer from 'moleculer';
+import { client, closeClients } from '../../packages/sdk/src/index.ts';
+import { BenchService, EchoRequestSchema } from './gen/bench/v1/bench_pb.ts';
+import { serveBench } from './peers/bricks-sdk.ts';
+
+export const colocatedKinds = ['function', 'moleculer-local', 'bricks-in-process'] as const;
+export type ColocatedKind = (typeof colocatedKinds)[number];
+
+interface Echo {
+  name: string;
+  n: number;
+}
+
+async function echo(req: Echo): Promise<Echo> {
+  return { name: req.name, n: req.n };
+}
+
+export async function colocatedCaller(kind: ColocatedKind): Promise<{ call: () => Promise<void>; close: () => Promise<void> }> {
+  const req: Echo = { name: 'player-42', n: 42 };
+  switch (kind) {
+    case 'function':
+      return {
+        call: async () => {
+          await echo(req);
+        },
+        close: async () => {},
+      };
+    case 'moleculer-local': {
+      const broker = new moleculer.ServiceBroker({ nodeID: 'bench-local', logger: false, transporter: null });
+      broker.createService({ name: 'bench', actions: { echo: (ctx: moleculer.Context<Echo>) => echo(ctx.params) } });
+      await broker.start();
+      return {
+        call: async () => {
+          await broker.call('bench.echo', req);
+        },
+        close: () => broker.stop(),
+      };
+    }
+    case 'bricks-in-process': {
+      // serve() registers the service in this process; client() then calls it without a socket.
+      const server = await serveBench();
+      const c = client(BenchService, { timeoutMs: 10_000 });
+      const msg = create(EchoRequestSchema, req);
+      return {
+        call: async () => {
+          await c.echo(msg);
+        },
+        close: async () => {
+          await closeClients();
+          await server.shutdown();
+        },
+      };
+    }
+    default: {
+      const never: never = kind;
+      throw new Error(`unknown kind ${String(never)}`);
+    }
+  }
+}
