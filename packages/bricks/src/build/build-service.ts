@@ -1,13 +1,14 @@
 // Builds one service: checks the previous build's stamps first (stats only), and runs esbuild
 // only when something it depends on changed; a digest that already has a directory is reused.
 import { existsSync, statSync } from 'node:fs';
-import { dirname, join, relative, sep } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import type { Service } from '../stack/model.ts';
 import { BUILD_FORMAT_VERSION, ENTRY_FILE, bundle, bundleFingerprint } from './bundle.ts';
 import { artifactDir, hasArtifact, publishArtifact, readManifest, writeFileIn } from './artifact-dir.ts';
 import { readCache, writeCache } from './build-cache.ts';
 import type { ServiceCache } from './build-cache.ts';
 import { configForDigest } from './config-digest.ts';
+import { configInputs } from './config-inputs.ts';
 import { planEntry } from './entry.ts';
 import type { EntryPlan } from './entry.ts';
 import { BuildError } from './errors.ts';
@@ -130,12 +131,7 @@ async function bundleService(
     if (pkg) packages.set(pkg.key, pkg);
     else sourcePaths.add(input);
   }
-  // A package.json decides how its sources resolve and load (`exports`, `type`), so it is an input too.
-  const memo = new Map<string, string | undefined>();
-  for (const path of [...sourcePaths]) {
-    const manifest = nearestPackageJson(ctx.rootDir, path, memo);
-    if (manifest !== undefined) sourcePaths.add(manifest);
-  }
+  for (const path of configInputs(ctx.rootDir, [...sourcePaths])) sourcePaths.add(path);
   const externals = externalClosure(lockfile, ctx.rootDir, out.externalDirs);
   for (const pkg of externals) packages.set(pkg.key, pkg);
 
@@ -266,30 +262,6 @@ function statLockfile(rootDir: string): { size: number; mtimeMs: number } | null
 
 function sameStat(a: { size: number; mtimeMs: number } | null, b: { size: number; mtimeMs: number } | null): boolean {
   return a !== null && b !== null && a.size === b.size && a.mtimeMs === b.mtimeMs;
-}
-
-/** The package.json nearest above a source (relative to rootDir), not looking above rootDir. */
-function nearestPackageJson(rootDir: string, path: string, memo: Map<string, string | undefined>): string | undefined {
-  let dir = dirname(path);
-  const visited: string[] = [];
-  let found: string | undefined;
-  for (;;) {
-    const memoKey = dir;
-    if (memo.has(memoKey)) {
-      found = memo.get(memoKey);
-      break;
-    }
-    visited.push(memoKey);
-    const candidate = dir === '.' ? 'package.json' : `${dir}/package.json`;
-    if (existsSync(join(rootDir, candidate))) {
-      found = candidate;
-      break;
-    }
-    if (dir === '.' || dir.startsWith('..')) break;
-    dir = dirname(dir);
-  }
-  for (const k of visited) memo.set(k, found);
-  return found;
 }
 
 function toPosix(path: string): string {

@@ -31,7 +31,14 @@ test('an artifact runs with plain node, away from the monorepo', async (t) => {
   const alpha = result.services.find((s) => s.service === 'alpha')!;
   assert.equal(alpha.rebuilt, true);
   assert.deepEqual(alpha.command, ['node', '--enable-source-maps', 'main.mjs', 'from-args']);
-  assert.deepEqual(alpha.inputs, ['packages/shared/package.json', 'packages/shared/src/index.ts', 'services/alpha/package.json', 'services/alpha/src/main.ts']);
+  assert.deepEqual(alpha.inputs, [
+    'packages/shared/package.json',
+    'packages/shared/src/index.ts',
+    'services/alpha/package.json',
+    'services/alpha/src/main.ts',
+    'services/alpha/tsconfig.json',
+    'tsconfig.base.json',
+  ]);
   assert.deepEqual(alpha.packages, ['tiny-pad@2.0.0', 'wasm-ish-helper@1.0.1', 'wasm-ish@0.3.0']);
 
   const manifest = readManifest(alpha.dir);
@@ -75,6 +82,13 @@ test('digests follow exactly what each service reaches', async (t) => {
   assert.notEqual(shared.services[0]!.digest, first.services[0]!.digest);
   assert.equal(shared.services[1]!.digest, first.services[1]!.digest);
   assert.deepEqual(rebuilt(shared), { alpha: true, beta: false });
+
+  // A tsconfig only alpha's sources use (through `extends`).
+  m.write('tsconfig.base.json', JSON.stringify({ compilerOptions: { strict: true, experimentalDecorators: true } }));
+  const tsconfig = await buildStack(m.stack(), opts);
+  assert.notEqual(tsconfig.services[0]!.digest, shared.services[0]!.digest);
+  assert.equal(tsconfig.services[1]!.digest, first.services[1]!.digest);
+  m.write('tsconfig.base.json', JSON.stringify({ compilerOptions: { strict: true } }));
 
   // Beta's configuration only.
   const betaEnv = { beta: { environment: { GREETING: 'hey' } } };

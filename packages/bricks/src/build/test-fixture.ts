@@ -51,6 +51,8 @@ const FILES: Record<string, string> = {
   'package.json': JSON.stringify({ name: 'fixture', private: true, type: 'module', workspaces: ['packages/*', 'services/*'] }),
   'packages/shared/package.json': JSON.stringify({ name: '@fx/shared', version: '1.0.0', type: 'module', exports: { '.': './src/index.ts' } }),
   'packages/shared/src/index.ts': "export function greet(who: string): string {\n  return `hello ${who}`;\n}\n",
+  'tsconfig.base.json': JSON.stringify({ compilerOptions: { strict: true } }),
+  'services/alpha/tsconfig.json': JSON.stringify({ extends: '../../tsconfig.base', include: ['src'] }),
   'services/alpha/package.json': JSON.stringify({ name: 'alpha', version: '1.0.0', type: 'module' }),
   'services/alpha/src/main.ts': [
     "import { greet } from '@fx/shared';",
