@@ -18,7 +18,7 @@ import { rpcMetrics } from '../telemetry/metrics.ts';
 import { formatTraceparent } from '../telemetry/trace-context.ts';
 import { endRpcSpan, startRpcSpan } from '../telemetry/tracing.ts';
 import { context as otelContext } from '@opentelemetry/api';
-import { methodPath, type Channel, type Protocol, type UnaryResult } from '../transport/channel.ts';
+import { methodPath, type Protocol, type UnaryResult } from '../transport/channel.ts';
 import { loadFast } from '../transport/fast-module.ts';
 import { inProcessChannel } from '../transport/in-process.ts';
 import { Target } from './target.ts';
@@ -173,8 +173,7 @@ async function attempts(t: Target, call: RemoteCall): Promise<UnaryResult> {
     } else {
       ep.outstanding++;
       try {
-        const channel: Channel = t.channel(ep.endpoint.url);
-        const res = await channel.unary({ ...call, timeoutMs: Math.max(1, call.deadline - Date.now()) });
+        const res = await t.call(ep.endpoint.url, (ch) => ch.unary({ ...call, timeoutMs: Math.max(1, call.deadline - Date.now()) }));
         t.breaker.onSuccess();
         t.balancer.onSuccess(ep);
         return res;

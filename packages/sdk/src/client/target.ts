@@ -12,12 +12,18 @@ import { connectChannel } from '../transport/connect-channel.ts';
 import { fastChannel } from '../transport/fast-channel.ts';
 import type { FastModule } from '../transport/fast-module.ts';
 
+interface ChannelEntry {
+  readonly channel: Channel;
+  inFlight: number;
+  retired: boolean;
+}
+
 export class Target {
   readonly balancer = new Balancer();
   readonly breaker: CircuitBreaker;
   readonly bulkhead: BulkheadPolicy;
   readonly budget: RetryBudget;
-  readonly #channels = new Map<string, Channel>();
+  readonly #channels = new Map<string, ChannelEntry>();
   readonly #unsubscribe: () => void;
 
   constructor(
@@ -37,22 +43,30 @@ export class Target {
       this.balancer.update(eps);
       // Close channels of endpoints that left; calls running on them finish or fail (and retry).
       const live = new Set(eps.map((e) => e.url));
-      for (const [url, ch] of this.#channels) {
-        if (!live.has(url)) {
-          this.#channels.delete(url);
-          ch.close();
-        }
+      for (const [url, entry] of this.#channels) {
+        if (live.has(url)) continue;
+        this.#channels.delete(url);
+        // Calls already running on it finish; the channel closes after the last one.
+        entry.retired = true;
+        if (entry.inFlight === 0) entry.channel.close();
       }
     });
   }
 
-  channel(url: string): Channel {
-    let ch = this.#channels.get(url);
-    if (!ch) {
-      ch = this.protocol === 'fast' && this.fast ? fastChannel(this.fast, url) : connectChannel(url, this.protocol === 'fast' ? 'connect' : this.protocol);
-      this.#channels.set(url, ch);
+  /** Runs one call on the endpoint's channel (made on first use). */
+  async call<T>(url: string, fn: (ch: Channel) => Promise<T>): Promise<T> {
+    let entry = this.#channels.get(url);
+    if (!entry) {
+      const channel = this.protocol === 'fast' && this.fast ? fastChannel(this.fast, url) : connectChannel(url, this.protocol === 'fast' ? 'connect' : this.protocol);
+      entry = { channel, inFlight: 0, retired: false };
+      this.#channels.set(url, entry);
     }
-    return ch;
+    entry.inFlight++;
+    try {
+      return await fn(entry.channel);
+    } finally {
+      if (--entry.inFlight === 0 && entry.retired) entry.channel.close();
+    }
   }
 
   /** The balancer's list follows the source; this re-reads it (a source that falls back computes its list on read). */
@@ -62,7 +76,7 @@ export class Target {
 
   close(): void {
     this.#unsubscribe();
-    for (const ch of this.#channels.values()) ch.close();
+    for (const e of this.#channels.values()) e.channel.close();
     this.#channels.clear();
     this.source.close();
   }

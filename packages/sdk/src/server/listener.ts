@@ -24,8 +24,11 @@ export function sniff(buf: Buffer, isFast: ((b: Uint8Array) => boolean) | undefi
   return 'http1';
 }
 
-export function sniffingServer(targets: SniffTargets): { server: NetServer; sockets: Set<Socket> } {
+export function sniffingServer(targets: SniffTargets): { server: NetServer; sockets: Set<Socket>; http1Sockets: Set<Socket> } {
   const sockets = new Set<Socket>();
+  // HTTP/1 connections handed over this way are not tracked by the http server (it never
+  // listened), so closeIdleConnections() cannot see them: the caller closes idle ones itself.
+  const http1Sockets = new Set<Socket>();
   const server = createServer((socket) => {
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
@@ -50,6 +53,8 @@ export function sniffingServer(targets: SniffTargets): { server: NetServer; sock
         case 'http1':
           socket.pause();
           socket.unshift(seen);
+          http1Sockets.add(socket);
+          socket.once('close', () => http1Sockets.delete(socket));
           targets.http1.emit('connection', socket);
           // The HTTP/1 server reads with 'data' listeners, which a paused socket never fires.
           socket.resume();
@@ -58,5 +63,5 @@ export function sniffingServer(targets: SniffTargets): { server: NetServer; sock
     };
     socket.on('data', onData);
   });
-  return { server, sockets };
+  return { server, sockets, http1Sockets };
 }

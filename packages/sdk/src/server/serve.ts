@@ -77,8 +77,20 @@ export async function serve(opts: ServeOptions): Promise<Server> {
   let ready = false;
   let draining = false;
   let rpc = connectNodeAdapter({ routes: connectRoutes(dispatcher) });
+  // Requests running per HTTP/1 socket, so that a drain can close the idle keep-alive ones.
+  const active = new Map<Socket, number>();
   const onRequest = (req: IncomingMessage | Http2ServerRequest, res: ServerResponse | Http2ServerResponse): void => {
-    if (draining && 'setHeader' in res && req.httpVersionMajor === 1) (res as ServerResponse).setHeader('connection', 'close');
+    if (req.httpVersionMajor === 1) {
+      const sock = req.socket as Socket;
+      active.set(sock, (active.get(sock) ?? 0) + 1);
+      res.once('close', () => {
+        const n = (active.get(sock) ?? 1) - 1;
+        if (n === 0) active.delete(sock);
+        else active.set(sock, n);
+        if (draining && n === 0) sock.end();
+      });
+      if (draining) (res as ServerResponse).setHeader('connection', 'close');
+    }
     if (serveHttpRoute(req, res, { ready: () => ready, registry })) return;
     rpc(req, res);
   };
@@ -94,7 +106,7 @@ export async function serve(opts: ServeOptions): Promise<Server> {
   let fastServer: FastServerLike | undefined;
   if (fast) fastServer = new fast.FastServer(fastHandler(fast, dispatcher));
   const fastTarget = fast && fastServer ? { isPreamble: (b: Uint8Array) => fast.isFastPreamble(b), accept: (s: Socket, b: Buffer) => fastServer.acceptSocket(s, b) } : undefined;
-  const { server: net, sockets } = sniffingServer({ http1, http2, fast: fastTarget });
+  const { server: net, sockets, http1Sockets } = sniffingServer({ http1, http2, fast: fastTarget });
 
   await new Promise<void>((resolve, reject) => {
     net.once('error', reject);
@@ -118,11 +130,14 @@ export async function serve(opts: ServeOptions): Promise<Server> {
       running.delete(actualPort);
       const closed = new Promise<void>((r) => net.close(() => r()));
       for (const s of sessions) s.close();
-      http1.closeIdleConnections();
+      const closeIdleHttp1 = (): void => {
+        for (const s of http1Sockets) if (!active.has(s)) s.end();
+      };
+      closeIdleHttp1();
       const fastClosed = fastServer?.close(Math.max(0, deadline - Date.now()));
       await Promise.race([dispatcher.idle(), delay(deadline - Date.now())]);
       // Responses are written after the handler returns: let the sockets finish and close.
-      http1.closeIdleConnections();
+      closeIdleHttp1();
       await Promise.race([socketsClosed(sockets), delay(Math.max(0, Math.min(deadline - Date.now(), 1000)))]);
       await Promise.race([fastClosed, delay(Math.max(0, deadline - Date.now()))]);
       for (const s of sockets) s.destroy();
