@@ -27,7 +27,7 @@ function call(session: http2.ClientHttp2Session, path: string, body: Buffer | st
     let trailers: http2.IncomingHttpHeaders = {};
     const chunks: Buffer[] = [];
     stream.on('response', (h: http2.IncomingHttpHeaders) => (headers = h));
-    stream.on('trailers', (tr) => (trailers = tr));
+    stream.on('trailers', (tr: http2.IncomingHttpHeaders) => (trailers = tr));
     stream.on('data', (c: Buffer) => chunks.push(c));
     stream.on('end', () => resolve({ headers, trailers, body: Buffer.concat(chunks) }));
     stream.on('error', reject);
