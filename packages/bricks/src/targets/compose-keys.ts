@@ -1,6 +1,7 @@
 // Typed readers for the raw Compose keys that only the engine targets need (`ports`,
 // `deploy.*`, `secrets`, `configs`, `x-bricks.autoscale`). The stack model keeps these maps
 // whole; reading them here, once, keeps every renderer free of `unknown` juggling.
+import { resolve } from 'node:path';
 import type { Service, Stack } from '../stack/model.ts';
 import { TargetError } from './errors.ts';
 
@@ -218,7 +219,7 @@ export function readSources(stack: Stack, key: 'secrets' | 'configs'): Record<st
     const d = isDict(raw) ? raw : {};
     if (typeof d['file'] === 'string') {
       const file = d['file'];
-      out[name] = { kind: 'file', path: file.startsWith('/') ? file : `${stack.dir}/${file}` };
+      out[name] = { kind: 'file', path: resolve(stack.dir, file) };
     } else if (typeof d['environment'] === 'string') {
       out[name] = { kind: 'environment', variable: d['environment'] };
     } else if (typeof d['content'] === 'string') {

@@ -8,3 +8,4 @@ export * from './kubernetes/index.ts';
 export * from './images/index.ts';
 export { dockerProblem } from './docker/cli.ts';
 export type { DockerRunner } from './docker/cli.ts';
+export * from './swarm/index.ts';

@@ -1,0 +1,57 @@
+// `swarmPs` lists a stack's tasks; `removeSwarm` takes the stack down and waits until its
+// services and networks are gone (Swarm removes networks a few seconds after the tasks).
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Stack } from '../../stack/model.ts';
+import { docker, dockerProblem, runDocker } from '../docker/cli.ts';
+import type { DockerRunner } from '../docker/cli.ts';
+import { TargetError } from '../errors.ts';
+import type { OnProgress } from '../progress.ts';
+import { readTasks } from './observe.ts';
+import type { Task } from './observe.ts';
+import { swarmStackName } from './render.ts';
+
+export interface SwarmCallOptions {
+  readonly docker?: DockerRunner;
+  readonly signal?: AbortSignal;
+  readonly onProgress?: OnProgress;
+}
+
+export async function swarmPs(stack: Stack, opts: SwarmCallOptions = {}): Promise<Task[]> {
+  const run = opts.docker ?? runDocker;
+  const problem = await dockerProblem(run, { swarm: true });
+  if (problem !== null) throw new TargetError('docker-unavailable', problem);
+  const name = swarmStackName(stack);
+  const r = await run(['stack', 'ps', '--format', '{{.ID}}', name]);
+  // `docker stack ps` exits non-zero for a stack that is not deployed: that is an empty list.
+  if (r.code !== 0 && /nothing found in stack/i.test(r.stderr)) return [];
+  return readTasks(run, name, opts.signal);
+}
+
+export async function removeSwarm(
+  stack: Stack,
+  opts: SwarmCallOptions & { deadlineMs?: number; pollMs?: number; now?: () => number } = {},
+): Promise<void> {
+  const run = opts.docker ?? runDocker;
+  const now = opts.now ?? Date.now;
+  const sig = opts.signal ? { signal: opts.signal } : {};
+  const name = swarmStackName(stack);
+  const label = `label=com.docker.stack.namespace=${name}`;
+  opts.onProgress?.({ kind: 'step', message: `docker stack rm ${name}` });
+  await docker(run, ['stack', 'rm', name], sig);
+  // 60 s: removing a handful of tasks and their overlay network takes a few seconds here.
+  const deadline = now() + (opts.deadlineMs ?? 60_000);
+  for (;;) {
+    const services = (await docker(run, ['service', 'ls', '-q', '--filter', label], sig)).trim();
+    const networks = (await docker(run, ['network', 'ls', '-q', '--filter', label], sig)).trim();
+    const containers = (await docker(run, ['ps', '-aq', '--filter', label], sig)).trim();
+    if (!services && !networks && !containers) return;
+    if (now() >= deadline) {
+      throw new TargetError('not-converged', `stack ${name} was not fully removed in time (services: ${services ? 'left' : 'gone'}, networks: ${networks ? 'left' : 'gone'}, containers: ${containers ? 'left' : 'gone'})`);
+    }
+    try {
+      await sleep(opts.pollMs ?? 500, undefined, sig);
+    } catch (err) {
+      throw new TargetError('aborted', 'stack removal cancelled', { cause: err });
+    }
+  }
+}

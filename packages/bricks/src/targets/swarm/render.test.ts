@@ -1,0 +1,127 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { test } from 'node:test';
+import { TargetError } from '../errors.ts';
+import { arcadeLike, makeService, makeStack } from '../testing/stack-fixture.ts';
+import { healthTest } from './healthcheck.ts';
+import { renderSwarmStack } from './render.ts';
+
+const images = {
+  gateway: 'arcade-gateway:aaa', catalog: 'arcade-catalog:aaa', scores: 'arcade-scores:aaa',
+  analytics: 'arcade-analytics:aaa', thumbnails: 'arcade-thumbnails:aaa',
+};
+const files: Record<string, string> = { '/project/secrets/db_password.txt': 'pw' };
+const readFile = (p: string): Buffer => {
+  const v = files[p];
+  if (v === undefined) throw Object.assign(new Error(`ENOENT ${p}`), { code: 'ENOENT' });
+  return Buffer.from(v);
+};
+const render = (imgs: Record<string, string> = images) =>
+  renderSwarmStack(arcadeLike('/project'), imgs, { readFile, materialize: (f) => `/m/${f.kind}/${f.name}` });
+
+type Svc = {
+  image: string; init?: boolean; command?: string[]; environment: Record<string, string>;
+  ports?: Array<Record<string, unknown>>; healthcheck?: { test: string[]; interval: string; retries: number; start_period?: string };
+  deploy: { replicas?: number; endpoint_mode: string; update_config: Record<string, unknown>; restart_policy: Record<string, unknown>; resources?: unknown };
+};
+const svc = (c: ReturnType<typeof render>, name: string): Svc => c.services[name] as unknown as Svc;
+
+test('services run their images; plain Compose images keep their command and get no node healthcheck', () => {
+  const c = render();
+  assert.equal(c.version, '3.8');
+  assert.equal(svc(c, 'catalog').image, 'arcade-catalog:aaa');
+  assert.equal(svc(c, 'catalog').init, true);
+  const db = svc(c, 'db');
+  assert.equal(db.image, 'postgres:16');
+  assert.deepEqual(db.command, ['postgres', '-c', 'fsync=off']);
+  assert.equal(db.healthcheck, undefined);
+  assert.equal(db.init, undefined);
+});
+
+test('SDK-balanced services use dnsrr; the edge keeps a VIP and publishes its ports in host mode', () => {
+  const c = render();
+  for (const name of ['catalog', 'scores', 'analytics', 'thumbnails', 'db']) assert.equal(svc(c, name).deploy.endpoint_mode, 'dnsrr', name);
+  const gw = svc(c, 'gateway');
+  assert.equal(gw.deploy.endpoint_mode, 'vip');
+  assert.deepEqual(gw.ports, [{ target: 8080, published: 8080, protocol: 'tcp', mode: 'host' }]);
+  assert.equal(svc(c, 'catalog').ports, undefined);
+});
+
+test('deploy keys: replicas, update_config with order, restart policy, resources; autoscaled services run their floor', () => {
+  const c = render();
+  const cat = svc(c, 'catalog');
+  assert.equal(cat.deploy.replicas, 2);
+  assert.deepEqual(cat.deploy.update_config, { parallelism: 2, delay: '5000ms', order: 'stop-first', failure_action: 'pause' });
+  assert.deepEqual(cat.deploy.restart_policy, { condition: 'any', delay: '100ms', window: '60000ms' });
+  assert.deepEqual(cat.deploy.resources, { limits: { cpus: '0.5', memory: '256M' }, reservations: { cpus: '0.25', memory: '128M' } });
+  assert.equal(svc(c, 'gateway').deploy.update_config['order'], 'start-first');
+  assert.equal(svc(c, 'analytics').deploy.replicas, 2);
+  assert.equal(svc(c, 'thumbnails').deploy.replicas, 1);
+});
+
+test('every replica gets PORT and the service addresses by Swarm DNS name', () => {
+  const env = svc(render(), 'scores').environment;
+  assert.equal(env['PORT'], '8082');
+  assert.equal(env['BRICKS_TARGET'], 'swarm');
+  assert.equal(env['CATALOG_URL'], 'http://catalog:8081');
+  assert.equal(env['GATEWAY_URL'], 'http://gateway:8080');
+});
+
+test('secrets and configs get content-hashed names; inline values are materialised; an overlay network', () => {
+  const c = render();
+  const secret = c.secrets?.['db_password'];
+  assert.equal(secret?.['file'], '/project/secrets/db_password.txt');
+  assert.match(String(secret?.['name']), /^arcade_db_password_[0-9a-f]{8}$/);
+  assert.equal(c.configs?.['catalog_conf']?.['file'], '/m/configs/catalog_conf');
+  files['/project/secrets/db_password.txt'] = 'changed';
+  try {
+    assert.notEqual(render().secrets?.['db_password']?.['name'], secret?.['name']);
+  } finally {
+    files['/project/secrets/db_password.txt'] = 'pw';
+  }
+  assert.deepEqual(c.networks['default'], { driver: 'overlay', attachable: true });
+});
+
+test('a new image for one service leaves every other service spec byte-identical (so Swarm leaves it alone)', () => {
+  const a = render();
+  const b = render({ ...images, scores: 'arcade-scores:bbb' });
+  for (const name of Object.keys(a.services)) {
+    if (name === 'scores') assert.notDeepEqual(a.services[name], b.services[name]);
+    else assert.deepEqual(a.services[name], b.services[name], name);
+  }
+});
+
+test('a built service without an image is an invalid-stack error', () => {
+  assert.throws(() => renderSwarmStack(makeStack('s', [makeService('x')]), {}), (e: unknown) => e instanceof TargetError && e.code === 'invalid-stack');
+});
+
+/** Runs a healthcheck's `node -e` command the way the container would (async: the server is in this process). */
+function runCheck(cmd: string[]): Promise<number> {
+  assert.equal(cmd[0], 'CMD');
+  const child = spawn(cmd[1]!, cmd.slice(2), { stdio: 'ignore', timeout: 10_000 });
+  return new Promise((resolve) => child.on('close', (code) => resolve(code ?? -1)));
+}
+
+test('the http and tcp healthcheck one-liners pass against a live server and fail otherwise', async (t) => {
+  let status = 200;
+  const server = createServer((req, res) => {
+    res.statusCode = req.url === '/ready' ? status : 404;
+    res.end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.after(() => server.close());
+  const port = (server.address() as AddressInfo).port;
+  const http = healthTest({ kind: 'http', path: '/ready' }, port, true)!;
+  const tcp = healthTest({ kind: 'tcp' }, port, true)!;
+  assert.equal(await runCheck(http), 0);
+  assert.equal(await runCheck(tcp), 0);
+  status = 503;
+  assert.equal(await runCheck(http), 1);
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  assert.equal(await runCheck(http), 1);
+  assert.equal(await runCheck(tcp), 1);
+  assert.deepEqual(healthTest({ kind: 'exec', command: { kind: 'shell', script: 'true' } }, 1, true), ['CMD-SHELL', 'true']);
+  assert.equal(healthTest({ kind: 'http', path: '/' }, 1, false), null);
+});
