@@ -16,7 +16,7 @@ export type {
 export { isUnfinished } from './model.ts';
 export { ReleaseError } from './errors.ts';
 export type { ReleaseErrorCode } from './errors.ts';
-export { diffReleases, differingPaths } from './release-diff.ts';
+export { diffReleases, diffServices, differingPaths } from './release-diff.ts';
 export type { ReleaseDiff, ServiceChange } from './release-diff.ts';
 export { gitState } from './git-state.ts';
 export type { GitState } from './git-state.ts';

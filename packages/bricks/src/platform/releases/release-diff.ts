@@ -21,11 +21,19 @@ export interface ReleaseDiff {
 }
 
 export function diffReleases(a: Release, b: Release): ReleaseDiff {
-  const names = [...new Set([...Object.keys(a.services), ...Object.keys(b.services)])].sort();
+  return { from: a.id, to: b.id, services: diffServices(a.services, b.services) };
+}
+
+/**
+ * The same comparison on bare service maps: a deploy compares the current release with what
+ * it just built before recording anything (an empty result means there is nothing to do).
+ */
+export function diffServices(a: Release['services'], b: Release['services']): ServiceChange[] {
+  const names = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
   const services: ServiceChange[] = [];
   for (const name of names) {
-    const before = a.services[name];
-    const after = b.services[name];
+    const before = a[name];
+    const after = b[name];
     if (before === undefined && after !== undefined) services.push({ name, change: 'added', to: after.digest });
     else if (before !== undefined && after === undefined) services.push({ name, change: 'removed', from: before.digest });
     else if (before !== undefined && after !== undefined) {
@@ -34,7 +42,7 @@ export function diffReleases(a: Release, b: Release): ReleaseDiff {
       else if (before.digest !== after.digest) services.push({ name, change: 'digest', from: before.digest, to: after.digest });
     }
   }
-  return { from: a.id, to: b.id, services };
+  return services;
 }
 
 /** Key paths where two JSON values differ; arrays of different length count as one change. */

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { fakeService } from '../../build/test-fixture.ts';
 import type { Service } from '../../stack/model.ts';
-import { LOG_FILE, ReleaseError, ReleaseStore } from './index.ts';
+import { LOG_FILE, ReleaseError, ReleaseStore, diffServices } from './index.ts';
 import type { NewRelease } from './index.ts';
 
 const SHA_A = 'a'.repeat(40);
@@ -173,6 +173,8 @@ test('diff names services and config key paths', async (t) => {
     { name: 'web', change: 'config', from: digest('w1'), to: digest('w2'), configPaths: ['environment.LOG', 'environment["my.var"]', 'run'] },
   ]);
   assert.deepEqual((await store.diff(b, b)).services, []);
+  const rebuilt = (await store.get(b))!.services;
+  assert.deepEqual(diffServices(rebuilt, { ...rebuilt }), [], 'a deploy of what is running changes nothing');
   await assert.rejects(store.diff(a, 99), isCode('not-found'));
 });
 
