@@ -31,6 +31,8 @@ export function projectPaths(projectDir: string): ProjectPaths {
 /** Contents of daemon.json. */
 export interface DaemonInfo {
   readonly pid: number;
+  /** The kernel's start time of that pid, to tell it from a later process that reused the pid. */
+  readonly startTime?: number;
   readonly apiUrl: string;
   readonly startedAt: string;
   readonly stackFile: string;

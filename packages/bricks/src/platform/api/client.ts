@@ -1,6 +1,8 @@
 // The CLI's side of the control API: finds the project's daemon, sends the token, and turns
 // error answers back into ApiErrors.
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { processStartTime } from '../runtime/index.ts';
 import { request } from 'node:http';
 import type { IncomingMessage } from 'node:http';
 import { createInterface } from 'node:readline';
@@ -23,7 +25,9 @@ export class ApiClient {
     } catch {
       throw new ApiError('unavailable', `no bricks daemon runs for ${paths.dir}: start one with \`bricks up\``);
     }
-    if (!pidAlive(info.pid)) throw new ApiError('unavailable', `the bricks daemon (pid ${info.pid}) is not running: start it with \`bricks up\``);
+    // The pid must still be the daemon that wrote the file: pids are reused.
+    const sameProcess = info.startTime === undefined || processStartTime(info.pid) === info.startTime;
+    if (!pidAlive(info.pid) || !sameProcess) throw new ApiError('unavailable', `the bricks daemon (pid ${info.pid}) is not running: start it with \`bricks up\``);
     return new ApiClient(info.apiUrl, token);
   }
 
@@ -80,11 +84,17 @@ export class ApiClient {
   }
 }
 
+/** True while the process runs; a zombie (exited, not yet reaped by its parent) counts as gone. */
 export function pidAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
+    if ((err as NodeJS.ErrnoException).code !== 'EPERM') return false;
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.charAt(stat.lastIndexOf(')') + 2) !== 'Z';
+  } catch {
+    return true; // no /proc: trust kill(0)
   }
 }

@@ -11,7 +11,7 @@ import type { DaemonInfo, ProjectPaths } from '../paths.ts';
 import { projectPaths } from '../paths.ts';
 import { startServiceProxy } from '../proxy/index.ts';
 import type { ProxyEvent, ServiceProxy } from '../proxy/index.ts';
-import { Reaper } from '../runtime/index.ts';
+import { processStartTime, Reaper } from '../runtime/index.ts';
 import { LogStore } from '../telemetry/logs.ts';
 import { assignAddresses, DEFAULT_BASE_PORT, readPersisted, writePersisted } from './persisted.ts';
 import { Supervisor } from './supervisor.ts';
@@ -110,7 +110,7 @@ export async function startDaemon(stackFile: string, log: (line: string) => void
   });
   await persist();
   await writeFileAtomic(paths.token, `${token}\n`, 0o600);
-  const info: DaemonInfo = { pid: process.pid, apiUrl: api.url, startedAt: new Date().toISOString(), stackFile: stack.file };
+  const info: DaemonInfo = { pid: process.pid, startTime: processStartTime(process.pid) ?? undefined, apiUrl: api.url, startedAt: new Date().toISOString(), stackFile: stack.file };
   await writeFileAtomic(paths.daemon, `${JSON.stringify(info, null, 2)}\n`);
   supervisor.start();
   supervisor.events.emit({ type: 'platform', state: 'up', at: Date.now() });
