@@ -23,7 +23,7 @@ async function startReplica(id: string): Promise<Replica> {
     env: { ...process.env, PORT: '0', BRICKS_SERVICE: 'echo', BRICKS_REPLICA: id, BRICKS_DRAIN_DELAY_MS: '300', BRICKS_STOP_GRACE_MS: '5000', LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  const lines = createInterface({ input: child.stdout! });
+  const lines = createInterface({ input: child.stdout });
   const port = await new Promise<number>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`${id} exited with ${code} before serving`)));
     lines.on('line', (line) => {

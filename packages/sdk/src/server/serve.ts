@@ -81,7 +81,7 @@ export async function serve(opts: ServeOptions): Promise<Server> {
   const active = new Map<Socket, number>();
   const onRequest = (req: IncomingMessage | Http2ServerRequest, res: ServerResponse | Http2ServerResponse): void => {
     if (req.httpVersionMajor === 1) {
-      const sock = req.socket as Socket;
+      const sock = req.socket;
       active.set(sock, (active.get(sock) ?? 0) + 1);
       res.once('close', () => {
         const n = (active.get(sock) ?? 1) - 1;

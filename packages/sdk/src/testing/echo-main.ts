@@ -1,0 +1,6 @@
+// A replica program for end-to-end tests: serves the test EchoService on $PORT the way a
+// bricks service does (SIGTERM → graceful shutdown and exit).
+import { serve } from '../server/index.ts';
+import { echoImpl } from './echo-service.ts';
+
+await serve({ services: [echoImpl({ replica: process.env.BRICKS_REPLICA ?? '' })], host: '127.0.0.1' });
