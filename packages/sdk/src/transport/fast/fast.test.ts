@@ -1,9 +1,10 @@
 // Behaviour of FastClient against FastServer over real loopback sockets.
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import type { Socket } from 'node:net';
 import { test } from 'node:test';
 import { FastClient } from './client.ts';
+import { listenFast } from './listen.ts';
 import { FastCode, FastError } from './errors.ts';
 import { FAST_PREAMBLE, isFastPreamble } from './preamble.ts';
 import { FastServer } from './server.ts';
@@ -291,4 +292,17 @@ test('GOAWAY under load: callers that retry neverSent calls see no failure', asy
   assert.equal(served.first + served.second, total);
   t.diagnostic(`retried ${retries} neverSent calls`);
   served = { first: 0, second: 0 };
+});
+
+test('listener close does not wait for a connection that never sent a byte', { timeout: 5000 }, async () => {
+  const listener = await listenFast(echo, 0);
+  const idle = connect({ host: '127.0.0.1', port: listener.port });
+  idle.on('error', () => {});
+  try {
+    await new Promise((resolve) => idle.once('connect', resolve));
+    await listener.close(0);
+    await new Promise((resolve) => (idle.closed ? resolve(undefined) : idle.once('close', resolve)));
+  } finally {
+    idle.destroy();
+  }
 });

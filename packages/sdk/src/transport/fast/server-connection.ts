@@ -74,7 +74,9 @@ export class ServerConnection {
     // A client that does not read its responses stops being read: memory stays bounded by
     // the concurrent-call limit instead of growing with the socket's write queue.
     this.writer = new FrameWriter(socket, { onPressure: (full) => (full ? socket.pause() : socket.resume()) });
-    this.closed = new Promise((resolve) => socket.once('close', () => resolve()));
+    // A socket that died before it was handed over has already emitted 'close'.
+    this.closed = socket.destroyed ? Promise.resolve() : new Promise((resolve) => socket.once('close', () => resolve()));
+    if (socket.destroyed) this.state = { tag: 'closed' };
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('error', () => {
       // A reset peer is routine; 'close' follows and cleans up.
@@ -88,6 +90,7 @@ export class ServerConnection {
 
   /** Feeds bytes already read from the socket (the sniffed first chunk). */
   onData(chunk: Buffer): void {
+    if (this.state.tag === 'closed') return;
     try {
       if (this.state.tag === 'preamble') {
         chunk = this.readPreamble(chunk);
