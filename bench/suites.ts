@@ -1,6 +1,7 @@
 // The list of benchmark suites, in the order RESULTS.md shows them.
 import proxy from './proxy/index.ts';
+import recovery from './recovery/index.ts';
 import rpc from './rpc/index.ts';
 import type { BenchSuite } from './suite.ts';
 
-export const suites: readonly BenchSuite[] = [rpc, proxy];
+export const suites: readonly BenchSuite[] = [proxy, recovery, rpc];

@@ -5,7 +5,6 @@ import { readFile } from 'node:fs/promises';
 import { processStartTime } from '../runtime/index.ts';
 import { request } from 'node:http';
 import type { IncomingMessage } from 'node:http';
-import { createInterface } from 'node:readline';
 import type { DaemonInfo, ProjectPaths } from '../paths.ts';
 import { ApiError } from './errors.ts';
 
@@ -71,11 +70,20 @@ export class ApiClient {
       req.end();
     });
     if ((res.statusCode ?? 500) >= 400) throw ApiError.fromStatus(res.statusCode ?? 500, `stream ${path} refused`);
-    const lines = createInterface({ input: res, crlfDelay: Infinity });
+    let buffered = '';
     try {
-      for await (const line of lines) if (line.trim() !== '') yield JSON.parse(line) as T;
+      for await (const chunk of res as AsyncIterable<Buffer>) {
+        buffered += chunk.toString('utf8');
+        let nl: number;
+        while ((nl = buffered.indexOf('\n')) >= 0) {
+          const line = buffered.slice(0, nl);
+          buffered = buffered.slice(nl + 1);
+          if (line.trim() !== '') yield JSON.parse(line) as T;
+        }
+      }
     } catch (err) {
-      if (!(signal?.aborted ?? false)) throw err;
+      // Our own abort ends the stream quietly; anything else is the daemon going away.
+      if (signal?.aborted !== true) throw new ApiError('unavailable', `the stream from the bricks daemon broke: ${String(err)}`, { cause: err });
     }
   }
 
