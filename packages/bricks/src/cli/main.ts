@@ -15,32 +15,36 @@ const program = new Command('bricks')
   .description('Run a whole microservice stack on one machine, production-like.')
   .option('-f, --file <file>', 'the stack file (default: bricks.yaml or compose.yaml here)')
   .showHelpAfterError()
+  .enablePositionalOptions()
   .exitOverride();
+
+// `-f FILE` works before the command (like docker compose) and after it; `logs -f` means
+// follow (like docker compose logs -f), so there the file is `--file` only.
+const FILE_HELP = 'the stack file (default: bricks.yaml or compose.yaml here)';
+function command(name: string, fileFlag = '-f, --file <file>'): Command {
+  return program.command(name).option(fileFlag, FILE_HELP);
+}
 
 type Opts = Record<string, unknown>;
 const globals = (cmd: Command): { file?: string } => cmd.optsWithGlobals<{ file?: string }>();
 
-program
-  .command('up')
+command('up')
   .description('start the stack (foreground with live status; -d to return once ready)')
   .option('-d, --detach', 'start in the background and return when every service is ready')
   .option('--wait <seconds>', 'with -d: how long to wait for readiness', '60')
   .action(async (opts: Opts, cmd: Command) => up({ ...globals(cmd), detach: opts.detach === true, wait: String(opts.wait) }));
 
-program
-  .command('down')
+command('down')
   .description('stop every replica and the daemon')
   .option('--timeout <seconds>', 'how long to wait for the stop', '120')
   .action(async (opts: Opts, cmd: Command) => down({ ...globals(cmd), timeout: String(opts.timeout) }));
 
-program
-  .command('ps')
+command('ps')
   .description('list services and replicas: pid, port, state, health, restarts, uptime, CPU, memory')
   .option('--json', 'machine-readable output')
   .action(async (opts: Opts, cmd: Command) => ps({ ...globals(cmd), json: opts.json === true }));
 
-program
-  .command('logs')
+command('logs', '--file <file>')
   .description('show replicas\' output, merged, with a coloured prefix per replica')
   .argument('[services...]', 'only these services')
   .option('-f, --follow', 'keep following new lines')
@@ -50,26 +54,22 @@ program
     logs(services, { ...globals(cmd), follow: opts.follow === true, tail: String(opts.tail), json: opts.json === true }),
   );
 
-program
-  .command('scale')
+command('scale')
   .description('set the number of replicas: bricks scale catalog=3 scores=2')
   .argument('<service=replicas...>')
   .action(async (args: string[], _opts: Opts, cmd: Command) => scale(args, globals(cmd)));
 
-program
-  .command('restart')
+command('restart')
   .description('replace every replica of the services, one at a time, without downtime')
   .argument('<services...>')
   .action(async (services: string[], _opts: Opts, cmd: Command) => restart(services, globals(cmd)));
 
-program
-  .command('config')
+command('config')
   .description('print the normalized stack')
   .option('--json', 'JSON instead of YAML')
   .action(async (opts: Opts, cmd: Command) => config({ ...globals(cmd), json: opts.json === true }));
 
-program
-  .command('validate')
+command('validate')
   .description('check the stack file and report every problem with file:line:col')
   .option('--json', 'machine-readable output')
   .action(async (opts: Opts, cmd: Command) => validate({ ...globals(cmd), json: opts.json === true }));
