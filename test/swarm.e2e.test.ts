@@ -172,13 +172,22 @@ test('swarm: deploy, call through the published port, partial redeploy, rollback
   assert.ok(tasks3.filter((tk) => tk.service === 'back' && tk.desiredState === 'Running').every((tk) => tk.image === images1[1]!.ref));
   assert.deepEqual(runningTaskIds(tasks3, 'front'), runningTaskIds(tasks1, 'front'));
 
+  // Deploying the release that runs already changes nothing at all.
+  const again = await deploySwarm(stack, 'sha1', { images: imageMap(images1), deadlineMs: 90_000 });
+  assert.deepEqual(again.updated, []);
+  const tasks4 = await swarmPs(stack);
+  for (const s of ['front', 'back']) assert.deepEqual(runningTaskIds(tasks4, s), runningTaskIds(tasks3, s), `${s} untouched`);
+  t.diagnostic(`converged: first deploy ${Math.round(first.durationMs)} ms, one-service update ${Math.round(second.durationMs)} ms, rollback ${Math.round(back.durationMs)} ms, no-change redeploy ${Math.round(again.durationMs)} ms`);
+
   // A release whose back crashes does not converge, and the error names the tasks' failure.
   const broken = artifact(dir, 'back', 'process.exit(3);\n');
   const images4 = await buildImages([front, broken], { stack, sha: 'sha4' });
-  await assert.rejects(
-    deploySwarm(stack, 'sha4', { images: imageMap(images4), deadlineMs: 20_000 }),
-    (err: unknown) => err instanceof TargetError && err.code === 'not-converged' && /back/.test(err.message) && /exit \(3\)|exit code 3/i.test(err.message),
-  );
+  const failure = await deploySwarm(stack, 'sha4', { images: imageMap(images4), deadlineMs: 20_000 }).then(() => null, (err: unknown) => err);
+  assert.ok(failure instanceof TargetError, 'a broken release is rejected');
+  assert.equal(failure.code, 'not-converged');
+  assert.match(failure.message, /back/);
+  assert.match(failure.message, /exit \(3\)|exit code 3/i);
+  t.diagnostic(`broken release: ${failure.message}`);
 
   await removeSwarm(stack, { onProgress });
   assert.deepEqual(await swarmPs(stack), []);

@@ -63,7 +63,7 @@ export async function readServices(run: DockerRunner, stack: string, signal?: Ab
   if (ls.length === 0) return out;
   const inspected = JSON.parse(await docker(run, ['service', 'inspect', ...ls.map((s) => s.ID)], sig)) as InspectJson[];
   for (const s of inspected) {
-    const replicas = ls.find((l) => l.ID === s.ID)?.Replicas ?? '0/0';
+    const replicas = ls.find((l) => s.ID.startsWith(l.ID))?.Replicas ?? '0/0';
     const running = Number(/^(\d+)/.exec(replicas)?.[1] ?? 0);
     const name = shortName(stack, s.Spec.Name);
     out.set(name, {
@@ -104,7 +104,8 @@ export async function readTasks(run: DockerRunner, stack: string, signal?: Abort
     node: t.Node,
     desiredState: t.DesiredState,
     currentState: t.CurrentState,
-    error: t.Error,
+    // With --no-trunc docker prints the error quoted.
+    error: t.Error.replace(/^"(.*)"$/s, '$1'),
     ports: t.Ports,
   }));
 }
