@@ -38,9 +38,14 @@ export function deadlineSignal(
   return { signal: ac.signal, dispose };
 }
 
-/** The error a call ends with when its signal aborted: the reason if it is ours, else cancelled. */
+/**
+ * The error a call ends with when its signal aborted. Transports abort with reasons of their
+ * own (a ConnectError or FastError with deadline_exceeded when their timer fires first, a
+ * TimeoutError), so the reason's code is kept; a bare abort is `cancelled`.
+ */
 export function abortError(signal: AbortSignal): BricksError {
   const r: unknown = signal.reason;
   if (r instanceof BricksError) return r;
-  return new BricksError('cancelled', 'call cancelled', { cause: r });
+  const e = BricksError.from(r, 'cancelled');
+  return e.code === 'unknown' || e.code === 'internal' ? new BricksError('cancelled', 'call cancelled', { cause: r }) : e;
 }

@@ -26,6 +26,8 @@ export interface IncomingCall {
   readonly signal?: AbortSignal;
   readonly headers: Headers;
   readonly transport: HandlerContext['transport'];
+  /** The signal already aborts at `deadline` (an in-process caller's own): reuse it, no second timer. */
+  readonly signalHasDeadline?: boolean;
 }
 
 export interface DispatcherOptions {
@@ -83,7 +85,8 @@ export class Dispatcher {
     const start = performance.now();
     const now = Date.now();
     const deadline = call.deadline ?? now + this.opts.defaultTimeoutMs;
-    const { signal, dispose } = deadlineSignal(deadline, [call.signal], now);
+    const { signal, dispose } =
+      call.signalHasDeadline && call.signal && call.deadline !== undefined ? { signal: call.signal, dispose: noop } : deadlineSignal(deadline, [call.signal], now);
     const { span, ctx: otel } = startRpcSpan(route.name, 'server', contextFromHeaders(call.headers), {
       'rpc.system': 'bricks',
       'rpc.method': route.name,
@@ -121,6 +124,8 @@ export class Dispatcher {
     }
   }
 }
+
+function noop(): void {}
 
 /** Settles with the handler, or with the abort reason as soon as the signal fires (a handler that ignores its signal must not hold the caller past its deadline). */
 function raceAbort<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {

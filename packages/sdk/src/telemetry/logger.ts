@@ -21,5 +21,5 @@ export function createLogger(opts: { service?: string; replica?: string; level?:
   });
 }
 
-/** The process's logger, made on first use from the platform environment. */
+/** The process's logger, made at import from the platform environment. */
 export const logger: Logger = createLogger();

@@ -11,6 +11,7 @@ export interface UnaryRequest<I extends DescMessage = DescMessage, O extends Des
   readonly input: MessageShape<I>;
   /** Remaining budget; the channel sends it as the wire deadline (grpc-timeout, connect-timeout-ms, fast deadline). */
   readonly timeoutMs: number;
+  /** Aborts at the deadline and on cancellation. */
   readonly signal: AbortSignal;
   readonly headers: Headers;
 }

@@ -17,6 +17,7 @@ export function inProcessChannel(dispatcher: Dispatcher): Channel {
         signal: req.signal,
         headers: new Headers(req.headers),
         transport: 'in-process',
+        signalHasDeadline: true,
       });
       const output = fromBinary(req.method.output, toBinary(req.method.output, r.output as never));
       return { output, headers: new Headers(r.headers) };
