@@ -1,50 +1,15 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parse, parseAllDocuments } from 'yaml';
-import { Deployment } from 'kubernetes-models/apps/v1';
-import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
-import { Ingress } from 'kubernetes-models/networking.k8s.io/v1';
-import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
-import { ConfigMap, Secret, Service } from 'kubernetes-models/v1';
+import { parse } from 'yaml';
 import type { IDeployment } from 'kubernetes-models/apps/v1';
 import type { IService } from 'kubernetes-models/v1';
 import { arcadeLike, makeService, makeStack } from '../../testing/stack-fixture.ts';
+import { helmTemplate, validateAll } from '../../testing/helm-template.ts';
+import type { RenderedObject as Obj } from '../../testing/helm-template.ts';
 import { renderHelmChart } from './chart.ts';
-import type { ChartFiles } from './chart.ts';
 import { renderTemplates, TemplateError } from './go-template.ts';
 
 const sha = 'fedcba9876543210fedcba9876543210fedcba98';
-const models = { Deployment, Service, HorizontalPodAutoscaler, PodDisruptionBudget, Ingress, Secret, ConfigMap } as const;
-
-type Obj = { kind: keyof typeof models; metadata: { name: string; labels: Record<string, string> } } & Record<string, unknown>;
-
-function merge(a: unknown, b: unknown): unknown {
-  if (typeof a !== 'object' || a === null || typeof b !== 'object' || b === null) return b;
-  const out: Record<string, unknown> = { ...(a as Record<string, unknown>) };
-  for (const [k, v] of Object.entries(b)) out[k] = merge(out[k], v);
-  return out;
-}
-
-/** `helm template` in miniature: values.yaml merged with overrides, every template rendered and parsed. */
-function helmTemplate(files: ChartFiles, overrides: unknown = {}): Obj[] {
-  const chart = parse(files['Chart.yaml']!) as { name: string; version: string };
-  const values = merge(parse(files['values.yaml']!), overrides);
-  const templates = Object.fromEntries(Object.entries(files).filter(([p]) => p.startsWith('templates/')));
-  const rendered = renderTemplates(templates, {
-    Values: values,
-    Release: { Name: 'arcade', Namespace: 'default', Service: 'Helm' },
-    Chart: { Name: chart.name, Version: chart.version },
-  });
-  const out: Obj[] = [];
-  for (const text of Object.values(rendered)) {
-    for (const doc of parseAllDocuments(text)) {
-      if (doc.errors.length > 0) throw doc.errors[0]!;
-      const obj = doc.toJS() as Obj | null;
-      if (obj) out.push(obj);
-    }
-  }
-  return out;
-}
 
 const secrets = { secrets: { db_password: 'hunter2' } };
 
@@ -65,10 +30,8 @@ test('the chart has Chart.yaml, values with the SHA as image tag and per-service
 test('every rendered template validates against the Kubernetes schemas', () => {
   const objs = helmTemplate(renderHelmChart(arcadeLike('/project'), { sha }), secrets);
   assert.ok(objs.length >= 15);
+  validateAll(objs);
   for (const o of objs) {
-    const Model = models[o.kind];
-    assert.ok(Model, `known kind ${o.kind}`);
-    new Model(o).validate();
     assert.equal(o.metadata.labels['app.kubernetes.io/version'], sha);
     assert.equal(o.metadata.labels['helm.sh/chart'], 'arcade-0.1.0');
   }

@@ -1,0 +1,47 @@
+// The real arcade example, read by the stack parser, through every target renderer.
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { loadStack } from '../stack/index.ts';
+import type { Stack } from '../stack/model.ts';
+import { renderHelmChart } from './kubernetes/helm/chart.ts';
+import { renderManifests } from './kubernetes/render.ts';
+import { renderSwarmStack } from './swarm/render.ts';
+import { helmTemplate, validateAll } from './testing/helm-template.ts';
+
+const arcadeFile = join(new URL('../../../..', import.meta.url).pathname, 'examples', 'arcade', 'bricks.yaml');
+const sha = '1111111111111111111111111111111111111111';
+
+async function arcade(): Promise<Stack> {
+  const r = await loadStack({ file: arcadeFile });
+  if (!r.ok) assert.fail(r.problems.map((p) => p.message).join('\n'));
+  return r.stack;
+}
+
+test('arcade: manifests render and validate, one Deployment and two Services per service, an Ingress for the gateway', async () => {
+  const stack = await arcade();
+  const objs = renderManifests(stack, { sha });
+  for (const o of objs) o.validate();
+  const n = Object.keys(stack.services).length;
+  assert.equal(objs.filter((o) => o.kind === 'Deployment').length, n);
+  assert.equal(objs.filter((o) => o.kind === 'Service').length, 2 * n);
+  assert.deepEqual(objs.filter((o) => o.kind === 'Ingress').map((o) => o.metadata?.name), ['gateway']);
+});
+
+test('arcade: the Helm chart renders and every object validates', async () => {
+  const stack = await arcade();
+  const objs = helmTemplate(renderHelmChart(stack, { sha }));
+  validateAll(objs);
+  assert.equal(objs.filter((o) => o.kind === 'Deployment').length, Object.keys(stack.services).length);
+});
+
+test('arcade: the Swarm stack file has every service, dnsrr behind the gateway', async () => {
+  const stack = await arcade();
+  const images = Object.fromEntries(Object.keys(stack.services).map((s) => [s, `arcade-${s}:${sha}`]));
+  const compose = renderSwarmStack(stack, images, { materialize: (f) => `/tmp/${f.name}` });
+  assert.deepEqual(Object.keys(compose.services), Object.keys(stack.services));
+  for (const [name, s] of Object.entries(compose.services)) {
+    const deploy = s['deploy'] as { endpoint_mode: string };
+    assert.equal(deploy.endpoint_mode, name === 'gateway' ? 'vip' : 'dnsrr', name);
+  }
+});
