@@ -3,7 +3,7 @@
 import type { Health, RestartPolicy } from '../../stack/model.ts';
 import { restartDelay } from './backoff.ts';
 import { slotOf, withoutReplica, withReplica, withSlot } from './state.ts';
-import type { Replica, ReplicaEvent, ServiceState, SlotState } from './types.ts';
+import type { ExitInfo, Replica, ReplicaEvent, ServiceState, SlotState } from './types.ts';
 
 /** Time a replica gets for its first liveness success when start_period is not set (3 × 10 s in Kubernetes). */
 export const DEFAULT_STARTUP_MS = 30_000;
@@ -28,6 +28,7 @@ export function applyEvent(state: ServiceState, event: ReplicaEvent, ctx: EventC
         // Nothing to wait for when readiness is not probed.
         ready: r.phase !== 'stopping' && ctx.health.readiness.kind === 'none',
         everReady: r.everReady || ctx.health.readiness.kind === 'none',
+        readyAt: ctx.health.readiness.kind === 'none' ? event.at : r.readyAt,
       }));
     case 'spawn-failed':
       return recordExit(state, replica, { code: null, signal: null, at: event.at }, ctx.restart);
@@ -43,7 +44,8 @@ function applyProbe(r: Replica, check: 'readiness' | 'liveness', ok: boolean, at
   const ranMs = r.startedAt === null ? 0 : at - r.startedAt;
   if (check === 'readiness') {
     if (ok) {
-      return { ...r, ready: true, everReady: true, readiness: { successes: r.readiness.successes + 1, failures: 0 } };
+      const readyAt = r.readyAt ?? at;
+      return { ...r, ready: true, everReady: true, readyAt, readiness: { successes: r.readiness.successes + 1, failures: 0 } };
     }
     const failures = r.readiness.failures + 1;
     // One failure is noise; `retries` in a row take the replica out of routing.
@@ -73,6 +75,19 @@ function recordExit(
   const ranMs = replica.startedAt === null ? 0 : exit.at - replica.startedAt;
   const lastExit = { code: exit.code, signal: exit.signal, at: exit.at, ranMs };
   const slot = slotOf(state, replica.slot);
+  const why = `${replica.name} exited (${exit.signal ?? `code ${exit.code}`})`;
+  const next = replica.phase === 'stopping' ? without : countRolloutFailure(without, replica, why);
+  return afterExit(next, replica, slot, lastExit, policy);
+}
+
+/** A replica of the version being rolled out failed: the rollout counts it. */
+export function countRolloutFailure(state: ServiceState, replica: Replica, reason: string): ServiceState {
+  const rollout = state.rollout;
+  if (rollout === null || rollout.state !== 'rolling' || rollout.version !== replica.version) return state;
+  return { ...state, rollout: { ...rollout, failures: rollout.failures + 1, reason } };
+}
+
+function afterExit(without: ServiceState, replica: Replica, slot: SlotState, lastExit: ExitInfo, policy: RestartPolicy): ServiceState {
   if (replica.phase === 'stopping') {
     // Liveness stops were already counted as failures when decided; others are not failures.
     return withSlot(without, { ...slot, lastExit });
@@ -81,10 +96,10 @@ function recordExit(
   if (without.replicas.some((r) => r.slot === replica.slot && r.phase !== 'stopping')) {
     return withSlot(without, { ...slot, lastExit });
   }
-  const clean = exit.code === 0;
+  const clean = lastExit.code === 0;
   const finished = policy.condition === 'none' || (policy.condition === 'on-failure' && clean);
   if (finished) return withSlot(without, { ...slot, lastExit, completed: true });
-  return withSlot(without, countFailure(slot, policy, exit.at, ranMs, lastExit));
+  return withSlot(without, countFailure(slot, policy, lastExit.at, lastExit.ranMs, lastExit));
 }
 
 /** One more failure of a slot: back-off grows, attempts count, maybe give up. */

@@ -1,6 +1,6 @@
 // The decision: compare one service's observed state with its target at `now` and return the
 // next state plus the actions that move the world toward it. Pure; no I/O, no clock.
-import { countFailure } from './events.ts';
+import { countFailure, countRolloutFailure } from './events.ts';
 import { isActive, isRoutable, slotOf, withReplica, withSlot } from './state.ts';
 import type { Action, Replica, ServiceState, ServiceTarget, StopReason } from './types.ts';
 
@@ -11,10 +11,14 @@ export interface Plan {
 
 export function plan(initial: ServiceState, target: ServiceTarget, now: number): Plan {
   const p = new Planner(initial, target, now);
+  p.trackRollout();
   p.replaceDead();
+  p.expireUnready();
+  p.judgeFailures();
   p.scaleDown();
   p.rollingUpdate();
   p.fillSlots();
+  p.judgeCompletion();
   return p.finish();
 }
 
@@ -23,12 +27,20 @@ class Planner {
   private readonly stops: Action[] = [];
   private readonly starts: Action[] = [];
   private readonly wakes: number[] = [];
+  private readonly verdicts: Action[] = [];
 
   constructor(
     private state: ServiceState,
     private readonly target: ServiceTarget,
     private readonly now: number,
   ) {}
+
+  /** A new target version starts a new rollout record; its failures are counted from zero. */
+  trackRollout(): void {
+    if (this.state.rollout?.version === this.target.version) return;
+    const rollout = { version: this.target.version, startedAt: this.now, failures: 0, state: 'rolling' as const, reason: null };
+    this.state = { ...this.state, rollout };
+  }
 
   /** Liveness: a replica that failed `retries` probes in a row is replaced. */
   replaceDead(): void {
@@ -39,7 +51,24 @@ class Planner {
       const ranMs = r.startedAt === null ? 0 : now - r.startedAt;
       const slot = slotOf(this.state, r.slot);
       this.state = withSlot(this.state, countFailure(slot, target.restart, now, ranMs, slot.lastExit));
+      this.state = countRolloutFailure(this.state, r, `${r.name} failed its liveness check ${r.liveness.failures} times`);
       this.stop(r, 'liveness');
+    }
+  }
+
+  /** A replica of the new version that never became ready in time fails the rollout and makes room. */
+  expireUnready(): void {
+    const { target, now } = this;
+    for (const r of this.state.replicas) {
+      if (!isActive(r) || r.everReady || r.version !== target.version) continue;
+      if (now - r.createdAt < target.update.readyTimeoutMs) {
+        if (Number.isFinite(target.update.readyTimeoutMs)) this.wakes.push(r.createdAt + target.update.readyTimeoutMs);
+        continue;
+      }
+      const slot = slotOf(this.state, r.slot);
+      this.state = withSlot(this.state, countFailure(slot, target.restart, now, now - (r.startedAt ?? now), slot.lastExit));
+      this.state = countRolloutFailure(this.state, r, `${r.name} was not ready ${target.update.readyTimeoutMs} ms after it started`);
+      this.stop(r, 'unready');
     }
   }
 
@@ -78,6 +107,8 @@ class Planner {
       else if (fresh.ready) for (const r of old) this.stop(r, 'update');
       else inFlight++;
     }
+    // A paused or failed rollout starts no further step (a rollback arrives as a new target).
+    if (this.state.rollout?.state === 'paused' || this.state.rollout?.state === 'failed') return;
     for (const old of outdated) {
       if (inFlight >= target.update.parallelism || !target.canStart) return;
       const nextStepAt = this.state.lastUpdateStepAt + target.update.delayMs;
@@ -111,6 +142,45 @@ class Planner {
     }
   }
 
+  /**
+   * Too many failures of the new version: `failure_action` — pause, or failed so the deployer
+   * rolls back (continue ignores them). Decided before any further step is taken.
+   */
+  judgeFailures(): void {
+    const rollout = this.state.rollout;
+    if (rollout === null || rollout.state !== 'rolling') return;
+    const update = this.target.update;
+    const tolerated = update.maxFailureRatio * Math.max(1, this.target.replicas);
+    if (update.failureAction !== 'continue' && rollout.failures > tolerated) {
+      this.endRollout(update.failureAction === 'pause' ? 'paused' : 'failed', rollout.reason);
+    }
+  }
+
+  /** Done once every slot runs a ready replica of the new version, no old one is left, and the newest held for `monitor`. */
+  judgeCompletion(): void {
+    const { target, now } = this;
+    const rollout = this.state.rollout;
+    if (rollout === null || rollout.state !== 'rolling') return;
+    const update = target.update;
+    const fresh = this.state.replicas.filter((r) => isActive(r) && r.version === target.version && r.slot <= target.replicas);
+    const slotsDone = new Set(fresh.filter((r) => r.ready).map((r) => r.slot));
+    const leftovers = this.state.replicas.some((r) => (isActive(r) && r.version !== target.version) || (r.phase === 'stopping' && r.stopReason === 'update'));
+    if (slotsDone.size < target.replicas || leftovers) return;
+    const lastReady = Math.max(rollout.startedAt, ...fresh.map((r) => r.readyAt ?? 0));
+    if (now < lastReady + update.monitorMs) {
+      this.wakes.push(lastReady + update.monitorMs);
+      return;
+    }
+    this.endRollout('completed', null);
+  }
+
+  private endRollout(state: 'paused' | 'failed' | 'completed', reason: string | null): void {
+    const rollout = this.state.rollout;
+    if (rollout === null) return;
+    this.state = { ...this.state, rollout: { ...rollout, state, reason } };
+    this.verdicts.push({ type: 'rollout', service: this.state.name, version: rollout.version, state, reason });
+  }
+
   /** Routing follows readiness and is sent before any stop, so traffic leaves first. */
   finish(): Plan {
     const actions: Action[] = [];
@@ -119,7 +189,7 @@ class Planner {
       this.state = { ...this.state, routed };
       actions.push({ type: 'route', service: this.state.name, replicaIds: routed });
     }
-    actions.push(...this.stops, ...this.starts);
+    actions.push(...this.stops, ...this.starts, ...this.verdicts);
     if (this.wakes.length > 0) actions.push({ type: 'wake', at: Math.min(...this.wakes) });
     return { state: this.state, actions };
   }
@@ -147,6 +217,7 @@ class Planner {
       startedAt: null,
       ready: false,
       everReady: false,
+      readyAt: null,
       readiness: { successes: 0, failures: 0 },
       liveness: { successes: 0, failures: 0 },
       stopReason: null,

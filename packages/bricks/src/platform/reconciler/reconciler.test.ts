@@ -3,13 +3,23 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Health, RestartPolicy } from '../../stack/model.ts';
 import { applyEvent, emptyServiceState, plan, restartDelay, serviceCondition } from './index.ts';
-import type { Action, ReplicaEvent, ServiceState, ServiceTarget } from './index.ts';
+import type { Action, ReplicaEvent, ServiceState, ServiceTarget, UpdatePolicy } from './index.ts';
 
 const restart: RestartPolicy = { condition: 'any', delayMs: 100, maxDelayMs: 10_000, maxAttempts: null, windowMs: 10_000 };
 const health: Health = {
   readiness: { kind: 'http', path: '/ready' },
   liveness: { kind: 'http', path: '/live' },
   timing: { intervalMs: 1000, timeoutMs: 1000, retries: 3, startPeriodMs: 0, startIntervalMs: 100 },
+};
+
+const update: UpdatePolicy = {
+  parallelism: 1,
+  delayMs: 0,
+  order: 'start-first',
+  monitorMs: 0,
+  maxFailureRatio: 0,
+  failureAction: 'rollback',
+  readyTimeoutMs: Infinity, // the tests that need it set one
 };
 
 function target(over: Partial<ServiceTarget> = {}): ServiceTarget {
@@ -19,7 +29,7 @@ function target(over: Partial<ServiceTarget> = {}): ServiceTarget {
     restart,
     health,
     stopGracePeriodMs: 10_000,
-    update: { parallelism: 1, delayMs: 0, order: 'start-first' },
+    update,
     canStart: true,
     ...over,
   };
@@ -32,10 +42,13 @@ class World {
   nextPid = 100;
   constructor(public t: ServiceTarget = target()) {}
 
+  /** Rollout verdicts seen so far, kept apart so the other tests read only what they check. */
+  verdicts: Action[] = [];
   tick(): Action[] {
     const p = plan(this.state, this.t, this.now);
     this.state = p.state;
-    return [...p.actions];
+    this.verdicts.push(...p.actions.filter((a) => a.type === 'rollout'));
+    return p.actions.filter((a) => a.type !== 'rollout');
   }
   event(e: ReplicaEvent): void {
     this.state = applyEvent(this.state, e, { restart: this.t.restart, health: this.t.health });
@@ -229,7 +242,7 @@ describe('reconciler', () => {
   });
 
   it('rolls stop-first with a delay between steps', () => {
-    const w = new World(target({ update: { parallelism: 1, delayMs: 500, order: 'stop-first' } }));
+    const w = new World(target({ update: { ...update, delayMs: 500, order: 'stop-first' } }));
     w.tick();
     w.bringUp();
     w.tick();
@@ -256,5 +269,104 @@ describe('reconciler', () => {
     w.exit('api.1#1', 1);
     assert.deepEqual(w.tick(), [{ type: 'route', service: 'api', replicaIds: [] }]);
     assert.deepEqual(w.ids(), ['api.1#2']);
+  });
+
+  describe('rollout verdicts', () => {
+    /** Two ready replicas of v1, then the target moves to v2 with these update settings. */
+    function rolling(over: Partial<UpdatePolicy>, replicas = 2): World {
+      const w = new World(target({ replicas, update: { ...update, ...over } }));
+      w.tick();
+      w.bringUp();
+      w.tick();
+      w.verdicts = [];
+      w.t = { ...w.t, version: 'v2' };
+      return w;
+    }
+    const verdicts = (w: World): string[] => w.verdicts.map((a) => (a.type === 'rollout' ? `${a.version}:${a.state}` : a.type));
+
+    it('completes once every slot runs the new version and the newest held for monitor', () => {
+      const w = rolling({ monitorMs: 1_000, parallelism: 2 });
+      w.tick();
+      w.bringUp();
+      w.tick(); // old ones stopped
+      for (const id of w.ids('stopping')) w.exit(id, 0);
+      const wait = w.tick();
+      assert.deepEqual(kinds(wait), ['wake']);
+      assert.equal(wait[0]?.type === 'wake' && wait[0].at, w.now + 1_000);
+      assert.deepEqual(verdicts(w), []);
+      w.now += 1_000;
+      w.tick();
+      assert.deepEqual(verdicts(w), ['v2:completed']);
+      w.tick();
+      assert.deepEqual(verdicts(w), ['v2:completed'], 'said once');
+    });
+
+    it('a new version that crashes fails the rollout (rollback) and starts no further step', () => {
+      const w = rolling({});
+      assert.deepEqual(kinds(w.tick()), ['start']);
+      w.bringUp();
+      w.exit(w.state.replicas.find((r) => r.version === 'v2')!.id, 1);
+      w.tick();
+      assert.deepEqual(verdicts(w), ['v2:failed']);
+      assert.match(w.state.rollout?.reason ?? '', /api\.1 exited \(code 1\)/);
+      assert.ok(!w.state.replicas.some((r) => r.slot === 2 && r.version === 'v2'), 'slot 2 was not touched');
+      // The deployer puts the old version back: a new rollout toward v1.
+      w.t = { ...w.t, version: 'v1' };
+      w.now += 1_000;
+      w.tick();
+      assert.equal(w.state.rollout?.version, 'v1');
+      assert.equal(w.state.rollout?.state, 'completed', 'every slot already runs v1');
+    });
+
+    it('a new version never ready within the deadline is stopped and fails the rollout', () => {
+      const w = rolling({ readyTimeoutMs: 5_000 });
+      w.tick();
+      const fresh = w.state.replicas.find((r) => r.version === 'v2')!;
+      w.event({ type: 'spawned', replicaId: fresh.id, pid: 9, port: 9, at: w.now });
+      const waiting = w.tick();
+      assert.deepEqual(waiting, [{ type: 'wake', at: w.now + 5_000 }]);
+      w.now += 5_000;
+      const acts = w.tick();
+      assert.ok(acts.some((a) => a.type === 'stop' && a.reason === 'unready' && a.replica.id === fresh.id));
+      assert.deepEqual(verdicts(w), ['v2:failed']);
+      assert.equal(w.state.routed.includes(fresh.id), false, 'it never took traffic');
+    });
+
+    it('pause stops the rollout where it is; continue carries on', () => {
+      const paused = rolling({ failureAction: 'pause' });
+      paused.tick();
+      paused.bringUp();
+      paused.exit(paused.state.replicas.find((r) => r.version === 'v2')!.id, 1);
+      paused.tick();
+      assert.deepEqual(verdicts(paused), ['v2:paused']);
+
+      const carryOn = rolling({ failureAction: 'continue' });
+      carryOn.tick();
+      carryOn.bringUp();
+      carryOn.exit(carryOn.state.replicas.find((r) => r.version === 'v2')!.id, 1);
+      for (let i = 0; i < 10 && carryOn.verdicts.length === 0; i++) {
+        carryOn.now += 1_000;
+        carryOn.tick();
+        carryOn.bringUp();
+        for (const id of carryOn.ids('stopping')) carryOn.exit(id, 0);
+      }
+      assert.deepEqual(verdicts(carryOn), ['v2:completed']);
+      assert.equal(carryOn.state.rollout?.failures, 1);
+    });
+
+    it('max_failure_ratio tolerates that share of the replicas', () => {
+      const w = rolling({ maxFailureRatio: 0.5, parallelism: 4 }, 4);
+      w.tick();
+      w.bringUp();
+      const fresh = w.state.replicas.filter((r) => r.version === 'v2');
+      w.exit(fresh[0]!.id, 1);
+      w.exit(fresh[1]!.id, 1);
+      w.tick();
+      assert.deepEqual(verdicts(w), [], '2 of 4 is within 0.5');
+      w.bringUp();
+      w.exit(w.state.replicas.find((r) => r.version === 'v2' && r.phase === 'running')!.id, 1);
+      w.tick();
+      assert.deepEqual(verdicts(w), ['v2:failed']);
+    });
   });
 });

@@ -2,7 +2,7 @@
 import type { Replica, ServiceState, SlotState } from './types.ts';
 
 export function emptyServiceState(name: string): ServiceState {
-  return { name, replicas: [], slots: {}, nextGeneration: 1, routed: [], lastUpdateStepAt: 0 };
+  return { name, replicas: [], slots: {}, nextGeneration: 1, routed: [], lastUpdateStepAt: 0, rollout: null };
 }
 
 export function emptySlot(slot: number): SlotState {

@@ -5,7 +5,7 @@ import type { Health, RestartPolicy } from '../../stack/model.ts';
 /** A replica's life as the reconciler sees it. Exited replicas leave the state (their slot remembers). */
 export type ReplicaPhase = 'starting' | 'running' | 'stopping';
 
-export type StopReason = 'scale-down' | 'liveness' | 'update' | 'shutdown';
+export type StopReason = 'scale-down' | 'liveness' | 'unready' | 'update' | 'shutdown';
 
 export interface ProbeCounters {
   readonly successes: number;
@@ -30,6 +30,8 @@ export interface Replica {
   readonly startedAt: number | null;
   readonly ready: boolean;
   readonly everReady: boolean;
+  /** When it first passed readiness. */
+  readonly readyAt: number | null;
   readonly readiness: ProbeCounters;
   readonly liveness: ProbeCounters;
   readonly stopReason: StopReason | null;
@@ -71,7 +73,22 @@ export interface ServiceState {
   readonly routed: readonly string[];
   /** When the rolling update last started a step (for `delay`). */
   readonly lastUpdateStepAt: number;
+  /** The rollout toward the current target version; null before the first tick. */
+  readonly rollout: Rollout | null;
 }
+
+export type RolloutState = 'rolling' | 'paused' | 'completed' | 'failed';
+
+export interface Rollout {
+  readonly version: string;
+  readonly startedAt: number;
+  /** Replicas of this version that crashed, failed liveness or were not ready in time. */
+  readonly failures: number;
+  readonly state: RolloutState;
+  readonly reason: string | null;
+}
+
+export type FailureAction = 'pause' | 'rollback' | 'continue';
 
 export type UpdateOrder = 'start-first' | 'stop-first';
 
@@ -79,6 +96,13 @@ export interface UpdatePolicy {
   readonly parallelism: number;
   readonly delayMs: number;
   readonly order: UpdateOrder;
+  /** After the last replica is ready, how long the new version must hold before it counts as done. */
+  readonly monitorMs: number;
+  /** Failures tolerated, as a share of the desired replicas (Swarm `max_failure_ratio`). */
+  readonly maxFailureRatio: number;
+  readonly failureAction: FailureAction;
+  /** A new replica not ready this long after it was started is a failure of the rollout. */
+  readonly readyTimeoutMs: number;
 }
 
 /** What the desired state asks of one service. */
@@ -116,5 +140,13 @@ export type Action =
   | { readonly type: 'route'; readonly service: string; readonly replicaIds: readonly string[] }
   | { readonly type: 'stop'; readonly replica: Replica; readonly reason: StopReason; readonly graceMs: number }
   | { readonly type: 'start'; readonly replica: Replica }
+  /** The rollout toward `version` reached an end (once per state change). */
+  | {
+      readonly type: 'rollout';
+      readonly service: string;
+      readonly version: string;
+      readonly state: Exclude<RolloutState, 'rolling'>;
+      readonly reason: string | null;
+    }
   /** Ask for another tick at this time (back-off expiry, update delay). */
   | { readonly type: 'wake'; readonly at: number };
