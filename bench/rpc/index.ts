@@ -1,6 +1,7 @@
 // RPC benchmark: unary small-message calls, one client process → one server process, 100 in
 // flight, every stack side by side in one run; then calls made inside one process.
 //   BENCH_RPC_SECONDS (default 3) sets each row's measured window.
+import { cpus, loadavg } from 'node:os';
 import type { BenchSuite } from '../suite.ts';
 import { runColocated, runPair } from './children.ts';
 import { colocatedKinds } from './colocated-callers.ts';
@@ -25,6 +26,8 @@ const suite: BenchSuite = {
   title: 'RPC: bricks fast path vs gRPC, Connect, Moleculer and raw TCP',
   async run(progress) {
     const seconds = Number(process.env.BENCH_RPC_SECONDS ?? 3);
+    // The machine is shared: the load average says how much of it the rows had.
+    const loadBefore = loadavg()[0]!;
     const shape: LoadShape = { inflight: INFLIGHT, warmupMs: WARMUP_MS, durationMs: seconds * 1000 };
     const results = new Map<PeerId, LoadResult | Error>();
     for (const id of Object.keys(peers) as PeerId[]) {
@@ -39,6 +42,7 @@ const suite: BenchSuite = {
       colocated.set(kind, await runColocated(kind, shape).catch((err: unknown) => (err instanceof Error ? err : new Error(String(err)))));
     }
 
+    const loadAfter = loadavg()[0]!;
     const ok = (id: PeerId) => {
       const r = results.get(id);
       return r instanceof Error ? undefined : r;
@@ -51,7 +55,7 @@ const suite: BenchSuite = {
       r === undefined ? `| ${label} | n/a |` : r instanceof Error ? `| ${label} | failed: ${r.message} |` : `| ${label} | ${fmt(r.callsPerSec)} |`;
 
     return [
-      `Unary call with a small protobuf message (\`bench.v1.EchoRequest\`: a string and an int32), echoed back. One client process → one server process on 127.0.0.1, ${INFLIGHT} calls in flight, ${WARMUP_MS / 1000} s warm-up, then ${seconds} s measured per row. Latency is per call as the caller sees it.`,
+      `Unary call with a small protobuf message (\`bench.v1.EchoRequest\`: a string and an int32), echoed back. One client process → one server process on 127.0.0.1, ${INFLIGHT} calls in flight, ${WARMUP_MS / 1000} s warm-up, then ${seconds} s measured per row. Latency is per call as the caller sees it. 1-minute load average on this ${cpus().length}-core machine: ${loadBefore.toFixed(1)} at the start, ${loadAfter.toFixed(1)} at the end (other work was running; stacks that need many wake-ups per call suffer most from that).`,
       '',
       '| stack | calls/s | p50 ms | p99 ms | errors |',
       '|---|---:|---:|---:|---:|',
