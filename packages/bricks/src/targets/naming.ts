@@ -34,8 +34,10 @@ export function dnsLabel(name: string): string {
 
 /**
  * The environment every replica gets on an engine target: the service's own `environment`,
- * then the platform's variables (they win, as locally): PORT, BRICKS_SERVICE, BRICKS_STACK,
- * BRICKS_TARGET and `<NAME>_URL` for every service of the stack, addressed through `hostOf`.
+ * then the platform's variables (they win, as locally): PORT, HOST, BRICKS_SERVICE,
+ * BRICKS_STACK, BRICKS_TARGET and `<NAME>_URL` for every service of the stack, addressed
+ * through `hostOf`. HOST is 0.0.0.0: in a container, a program that binds loopback only is
+ * unreachable from other services and from published ports.
  */
 export function replicaEnvironment(
   stack: Stack,
@@ -45,6 +47,7 @@ export function replicaEnvironment(
 ): Record<string, string> {
   const env: Record<string, string> = { ...service.environment };
   env['PORT'] = String(service.port);
+  env['HOST'] = '0.0.0.0';
   env['BRICKS_SERVICE'] = service.name;
   env['BRICKS_STACK'] = stack.name;
   env['BRICKS_TARGET'] = target;

@@ -17,7 +17,8 @@ export type TargetEvent =
       readonly service: string;
       readonly running: number;
       readonly desired: number;
-      readonly updated: boolean;
+      /** The service is where the deploy wants it (its image, all replicas, no update in flight). */
+      readonly done: boolean;
     }
   /** A file written (manifests, chart, Swarm stack file). */
   | { readonly kind: 'file'; readonly path: string };
@@ -31,7 +32,7 @@ export function formatEvent(e: TargetEvent): string {
     case 'image':
       return `${e.service}: ${e.action} ${e.ref}`;
     case 'converge':
-      return `${e.service}: ${e.running}/${e.desired} running${e.updated ? '' : ' (updating)'}`;
+      return `${e.service}: ${e.running}/${e.desired} running${e.done ? ', done' : ''}`;
     case 'file':
       return `wrote ${e.path}`;
   }

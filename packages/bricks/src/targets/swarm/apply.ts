@@ -82,7 +82,7 @@ export async function applyStackFile(
       const key = `${s.running}/${s.desired ?? '-'}/${done}`;
       if (reported.get(name) === key) continue;
       reported.set(name, key);
-      emit({ kind: 'converge', service: name, running: s.running, desired: s.desired ?? s.running, updated: done });
+      emit({ kind: 'converge', service: name, running: s.running, desired: s.desired ?? s.running, done });
     }
     const c = convergence(services, expected);
     switch (c.kind) {

@@ -9,7 +9,7 @@ export interface ServiceState {
   readonly image: string;
   /** Running tasks (healthy ones, where there is a healthcheck). */
   readonly running: number;
-  /** null for global services. */
+  /** For a global service, the number of nodes it should run on (from `docker service ls`). */
   readonly desired: number | null;
   /** Swarm's UpdateStatus.State: `updating`, `completed`, `paused`, `rollback_*`; null = never updated. */
   readonly updateState: string | null;
@@ -64,14 +64,15 @@ export async function readServices(run: DockerRunner, stack: string, signal?: Ab
   const inspected = JSON.parse(await docker(run, ['service', 'inspect', ...ls.map((s) => s.ID)], sig)) as InspectJson[];
   for (const s of inspected) {
     const replicas = ls.find((l) => s.ID.startsWith(l.ID))?.Replicas ?? '0/0';
-    const running = Number(/^(\d+)/.exec(replicas)?.[1] ?? 0);
+    const m = /^(\d+)\/(\d+)/.exec(replicas);
+    const running = Number(m?.[1] ?? 0);
     const name = shortName(stack, s.Spec.Name);
     out.set(name, {
       id: s.ID,
       name,
       image: (s.Spec.TaskTemplate?.ContainerSpec?.Image ?? '').replace(/@sha256:[0-9a-f]+$/, ''),
       running,
-      desired: s.Spec.Mode?.Global ? null : (s.Spec.Mode?.Replicated?.Replicas ?? 1),
+      desired: s.Spec.Mode?.Global ? (m ? Number(m[2]) : null) : (s.Spec.Mode?.Replicated?.Replicas ?? 1),
       updateState: s.UpdateStatus?.State ?? null,
       updateMessage: s.UpdateStatus?.Message ?? null,
       updateStartedAt: s.UpdateStatus?.StartedAt ?? null,

@@ -56,7 +56,11 @@ test('deploy keys: replicas, update_config with order, restart policy, resources
   assert.deepEqual(cat.deploy.update_config, { parallelism: 2, delay: '5000ms', order: 'stop-first', failure_action: 'pause' });
   assert.deepEqual(cat.deploy.restart_policy, { condition: 'any', delay: '100ms', window: '60000ms' });
   assert.deepEqual(cat.deploy.resources, { limits: { cpus: '0.5', memory: '256M' }, reservations: { cpus: '0.25', memory: '128M' } });
-  assert.equal(svc(c, 'gateway').deploy.update_config['order'], 'start-first');
+  // Host-mode ports: one task per node, and the old task must free the port before the new one starts.
+  const gw = svc(c, 'gateway').deploy as Svc['deploy'] & { mode?: string };
+  assert.equal(gw.mode, 'global');
+  assert.equal(gw.replicas, undefined);
+  assert.equal(gw.update_config['order'], 'stop-first');
   assert.equal(svc(c, 'analytics').deploy.replicas, 2);
   assert.equal(svc(c, 'thumbnails').deploy.replicas, 1);
 });
@@ -65,6 +69,7 @@ test('every replica gets PORT and the service addresses by Swarm DNS name', () =
   const env = svc(render(), 'scores').environment;
   assert.equal(env['PORT'], '8082');
   assert.equal(env['BRICKS_TARGET'], 'swarm');
+  assert.equal(env['HOST'], '0.0.0.0');
   assert.equal(env['CATALOG_URL'], 'http://catalog:8081');
   assert.equal(env['GATEWAY_URL'], 'http://gateway:8080');
 });

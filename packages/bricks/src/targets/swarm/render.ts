@@ -99,9 +99,14 @@ function renderService(stack: Stack, service: Service, image: string): Record<st
   const raw = service.compose;
   const rawDeploy = (typeof raw['deploy'] === 'object' && raw['deploy'] !== null ? raw['deploy'] : {}) as Record<string, unknown>;
   const edge = isEdge(service);
-  const update = readUpdateConfig(service);
+  const published = readPorts(service);
   const autoscale = readAutoscale(service);
-  const global = rawDeploy['mode'] === 'global';
+  // A port published in host mode can be bound by one task per node: such a service runs one
+  // task on every node (global), unless the stack chose a mode itself (say, with placement
+  // limits on a multi-node swarm). And its update must stop the old task before starting the new.
+  const hostPorts = published.some((p) => p.published !== null);
+  const global = rawDeploy['mode'] === 'global' || (hostPorts && rawDeploy['mode'] === undefined);
+  const update = hostPorts ? { ...readUpdateConfig(service), order: 'stop-first' as const } : readUpdateConfig(service);
   // Swarm has no autoscaler and nothing that wakes a service from zero: run the floor, at least one.
   const replicas = autoscale ? Math.max(1, autoscale.min, service.replicas) : service.replicas;
   const r = service.restart;
@@ -142,7 +147,7 @@ function renderService(stack: Stack, service: Service, image: string): Record<st
   if (health) out['healthcheck'] = health;
   else if (src.kind === 'external' && raw['healthcheck'] !== undefined) out['healthcheck'] = raw['healthcheck'];
   // The ingress routing mesh is not used: ports are bound on the node that runs the task.
-  const ports = readPorts(service).map((p) => ({
+  const ports = published.map((p) => ({
     target: p.target,
     ...(p.published !== null ? { published: p.published } : {}),
     protocol: p.protocol,
