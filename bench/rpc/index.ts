@@ -65,7 +65,7 @@ const suite: BenchSuite = {
       `- p50, bricks fast path ÷ raw TCP ping-pong: **${ratio(fast?.p50Ms, raw?.p50Ms)}** (goal ≤ 3×)`,
       `- throughput, bricks fast path ÷ Moleculer TCP: ${ratio(fast?.callsPerSec, ok('moleculer')?.callsPerSec)}; ÷ connect-node gRPC: ${ratio(fast?.callsPerSec, ok('connect-grpc')?.callsPerSec)}`,
       '',
-      'Notes: the raw TCP row echoes a pre-encoded message (no protobuf, no RPC layer) with one socket write per call; the fast path coalesces the frames of an event-loop turn into one write, which is why its p50 can come out below raw TCP's at 100 in flight. Moleculer uses its default JSON serializer. The two "bricks SDK" rows are the whole SDK call path (typed client with deadline, tracing span, metrics, breaker, bulkhead, balancer and retries; `serve()` with dispatch and context), over the fast transport and over Connect.',
+      'Notes: the raw TCP row echoes a pre-encoded message (no protobuf, no RPC layer) with one socket write per call; the fast path coalesces the frames of an event-loop turn into one write, which is why its p50 can come out below that of raw TCP at 100 in flight. Moleculer uses its default JSON serializer. The two "bricks SDK" rows are the whole SDK call path (typed client with deadline, tracing span, metrics, breaker, bulkhead, balancer and retries; `serve()` with dispatch and context), over the fast transport and over Connect.',
       '',
       `Co-located calls (one process, ${INFLIGHT} in flight):`,
       '',
