@@ -3,6 +3,8 @@
 import { Command, CommanderError } from 'commander';
 import { runDaemonProcess } from '../platform/daemon/main.ts';
 import { config, validate } from './commands/config.ts';
+import { deploy, diff, history, rollback } from './commands/deploy.ts';
+import { dev } from './commands/dev.ts';
 import { down } from './commands/down.ts';
 import { logs } from './commands/logs.ts';
 import { ps } from './commands/ps.ts';
@@ -63,6 +65,33 @@ command('restart')
   .description('replace every replica of the services, one at a time, without downtime')
   .argument('<services...>')
   .action(async (services: string[], _opts: Opts, cmd: Command) => restart(services, globals(cmd)));
+
+command('deploy')
+  .description('build, record a release for the git SHA, and roll only the services that changed')
+  .option('--json', 'progress and result as JSON lines')
+  .action(async (opts: Opts, cmd: Command) => deploy({ ...globals(cmd), json: opts.json === true }));
+
+command('rollback')
+  .description('put back an earlier release as a whole: a SHA (prefix), or -N releases back (default -1)')
+  .argument('[release]', 'SHA prefix or -N', '-1')
+  .option('--json', 'progress and result as JSON lines')
+  .action(async (ref: string, opts: Opts, cmd: Command) => rollback(ref, { ...globals(cmd), json: opts.json === true }));
+
+command('history')
+  .description('releases: SHA, time, changed services, outcome')
+  .option('--json', 'machine-readable output')
+  .action(async (opts: Opts, cmd: Command) => history({ ...globals(cmd), json: opts.json === true }));
+
+command('diff')
+  .description('which services, and which of their settings, differ between two releases')
+  .argument('<a>', 'SHA prefix or -N')
+  .argument('<b>', 'SHA prefix or -N')
+  .option('--json', 'machine-readable output')
+  .action(async (a: string, b: string, opts: Opts, cmd: Command) => diff(a, b, { ...globals(cmd), json: opts.json === true }));
+
+command('dev')
+  .description('up, then rebuild and roll the services each source change reaches')
+  .action(async (_opts: Opts, cmd: Command) => dev(globals(cmd)));
 
 command('config')
   .description('print the normalized stack')

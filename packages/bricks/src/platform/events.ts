@@ -20,6 +20,25 @@ export type PlatformEvent =
   | { readonly type: 'service-condition'; readonly service: string; readonly condition: ServiceCondition; readonly at: number }
   | { readonly type: 'routes'; readonly service: string; readonly endpoints: readonly string[]; readonly at: number }
   | { readonly type: 'scaled'; readonly service: string; readonly replicas: number; readonly at: number }
+  | { readonly type: 'restarting'; readonly service: string; readonly at: number }
+  | { readonly type: 'service-removed'; readonly service: string; readonly at: number }
+  | {
+      readonly type: 'rollout';
+      readonly service: string;
+      readonly version: string;
+      readonly state: 'completed' | 'paused' | 'failed';
+      readonly reason: string | null;
+      readonly at: number;
+    }
+  | {
+      readonly type: 'release';
+      readonly id: number;
+      readonly sha: string;
+      readonly state: 'building' | 'rolling' | 'completed' | 'failed' | 'rolled-back' | 'unchanged';
+      readonly services: readonly string[];
+      readonly detail: string;
+      readonly at: number;
+    }
   | { readonly type: 'proxy'; readonly service: string; readonly detail: string; readonly at: number }
   | { readonly type: 'platform'; readonly state: 'up' | 'stopping' | 'down'; readonly at: number };
 

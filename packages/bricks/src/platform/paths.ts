@@ -13,6 +13,10 @@ export interface ProjectPaths {
   readonly groups: string;
   readonly logs: string;
   readonly daemonLog: string;
+  /** Built artifacts, one directory per digest. */
+  readonly artifacts: string;
+  /** The release store. */
+  readonly releases: string;
 }
 
 export function projectPaths(projectDir: string): ProjectPaths {
@@ -25,6 +29,8 @@ export function projectPaths(projectDir: string): ProjectPaths {
     groups: join(dir, 'run', 'groups'),
     logs: join(dir, 'logs'),
     daemonLog: join(dir, 'daemon.log'),
+    artifacts: join(dir, 'artifacts'),
+    releases: join(dir, 'releases'),
   };
 }
 

@@ -37,7 +37,7 @@ export const DEPENDS_ON_KEYS = ['condition', 'required', 'restart'] as const;
 export const ENV_FILE_KEYS = ['path', 'required', 'format'] as const;
 
 /** bricks' own keys under a service's `x-bricks`. group/autoscale/resilience/update are read by later features. */
-export const BRICKS_SERVICE_KEYS = ['run', 'port', 'health', 'group', 'autoscale', 'resilience', 'update'] as const;
+export const BRICKS_SERVICE_KEYS = ['run', 'port', 'health', 'entry', 'external', 'group', 'autoscale', 'resilience', 'update'] as const;
 
 export const BRICKS_HEALTH_KEYS = ['ready', 'live', 'interval', 'timeout', 'retries', 'start_period', 'start_interval'] as const;
 

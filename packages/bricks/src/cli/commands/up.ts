@@ -12,6 +12,7 @@ import type { GlobalOptions } from '../context.ts';
 import { fromApi, loadOrFail } from '../context.ts';
 import { CliError } from '../errors.ts';
 import { color } from '../format/color.ts';
+import { printResult, runOperation } from './deploy.ts';
 import { formatLogLine } from './logs.ts';
 import { renderPs } from './ps.ts';
 import type { StatusDoc } from './status-types.ts';
@@ -30,10 +31,14 @@ export async function up(options: UpOptions): Promise<void> {
   const paths = projectPaths(stack.dir);
   let api = await ApiClient.forProject(paths).catch(() => null);
   if (api !== null) {
-    console.log(`bricks is already up for ${stack.file} (${api.url}); showing it`);
+    console.log(`bricks is already up for ${stack.file} (${api.url}); deploying what changed`);
   } else {
     api = await startDaemonProcess(stack.file, paths);
   }
+  // `up` runs the work tree as it is: a deploy (a release in a git work tree), which touches
+  // nothing when the running release already is this tree.
+  const result = await runOperation(api, '/v1/deploy', {});
+  if (result.outcome !== 'unchanged') printResult(result);
   if (options.detach === true) {
     await waitUntilReady(api, Number(options.wait ?? '60') * 1000);
     return;
@@ -84,7 +89,7 @@ function tail(file: string, lines: number): string {
 }
 
 /** Polls status, printing each service's condition as it changes, until all are ready. */
-async function waitUntilReady(api: ApiClient, timeoutMs: number): Promise<void> {
+export async function waitUntilReady(api: ApiClient, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   const seen = new Map<string, string>();
   for (;;) {
@@ -113,7 +118,7 @@ async function waitUntilReady(api: ApiClient, timeoutMs: number): Promise<void> 
 }
 
 /** Foreground: events and logs as they come; Ctrl-C (or SIGTERM) stops the whole stack. */
-async function follow(api: ApiClient, paths: ProjectPaths): Promise<void> {
+export async function follow(api: ApiClient, paths: ProjectPaths): Promise<void> {
   const controller = new AbortController();
   const info = readDaemonInfo(paths);
   let stopping = false;
@@ -171,6 +176,14 @@ export function describeEvent(e: PlatformEvent): string | null {
       return `${tag} platform ${e.state}`;
     case 'proxy':
       return `${tag} ${e.service} proxy: ${e.detail}`;
+    case 'rollout':
+      return `${tag} ${e.service} rollout ${e.state === 'completed' ? color.green('completed') : color.red(e.state)}${e.reason === null ? '' : `: ${e.reason}`}`;
+    case 'release':
+      return `${tag} release #${e.id} (${e.sha.slice(0, 12)}) ${e.state}${e.services.length > 0 ? ` [${e.services.join(', ')}]` : ''}${e.detail ? `: ${e.detail}` : ''}`;
+    case 'restarting':
+      return `${tag} ${e.service} restarting`;
+    case 'service-removed':
+      return `${tag} ${e.service} removed`;
     case 'replica-starting':
     case 'routes':
       return null;

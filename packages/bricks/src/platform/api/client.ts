@@ -63,13 +63,33 @@ export class ApiClient {
   }
 
   /** An NDJSON stream as parsed values; ends when the daemon closes it or `signal` aborts. */
-  async *stream<T>(path: string, signal?: AbortSignal): AsyncIterable<T> {
+  stream<T>(path: string, signal?: AbortSignal): AsyncIterable<T> {
+    return this.streamCall<T>('GET', path, undefined, signal);
+  }
+
+  /** A command whose answer is a stream (deploy, rollback: progress, then the result). */
+  streamPost<T>(path: string, body: unknown, signal?: AbortSignal): AsyncIterable<T> {
+    return this.streamCall<T>('POST', path, body, signal);
+  }
+
+  private async *streamCall<T>(method: string, path: string, body: unknown, signal?: AbortSignal): AsyncIterable<T> {
     const res = await new Promise<IncomingMessage>((resolve, reject) => {
-      const req = request(`${this.url}${path}`, { headers: this.headers(), signal }, resolve);
+      const req = request(`${this.url}${path}`, { method, headers: this.headers(), signal }, resolve);
       req.on('error', (err) => reject(new ApiError('unavailable', `cannot reach the bricks daemon: ${err.message}`, { cause: err })));
-      req.end();
+      req.end(body === undefined ? undefined : JSON.stringify(body));
     });
-    if ((res.statusCode ?? 500) >= 400) throw ApiError.fromStatus(res.statusCode ?? 500, `stream ${path} refused`);
+    if ((res.statusCode ?? 500) >= 400) {
+      const chunks: Buffer[] = [];
+      for await (const c of res as AsyncIterable<Buffer>) chunks.push(c);
+      const text = Buffer.concat(chunks).toString('utf8');
+      let message = text;
+      try {
+        message = (JSON.parse(text) as { error?: { message?: string } }).error?.message ?? text;
+      } catch {
+        // not JSON: keep the text
+      }
+      throw ApiError.fromStatus(res.statusCode ?? 500, message);
+    }
     let buffered = '';
     try {
       for await (const chunk of res as AsyncIterable<Buffer>) {

@@ -1,7 +1,10 @@
 // The control API's routes over a running platform. Each answer is a plain JSON document
 // that the CLI prints or the dashboard renders.
 import { stackToJson } from '../../stack/index.ts';
+import { DeployError } from '../daemon/deploy-error.ts';
+import type { DeployProgress, DeployResult, Deployer } from '../daemon/deployer.ts';
 import type { Supervisor } from '../daemon/supervisor.ts';
+import { ReleaseError } from '../releases/index.ts';
 import type { PlatformEvent } from '../events.ts';
 import type { LogLine, LogStore } from '../telemetry/logs.ts';
 import { processUsage } from '../telemetry/usage.ts';
@@ -11,6 +14,7 @@ import type { Route } from './server.ts';
 
 export interface RouteDeps {
   readonly supervisor: Supervisor;
+  readonly deployer: Deployer;
   readonly logs: LogStore;
   readonly shutdown: () => void;
   readonly persist: () => Promise<void>;
@@ -107,6 +111,48 @@ export function routes(deps: RouteDeps): Route[] {
       },
     },
     {
+      method: 'POST',
+      path: '/v1/deploy',
+      handler: async () => ({ kind: 'stream', lines: operationStream((progress) => deps.deployer.deploy(progress)) }),
+    },
+    {
+      method: 'POST',
+      path: '/v1/rollback',
+      handler: async (req) => {
+        const ref = (req.body as { ref?: unknown }).ref ?? '-1';
+        if (typeof ref !== 'string') throw new ApiError('bad-request', 'ref must be a SHA (prefix) or -N');
+        await apiCall(async () => deps.deployer.store()); // refuses early, with a clear message, without releases
+        return { kind: 'stream', lines: operationStream((progress) => deps.deployer.rollback(ref, progress)) };
+      },
+    },
+    {
+      method: 'GET',
+      path: '/v1/history',
+      handler: async () => {
+        const entries = await apiCall(() => deps.deployer.history());
+        const store = await apiCall(async () => deps.deployer.store());
+        const rows = [];
+        for (const e of entries) {
+          const previous = e.release.previous === undefined ? undefined : await store.get(e.release.previous);
+          const changes = previous === undefined ? Object.keys(e.release.services).map((name) => ({ name, change: 'added' })) : (await store.diff(previous, e.release)).services;
+          rows.push({ ...e, changes });
+        }
+        const current = await store.current();
+        return { kind: 'json', body: { current: current?.release.id ?? null, releases: rows } };
+      },
+    },
+    {
+      method: 'GET',
+      path: '/v1/diff',
+      handler: async (req) => {
+        const store = await apiCall(async () => deps.deployer.store());
+        const [a, b] = [req.query.get('a'), req.query.get('b')];
+        if (a === null || b === null) throw new ApiError('bad-request', 'diff needs two releases: ?a=REF&b=REF');
+        const [ra, rb] = await apiCall(() => Promise.all([store.resolve(a), store.resolve(b)]));
+        return { kind: 'json', body: { a: ra.release, b: rb.release, diff: await store.diff(ra.release, rb.release) } };
+      },
+    },
+    {
       method: 'GET',
       path: '/v1/discovery',
       public: true,
@@ -117,4 +163,57 @@ export function routes(deps: RouteDeps): Route[] {
       },
     },
   ];
+}
+
+export type OperationLine = { readonly kind: 'progress'; readonly progress: DeployProgress } | { readonly kind: 'result'; readonly result: DeployResult } | { readonly kind: 'error'; readonly code: string; readonly message: string };
+
+/**
+ * Streams a deploy's progress and its result. The operation goes on in the daemon even if
+ * the client leaves: a half-done rollout is worse than an unwatched one.
+ */
+function operationStream(run: (progress: (p: DeployProgress) => void) => Promise<DeployResult>): AsyncIterable<OperationLine> {
+  const queue: OperationLine[] = [];
+  let wake: (() => void) | null = null;
+  let done = false;
+  const push = (line: OperationLine): void => {
+    queue.push(line);
+    wake?.();
+  };
+  run((progress) => push({ kind: 'progress', progress }))
+    .then((result) => push({ kind: 'result', result }))
+    .catch((err: unknown) => push({ kind: 'error', ...errorLine(err) }))
+    .finally(() => {
+      done = true;
+      wake?.();
+    });
+  return {
+    async *[Symbol.asyncIterator]() {
+      for (;;) {
+        const next = queue.shift();
+        if (next !== undefined) {
+          yield next;
+          continue;
+        }
+        if (done) return;
+        await new Promise<void>((r) => (wake = r));
+        wake = null;
+      }
+    },
+  };
+}
+
+function errorLine(err: unknown): { code: string; message: string } {
+  if (err instanceof DeployError || err instanceof ReleaseError) return { code: err.code, message: err.message };
+  return { code: 'internal', message: err instanceof Error ? err.message : String(err) };
+}
+
+/** Release and deploy errors become API errors with the right status. */
+async function apiCall<T>(op: () => Promise<T>): Promise<T> {
+  try {
+    return await op();
+  } catch (err) {
+    if (err instanceof ReleaseError) throw new ApiError(err.code === 'not-found' || err.code === 'bad-ref' || err.code === 'ambiguous' ? 'not-found' : 'internal', err.message, { cause: err });
+    if (err instanceof DeployError) throw new ApiError(err.code === 'no-releases' ? 'conflict' : 'bad-request', err.message, { cause: err });
+    throw err;
+  }
 }

@@ -14,6 +14,7 @@ import type { ProxyEvent, ServiceProxy } from '../proxy/index.ts';
 import { processStartTime, Reaper } from '../runtime/index.ts';
 import { LogStore } from '../telemetry/logs.ts';
 import { assignAddresses, DEFAULT_BASE_PORT, readPersisted, writePersisted } from './persisted.ts';
+import { Deployer } from './deployer.ts';
 import { Supervisor } from './supervisor.ts';
 
 export interface RunningDaemon {
@@ -44,17 +45,18 @@ export async function startDaemon(stackFile: string, log: (line: string) => void
   const proxies = new Map<string, ServiceProxy>();
   const logs = new LogStore(paths.logs);
   let supervisor: Supervisor | null = null;
+  const openProxy = async (name: string, port: number): Promise<void> => {
+    proxies.set(
+      name,
+      await startServiceProxy({
+        service: name,
+        port,
+        onEvent: (e) => supervisor?.events.emit({ type: 'proxy', service: name, detail: describeProxyEvent(e), at: Date.now() }),
+      }),
+    );
+  };
   try {
-    for (const [name, port] of Object.entries(addresses)) {
-      proxies.set(
-        name,
-        await startServiceProxy({
-          service: name,
-          port,
-          onEvent: (e) => supervisor?.events.emit({ type: 'proxy', service: name, detail: describeProxyEvent(e), at: Date.now() }),
-        }),
-      );
-    }
+    for (const [name, port] of Object.entries(addresses)) await openProxy(name, port);
   } catch (err) {
     await Promise.all([...proxies.values()].map((p) => p.close()));
     await reaper.stop();
@@ -82,10 +84,14 @@ export async function startDaemon(stackFile: string, log: (line: string) => void
     return shutdownStarted;
   };
 
+  const deployerHolder: { deployer?: Deployer } = {};
   const api = await startApiServer(
     routes({
       get supervisor() {
         return supervisor as Supervisor;
+      },
+      get deployer() {
+        return deployerHolder.deployer as Deployer;
       },
       logs,
       shutdown: () => void stop(),
@@ -108,11 +114,31 @@ export async function startDaemon(stackFile: string, log: (line: string) => void
     logs,
     discoveryUrl: `${api.url}/v1/discovery`,
   });
+  const sup = supervisor;
+  const deployer = await Deployer.open(
+    {
+      stackFile: stack.file,
+      paths,
+      supervisor: sup,
+      // A deploy that brings a new service: give it an address (the next free one) and a proxy.
+      addService: async (name) => {
+        if (proxies.has(name)) return;
+        // Ours are all bound by our proxies, so the new one starts past the highest.
+        const assigned = await assignAddresses([name], {}, Math.max(basePort, ...Object.values(addresses).map((p) => p + 1)));
+        const port = assigned[name] ?? 0;
+        addresses[name] = port;
+        await openProxy(name, port);
+        await persist();
+      },
+    },
+    log,
+  );
+  deployerHolder.deployer = deployer;
   await persist();
   await writeFileAtomic(paths.token, `${token}\n`, 0o600);
   const info: DaemonInfo = { pid: process.pid, startTime: processStartTime(process.pid) ?? undefined, apiUrl: api.url, startedAt: new Date().toISOString(), stackFile: stack.file };
   await writeFileAtomic(paths.daemon, `${JSON.stringify(info, null, 2)}\n`);
-  supervisor.start();
+  await deployer.restore(log);
   supervisor.events.emit({ type: 'platform', state: 'up', at: Date.now() });
   log(`up: ${Object.keys(stack.services).length} service(s), control API ${api.url}`);
 

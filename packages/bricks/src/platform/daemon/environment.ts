@@ -26,6 +26,8 @@ export function replicaEnvironment(input: ReplicaEnvInput): Record<string, strin
   env.BRICKS_REPLICA = input.replica;
   env.BRICKS_STACK = input.stack.name;
   env.BRICKS_DISCOVERY_URL = input.discoveryUrl;
+  // The SDK's server finishes in-flight calls within this on SIGTERM.
+  env.BRICKS_STOP_GRACE_MS = String(input.service.stopGracePeriodMs);
   const resilience = input.service.bricks.resilience;
   if (resilience !== undefined) env.BRICKS_RESILIENCE = JSON.stringify(resilience);
   return env;

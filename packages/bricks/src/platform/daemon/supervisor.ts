@@ -2,7 +2,7 @@
 // marked, and carries out the actions with the runtime, the probes and the proxies.
 // Events only mark; `tick` decides; the runtime acts and reports back as events.
 import { createHash } from 'node:crypto';
-import type { Service, Stack } from '../../stack/model.ts';
+import type { Command, Service, Stack } from '../../stack/model.ts';
 import type { PlatformEvent } from '../events.ts';
 import { EventBus } from '../events.ts';
 import { Prober } from '../health/index.ts';
@@ -15,15 +15,28 @@ import {
   serviceCondition,
   slotOf,
 } from '../reconciler/index.ts';
-import type { Action, Replica, ReplicaEvent, ServiceCondition, ServiceState, ServiceTarget, UpdatePolicy } from '../reconciler/index.ts';
+import type { Action, FailureAction, Replica, ReplicaEvent, Rollout, ServiceCondition, ServiceState, ServiceTarget } from '../reconciler/index.ts';
 import { freePort, spawnReplica, stopReplica } from '../runtime/index.ts';
 import type { ChildReplica, Reaper } from '../runtime/index.ts';
 import type { LogStore } from '../telemetry/logs.ts';
 import { replicaEnvironment } from './environment.ts';
+import { updatePolicy } from './update-policy.ts';
+
+/** What one service should run: its configuration, the program, and the version that names both. */
+export interface ServiceSpec {
+  readonly config: Service;
+  readonly command: Command;
+  readonly cwd: string;
+  /** Replicas of another version are replaced by a rolling update. */
+  readonly version: string;
+  /** Overrides update_config's failure_action: a rollback is never itself rolled back. */
+  readonly failureAction?: FailureAction;
+}
 
 export interface SupervisorOptions {
   readonly stack: Stack;
-  readonly addresses: Readonly<Record<string, number>>;
+  /** Mutable: the daemon adds the address of a service a deploy brings. */
+  readonly addresses: Record<string, number>;
   readonly scale: Readonly<Record<string, number>>;
   readonly proxies: ReadonlyMap<string, ServiceProxy>;
   readonly reaper: Reaper;
@@ -58,6 +71,8 @@ export interface ReplicaStatus {
 export interface ServiceStatus {
   readonly name: string;
   readonly address: string;
+  readonly version: string;
+  readonly rollout: Rollout | null;
   readonly desired: number;
   readonly ready: number;
   readonly condition: ServiceCondition;
@@ -72,6 +87,9 @@ type Tokens = Record<string, number>;
 export class Supervisor {
   readonly events = new EventBus<PlatformEvent>();
   private readonly states = new Map<string, ServiceState>();
+  private readonly specs = new Map<string, ServiceSpec>();
+  /** Services a deploy removed: their replicas are stopping; the state goes once they are gone. */
+  private readonly leaving = new Set<string>();
   private readonly running = new Map<string, Running>();
   private readonly dirty = new Set<string>();
   private readonly wakeTimers = new Map<string, NodeJS.Timeout>();
@@ -85,23 +103,53 @@ export class Supervisor {
   private readonly idleWaiters = new Set<() => void>();
   private readonly now: () => number;
 
+  private currentStack: Stack;
+
   constructor(private readonly options: SupervisorOptions) {
     this.scale = { ...options.scale };
     this.now = options.now ?? Date.now;
-    for (const name of Object.keys(options.stack.services)) this.states.set(name, emptyServiceState(name));
+    this.currentStack = options.stack;
   }
 
+  /** The stack of the desired state (the last one applied). */
   get stack(): Stack {
-    return this.options.stack;
+    return this.currentStack;
   }
 
-  /** The full pass: every service is looked at. */
-  start(): void {
-    for (const name of this.states.keys()) this.mark(name);
+  /**
+   * Sets the desired state. Services whose version did not change are left alone (same
+   * processes); others roll; services no longer listed are stopped and forgotten.
+   */
+  apply(stack: Stack, specs: Readonly<Record<string, ServiceSpec>>): void {
+    this.currentStack = stack;
+    for (const [name, spec] of Object.entries(specs)) {
+      this.specs.set(name, spec);
+      this.leaving.delete(name);
+      if (!this.states.has(name)) this.states.set(name, emptyServiceState(name));
+      this.mark(name);
+    }
+    for (const name of this.states.keys()) {
+      if (specs[name] === undefined) {
+        this.leaving.add(name);
+        this.mark(name);
+      }
+    }
+  }
+
+  spec(name: string): ServiceSpec | undefined {
+    return this.specs.get(name);
+  }
+
+  services(): string[] {
+    return [...this.states.keys()];
+  }
+
+  rollout(name: string): Rollout | null {
+    return this.states.get(name)?.rollout ?? null;
   }
 
   desiredReplicas(name: string): number {
-    if (this.stopping) return 0;
+    if (this.stopping || this.leaving.has(name)) return 0;
     return this.scale[name] ?? this.service(name).replicas;
   }
 
@@ -120,6 +168,7 @@ export class Supervisor {
   restart(name: string): void {
     this.service(name);
     this.restartTokens[name] = (this.restartTokens[name] ?? 0) + 1;
+    this.events.emit({ type: 'restarting', service: name, at: this.now() });
     // A service that gave up is given a fresh start too.
     const state = this.states.get(name);
     if (state !== undefined) this.states.set(name, { ...state, slots: {} });
@@ -155,6 +204,8 @@ export class Supervisor {
       return {
         name: state.name,
         address: this.address(state.name),
+        version: this.specs.get(state.name)?.version ?? '',
+        rollout: state.rollout,
         desired,
         ready: state.replicas.filter((r) => isActive(r) && r.ready).length,
         condition: serviceCondition(state, desired),
@@ -213,8 +264,8 @@ export class Supervisor {
   }
 
   private service(name: string): Service {
-    const s = this.options.stack.services[name];
-    if (s === undefined) throw new Error(`no service '${name}' in ${this.options.stack.file}`);
+    const s = this.specs.get(name)?.config;
+    if (s === undefined) throw new Error(`no service '${name}' in ${this.currentStack.file}`);
     return s;
   }
 
@@ -231,25 +282,40 @@ export class Supervisor {
     this.dirty.clear();
     for (const name of names) {
       const state = this.states.get(name);
-      if (state === undefined) continue;
+      if (state === undefined || !this.specs.has(name)) continue;
       const result = plan(state, this.target(name), this.now());
       this.states.set(name, result.state);
       for (const action of result.actions) this.act(name, action);
+      if (this.leaving.has(name) && result.state.replicas.length === 0) {
+        this.forget(name);
+        continue;
+      }
       this.noteCondition(name);
     }
     for (const w of [...this.idleWaiters]) w();
   }
 
+  private forget(name: string): void {
+    this.states.delete(name);
+    this.specs.delete(name);
+    this.leaving.delete(name);
+    this.conditions.delete(name);
+    this.events.emit({ type: 'service-removed', service: name, at: this.now() });
+  }
+
   private target(name: string): ServiceTarget {
-    const s = this.service(name);
+    const spec = this.specs.get(name);
+    if (spec === undefined) throw new Error(`no spec for ${name}`);
+    const s = spec.config;
+    const update = updatePolicy(s);
     return {
       replicas: this.desiredReplicas(name),
-      version: `${configDigest(s)}:${this.restartTokens[name] ?? 0}`,
+      version: withRestartToken(spec.version, this.restartTokens[name] ?? 0),
       restart: s.restart,
       health: s.health,
       stopGracePeriodMs: s.stopGracePeriodMs,
-      update: updatePolicy(s),
-      canStart: !this.stopping && this.dependenciesMet(s),
+      update: spec.failureAction === undefined ? update : { ...update, failureAction: spec.failureAction },
+      canStart: !this.stopping && !this.leaving.has(name) && this.dependenciesMet(s),
     };
   }
 
@@ -274,6 +340,9 @@ export class Supervisor {
         return;
       case 'wake':
         return this.wakeAt(service, action.at);
+      case 'rollout':
+        this.events.emit({ type: 'rollout', service, version: action.version, state: action.state, reason: action.reason, at: this.now() });
+        return;
     }
   }
 
@@ -287,8 +356,8 @@ export class Supervisor {
     for (const w of [...this.discoveryWaiters]) w();
     this.events.emit({ type: 'routes', service, endpoints: ids, at: this.now() });
     // Dependents may be waiting for this service to become healthy.
-    for (const [name, s] of Object.entries(this.options.stack.services)) {
-      if (s.dependsOn.some((d) => d.service === service)) this.mark(name);
+    for (const [name, spec] of this.specs) {
+      if (spec.config.dependsOn.some((d) => d.service === service)) this.mark(name);
     }
   }
 
@@ -305,7 +374,8 @@ export class Supervisor {
   private report(service: string, event: ReplicaEvent): void {
     const state = this.states.get(service);
     if (state === undefined) return;
-    const s = this.service(service);
+    const s = this.specs.get(service)?.config;
+    if (s === undefined) return;
     const before = state.replicas.find((r) => r.id === event.replicaId);
     const after = applyEvent(state, event, { restart: s.restart, health: s.health });
     this.states.set(service, after);
@@ -322,14 +392,12 @@ export class Supervisor {
   }
 
   private async startReplica(replica: Replica): Promise<void> {
-    const s = this.service(replica.service);
+    const spec = this.specs.get(replica.service);
+    if (spec === undefined) return;
+    const s = spec.config;
     const entry: Running = { child: null, prober: null, lastProbe: '' };
     this.running.set(replica.id, entry);
     this.events.emit({ type: 'replica-starting', service: s.name, replica: replica.name, at: this.now() });
-    if (s.run === null) {
-      this.report(s.name, { type: 'spawn-failed', replicaId: replica.id, error: 'no command', at: this.now() });
-      return;
-    }
     try {
       const port = await freePort();
       const env = replicaEnvironment({
@@ -340,14 +408,14 @@ export class Supervisor {
         addresses: this.options.addresses,
         discoveryUrl: this.options.discoveryUrl,
       });
-      const child = await spawnReplica({ command: s.run, env, cwd: s.workingDir }, (stream, line) =>
+      const child = await spawnReplica({ command: spec.command, env, cwd: spec.cwd }, (stream, line) =>
         this.options.logs.add({ time: Date.now(), service: s.name, replica: replica.name, stream, line }),
       );
       entry.child = child;
       await this.options.reaper.add(child.pid);
       this.events.emit({ type: 'replica-started', service: s.name, replica: replica.name, pid: child.pid, port, at: this.now() });
       this.report(s.name, { type: 'spawned', replicaId: replica.id, pid: child.pid, port, at: this.now() });
-      const prober = new Prober(s.health, { host: '127.0.0.1', port, env, cwd: s.workingDir }, (check, result) => {
+      const prober = new Prober(s.health, { host: '127.0.0.1', port, env, cwd: spec.cwd }, (check, result) => {
         entry.lastProbe = result.ok ? 'ok' : result.detail;
         this.report(s.name, { type: 'probe', replicaId: replica.id, check, ok: result.ok, at: this.now() });
       });
@@ -400,19 +468,12 @@ export class Supervisor {
   }
 }
 
+/** `bricks restart` makes a new version of the same spec, so the rollout machinery replaces every replica. */
+export function withRestartToken(version: string, token: number): string {
+  return token === 0 ? version : `${version}~restart${token}`;
+}
+
 /** A version of a service's configuration: a change of it rolls the service. */
 export function configDigest(s: Service): string {
   return createHash('sha256').update(JSON.stringify(s)).digest('hex').slice(0, 12);
-}
-
-/**
- * Local default order is start-first (Swarm's default is stop-first): a laptop has room for
- * one more replica, and start-first keeps full capacity through the update.
- */
-export function updatePolicy(s: Service): UpdatePolicy {
-  const deploy = s.compose.deploy as { update_config?: { parallelism?: unknown; delay?: unknown; order?: unknown } } | undefined;
-  const cfg = deploy?.update_config ?? {};
-  const parallelism = typeof cfg.parallelism === 'number' && cfg.parallelism > 0 ? cfg.parallelism : 1;
-  const order = cfg.order === 'stop-first' ? 'stop-first' : 'start-first';
-  return { parallelism, delayMs: 0, order };
 }

@@ -1,0 +1,336 @@
+// The deployer: turns the work tree into a release and rolls it out, or puts an earlier
+// release back. One operation at a time. In a git work tree every deploy is a release
+// (artifacts by digest, recorded by SHA); elsewhere the stack runs from its sources and
+// there is no history to roll back to.
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { artifactDir, buildStack, readManifest } from '../../build/index.ts';
+import type { BuildEvent } from '../../build/index.ts';
+import { formatProblem, loadStack } from '../../stack/index.ts';
+import type { Service, Stack } from '../../stack/model.ts';
+import type { PlatformEvent } from '../events.ts';
+import type { ProjectPaths } from '../paths.ts';
+import type { FailureAction } from '../reconciler/index.ts';
+import { collectArtifacts, diffServices, gitState, ReleaseError, ReleaseStore } from '../releases/index.ts';
+import type { Release, ReleaseEntry, ReleasedService } from '../releases/index.ts';
+import { DeployError } from './deploy-error.ts';
+import type { ServiceSpec, Supervisor } from './supervisor.ts';
+import { configDigest } from './supervisor.ts';
+
+export type DeployProgress =
+  | { readonly kind: 'build'; readonly event: BuildEvent }
+  | { readonly kind: 'note'; readonly message: string };
+
+export type DeployOutcome = 'completed' | 'unchanged' | 'rolled-back' | 'paused' | 'failed';
+
+export interface DeployResult {
+  readonly outcome: DeployOutcome;
+  /** The release recorded, if any (sources mode records none). */
+  readonly release: number | null;
+  readonly sha: string | null;
+  /** Services whose replicas were replaced (or added, or removed). */
+  readonly changed: readonly string[];
+  readonly detail: string;
+}
+
+export interface DeployerOptions {
+  readonly stackFile: string;
+  readonly paths: ProjectPaths;
+  readonly supervisor: Supervisor;
+  /** Opens the service address of a service a deploy adds. */
+  readonly addService: (name: string) => Promise<void>;
+  /** Longest a rollout may take before the deploy gives up waiting (it goes on in the daemon). */
+  readonly rolloutTimeoutMs?: number;
+}
+
+type Mode = { readonly kind: 'releases'; readonly store: ReleaseStore; readonly rootDir: string } | { readonly kind: 'sources' };
+
+/** Long enough for a slow service's readiness deadline (30 s) several times over. */
+const DEFAULT_ROLLOUT_TIMEOUT_MS = 10 * 60_000;
+
+export class Deployer {
+  private queue: Promise<unknown> = Promise.resolve();
+  private constructor(
+    private readonly options: DeployerOptions,
+    private readonly mode: Mode,
+  ) {}
+
+  /** Releases mode inside a git work tree with a commit, sources mode elsewhere. */
+  static async open(options: DeployerOptions, log: (line: string) => void): Promise<Deployer> {
+    const dir = dirname(options.stackFile);
+    try {
+      await gitState(dir);
+    } catch (err) {
+      if (err instanceof ReleaseError && (err.code === 'not-git' || err.code === 'no-commit')) {
+        log(`no releases: ${err.message}; services run from their sources`);
+        return new Deployer(options, { kind: 'sources' });
+      }
+      throw err;
+    }
+    const store = await ReleaseStore.open(options.paths.releases);
+    return new Deployer(options, { kind: 'releases', store, rootDir: monorepoRoot(dir) });
+  }
+
+  get releasesEnabled(): boolean {
+    return this.mode.kind === 'releases';
+  }
+
+  /** Daemon start: finish the books on a rollout a crash cut short, and run the current release. */
+  async restore(log: (line: string) => void): Promise<void> {
+    const mode = this.mode;
+    if (mode.kind === 'sources') {
+      const stack = await this.loadStack();
+      this.options.supervisor.apply(stack, sourceSpecs(stack));
+      return;
+    }
+    const report = await mode.store.recover();
+    for (const note of report.notes) log(note);
+    for (const { release: { id } } of report.unfinished) {
+      await mode.store.mark(id, { kind: 'interrupted', reason: 'the daemon stopped during its rollout; the last completed release was put back' });
+      log(`release #${id} was interrupted by a daemon stop: marked interrupted`);
+    }
+    const current = await mode.store.current();
+    if (current === undefined) return;
+    const stack = await this.loadStack().catch(() => null);
+    await this.applyRelease(current.release, stack, undefined);
+    log(`running release #${current.release.id} (${current.release.sha.slice(0, 12)})`);
+  }
+
+  deploy(progress: (p: DeployProgress) => void): Promise<DeployResult> {
+    return this.serialize(() => this.doDeploy(progress));
+  }
+
+  rollback(ref: string, progress: (p: DeployProgress) => void): Promise<DeployResult> {
+    return this.serialize(() => this.doRollback(ref, progress));
+  }
+
+  async history(): Promise<readonly ReleaseEntry[]> {
+    return this.store().list();
+  }
+
+  store(): ReleaseStore {
+    if (this.mode.kind === 'sources') {
+      throw new DeployError('no-releases', `${dirname(this.options.stackFile)} is not in a git work tree with a commit: releases are named by git SHA (run \`git init && git commit\`)`);
+    }
+    return this.mode.store;
+  }
+
+  private serialize<T>(op: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(op, op);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async loadStack(): Promise<Stack> {
+    const loaded = await loadStack({ file: this.options.stackFile });
+    if (!loaded.ok) throw new DeployError('invalid-stack', loaded.problems.map(formatProblem).join('\n'));
+    return loaded.stack;
+  }
+
+  private async doDeploy(progress: (p: DeployProgress) => void): Promise<DeployResult> {
+    const stack = await this.loadStack();
+    const mode = this.mode;
+    if (mode.kind === 'sources') {
+      const specs = sourceSpecs(stack);
+      const changed = this.changedServices(specs);
+      if (changed.length === 0) return { outcome: 'unchanged', release: null, sha: null, changed, detail: 'nothing changed' };
+      const verdict = await this.roll(stack, specs, changed);
+      return { outcome: verdict.ok ? 'completed' : verdict.paused ? 'paused' : 'failed', release: null, sha: null, changed, detail: verdict.detail };
+    }
+    const git = await gitState(stack.dir);
+    const built = await buildStack(stack, {
+      rootDir: mode.rootDir,
+      outDir: this.options.paths.artifacts,
+      onProgress: (event) => progress({ kind: 'build', event }),
+    }).catch((err: unknown) => {
+      throw new DeployError('build-failed', err instanceof Error ? err.message : String(err), { cause: err });
+    });
+    const services: Record<string, ReleasedService> = {};
+    for (const a of built.services) {
+      const config = stack.services[a.service];
+      if (config !== undefined) services[a.service] = { digest: a.digest, config };
+    }
+    const current = await mode.store.current();
+    const sameTree = current !== undefined && current.release.sha === git.sha && current.release.dirtyHash === git.dirtyHash;
+    const changes = current === undefined ? Object.keys(services) : diffServices(current.release.services, services).map((c) => c.name);
+    if (sameTree && changes.length === 0 && this.running(current.release)) {
+      return { outcome: 'unchanged', release: current.release.id, sha: git.sha, changed: [], detail: `release #${current.release.id} already runs this tree` };
+    }
+    const id = await mode.store.record({ sha: git.sha, dirty: git.dirty, dirtyHash: git.dirtyHash, services, kind: 'deploy' });
+    await mode.store.mark(id, { kind: 'started' });
+    this.emitRelease(id, git.sha, 'rolling', changes, '');
+    await collectArtifacts(mode.store, this.options.paths.artifacts).catch(() => undefined);
+    const release = (await mode.store.get(id)) as Release;
+    const verdict = await this.applyRelease(release, stack, undefined);
+    if (verdict.ok) {
+      await mode.store.mark(id, { kind: 'completed' });
+      this.emitRelease(id, git.sha, 'completed', verdict.changed, '');
+      return { outcome: 'completed', release: id, sha: git.sha, changed: verdict.changed, detail: `release #${id} is running` };
+    }
+    await mode.store.mark(id, { kind: 'failed', reason: verdict.detail });
+    this.emitRelease(id, git.sha, 'failed', verdict.changed, verdict.detail);
+    if (verdict.paused || current === undefined) {
+      return { outcome: verdict.paused ? 'paused' : 'failed', release: id, sha: git.sha, changed: verdict.changed, detail: verdict.detail };
+    }
+    // Automatic rollback: the previous release as a whole, and never rolled back itself.
+    progress({ kind: 'note', message: `release #${id} failed (${verdict.detail}); rolling back to #${current.release.id}` });
+    const back = await this.applyRelease(current.release, stack, 'pause');
+    await mode.store.mark(id, { kind: 'rolled-back', reason: verdict.detail, to: current.release.id });
+    this.emitRelease(id, git.sha, 'rolled-back', back.changed, verdict.detail);
+    return {
+      outcome: 'rolled-back',
+      release: id,
+      sha: git.sha,
+      changed: verdict.changed,
+      detail: `${verdict.detail}; rolled back to release #${current.release.id}${back.ok ? '' : ` (which did not settle either: ${back.detail})`}`,
+    };
+  }
+
+  private async doRollback(ref: string, progress: (p: DeployProgress) => void): Promise<DeployResult> {
+    const store = this.store();
+    const target = await store.resolve(ref).catch((err: unknown) => {
+      throw new DeployError('bad-ref', err instanceof Error ? err.message : String(err), { cause: err });
+    });
+    const current = await store.current();
+    const changes = current === undefined ? Object.keys(target.release.services) : diffServices(current.release.services, target.release.services).map((c) => c.name);
+    progress({ kind: 'note', message: `rolling back to release #${target.release.id} (${target.release.sha.slice(0, 12)}): ${changes.length === 0 ? 'no service differs' : changes.join(', ')}` });
+    const id = await store.record({
+      sha: target.release.sha,
+      dirty: target.release.dirty,
+      dirtyHash: target.release.dirtyHash,
+      services: target.release.services,
+      kind: 'rollback',
+      rollbackOf: target.release.id,
+    });
+    await store.mark(id, { kind: 'started' });
+    this.emitRelease(id, target.release.sha, 'rolling', changes, `rollback to #${target.release.id}`);
+    const release = (await store.get(id)) as Release;
+    const stack = await this.loadStack().catch(() => null);
+    // A rollback is never itself rolled back: on failure it pauses where it is.
+    const verdict = await this.applyRelease(release, stack, 'pause');
+    if (verdict.ok) {
+      await store.mark(id, { kind: 'completed' });
+      this.emitRelease(id, release.sha, 'completed', verdict.changed, '');
+      return { outcome: 'completed', release: id, sha: release.sha, changed: verdict.changed, detail: `release #${target.release.id}'s artifacts run again as #${id}` };
+    }
+    await store.mark(id, { kind: 'failed', reason: verdict.detail });
+    this.emitRelease(id, release.sha, 'failed', verdict.changed, verdict.detail);
+    return { outcome: 'failed', release: id, sha: release.sha, changed: verdict.changed, detail: verdict.detail };
+  }
+
+  /** Is every service of the release running its version already (nothing to roll)? */
+  private running(release: Release): boolean {
+    return Object.entries(release.services).every(([name, s]) => this.options.supervisor.spec(name)?.version === s.digest);
+  }
+
+  private async applyRelease(release: Release, stack: Stack | null, failureAction: FailureAction | undefined): Promise<Verdict> {
+    const mode = this.mode;
+    if (mode.kind === 'sources') throw new DeployError('no-releases', 'sources mode has no releases');
+    const specs: Record<string, ServiceSpec> = {};
+    const configs: Record<string, Service> = {};
+    for (const [name, s] of Object.entries(release.services)) {
+      const dir = artifactDir(this.options.paths.artifacts, s.digest);
+      let manifest: ReturnType<typeof readManifest>;
+      try {
+        manifest = readManifest(dir);
+      } catch (err) {
+        throw new DeployError('artifact-missing', `the artifact of ${name} (${s.digest.slice(0, 12)}) is gone from ${dir}; deploy again to rebuild it`, { cause: err });
+      }
+      const [program, ...args] = manifest.command;
+      const argv = [program === 'node' ? process.execPath : (program ?? ''), ...args];
+      const cwd = manifest.inPlace ? join(mode.rootDir, manifest.workingDir ?? '') : dir;
+      specs[name] = { config: s.config, command: { kind: 'argv', argv }, cwd, version: s.digest, failureAction };
+      configs[name] = s.config;
+    }
+    const base = stack ?? this.options.supervisor.stack;
+    return this.roll({ ...base, services: configs }, specs, this.changedServices(specs));
+  }
+
+  private changedServices(specs: Readonly<Record<string, ServiceSpec>>): string[] {
+    const sup = this.options.supervisor;
+    const changed = Object.entries(specs)
+      .filter(([name, spec]) => sup.spec(name)?.version !== spec.version || sup.spec(name)?.failureAction !== spec.failureAction)
+      .map(([name]) => name);
+    const removed = sup.services().filter((name) => specs[name] === undefined);
+    return [...changed, ...removed];
+  }
+
+  /** Applies the specs and waits for a verdict on every service that had to change. */
+  private async roll(stack: Stack, specs: Readonly<Record<string, ServiceSpec>>, changed: readonly string[]): Promise<Verdict> {
+    const sup = this.options.supervisor;
+    for (const name of Object.keys(specs)) if (sup.spec(name) === undefined) await this.options.addService(name);
+    const waiting = new Map<string, string | null>();
+    for (const name of changed) waiting.set(name, specs[name]?.version ?? null);
+    const failures: string[] = [];
+    let paused = false;
+    const settled = new Promise<void>((resolve) => {
+      const check = (): void => {
+        if (waiting.size === 0) {
+          unsubscribe();
+          clearTimeout(timer);
+          resolve();
+        }
+      };
+      const unsubscribe = sup.events.subscribe((e: PlatformEvent) => {
+        if (e.type === 'service-removed' && waiting.get(e.service) === null) waiting.delete(e.service);
+        if (e.type === 'rollout' && waiting.has(e.service) && versionMatches(e.version, waiting.get(e.service))) {
+          waiting.delete(e.service);
+          if (e.state !== 'completed') failures.push(`${e.service}: ${e.reason ?? e.state}`);
+          if (e.state === 'paused') paused = true;
+        }
+        check();
+      });
+      const timer = setTimeout(() => {
+        for (const name of waiting.keys()) failures.push(`${name}: no verdict within ${(this.options.rolloutTimeoutMs ?? DEFAULT_ROLLOUT_TIMEOUT_MS) / 1000} s`);
+        waiting.clear();
+        check();
+      }, this.options.rolloutTimeoutMs ?? DEFAULT_ROLLOUT_TIMEOUT_MS);
+      sup.apply(stack, specs);
+      // Services already at their version, or a rollout that settled before we listened.
+      for (const name of [...waiting.keys()]) {
+        const r = sup.rollout(name);
+        if (r !== null && r.state !== 'rolling' && versionMatches(r.version, waiting.get(name))) {
+          waiting.delete(name);
+          if (r.state !== 'completed') failures.push(`${name}: ${r.reason ?? r.state}`);
+        }
+      }
+      check();
+    });
+    await settled;
+    return { ok: failures.length === 0, paused, changed: [...changed], detail: failures.join('; ') };
+  }
+
+  private emitRelease(id: number, sha: string, state: Extract<PlatformEvent, { type: 'release' }>['state'], services: readonly string[], detail: string): void {
+    this.options.supervisor.events.emit({ type: 'release', id, sha, state, services, detail, at: Date.now() });
+  }
+}
+
+interface Verdict {
+  readonly ok: boolean;
+  readonly paused: boolean;
+  readonly changed: readonly string[];
+  readonly detail: string;
+}
+
+/** A rollout's version may carry a restart token after the spec's version. */
+function versionMatches(rolloutVersion: string, specVersion: string | null | undefined): boolean {
+  return specVersion !== null && specVersion !== undefined && (rolloutVersion === specVersion || rolloutVersion.startsWith(`${specVersion}~`));
+}
+
+/** Sources mode: each service runs its own command in its working_dir; its version is its config. */
+export function sourceSpecs(stack: Stack): Record<string, ServiceSpec> {
+  const specs: Record<string, ServiceSpec> = {};
+  for (const [name, s] of Object.entries(stack.services)) {
+    const command = s.run ?? { kind: 'argv' as const, argv: [] };
+    specs[name] = { config: s, command, cwd: s.workingDir, version: configDigest(s) };
+  }
+  return specs;
+}
+
+/** The nearest folder above `dir` with a package-lock.json (the npm workspace root), else `dir`. */
+export function monorepoRoot(dir: string): string {
+  for (let d = dir; ; d = dirname(d)) {
+    if (existsSync(join(d, 'package-lock.json'))) return d;
+    if (dirname(d) === d) return dir;
+  }
+}
