@@ -9,6 +9,7 @@ import { down } from './commands/down.ts';
 import { logs } from './commands/logs.ts';
 import { ps } from './commands/ps.ts';
 import { restart, scale } from './commands/scale.ts';
+import { build, deploySwarmCommand, downSwarmCommand, manifests, parseTarget, psSwarmCommand, rollbackSwarmCommand } from './commands/targets.ts';
 import { up } from './commands/up.ts';
 import { CliError, EXIT_CODES } from './errors.ts';
 import { color } from './format/color.ts';
@@ -29,6 +30,10 @@ function command(name: string, fileFlag = '-f, --file <file>'): Command {
 
 type Opts = Record<string, unknown>;
 const globals = (cmd: Command): { file?: string } => cmd.optsWithGlobals<{ file?: string }>();
+const imageFlags = (opts: Opts): { registry?: string; baseImage?: string } => ({
+  ...(typeof opts.registry === 'string' ? { registry: opts.registry } : {}),
+  ...(typeof opts.baseImage === 'string' ? { baseImage: opts.baseImage } : {}),
+});
 
 command('up')
   .description('start the stack (foreground with live status; -d to return once ready)')
@@ -39,12 +44,16 @@ command('up')
 command('down')
   .description('stop every replica and the daemon')
   .option('--timeout <seconds>', 'how long to wait for the stop', '120')
-  .action(async (opts: Opts, cmd: Command) => down({ ...globals(cmd), timeout: String(opts.timeout) }));
+  .option('--target <target>', 'local, or swarm: docker stack rm', 'local')
+  .action(async (opts: Opts, cmd: Command) =>
+    parseTarget(opts.target, ['local', 'swarm'], 'down') === 'swarm' ? downSwarmCommand(globals(cmd)) : down({ ...globals(cmd), timeout: String(opts.timeout) }));
 
 command('ps')
   .description('list services and replicas: pid, port, state, health, restarts, uptime, CPU, memory')
   .option('--json', 'machine-readable output')
-  .action(async (opts: Opts, cmd: Command) => ps({ ...globals(cmd), json: opts.json === true }));
+  .option('--target <target>', 'local, or swarm: the stack\'s Swarm tasks', 'local')
+  .action(async (opts: Opts, cmd: Command) =>
+    (parseTarget(opts.target, ['local', 'swarm'], 'ps') === 'swarm' ? psSwarmCommand : ps)({ ...globals(cmd), json: opts.json === true }));
 
 command('logs', '--file <file>')
   .description('show replicas\' output, merged, with a coloured prefix per replica')
@@ -69,13 +78,21 @@ command('restart')
 command('deploy')
   .description('build, record a release for the git SHA, and roll only the services that changed')
   .option('--json', 'progress and result as JSON lines')
-  .action(async (opts: Opts, cmd: Command) => deploy({ ...globals(cmd), json: opts.json === true }));
+  .option('--target <target>', 'local (the daemon), or swarm: images, then docker stack deploy', 'local')
+  .option('--registry <registry>', 'swarm: push images to this registry')
+  .option('--base-image <image>', 'swarm: the image services run on', 'bricks/node:20')
+  .action(async (opts: Opts, cmd: Command) =>
+    parseTarget(opts.target, ['local', 'swarm'], 'deploy') === 'swarm'
+      ? deploySwarmCommand({ ...globals(cmd), ...imageFlags(opts), json: opts.json === true })
+      : deploy({ ...globals(cmd), json: opts.json === true }));
 
 command('rollback')
   .description('put back an earlier release as a whole: a SHA (prefix), or -N releases back (default -1)')
   .argument('[release]', 'SHA prefix or -N', '-1')
   .option('--json', 'progress and result as JSON lines')
-  .action(async (ref: string, opts: Opts, cmd: Command) => rollback(ref, { ...globals(cmd), json: opts.json === true }));
+  .option('--target <target>', 'local, or swarm: redeploy that SHA\'s saved stack file', 'local')
+  .action(async (ref: string, opts: Opts, cmd: Command) =>
+    (parseTarget(opts.target, ['local', 'swarm'], 'rollback') === 'swarm' ? rollbackSwarmCommand : rollback)(ref, { ...globals(cmd), json: opts.json === true }));
 
 command('history')
   .description('releases: SHA, time, changed services, outcome')
@@ -88,6 +105,28 @@ command('diff')
   .argument('<b>', 'SHA prefix or -N')
   .option('--json', 'machine-readable output')
   .action(async (a: string, b: string, opts: Opts, cmd: Command) => diff(a, b, { ...globals(cmd), json: opts.json === true }));
+
+command('build')
+  .description('build every service\'s artifact; --images also one OCI image per service, tagged by git SHA')
+  .option('--images', 'also build images (docker build)')
+  .option('--registry <registry>', 'tag images <registry>/<stack>-<service>:<sha> and push them')
+  .option('--base-image <image>', 'the image services run on', 'bricks/node:20')
+  .action(async (opts: Opts, cmd: Command) => build({ ...globals(cmd), ...imageFlags(opts), images: opts.images === true }));
+
+command('manifests')
+  .description('write the stack as Kubernetes manifests (or a Helm chart) for the git SHA')
+  .option('--target <target>', 'kubernetes', 'kubernetes')
+  .requiredOption('-o, --out <dir>', 'where to write them')
+  .option('--helm', 'a Helm chart instead of plain manifests')
+  .option('--registry <registry>', 'registry prefix of the images')
+  .option('--namespace <namespace>', 'namespace of every object')
+  .option('--images', 'build (and with --registry push) the images first and name exactly those')
+  .option('--base-image <image>', 'with --images: the image services run on', 'bricks/node:20')
+  .action(async (opts: Opts, cmd: Command) =>
+    manifests({
+      ...globals(cmd), ...imageFlags(opts), target: String(opts.target), out: String(opts.out), helm: opts.helm === true, images: opts.images === true,
+      ...(typeof opts.namespace === 'string' ? { namespace: opts.namespace } : {}),
+    }));
 
 command('dev')
   .description('up, then rebuild and roll the services each source change reaches')
