@@ -165,4 +165,36 @@ describe('local platform', { concurrency: false }, () => {
     const disc = JSON.parse((await get(`${info.apiUrl}/v1/discovery`)).body) as { services: Record<string, { endpoints: unknown[] }> };
     assert.equal(disc.services.api?.endpoints.length, 1);
   });
+
+  it('restart replaces every replica one at a time under load with 0 failed requests', async (t) => {
+    const p = project(t, stackOf({ api: { replicas: 2 } }));
+    const before = svc(await upAndReady(p), 'api');
+    let stop: () => void = () => {};
+    const load = steadyLoad(before.address, 8, new Promise<void>((r) => (stop = r)));
+    assert.equal((await p.bricks('restart', 'api')).code, 0);
+    const after = await until('both replicas replaced', async () => {
+      const s = svc(await p.ps(), 'api');
+      const fresh = s.replicas.filter((r) => r.ready && before.replicas.every((o) => o.pid !== r.pid));
+      return fresh.length === 2 && s.replicas.length === 2 ? s : undefined;
+    });
+    stop();
+    const result = await load;
+    assert.equal(result.failed, 0, result.errors.slice(0, 3).join('; '));
+    for (const r of before.replicas) assert.ok(!alive(r.pid!), `old ${r.name} stopped`);
+    assert.equal(after.restarts, 0, 'a planned replacement is not a crash');
+  });
+
+  it('readiness gates traffic: a replica that never gets ready never gets a request', async (t) => {
+    const p = project(t, stackOf({ api: { replicas: 1 }, stuck: { replicas: 1, env: { NEVER_READY: '1' } } }));
+    const r = await p.bricks('up', '-d', '--wait', '3');
+    assert.equal(r.code, 1, 'up -d says not everything got ready');
+    assert.match(r.stderr, /not ready after 3 s: stuck/);
+    const doc = await p.ps();
+    const stuck = svc(doc, 'stuck');
+    assert.equal(stuck.ready, 0);
+    assert.ok(stuck.replicas[0]?.pid !== null && alive(stuck.replicas[0]!.pid!), 'it runs');
+    const res = await get(stuck.address);
+    assert.equal(res.status, 503, 'the proxy answers for it instead');
+    assert.match(res.body, /stuck/);
+  });
 });

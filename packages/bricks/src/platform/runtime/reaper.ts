@@ -18,6 +18,8 @@ while read -r pg _; do [ -n "$pg" ] && kill -s KILL -- "-$pg" 2>/dev/null; done 
 export class Reaper {
   private readonly groups = new Map<number, number>();
   private child: ChildProcess | null = null;
+  /** Writes run one after another, each with the latest groups: concurrent renames could land out of order. */
+  private writing: Promise<void> = Promise.resolve();
 
   constructor(private readonly groupsFile: string) {}
 
@@ -51,8 +53,12 @@ export class Reaper {
   }
 
   private write(): Promise<void> {
-    const text = [...this.groups].map(([pgid, start]) => `${pgid} ${start}\n`).join('');
-    return writeFileAtomic(this.groupsFile, text);
+    const next = this.writing.then(() => {
+      const text = [...this.groups].map(([pgid, start]) => `${pgid} ${start}\n`).join('');
+      return writeFileAtomic(this.groupsFile, text);
+    });
+    this.writing = next.catch(() => undefined);
+    return next;
   }
 }
 

@@ -1,11 +1,11 @@
 // The process driver and the reaper with real processes and signals.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { freePort, portIsFree, signalGroup, spawnReplica, stopReplica } from './index.ts';
+import { freePort, portIsFree, Reaper, signalGroup, spawnReplica, stopReplica } from './index.ts';
 
 function alive(pid: number): boolean {
   try {
@@ -83,6 +83,19 @@ describe('process driver', () => {
 });
 
 describe('reaper', () => {
+  it('lists every group even when replicas are added at the same time', async (t) => {
+    const dir = mkdtempSync(join(tmpdir(), 'bricks-reaper-'));
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    const file = join(dir, 'groups');
+    const reaper = new Reaper(file);
+    const groups = Array.from({ length: 30 }, (_, i) => 1_000_000 + i); // not real pids: never signalled here
+    await Promise.all(groups.map((g) => reaper.add(g)));
+    const listed = readFileSync(file, 'utf8').trim().split('\n').map((l) => Number(l.split(' ')[0]));
+    assert.deepEqual(listed.sort(), groups);
+    await Promise.all(groups.slice(0, 10).map((g) => reaper.remove(g)));
+    assert.equal(readFileSync(file, 'utf8').trim().split('\n').length, 20);
+  });
+
   it('kills the replicas of a daemon that died by kill -9', async (t) => {
     const dir = mkdtempSync(join(tmpdir(), 'bricks-reaper-'));
     t.after(() => rmSync(dir, { recursive: true, force: true }));
