@@ -29,6 +29,9 @@ ${upstreamPorts.map((p) => `    server 127.0.0.1:${p};`).join('\n')}
       proxy_pass http://replicas;
       proxy_http_version 1.1;
       proxy_set_header Connection "";
+      # The same forwarding headers the bricks proxy adds, so both do the same work.
+      proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+      proxy_set_header Forwarded "for=$remote_addr";
     }
   }
 }

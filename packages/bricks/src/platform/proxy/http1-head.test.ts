@@ -43,6 +43,10 @@ test('request framing: chunked, length, and ambiguous ones refused', () => {
   assert.throws(() => parseRequestHead(head(['POST / HTTP/1.1', 'Content-Length: 3', 'Content-Length: 4']), client), /bad-request/u);
   assert.throws(() => parseRequestHead(head(['POST / HTTP/1.1', 'Transfer-Encoding: gzip']), client), /bad-request/u);
   assert.throws(() => parseRequestHead(head(['POST / HTTP/1.1', 'Content-Length: -1']), client), /bad-request/u);
+  for (const bad of ['', '1 2', '0x10', '1,', '9999999999999999']) {
+    assert.throws(() => parseRequestHead(head(['POST / HTTP/1.1', `Content-Length: ${bad}`]), client), /bad-request/u, bad);
+  }
+  assert.deepEqual(parseRequestHead(head(['POST / HTTP/1.1', 'Content-Length:  7 , 7']), client).framing, { kind: 'length', length: 7 });
 });
 
 test('malformed heads are refused', () => {
@@ -83,7 +87,7 @@ test('response hop-by-hop headers go; keep-alive is read from version and Connec
   const res = parseResponseHead(head(['HTTP/1.1 200 OK', 'Connection: keep-alive', 'Keep-Alive: timeout=5', 'Content-Length: 0', 'Date: x']), 'GET');
   assert.equal(res.status, 200);
   assert.equal(res.keepAlive, true);
-  assert.equal(res.forwardHead, 'HTTP/1.1 200 OK\r\nContent-Length: 0\r\nDate: x');
+  assert.equal(res.forwardHead, 'HTTP/1.1 200 OK\r\nContent-Length: 0\r\nDate: x\r\n');
   assert.equal(parseResponseHead(head(['HTTP/1.1 200 OK', 'Connection: close', 'Content-Length: 0']), 'GET').keepAlive, false);
   assert.equal(parseResponseHead(head(['HTTP/1.0 200 OK', 'Content-Length: 0']), 'GET').keepAlive, false);
   assert.throws(() => parseResponseHead('HTTP/1.1 2x0 OK', 'GET'), /upstream-protocol/u);

@@ -24,7 +24,7 @@ export interface ResponseHead {
   /** The upstream connection may carry another request after this response. */
   readonly keepAlive: boolean;
   readonly framing: Framing;
-  /** Status line and end-to-end headers, without the final CRLF pair. */
+  /** Status line and end-to-end headers, each line ending in CRLF; the blank line is not included. */
   readonly forwardHead: string;
 }
 
@@ -51,48 +51,59 @@ function badResponse(message: string): ProxyError {
 }
 
 /**
- * Calls `line(start, end)` for each CRLF-separated line of `text` after the first; returns the
- * first line. Throws on bare CR or LF, which some parsers treat as line ends (smuggling).
+ * Index of the CR ending the line that starts at `pos` (`text.length` for the last line).
+ * Throws on a bare CR or LF, which some parsers take for a line end (request smuggling).
  */
-function splitLines(text: string, onLine: (line: string) => void, fail: (m: string) => ProxyError): string {
-  let first: string | undefined;
-  let start = 0;
-  for (;;) {
-    const cr = text.indexOf('\r', start);
-    const lf = text.indexOf('\n', start);
-    if (cr === -1) {
-      if (lf !== -1) throw fail('bare LF in head');
-      const last = text.slice(start);
-      if (first === undefined) return last;
-      onLine(last);
-      return first;
-    }
-    if (lf !== cr + 1) throw fail(lf === -1 || lf > cr ? 'bare CR in head' : 'bare LF in head');
-    const line = text.slice(start, cr);
-    if (first === undefined) first = line;
-    else onLine(line);
-    start = lf + 1;
+function lineEnd(text: string, pos: number, fail: (m: string) => ProxyError): number {
+  const cr = text.indexOf('\r', pos);
+  const lf = text.indexOf('\n', pos);
+  if (cr === -1) {
+    if (lf !== -1) throw fail('bare LF in head');
+    return text.length;
   }
+  if (lf !== cr + 1) throw fail(lf === -1 || lf > cr ? 'bare CR in head' : 'bare LF in head');
+  return cr;
+}
+
+/** A header's trimmed value; `colon` and `end` bound it in `text`. */
+function valueOf(text: string, colon: number, end: number): string {
+  return text.slice(colon + 1, end).trim();
 }
 
 /** Lower-cased comma-separated tokens of a Connection header. */
 function connectionTokens(value: string): string[] {
-  return value
+  const lower = value.toLowerCase();
+  if (lower === 'keep-alive' || lower === 'close' || lower === 'upgrade') return [lower];
+  return lower
     .split(',')
-    .map((t) => t.trim().toLowerCase())
+    .map((t) => t.trim())
     .filter((t) => t.length > 0);
 }
 
 function parseContentLength(value: string, previous: number, fail: (m: string) => ProxyError): number {
   // A repeated header or a list of equal values is allowed (RFC 9110 §8.6); anything else is
-  // ambiguous framing and refused.
+  // ambiguous framing and refused. Digits only, at most 15 so the number stays exact.
   let n = -1;
-  for (const part of value.split(',')) {
-    const v = part.trim();
-    if (!/^[0-9]{1,15}$/.test(v)) throw fail('invalid Content-Length');
-    const parsed = Number(v);
-    if (n !== -1 && parsed !== n) throw fail('conflicting Content-Length');
-    n = parsed;
+  let digits = 0;
+  let current = 0;
+  let seenSpaceAfter = false;
+  for (let i = 0; i <= value.length; i++) {
+    const c = i === value.length ? 0x2c : value.charCodeAt(i);
+    if (c >= 0x30 && c <= 0x39 && !seenSpaceAfter) {
+      if (++digits > 15) throw fail('invalid Content-Length');
+      current = current * 10 + (c - 0x30);
+    } else if (c === 0x20 || c === 0x09) {
+      if (digits > 0) seenSpaceAfter = true;
+    } else if (c === 0x2c) {
+      if (digits === 0) throw fail('invalid Content-Length');
+      if (n !== -1 && current !== n) throw fail('conflicting Content-Length');
+      n = current;
+      digits = 0;
+      current = 0;
+      seenSpaceAfter = false;
+    } else {
+      throw fail('invalid Content-Length');
+    }
   }
   if (previous !== -1 && previous !== n) throw fail('conflicting Content-Length');
   return n;
@@ -116,7 +127,6 @@ const alwaysHopByHop = new Set(['connection', 'keep-alive', 'proxy-connection', 
 
 /** Parses a request head (`text` excludes the final CRLFCRLF). Throws ProxyError `bad-request`. */
 export function parseRequestHead(text: string, client: ClientAddress): RequestHead {
-  let kept = '';
   let contentLength = -1;
   let transferEncoding = '';
   let connection: string[] = [];
@@ -125,50 +135,77 @@ export function parseRequestHead(text: string, client: ClientAddress): RequestHe
   let te = '';
   let xff = '';
   let forwarded = '';
-  const requestLine = splitLines(
-    text,
-    (line) => {
-      const colon = line.indexOf(':');
-      if (colon <= 0) throw badRequest('header line without a name');
-      const last = line.charCodeAt(colon - 1);
-      if (last === 0x20 || last === 0x09) throw badRequest('whitespace before colon in header');
-      const first = line.charCodeAt(0);
-      if (first === 0x20 || first === 0x09) throw badRequest('obsolete line folding');
-      const name = line.slice(0, colon).toLowerCase();
-      switch (name) {
-        case 'connection':
-          connection = connection.concat(connectionTokens(line.slice(colon + 1)));
-          return;
-        case 'keep-alive':
-        case 'proxy-connection':
-        case 'proxy-authorization':
-          return;
-        case 'te':
-          te = line.slice(colon + 1).trim();
-          return;
-        case 'upgrade':
-          upgrade = line.slice(colon + 1).trim();
-          return;
-        case 'x-forwarded-for':
-          xff = xff === '' ? line.slice(colon + 1).trim() : `${xff}, ${line.slice(colon + 1).trim()}`;
-          return;
-        case 'forwarded':
-          forwarded = forwarded === '' ? line.slice(colon + 1).trim() : `${forwarded}, ${line.slice(colon + 1).trim()}`;
-          return;
-        case 'content-length':
-          contentLength = parseContentLength(line.slice(colon + 1), contentLength, badRequest);
-          break;
-        case 'transfer-encoding':
-          transferEncoding = transferEncoding === '' ? line.slice(colon + 1).trim() : `${transferEncoding}, ${line.slice(colon + 1).trim()}`;
-          break;
-        case 'content-type':
-          contentType = line.slice(colon + 1).trim();
-          break;
-      }
-      kept += `${line}\r\n`;
-    },
-    badRequest,
-  );
+  const firstEnd = lineEnd(text, 0, badRequest);
+  const requestLine = text.slice(0, firstEnd);
+  // Kept header lines are copied from `text` in runs: `kept` holds the runs before the last
+  // dropped line, `keptFrom` is where the current run starts.
+  let kept = '';
+  let keptFrom = firstEnd + 2;
+  for (let pos = firstEnd + 2; pos < text.length + 2; ) {
+    const end = lineEnd(text, pos, badRequest);
+    const colon = text.indexOf(':', pos);
+    if (colon <= pos || colon > end) throw badRequest('header line without a name');
+    const last = text.charCodeAt(colon - 1);
+    if (last === 0x20 || last === 0x09) throw badRequest('whitespace before colon in header');
+    const first = text.charCodeAt(pos);
+    if (first === 0x20 || first === 0x09) throw badRequest('obsolete line folding');
+    let drop = false;
+    // Only names of the lengths we act on are lower-cased and looked at.
+    switch (colon - pos) {
+      case 2:
+      case 7:
+      case 9:
+      case 10:
+      case 12:
+      case 14:
+      case 15:
+      case 16:
+      case 17:
+      case 19:
+        switch (text.slice(pos, colon).toLowerCase()) {
+          case 'connection':
+            connection = connection.concat(connectionTokens(valueOf(text, colon, end)));
+            drop = true;
+            break;
+          case 'keep-alive':
+          case 'proxy-connection':
+          case 'proxy-authorization':
+            drop = true;
+            break;
+          case 'te':
+            te = valueOf(text, colon, end);
+            drop = true;
+            break;
+          case 'upgrade':
+            upgrade = valueOf(text, colon, end);
+            drop = true;
+            break;
+          case 'x-forwarded-for':
+            xff = xff === '' ? valueOf(text, colon, end) : `${xff}, ${valueOf(text, colon, end)}`;
+            drop = true;
+            break;
+          case 'forwarded':
+            forwarded = forwarded === '' ? valueOf(text, colon, end) : `${forwarded}, ${valueOf(text, colon, end)}`;
+            drop = true;
+            break;
+          case 'content-length':
+            contentLength = parseContentLength(text.slice(colon + 1, end), contentLength, badRequest);
+            break;
+          case 'transfer-encoding':
+            transferEncoding = transferEncoding === '' ? valueOf(text, colon, end) : `${transferEncoding}, ${valueOf(text, colon, end)}`;
+            break;
+          case 'content-type':
+            contentType = valueOf(text, colon, end);
+            break;
+        }
+    }
+    if (drop) {
+      kept += text.slice(keptFrom, pos);
+      keptFrom = end + 2;
+    }
+    pos = end + 2;
+  }
+  if (keptFrom < text.length) kept += `${text.slice(keptFrom)}\r\n`;
 
   const sp1 = requestLine.indexOf(' ');
   const sp2 = requestLine.lastIndexOf(' ');
@@ -218,36 +255,52 @@ export function parseRequestHead(text: string, client: ClientAddress): RequestHe
  * `method`. Throws ProxyError `upstream-protocol`.
  */
 export function parseResponseHead(text: string, method: string): ResponseHead {
-  let kept = '';
   let contentLength = -1;
   let transferEncoding = '';
   let connection: string[] = [];
-  const statusLine = splitLines(
-    text,
-    (line) => {
-      const colon = line.indexOf(':');
-      if (colon <= 0) throw badResponse('header line without a name');
-      const name = line.slice(0, colon).toLowerCase();
-      switch (name) {
-        case 'connection':
-          connection = connection.concat(connectionTokens(line.slice(colon + 1)));
-          return;
-        case 'keep-alive':
-        case 'proxy-connection':
-        case 'proxy-authenticate':
-        case 'upgrade':
-          return;
-        case 'content-length':
-          contentLength = parseContentLength(line.slice(colon + 1), contentLength, badResponse);
-          break;
-        case 'transfer-encoding':
-          transferEncoding = transferEncoding === '' ? line.slice(colon + 1).trim() : `${transferEncoding}, ${line.slice(colon + 1).trim()}`;
-          break;
-      }
-      kept += `\r\n${line}`;
-    },
-    badResponse,
-  );
+  const firstEnd = lineEnd(text, 0, badResponse);
+  const statusLine = text.slice(0, firstEnd);
+  // As in parseRequestHead: kept lines are copied in runs, here status line included.
+  let kept = '';
+  let keptFrom = 0;
+  for (let pos = firstEnd + 2; pos < text.length + 2; ) {
+    const end = lineEnd(text, pos, badResponse);
+    const colon = text.indexOf(':', pos);
+    if (colon <= pos || colon > end) throw badResponse('header line without a name');
+    let drop = false;
+    switch (colon - pos) {
+      case 7:
+      case 10:
+      case 14:
+      case 16:
+      case 17:
+      case 18:
+        switch (text.slice(pos, colon).toLowerCase()) {
+          case 'connection':
+            connection = connection.concat(connectionTokens(valueOf(text, colon, end)));
+            drop = true;
+            break;
+          case 'keep-alive':
+          case 'proxy-connection':
+          case 'proxy-authenticate':
+          case 'upgrade':
+            drop = true;
+            break;
+          case 'content-length':
+            contentLength = parseContentLength(text.slice(colon + 1, end), contentLength, badResponse);
+            break;
+          case 'transfer-encoding':
+            transferEncoding = transferEncoding === '' ? valueOf(text, colon, end) : `${transferEncoding}, ${valueOf(text, colon, end)}`;
+            break;
+        }
+    }
+    if (drop) {
+      kept += text.slice(keptFrom, pos);
+      keptFrom = end + 2;
+    }
+    pos = end + 2;
+  }
+  if (keptFrom < text.length) kept += `${text.slice(keptFrom)}\r\n`;
   if (!statusLine.startsWith('HTTP/1.') || statusLine.length < 12 || statusLine.charCodeAt(12) > 0x20) {
     throw badResponse('malformed status line');
   }
@@ -268,5 +321,5 @@ export function parseResponseHead(text: string, method: string): ResponseHead {
   }
   if (connection.includes('close') || framing.kind === 'until-close') keepAlive = false;
   if (extra !== undefined) kept = dropNamed(kept, extra);
-  return { status, keepAlive, framing, forwardHead: statusLine + kept };
+  return { status, keepAlive, framing, forwardHead: kept };
 }

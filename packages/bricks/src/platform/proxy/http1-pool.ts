@@ -7,7 +7,8 @@ import type { EndpointState } from './endpoints.ts';
 /** What an upstream connection reports to the exchange using it. */
 export interface UpstreamOwner {
   onUpstreamConnect(up: UpstreamConn): void;
-  onUpstreamData(up: UpstreamConn, chunk: Buffer): void;
+  /** `data` lives in a buffer shared by all upstream reads: copy whatever outlives the call. */
+  onUpstreamData(up: UpstreamConn, data: Buffer): void;
   onUpstreamEnd(up: UpstreamConn): void;
   onUpstreamClose(up: UpstreamConn, error: Error | undefined): void;
   onUpstreamDrain(up: UpstreamConn): void;
@@ -22,6 +23,11 @@ export const maxIdlePerEndpoint = 128;
 /** A loopback connect either succeeds or is refused at once; taking this long means the
  * replica's accept queue is stuck, so the attempt fails and the request may be retried. */
 export const connectTimeoutMs = 2000;
+
+/** Every upstream connection reads into this one buffer (`onread`), which skips a Buffer
+ * allocation and the Readable stream machinery per read. One suffices because each read is
+ * handled synchronously on this thread before the next. 64 KiB: what Node reads per call. */
+const readBuffer = Buffer.allocUnsafe(64 * 1024);
 
 export class UpstreamConn {
   readonly socket: net.Socket;
@@ -38,7 +44,13 @@ export class UpstreamConn {
     private readonly pool: Http1Pool,
   ) {
     this.owner = owner;
-    const socket = net.connect({ host: endpoint.host, port: endpoint.port, allowHalfOpen: true, noDelay: true });
+    const socket = net.connect({
+      host: endpoint.host,
+      port: endpoint.port,
+      allowHalfOpen: true,
+      noDelay: true,
+      onread: { buffer: readBuffer, callback: (n) => this.onRead(n) },
+    });
     this.socket = socket;
     socket.setTimeout(connectTimeoutMs);
     socket.on('timeout', () => {
@@ -48,10 +60,6 @@ export class UpstreamConn {
       this.connected = true;
       socket.setTimeout(0);
       this.owner?.onUpstreamConnect(this);
-    });
-    socket.on('data', (chunk: Buffer) => {
-      if (this.owner !== null) this.owner.onUpstreamData(this, chunk);
-      else socket.destroy(); // an idle connection must not speak: it is out of step
     });
     socket.on('end', () => {
       if (this.owner !== null) this.owner.onUpstreamEnd(this);
@@ -67,6 +75,12 @@ export class UpstreamConn {
       this.owner = null;
       owner?.onUpstreamClose(this, this.error);
     });
+  }
+
+  private onRead(n: number): boolean {
+    if (this.owner !== null) this.owner.onUpstreamData(this, readBuffer.subarray(0, n));
+    else this.socket.destroy(); // an idle connection must not speak: it is out of step
+    return true;
   }
 
   /** Closes the connection without telling its owner (the owner is the one closing it). */
