@@ -192,7 +192,7 @@ describe('local platform', { concurrency: false }, () => {
     const doc = await p.ps();
     const stuck = svc(doc, 'stuck');
     assert.equal(stuck.ready, 0);
-    assert.ok(stuck.replicas[0]?.pid !== null && alive(stuck.replicas[0]!.pid!), 'it runs');
+    assert.ok(stuck.replicas[0]?.pid !== null && alive(stuck.replicas[0]!.pid), 'it runs');
     const res = await get(stuck.address);
     assert.equal(res.status, 503, 'the proxy answers for it instead');
     assert.match(res.body, /stuck/);
