@@ -9,7 +9,7 @@ import { ProxyError, type ProxyErrorCode } from './errors.ts';
 import type { ProxyCore } from './proxy-core.ts';
 import { encodeGrpcMessage, errorBody, grpcUnavailable, isGrpc } from './replies.ts';
 
-const { NGHTTP2_CANCEL, NGHTTP2_REFUSED_STREAM, NGHTTP2_NO_ERROR } = http2.constants;
+const { NGHTTP2_CANCEL, NGHTTP2_REFUSED_STREAM, NGHTTP2_NO_ERROR, NGHTTP2_FLAG_END_STREAM } = http2.constants;
 
 interface UpstreamSession {
   readonly session: http2.ClientHttp2Session;
@@ -227,13 +227,15 @@ class H2Exchange {
     up.on('wantTrailers', () => {
       up.sendTrailers(this.requestTrailers === undefined ? {} : copyHeaders(this.requestTrailers, false));
     });
-    up.on('response', (headers) => {
+    up.on('response', (headers, flags) => {
       if (this.stream.closed || this.stream.destroyed) return;
       this.responded = true;
       endpoint.served++;
       const out = copyHeaders(headers, false);
       out[':status'] = headers[':status'];
-      if (up.endAfterHeaders) {
+      // A trailers-only reply (gRPC errors): END_STREAM on the headers. `endAfterHeaders` is
+      // not set for responses, so the frame flags tell.
+      if ((flags & NGHTTP2_FLAG_END_STREAM) !== 0) {
         this.stream.respond(out, { endStream: true });
         return;
       }

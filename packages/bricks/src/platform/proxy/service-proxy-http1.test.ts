@@ -94,6 +94,26 @@ test('large bodies stream through in both directions', async (t) => {
   assert.equal(sha256(reply), sha256(payload));
 });
 
+test('Expect: 100-continue passes the interim response through, then the body', async (t) => {
+  const a = await upstream(t, 'a');
+  const { proxy } = await proxyFor(t, [a]);
+  const reply = await new Promise<{ continued: boolean; body: string }>((resolve, reject) => {
+    let continued = false;
+    const req = http.request({ host: '127.0.0.1', port: proxy.port, method: 'POST', path: '/upload', headers: { expect: '100-continue', 'content-length': 4 }, agent: false });
+    req.on('continue', () => {
+      continued = true;
+      req.end('data');
+    });
+    req.on('response', (res) => {
+      let body = '';
+      res.on('data', (c: Buffer) => (body += c.toString()));
+      res.on('end', () => resolve({ continued, body }));
+    });
+    req.on('error', reject);
+  });
+  assert.deepEqual(reply, { continued: true, body: 'data' });
+});
+
 test('chunked responses with trailers pass through, written over several ticks', async (t) => {
   const a = await upstream(t, 'a', (_req, res) => {
     res.writeHead(200, { 'content-type': 'text/plain', trailer: 'x-checksum' });

@@ -1,10 +1,11 @@
 // The proxy over h2c (prior knowledge, as gRPC clients connect): calls on one client session
 // are balanced per stream, trailers come back, and failures become grpc-status 14.
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import http2 from 'node:http2';
 import { test, type TestContext } from 'node:test';
 import { startServiceProxy, type ServiceProxy, type ServiceProxyOptions } from './index.ts';
-import { refusingEndpoint, startH2cUpstream, type TestUpstream } from './testing/upstreams.ts';
+import { refusingEndpoint, sha256, startH2cUpstream, waitFor, type TestUpstream } from './testing/upstreams.ts';
 
 interface Call {
   readonly headers: http2.IncomingHttpHeaders;
@@ -105,4 +106,49 @@ test('a replica that resets a call before answering: grpc-status 14, a POST is n
   assert.equal(reply.headers['grpc-status'], '14', 'the proxy answers UNAVAILABLE');
   assert.equal(broken.seen.length, 1, 'sent once');
   assert.equal(proxy.stats().retries, 0);
+});
+
+test('a large call body streams both ways through one session', async (t) => {
+  const a = await upstream(t, 'a');
+  const proxy = await proxyFor(t, [a]);
+  const session = connect(t, proxy.port);
+  // 4 MiB: 64 times HTTP/2's default 64 KiB window, so flow control paces every hop.
+  const payload = randomBytes(4 * 1024 * 1024);
+  const reply = await call(session, '/blobs.v1.Blobs/Echo', payload);
+  assert.equal(sha256(reply.body), sha256(payload));
+  assert.equal(reply.trailers['grpc-status'], '0');
+});
+
+test('the session to a removed endpoint closes once its calls finish', async (t) => {
+  const a = await upstream(t, 'a');
+  const b = await upstream(t, 'b');
+  const proxy = await proxyFor(t, [a, b]);
+  const session = connect(t, proxy.port);
+  await call(session, '/x', '1');
+  await call(session, '/x', '2');
+  assert.equal(a.openConnections(), 1);
+  proxy.setEndpoints([b.endpoint]);
+  await waitFor('the session to a to close', () => a.openConnections() === 0);
+  const after = await call(session, '/x', '3');
+  assert.equal(after.headers['x-upstream'], 'b');
+});
+
+test('an h2 GET (no body) reset by its replica is retried on another', async (t) => {
+  const broken = await startH2cUpstream('broken', (stream) => stream.close(http2.constants.NGHTTP2_INTERNAL_ERROR));
+  t.after(() => broken.close());
+  const good = await upstream(t, 'good');
+  const proxy = await proxyFor(t, [broken, good]);
+  const session = connect(t, proxy.port);
+  const status = await new Promise<unknown>((resolve, reject) => {
+    const stream = session.request({ ':method': 'GET', ':path': '/scores' });
+    let code: unknown;
+    stream.on('response', (h: http2.IncomingHttpHeaders) => (code = h[':status']));
+    stream.on('end', () => resolve(code));
+    stream.on('error', reject);
+    stream.resume();
+  });
+  assert.equal(status, 200);
+  assert.equal(broken.seen.length, 1);
+  assert.equal(good.seen.length, 1);
+  assert.equal(proxy.stats().retries, 1);
 });
