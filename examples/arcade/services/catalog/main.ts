@@ -1,34 +1,16 @@
-// catalog: the list of games (in memory until the SDK issue moves it to PGlite).
-import { log, readJson, serveHttp } from '../../lib/http-service.ts';
+// catalog: the list of games, in PostgreSQL (PGlite, embedded). One replica: PGlite is a
+// single-process database, so only one process may open its data directory.
+import { config, logger, serve } from '@bricks/sdk';
+import { z } from 'zod';
+import { dataConfig, defaultDataDir, listenConfig, openDatabase, stopOnSignals } from '../../lib/index.ts';
+import { catalogService } from './handlers.ts';
+import { CATALOG_SCHEMA, CatalogStore } from './store.ts';
 
-interface Game {
-  id: string;
-  title: string;
-  genre: string;
-}
+const env = config(z.object({ ...listenConfig, ...dataConfig }));
+const dataDir = env.DATA_DIR ?? defaultDataDir('catalog');
 
-const games = new Map<string, Game>([
-  ['tetra', { id: 'tetra', title: 'Tetra', genre: 'puzzle' }],
-  ['rocket', { id: 'rocket', title: 'Rocket Run', genre: 'arcade' }],
-  ['maze', { id: 'maze', title: 'Maze Master', genre: 'puzzle' }],
-]);
-
-await serveHttp('catalog', async (req, url) => {
-  if (req.method === 'GET' && url.pathname === '/games') {
-    return { body: { games: [...games.values()], replica: process.env.BRICKS_REPLICA } };
-  }
-  const one = /^\/games\/([\w-]+)$/.exec(url.pathname);
-  if (req.method === 'GET' && one !== null) {
-    const game = games.get(one[1] ?? '');
-    return game === undefined ? { status: 404, body: { error: `no game ${one[1]}` } } : { body: game };
-  }
-  if (req.method === 'POST' && url.pathname === '/games') {
-    const g = (await readJson(req)) as Partial<Game>;
-    if (typeof g.id !== 'string' || typeof g.title !== 'string') return { status: 400, body: { error: 'id and title are required' } };
-    const game = { id: g.id, title: g.title, genre: g.genre ?? 'unknown' };
-    games.set(game.id, game);
-    log('catalog', 'info', 'game created', { id: game.id });
-    return { status: 201, body: game };
-  }
-  return null;
-});
+// The database opens before serve(): the replica reports ready only once it can answer.
+const db = await openDatabase(dataDir, CATALOG_SCHEMA);
+logger.info({ dataDir }, 'database open');
+const server = await serve({ services: [catalogService(new CatalogStore(db))], host: env.HOST, handleSignals: false });
+stopOnSignals(server, () => db.close());

@@ -1,27 +1,62 @@
-// gateway: the edge. REST/JSON in; calls catalog and scores through their service addresses.
-import { serveHttp } from '../../lib/http-service.ts';
+// gateway: arcade's edge. REST/JSON in over plain HTTP, typed SDK calls out to catalog, scores,
+// analytics and thumbnails (balanced on the client side, with deadlines and retries).
+import { client, closeClients, config, logger } from '@bricks/sdk';
+import { z } from 'zod';
+import { AnalyticsService } from '../../gen/arcade/v1/analytics_pb.ts';
+import { CatalogService } from '../../gen/arcade/v1/catalog_pb.ts';
+import { ScoresService } from '../../gen/arcade/v1/scores_pb.ts';
+import { ThumbnailsService } from '../../gen/arcade/v1/thumbnails_pb.ts';
+import { listenConfig } from '../../lib/index.ts';
+import { arcadeApi } from './api.ts';
+import { startGateway } from './http-server.ts';
 
-const catalog = process.env.CATALOG_URL ?? 'http://127.0.0.1:7101';
-const scores = process.env.SCORES_URL ?? 'http://127.0.0.1:7102';
+const env = config(
+  z.object({
+    ...listenConfig,
+    PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+    BRICKS_REPLICA: z.string().default('gateway'),
+    // Compose's default stop_grace_period; the platform passes the stack's.
+    BRICKS_STOP_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
+    // Long enough for the platform's proxy and the SDK's discovery to see the replica go unready.
+    BRICKS_DRAIN_DELAY_MS: z.coerce.number().int().min(0).default(1_000),
+    // A cover image as PPM or RGBA: 4096x4096 RGBA is 64 MiB; 8 MiB is a generous cover.
+    MAX_BODY_BYTES: z.coerce.number().int().min(1).default(8 * 1024 * 1024),
+  }),
+);
 
-async function call(base: string, path: string, init?: RequestInit): Promise<{ status: number; body: unknown }> {
-  const res = await fetch(`${base}${path}`, { ...init, signal: AbortSignal.timeout(5_000) });
-  return { status: res.status, body: (await res.json()) };
-}
-
-await serveHttp('gateway', async (req, url) => {
-  if (req.method === 'GET' && url.pathname === '/api/games') return call(catalog, '/games');
-  const game = /^\/api\/games\/([\w-]+)$/.exec(url.pathname);
-  if (req.method === 'GET' && game !== null) {
-    const [g, s] = await Promise.all([call(catalog, `/games/${game[1]}`), call(scores, `/games/${game[1]}/top`)]);
-    if (g.status !== 200) return g;
-    return { body: { game: g.body, scores: s.body } };
-  }
-  if (req.method === 'POST' && url.pathname === '/api/scores') {
-    const chunks: Buffer[] = [];
-    for await (const c of req as AsyncIterable<Buffer>) chunks.push(c);
-    return call(scores, '/scores', { method: 'POST', body: Buffer.concat(chunks), headers: { 'content-type': 'application/json' } });
-  }
-  if (req.method === 'GET' && url.pathname === '/api/whoami') return { body: { replica: process.env.BRICKS_REPLICA } };
-  return null;
+const router = arcadeApi({
+  catalog: client(CatalogService),
+  scores: client(ScoresService),
+  analytics: client(AnalyticsService),
+  thumbnails: client(ThumbnailsService),
 });
+const server = await startGateway({
+  router,
+  host: env.HOST,
+  port: env.PORT,
+  replica: env.BRICKS_REPLICA,
+  logger,
+  maxBodyBytes: env.MAX_BODY_BYTES,
+  graceMs: env.BRICKS_STOP_GRACE_MS,
+  drainDelayMs: Math.min(env.BRICKS_DRAIN_DELAY_MS, env.BRICKS_STOP_GRACE_MS / 4),
+});
+logger.info({ port: server.port, host: env.HOST }, 'gateway listening');
+
+let stopping = false;
+const stop = (signal: NodeJS.Signals): void => {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ signal }, 'stopping');
+  server
+    .shutdown()
+    .then(() => closeClients())
+    .then(
+      () => process.exit(0),
+      (err: unknown) => {
+        logger.error({ err }, 'stop failed');
+        process.exit(1);
+      },
+    );
+};
+process.once('SIGTERM', stop);
+process.once('SIGINT', stop);

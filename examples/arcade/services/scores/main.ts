@@ -1,25 +1,17 @@
-// scores: submit and read leaderboards (in memory per replica until the SDK issue).
-import { log, readJson, serveHttp } from '../../lib/http-service.ts';
+// scores: submit and read leaderboards, in PostgreSQL (PGlite, embedded). One replica: PGlite
+// is a single-process database, so only one process may open its data directory.
+import { client, config, logger, serve } from '@bricks/sdk';
+import { z } from 'zod';
+import { CatalogService } from '../../gen/arcade/v1/catalog_pb.ts';
+import { dataConfig, defaultDataDir, listenConfig, openDatabase, stopOnSignals } from '../../lib/index.ts';
+import { scoresService } from './handlers.ts';
+import { SCORES_SCHEMA, ScoresStore } from './store.ts';
 
-const boards = new Map<string, { player: string; score: number }[]>();
+const env = config(z.object({ ...listenConfig, ...dataConfig }));
+const dataDir = env.DATA_DIR ?? defaultDataDir('scores');
 
-await serveHttp('scores', async (req, url) => {
-  const top = /^\/games\/([\w-]+)\/top$/.exec(url.pathname);
-  if (req.method === 'GET' && top !== null) {
-    const board = boards.get(top[1] ?? '') ?? [];
-    return { body: { game: top[1], top: board.slice(0, 10), replica: process.env.BRICKS_REPLICA } };
-  }
-  if (req.method === 'POST' && url.pathname === '/scores') {
-    const s = (await readJson(req)) as { game?: unknown; player?: unknown; score?: unknown };
-    if (typeof s.game !== 'string' || typeof s.player !== 'string' || typeof s.score !== 'number') {
-      return { status: 400, body: { error: 'game, player and score are required' } };
-    }
-    const board = boards.get(s.game) ?? [];
-    board.push({ player: s.player, score: s.score });
-    board.sort((a, b) => b.score - a.score);
-    boards.set(s.game, board);
-    log('scores', 'info', 'score submitted', { game: s.game, player: s.player, score: s.score });
-    return { status: 201, body: { accepted: true } };
-  }
-  return null;
-});
+// The database opens before serve(): the replica reports ready only once it can answer.
+const db = await openDatabase(dataDir, SCORES_SCHEMA);
+logger.info({ dataDir }, 'database open');
+const server = await serve({ services: [scoresService(new ScoresStore(db), client(CatalogService))], host: env.HOST, handleSignals: false });
+stopOnSignals(server, () => db.close());

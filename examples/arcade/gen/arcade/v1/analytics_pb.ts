@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file arcade/v1/analytics.proto.
  */
 export const file_arcade_v1_analytics: GenFile = /*@__PURE__*/
-  fileDesc("ChlhcmNhZGUvdjEvYW5hbHl0aWNzLnByb3RvEglhcmNhZGUudjEizgEKDFRyYWNrUmVxdWVzdBIQCghldmVudF9pZBgBIAEoCRIMCgRuYW1lGAIgASgJEg4KBnBsYXllchgDIAEoCRIPCgdnYW1lX2lkGAQgASgJEjsKCnByb3BlcnRpZXMYBSADKAsyJy5hcmNhZGUudjEuVHJhY2tSZXF1ZXN0LlByb3BlcnRpZXNFbnRyeRINCgVhdF9tcxgGIAEoAxoxCg9Qcm9wZXJ0aWVzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ASIhCg1UcmFja1Jlc3BvbnNlEhAKCGFjY2VwdGVkGAEgASgIMlMKEEFuYWx5dGljc1NlcnZpY2USPwoFVHJhY2sSFy5hcmNhZGUudjEuVHJhY2tSZXF1ZXN0GhguYXJjYWRlLnYxLlRyYWNrUmVzcG9uc2UiA5ACAmIGcHJvdG8z");
+  fileDesc("ChlhcmNhZGUvdjEvYW5hbHl0aWNzLnByb3RvEglhcmNhZGUudjEizgEKDFRyYWNrUmVxdWVzdBIQCghldmVudF9pZBgBIAEoCRIMCgRuYW1lGAIgASgJEg4KBnBsYXllchgDIAEoCRIPCgdnYW1lX2lkGAQgASgJEjsKCnByb3BlcnRpZXMYBSADKAsyJy5hcmNhZGUudjEuVHJhY2tSZXF1ZXN0LlByb3BlcnRpZXNFbnRyeRINCgVhdF9tcxgGIAEoAxoxCg9Qcm9wZXJ0aWVzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ASJBCg1UcmFja1Jlc3BvbnNlEhAKCGFjY2VwdGVkGAEgASgIEg8KB3JlcGxpY2EYAiABKAkSDQoFY291bnQYAyABKAMyUwoQQW5hbHl0aWNzU2VydmljZRI/CgVUcmFjaxIXLmFyY2FkZS52MS5UcmFja1JlcXVlc3QaGC5hcmNhZGUudjEuVHJhY2tSZXNwb25zZSIDkAICYgZwcm90bzM");
 
 /**
  * @generated from message arcade.v1.TrackRequest
@@ -70,6 +70,20 @@ export type TrackResponse = Message<"arcade.v1.TrackResponse"> & {
    * @generated from field: bool accepted = 1;
    */
   accepted: boolean;
+
+  /**
+   * The replica that counted the event (analytics keeps its counts per replica, in memory).
+   *
+   * @generated from field: string replica = 2;
+   */
+  replica: string;
+
+  /**
+   * Events of this name that replica has counted so far.
+   *
+   * @generated from field: int64 count = 3;
+   */
+  count: bigint;
 };
 
 /**

@@ -12,13 +12,64 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file arcade/v1/thumbnails.proto.
  */
 export const file_arcade_v1_thumbnails: GenFile = /*@__PURE__*/
-  fileDesc("ChphcmNhZGUvdjEvdGh1bWJuYWlscy5wcm90bxIJYXJjYWRlLnYxIlEKC0Nyb3BSZXF1ZXN0Eg0KBWltYWdlGAEgASgMEhQKDGNvbnRlbnRfdHlwZRgCIAEoCRINCgV3aWR0aBgDIAEoBRIOCgZoZWlnaHQYBCABKAUiMwoMQ3JvcFJlc3BvbnNlEg0KBWltYWdlGAEgASgMEhQKDGNvbnRlbnRfdHlwZRgCIAEoCTJRChFUaHVtYm5haWxzU2VydmljZRI8CgRDcm9wEhYuYXJjYWRlLnYxLkNyb3BSZXF1ZXN0GhcuYXJjYWRlLnYxLkNyb3BSZXNwb25zZSIDkAIBYgZwcm90bzM");
+  fileDesc("ChphcmNhZGUvdjEvdGh1bWJuYWlscy5wcm90bxIJYXJjYWRlLnYxIn4KC0Nyb3BSZXF1ZXN0Eg0KBWltYWdlGAEgASgMEhQKDGNvbnRlbnRfdHlwZRgCIAEoCRINCgV3aWR0aBgDIAEoBRIOCgZoZWlnaHQYBCABKAUSFAoMc291cmNlX3dpZHRoGAUgASgFEhUKDXNvdXJjZV9oZWlnaHQYBiABKAUiUgoMQ3JvcFJlc3BvbnNlEg0KBWltYWdlGAEgASgMEhQKDGNvbnRlbnRfdHlwZRgCIAEoCRINCgV3aWR0aBgDIAEoBRIOCgZoZWlnaHQYBCABKAUyUQoRVGh1bWJuYWlsc1NlcnZpY2USPAoEQ3JvcBIWLmFyY2FkZS52MS5Dcm9wUmVxdWVzdBoXLmFyY2FkZS52MS5Dcm9wUmVzcG9uc2UiA5ACAWIGcHJvdG8z");
 
 /**
  * @generated from message arcade.v1.CropRequest
  */
 export type CropRequest = Message<"arcade.v1.CropRequest"> & {
   /**
+   * A binary PPM (`image/x-portable-pixmap`, P6, maxval 255) or raw RGBA pixels
+   * (`image/x-rgba`, 4 bytes per pixel, rows top to bottom; give source_width/source_height).
+   *
+   * @generated from field: bytes image = 1;
+   */
+  image: Uint8Array;
+
+  /**
+   * @generated from field: string content_type = 2;
+   */
+  contentType: string;
+
+  /**
+   * Size of the thumbnail: the centred width x height crop of the image.
+   *
+   * @generated from field: int32 width = 3;
+   */
+  width: number;
+
+  /**
+   * @generated from field: int32 height = 4;
+   */
+  height: number;
+
+  /**
+   * Only for raw RGBA, which carries no size of its own.
+   *
+   * @generated from field: int32 source_width = 5;
+   */
+  sourceWidth: number;
+
+  /**
+   * @generated from field: int32 source_height = 6;
+   */
+  sourceHeight: number;
+};
+
+/**
+ * Describes the message arcade.v1.CropRequest.
+ * Use `create(CropRequestSchema)` to create a new message.
+ */
+export const CropRequestSchema: GenMessage<CropRequest> = /*@__PURE__*/
+  messageDesc(file_arcade_v1_thumbnails, 0);
+
+/**
+ * @generated from message arcade.v1.CropResponse
+ */
+export type CropResponse = Message<"arcade.v1.CropResponse"> & {
+  /**
+   * Same format as the request's image.
+   *
    * @generated from field: bytes image = 1;
    */
   image: Uint8Array;
@@ -37,28 +88,6 @@ export type CropRequest = Message<"arcade.v1.CropRequest"> & {
    * @generated from field: int32 height = 4;
    */
   height: number;
-};
-
-/**
- * Describes the message arcade.v1.CropRequest.
- * Use `create(CropRequestSchema)` to create a new message.
- */
-export const CropRequestSchema: GenMessage<CropRequest> = /*@__PURE__*/
-  messageDesc(file_arcade_v1_thumbnails, 0);
-
-/**
- * @generated from message arcade.v1.CropResponse
- */
-export type CropResponse = Message<"arcade.v1.CropResponse"> & {
-  /**
-   * @generated from field: bytes image = 1;
-   */
-  image: Uint8Array;
-
-  /**
-   * @generated from field: string content_type = 2;
-   */
-  contentType: string;
 };
 
 /**
