@@ -4,27 +4,37 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
-export async function writeFileAtomic(path: string, data: string | Uint8Array, mode = 0o644): Promise<void> {
-  const dir = dirname(path);
-  await mkdir(dir, { recursive: true });
-  const tmp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
-  const file = await open(tmp, 'w', mode);
+/** Writes a whole file and waits until its content is on disk. `wx` refuses an existing file. */
+export async function writeSynced(path: string, data: string | Uint8Array, mode = 0o644, flag: 'w' | 'wx' = 'w'): Promise<void> {
+  const file = await open(path, flag, mode);
   try {
     await file.writeFile(data);
     await file.sync();
   } finally {
     await file.close();
   }
+}
+
+/** Makes a directory's entries (a rename, a new link) durable. */
+export async function syncDir(dir: string): Promise<void> {
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+export async function writeFileAtomic(path: string, data: string | Uint8Array, mode = 0o644): Promise<void> {
+  const dir = dirname(path);
+  await mkdir(dir, { recursive: true });
+  const tmp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
+  await writeSynced(tmp, data, mode);
   try {
     await rename(tmp, path);
   } catch (err) {
     await rm(tmp, { force: true });
     throw err;
   }
-  const d = await open(dir, 'r');
-  try {
-    await d.sync();
-  } finally {
-    await d.close();
-  }
+  await syncDir(dir);
 }

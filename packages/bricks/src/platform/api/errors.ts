@@ -1,4 +1,6 @@
 // The control API's one error class: a closed set of codes, each with its HTTP status.
+import { CodedError } from '../../util/coded-error.ts';
+
 export type ApiErrorCode = 'unauthenticated' | 'not-found' | 'bad-request' | 'conflict' | 'unavailable' | 'internal';
 
 const STATUS: Record<ApiErrorCode, number> = {
@@ -10,15 +12,8 @@ const STATUS: Record<ApiErrorCode, number> = {
   internal: 500,
 };
 
-export class ApiError extends Error {
+export class ApiError extends CodedError<ApiErrorCode> {
   override readonly name = 'ApiError';
-  constructor(
-    readonly code: ApiErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
 
   get status(): number {
     return STATUS[this.code];

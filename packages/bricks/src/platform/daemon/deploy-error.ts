@@ -1,13 +1,8 @@
 // The deployer's one error class, with a closed set of codes.
+import { CodedError } from '../../util/coded-error.ts';
+
 export type DeployErrorCode = 'invalid-stack' | 'build-failed' | 'no-releases' | 'bad-ref' | 'artifact-missing';
 
-export class DeployError extends Error {
+export class DeployError extends CodedError<DeployErrorCode> {
   override readonly name = 'DeployError';
-  constructor(
-    readonly code: DeployErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
 }

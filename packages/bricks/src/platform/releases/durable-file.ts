@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { link, open, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { syncDir, writeSynced } from '../../util/atomic-file.ts';
 
 /** Prefix of temporary files; readers skip them and recovery deletes them. */
 export const TEMP_PREFIX = '.tmp-';
@@ -11,13 +12,7 @@ export const TEMP_PREFIX = '.tmp-';
 /** Writes `name` in `dir` atomically; false (and nothing written) if `name` already exists. */
 export async function createExclusive(dir: string, name: string, data: string): Promise<boolean> {
   const temp = join(dir, `${TEMP_PREFIX}${name}-${process.pid}-${randomBytes(4).toString('hex')}`);
-  const file = await open(temp, 'wx');
-  try {
-    await file.writeFile(data);
-    await file.sync();
-  } finally {
-    await file.close();
-  }
+  await writeSynced(temp, data, 0o644, 'wx');
   try {
     await link(temp, join(dir, name));
   } catch (err) {
@@ -41,11 +36,4 @@ export async function appendDurable(path: string, text: string): Promise<void> {
   }
 }
 
-export async function syncDir(dir: string): Promise<void> {
-  const handle = await open(dir, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
+export { syncDir };

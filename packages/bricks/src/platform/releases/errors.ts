@@ -1,4 +1,5 @@
 // The release layer's one error class: a closed set of codes, the original failure kept as `cause`.
+import { CodedError } from '../../util/coded-error.ts';
 
 export type ReleaseErrorCode =
   /** No release matches the id or reference. */
@@ -20,14 +21,8 @@ export type ReleaseErrorCode =
   /** Reading or writing the store failed. */
   | 'io';
 
-export class ReleaseError extends Error {
+export class ReleaseError extends CodedError<ReleaseErrorCode> {
   override readonly name = 'ReleaseError';
-  readonly code: ReleaseErrorCode;
-
-  constructor(code: ReleaseErrorCode, message: string, options: { cause?: unknown } = {}) {
-    super(message, { cause: options.cause });
-    this.code = code;
-  }
 
   static from(err: unknown): ReleaseError {
     if (err instanceof ReleaseError) return err;
