@@ -4,7 +4,30 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-export function nginxConfig(listenPort: number, upstreamPorts: readonly number[], dir: string): string {
+/** gRPC (h2c) side: nginx's grpc_pass over keep-alive h2c connections to the gRPC replicas. */
+export interface NginxGrpc {
+  readonly listenPort: number;
+  readonly upstreamPorts: readonly number[];
+}
+
+export function nginxConfig(listenPort: number, upstreamPorts: readonly number[], dir: string, grpc?: NginxGrpc): string {
+  const grpcBlock =
+    grpc === undefined
+      ? ''
+      : `
+  upstream grpc_replicas {
+${grpc.upstreamPorts.map((p) => `    server 127.0.0.1:${p};`).join('\n')}
+    keepalive 64;
+    keepalive_requests 1000000;
+  }
+  server {
+    listen 127.0.0.1:${grpc.listenPort} http2;
+    location / {
+      grpc_pass grpc://grpc_replicas;
+      grpc_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+      grpc_set_header Forwarded "for=$remote_addr";
+    }
+  }`;
   return `worker_processes 1;
 daemon off;
 error_log ${join(dir, 'error.log')} warn;
@@ -33,22 +56,22 @@ ${upstreamPorts.map((p) => `    server 127.0.0.1:${p};`).join('\n')}
       proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
       proxy_set_header Forwarded "for=$remote_addr";
     }
-  }
+  }${grpcBlock}
 }
 `;
 }
 
 /** Writes the config into `dir` and returns the argv that runs nginx on it. */
-export function nginxArgv(listenPort: number, upstreamPorts: readonly number[], dir: string): string[] {
+export function nginxArgv(listenPort: number, upstreamPorts: readonly number[], dir: string, grpc?: NginxGrpc): string[] {
   mkdirSync(dir, { recursive: true });
   const conf = join(dir, 'nginx.conf');
-  writeFileSync(conf, nginxConfig(listenPort, upstreamPorts, dir));
+  writeFileSync(conf, nginxConfig(listenPort, upstreamPorts, dir, grpc));
   return ['nginx', '-p', dir, '-c', conf, '-e', join(dir, 'error.log')];
 }
 
 /** What is missing to run this benchmark, as an install hint; undefined when all is there. */
 export function missingTools(): string | undefined {
-  const missing = ['nginx', 'wrk'].filter((tool) => {
+  const missing = ['nginx', 'wrk', 'h2load'].filter((tool) => {
     try {
       execFileSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' });
       return false;
@@ -57,5 +80,5 @@ export function missingTools(): string | undefined {
     }
   });
   if (missing.length === 0) return undefined;
-  return `missing ${missing.join(' and ')}: install with \`apt-get install -y nginx-light wrk\``;
+  return `missing ${missing.join(', ')}: install with \`apt-get install -y nginx-light wrk nghttp2-client\``;
 }

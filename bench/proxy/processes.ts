@@ -2,6 +2,7 @@
 // time from /proc, and always stop it by its own pid.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import net from 'node:net';
 import { createInterface } from 'node:readline';
 
 export interface Child {
@@ -44,6 +45,36 @@ export async function startChild(argv: readonly string[], what: string, cpus?: s
     await child.stop();
     throw err;
   }
+}
+
+/** Spawns a server that prints nothing when ready (nginx) and waits until `ports` accept. */
+export async function startProcess(argv: readonly string[], what: string, ports: readonly number[]): Promise<Child> {
+  const proc = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'ignore', 'inherit'] });
+  const child: Child = { process: proc, pid: proc.pid ?? -1, stop: () => stopChild(proc) };
+  const deadline = Date.now() + startTimeoutMs;
+  try {
+    for (const port of ports) {
+      while (!(await accepts(port))) {
+        if (proc.exitCode !== null) throw new Error(`${what} exited with ${proc.exitCode}`);
+        if (Date.now() > deadline) throw new Error(`${what} did not listen on ${port} within ${startTimeoutMs} ms`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    }
+    return child;
+  } catch (err) {
+    await child.stop();
+    throw err;
+  }
+}
+
+function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = net.connect(port, '127.0.0.1', () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.on('error', () => resolve(false));
+  });
 }
 
 export function nodeArgv(file: string, args: readonly string[]): string[] {

@@ -15,6 +15,8 @@ interface UpstreamSession {
   readonly session: http2.ClientHttp2Session;
   /** The connection is up: streams opened from now on reach the replica. */
   connected: boolean;
+  /** Request bodies waiting for the connection (one list, not a listener per stream). */
+  readonly onConnect: Array<() => void>;
 }
 
 /** Headers HTTP/2 forbids or that describe one hop; none may be forwarded (RFC 9113 §8.2.2). */
@@ -77,18 +79,22 @@ export class Http2Side {
     const session = http2.connect(authority(endpoint.host, endpoint.port), {
       createConnection: () => net.connect({ host: endpoint.host, port: endpoint.port, noDelay: true }),
     });
-    const entry: UpstreamSession = { session, connected: false };
+    const entry: UpstreamSession = { session, connected: false, onConnect: [] };
     const forget = (): void => {
       if (this.upstream.get(endpoint) === entry) this.upstream.delete(endpoint);
     };
     session.on('connect', () => {
       entry.connected = true;
+      for (const start of entry.onConnect.splice(0)) start();
     });
     session.on('error', () => {
       // Every stream of the session fails with it and is handled there.
     });
     session.on('goaway', forget);
-    session.on('close', forget);
+    session.on('close', () => {
+      entry.onConnect.length = 0;
+      forget();
+    });
     this.upstream.set(endpoint, entry);
     return entry;
   }
@@ -262,7 +268,7 @@ class H2Exchange {
         this.stream.pipe(up);
       };
       if (entry.connected) startBody();
-      else entry.session.once('connect', startBody);
+      else entry.onConnect.push(startBody);
     }
   }
 
