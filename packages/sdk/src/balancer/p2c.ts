@@ -21,6 +21,8 @@ export interface EndpointState {
   ejectedUntil: number;
 }
 
+const nothing: ReadonlySet<string> = new Set();
+
 export class Balancer {
   #states: EndpointState[] = [];
   readonly #ejectAfter: number;
@@ -56,10 +58,10 @@ export class Balancer {
    * when possible. When every endpoint is ejected, picks among all of them anyway (a sick
    * endpoint beats none). undefined only for an empty list.
    */
-  pick(exclude: ReadonlySet<string> = new Set()): EndpointState | undefined {
-    const now = this.#now();
+  pick(exclude: ReadonlySet<string> = nothing): EndpointState | undefined {
     const all = this.#states;
-    if (all.length === 0) return undefined;
+    if (all.length <= 1) return all[0];
+    const now = this.#now();
     let pool = all.filter((s) => s.ejectedUntil <= now && !exclude.has(s.endpoint.id));
     if (pool.length === 0) pool = all.filter((s) => !exclude.has(s.endpoint.id));
     if (pool.length === 0) pool = all;

@@ -2,25 +2,29 @@
 // (inherited from the handler it runs in, never infinite), a client span and traceparent,
 // metrics, and then either the in-process path (co-located service) or the remote path:
 // bulkhead → breaker → balanced endpoint → retry when safe, within the retry budget.
+// The per-call work is kept to numbers and plain records: no AbortSignal unless something
+// can cancel the call, no timer (transports and the dispatcher enforce the deadline), no
+// Headers object unless the caller asks for the response headers.
 import { create, type DescMessage, type DescMethodUnary, type DescService, type MessageInitShape, type MessageShape } from '@bufbuild/protobuf';
 import { MethodOptions_IdempotencyLevel } from '@bufbuild/protobuf/wkt';
-import { BulkheadRejectedError } from 'cockatiel';
+import type { Attributes } from '@opentelemetry/api';
 import { readPlatformEnv } from '../config/platform-env.ts';
-import { currentCall } from '../context/call-context.ts';
+import { currentScope } from '../context/call-context.ts';
+import type { CallScope, CancelSource } from '../context/call-scope.ts';
 import { abortError, deadlineSignal } from '../context/deadline.ts';
 import { resolveTarget } from '../discovery/resolve.ts';
 import { BricksError } from '../errors/index.ts';
 import { backoffDelay } from '../resilience/backoff.ts';
 import { defaultRetryBudget, parseResilience, resolvePolicy, type Policy, type ResilienceSpec } from '../resilience/policy.ts';
 import { countsAsFailure, retryVerdict } from '../resilience/retryable.ts';
-import { localDispatcher } from '../server/local-registry.ts';
-import { rpcMetrics } from '../telemetry/metrics.ts';
+import type { InvokeResult } from '../server/dispatcher.ts';
+import { localDispatcher, localVersion } from '../server/local-registry.ts';
+import { rpcMetrics, type HistogramSeries } from '../telemetry/metrics.ts';
 import { formatTraceparent } from '../telemetry/trace-context.ts';
-import { endRpcSpan, startRpcSpan } from '../telemetry/tracing.ts';
-import { context as otelContext } from '@opentelemetry/api';
+import { beginRpcSpan, finishRpcSpan, type RpcSpan } from '../telemetry/tracing.ts';
 import { methodPath, type Protocol, type UnaryResult } from '../transport/channel.ts';
 import { loadFast } from '../transport/fast-module.ts';
-import { inProcessChannel } from '../transport/in-process.ts';
+import { InProcessRoute } from '../transport/in-process.ts';
 import { Target } from './target.ts';
 
 /** Anything `new Headers()` takes. */
@@ -66,16 +70,196 @@ export function defaultTargetName(service: DescService): string {
     .toLowerCase();
 }
 
+type Message = MessageShape<DescMessage>;
+
+/** Everything about one method that does not change from call to call. */
+interface MethodPlan {
+  readonly method: DescMethodUnary;
+  readonly path: string;
+  /** `package.Service/Method`. */
+  readonly name: string;
+  readonly policy: Policy;
+  readonly idempotent: boolean;
+  readonly attributes: () => Attributes;
+  /** Client histogram series by code, resolved on first use. */
+  readonly series: Partial<Record<string, HistogramSeries>>;
+  /** The co-located route, valid while the local registry's version is `localVersion`. */
+  local: InProcessRoute | undefined;
+  localVersion: number;
+}
+
 const targets = new Map<string, Promise<Target>>();
+/** Bumped by closeClients(): clients drop the targets they resolved before. */
+let generation = 0;
+const noOptions: CallOptions = {};
 
 export function client<S extends DescService>(service: S, opts: ClientOptions = {}): Client<S> {
-  const targetName = opts.target ?? defaultTargetName(service);
-  const env = opts.env ?? process.env;
-  const spec = opts.resilience ?? parseResilience(readPlatformEnv(env).resilience);
-  const baseHeaders = new Headers(opts.headers);
-  const methods: Record<string, (req: MessageInitShape<DescMessage>, o?: CallOptions) => Promise<MessageShape<DescMessage>>> = {};
+  const core = new ServiceClient(service, opts);
+  const methods: Record<string, (req: MessageInitShape<DescMessage>, o?: CallOptions) => Promise<Message>> = {};
+  for (const m of service.methods) {
+    if (m.methodKind !== 'unary') continue;
+    const plan = core.plan(m as DescMethodUnary);
+    methods[m.localName] = (request, callOpts = noOptions) => core.call(plan, request, callOpts);
+  }
+  return methods as unknown as Client<S>;
+}
 
-  const remote = (): Promise<Target> => {
+class ServiceClient {
+  readonly #service: DescService;
+  readonly #targetName: string;
+  readonly #opts: ClientOptions;
+  readonly #env: Readonly<Record<string, string | undefined>>;
+  readonly #spec: ResilienceSpec;
+  readonly #headers: Readonly<Record<string, string>>;
+  readonly #inProcess: boolean;
+  #target: Target | undefined;
+  #targetGeneration = -1;
+
+  constructor(service: DescService, opts: ClientOptions) {
+    this.#service = service;
+    this.#opts = opts;
+    this.#targetName = opts.target ?? defaultTargetName(service);
+    this.#env = opts.env ?? process.env;
+    this.#spec = opts.resilience ?? parseResilience(readPlatformEnv(this.#env).resilience);
+    this.#headers = headerRecord(opts.headers);
+    this.#inProcess = opts.inProcess ?? true;
+  }
+
+  plan(method: DescMethodUnary): MethodPlan {
+    const path = methodPath(method);
+    const name = path.slice(1);
+    const target = this.#targetName;
+    return {
+      method,
+      path,
+      name,
+      policy: resolvePolicy(this.#spec, target, name),
+      idempotent: method.idempotency !== MethodOptions_IdempotencyLevel.IDEMPOTENCY_UNKNOWN,
+      attributes: () => ({ 'rpc.system': 'bricks', 'rpc.method': name, 'rpc.bricks.target': target }),
+      series: {},
+      local: undefined,
+      localVersion: -1,
+    };
+  }
+
+  call(plan: MethodPlan, request: MessageInitShape<DescMessage>, o: CallOptions): Promise<Message> {
+    const start = performance.now();
+    const now = Date.now();
+    const parent = currentScope();
+    let deadline = now + (o.timeoutMs ?? this.#opts.timeoutMs ?? plan.policy.timeoutMs);
+    if (parent !== undefined && parent.deadline < deadline) deadline = parent.deadline;
+    const span = beginRpcSpan(plan.name, 'client', parent?.spanContext, plan.attributes);
+    const signal = o.signal;
+    let input: Message;
+    try {
+      if (signal?.aborted) throw abortError(signal);
+      if (parent?.reason !== undefined) throw parent.reason;
+      if (deadline <= now) throw new BricksError('deadline_exceeded', 'deadline already passed');
+      input = create(plan.method.input, request);
+    } catch (e) {
+      return Promise.reject(this.#end(plan, span, start, BricksError.from(e)));
+    }
+    const headers = o.headers === undefined ? this.#headers : { ...this.#headers, ...headerRecord(o.headers) };
+    const local = this.#local(plan);
+    if (local !== undefined) return this.#callLocal(plan, local, span, start, input, deadline, headers, parent, o);
+    return this.#callRemote(plan, span, start, input, deadline, { ...headers, traceparent: formatTraceparent(span.context) }, parent, o);
+  }
+
+  /** The co-located route for this method, looked up again only when local services changed. */
+  #local(plan: MethodPlan): InProcessRoute | undefined {
+    if (!this.#inProcess) return undefined;
+    const v = localVersion();
+    if (plan.localVersion !== v) {
+      plan.localVersion = v;
+      const d = localDispatcher(this.#service.typeName);
+      const route = d?.route(plan.path);
+      plan.local = d && route ? new InProcessRoute(d, route) : undefined;
+    }
+    return plan.local;
+  }
+
+  #callLocal(
+    plan: MethodPlan,
+    local: InProcessRoute,
+    span: RpcSpan,
+    start: number,
+    input: Message,
+    deadline: number,
+    headers: Readonly<Record<string, string>>,
+    parent: CallScope | undefined,
+    o: CallOptions,
+  ): Promise<Message> {
+    let r: InvokeResult | Promise<InvokeResult>;
+    try {
+      r = local.call(input, { deadline, cancel: cancelSource(parent, o.signal), headers, parentSpan: span.context, transport: 'in-process' });
+      if (!(r instanceof Promise)) return Promise.resolve(this.#succeed(plan, span, start, r, o));
+    } catch (e) {
+      return Promise.reject(this.#end(plan, span, start, BricksError.from(e)));
+    }
+    const signal = o.signal;
+    // The caller's own signal ends the call at once, even when the handler ignores its signal.
+    const settled = signal === undefined ? r : raceSignal(r, signal);
+    return settled.then(
+      (res) => this.#succeed(plan, span, start, res, o),
+      (e: unknown) => {
+        throw this.#end(plan, span, start, BricksError.from(e));
+      },
+    );
+  }
+
+  async #callRemote(
+    plan: MethodPlan,
+    span: RpcSpan,
+    start: number,
+    input: Message,
+    deadline: number,
+    headers: Readonly<Record<string, string>>,
+    parent: CallScope | undefined,
+    o: CallOptions,
+  ): Promise<Message> {
+    // Only a caller's signal or the handler we run in can cancel the call; the deadline is the
+    // transport's to enforce. The handler's signal is made here, once per handler at most.
+    const user = o.signal;
+    const signal = user !== undefined && parent !== undefined ? AbortSignal.any([user, parent.signal]) : (user ?? parent?.signal);
+    const call: RemoteCall = { plan, input, deadline, signal, headers, waits: undefined };
+    let error: BricksError | undefined;
+    try {
+      const t = this.#target !== undefined && this.#targetGeneration === generation ? this.#target : await this.#remote();
+      const res = await attempts(t, call);
+      o.onHeaders?.(new Headers(res.headers));
+      return res.output;
+    } catch (e) {
+      error = signal?.aborted && !(e instanceof BricksError) ? abortError(signal) : BricksError.from(e);
+      throw error;
+    } finally {
+      call.waits?.dispose();
+      this.#end(plan, span, start, error);
+    }
+  }
+
+  #succeed(plan: MethodPlan, span: RpcSpan, start: number, r: InvokeResult, o: CallOptions): Message {
+    try {
+      o.onHeaders?.(new Headers(r.headers));
+    } catch (e) {
+      throw this.#end(plan, span, start, BricksError.from(e));
+    }
+    this.#end(plan, span, start, undefined);
+    return r.output;
+  }
+
+  /** Ends the span and records the call; returns the error, if any, for throwing. */
+  #end<E extends BricksError | undefined>(plan: MethodPlan, span: RpcSpan, start: number, error: E): E {
+    finishRpcSpan(span, error);
+    const code = error?.code ?? 'ok';
+    const series = (plan.series[code] ??= rpcMetrics().client.labels({ target: this.#targetName, method: plan.name, code }));
+    series.observe((performance.now() - start) / 1000);
+    return error;
+  }
+
+  #remote(): Promise<Target> {
+    const opts = this.#opts;
+    const env = this.#env;
+    const targetName = this.#targetName;
     const key = `${targetName}|${opts.url ?? ''}|${opts.protocol ?? ''}`;
     let t = targets.get(key);
     if (!t) {
@@ -84,126 +268,135 @@ export function client<S extends DescService>(service: S, opts: ClientOptions = 
         const protocol = opts.protocol ?? (env.BRICKS_PROTOCOL as Protocol | undefined) ?? (fast ? 'fast' : 'connect');
         const source = resolveTarget(targetName, { url: opts.url, env });
         if (!source) throw new BricksError('unavailable', `no address for service "${targetName}": set ${targetName.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_URL or run under bricks`, { unsent: true });
-        return new Target(targetName, source, protocol, fast, resolvePolicy(spec, targetName, undefined), spec.retryBudget ?? defaultRetryBudget);
+        return new Target(targetName, source, protocol, fast, resolvePolicy(this.#spec, targetName, undefined), this.#spec.retryBudget ?? defaultRetryBudget);
       })();
       t.catch(() => targets.delete(key));
       targets.set(key, t);
     }
-    return t;
-  };
-
-  for (const m of service.methods) {
-    if (m.methodKind !== 'unary') continue;
-    const method = m as DescMethodUnary;
-    const path = methodPath(method);
-    const name = path.slice(1);
-    const policy = resolvePolicy(spec, targetName, name);
-    const idempotent = method.idempotency !== MethodOptions_IdempotencyLevel.IDEMPOTENCY_UNKNOWN;
-    methods[m.localName] = async (request, callOpts = {}) => {
-      const start = performance.now();
-      const now = Date.now();
-      const parent = currentCall();
-      const timeoutMs = callOpts.timeoutMs ?? opts.timeoutMs ?? policy.timeoutMs;
-      const deadline = Math.min(now + timeoutMs, parent?.deadline ?? Infinity);
-      const { signal, dispose } = deadlineSignal(deadline, [callOpts.signal, parent?.signal], now);
-      const { span } = startRpcSpan(name, 'client', parent?.otel ?? otelContext.active(), {
-        'rpc.system': 'bricks',
-        'rpc.method': name,
-        'rpc.bricks.target': targetName,
-      });
-      const headers = new Headers(baseHeaders);
-      if (callOpts.headers) new Headers(callOpts.headers).forEach((v, k) => headers.set(k, v));
-      headers.set('traceparent', formatTraceparent(span.spanContext()));
-      let error: BricksError | undefined;
-      try {
-        const input = create(method.input, request);
-        const local = (opts.inProcess ?? true) ? localDispatcher(method.parent.typeName) : undefined;
-        const res = local
-          ? await inProcessChannel(local).unary({ method, input, timeoutMs: deadline - Date.now(), signal, headers })
-          : await callRemote(await remote(), { method, input, deadline, signal, headers, policy, idempotent });
-        callOpts.onHeaders?.(res.headers);
-        return res.output;
-      } catch (e) {
-        error = signal.aborted && !(e instanceof BricksError) ? abortError(signal) : BricksError.from(e);
-        throw error;
-      } finally {
-        dispose();
-        endRpcSpan(span, error);
-        rpcMetrics().client.observe({ target: targetName, method: name, code: error?.code ?? 'ok' }, (performance.now() - start) / 1000);
+    const gen = generation;
+    return t.then((target) => {
+      if (gen === generation) {
+        this.#target = target;
+        this.#targetGeneration = gen;
       }
-    };
+      return target;
+    });
   }
-  return methods as unknown as Client<S>;
 }
 
 interface RemoteCall {
-  readonly method: DescMethodUnary;
-  readonly input: MessageShape<DescMessage>;
+  readonly plan: MethodPlan;
+  readonly input: Message;
   readonly deadline: number;
-  readonly signal: AbortSignal;
-  readonly headers: Headers;
-  readonly policy: Policy;
-  readonly idempotent: boolean;
+  readonly signal: AbortSignal | undefined;
+  readonly headers: Readonly<Record<string, string>>;
+  /** A signal with the deadline in it, for the rare waits (discovery, bulkhead queue, back-off). */
+  waits: { readonly signal: AbortSignal; dispose(): void } | undefined;
 }
 
-async function callRemote(t: Target, call: RemoteCall): Promise<UnaryResult> {
-  try {
-    return await t.bulkhead.execute(() => attempts(t, call), call.signal);
-  } catch (e) {
-    if (e instanceof BulkheadRejectedError) {
-      throw new BricksError('resource_exhausted', `too many concurrent calls to ${t.name} (bulkhead ${t.bulkhead.executionSlots} free)`, { cause: e, unsent: true });
-    }
-    throw e;
-  }
+function waitSignal(call: RemoteCall): AbortSignal {
+  return (call.waits ??= deadlineSignal(call.deadline, [call.signal])).signal;
 }
 
 async function attempts(t: Target, call: RemoteCall): Promise<UnaryResult> {
-  if (t.source.current().length === 0) await Promise.race([t.source.ready(), aborted(call.signal)]);
+  if (t.source.current().length === 0) await Promise.race([t.source.ready(), aborted(waitSignal(call))]);
   t.refresh();
-  t.budget.onCall();
-  const tried = new Set<string>();
-  for (let attempt = 0; ; attempt++) {
-    if (call.signal.aborted) throw abortError(call.signal);
-    if (!t.breaker.tryAcquire()) throw new BricksError('unavailable', `circuit open for ${t.name}`, { unsent: true });
-    const ep = t.balancer.pick(tried);
-    let err: BricksError;
-    if (!ep) {
-      t.breaker.onNeutral();
-      err = new BricksError('unavailable', `no ready endpoint for ${t.name}`, { unsent: true });
-    } else {
-      ep.outstanding++;
-      try {
-        const res = await t.call(ep.endpoint.url, (ch) => ch.unary({ ...call, timeoutMs: Math.max(1, call.deadline - Date.now()) }));
-        t.breaker.onSuccess();
-        t.balancer.onSuccess(ep);
-        return res;
-      } catch (e) {
-        err = call.signal.aborted ? abortError(call.signal) : BricksError.from(e);
-        if (err.code === 'cancelled') t.breaker.onNeutral();
-        else if (countsAsFailure(err.code)) {
-          t.breaker.onFailure();
-          t.balancer.onFailure(ep, err.unsent);
-        } else {
-          // The target answered with an application error: it is healthy.
+  if (!t.bulkhead.tryEnter()) await t.bulkhead.enter(waitSignal(call), t.name);
+  try {
+    t.budget.onCall();
+    const { plan, signal, deadline } = call;
+    let tried: Set<string> | undefined;
+    for (let attempt = 0; ; attempt++) {
+      if (signal?.aborted) throw abortError(signal);
+      if (!t.breaker.tryAcquire()) throw new BricksError('unavailable', `circuit open for ${t.name}`, { unsent: true });
+      const ep = t.balancer.pick(tried);
+      let err: BricksError;
+      if (!ep) {
+        t.breaker.onNeutral();
+        err = new BricksError('unavailable', `no ready endpoint for ${t.name}`, { unsent: true });
+      } else {
+        ep.outstanding++;
+        const entry = t.acquire(ep.endpoint.url);
+        try {
+          const res = await entry.channel.unary({
+            method: plan.method,
+            path: plan.path,
+            input: call.input,
+            timeoutMs: Math.max(1, deadline - Date.now()),
+            signal,
+            headers: call.headers,
+          });
           t.breaker.onSuccess();
           t.balancer.onSuccess(ep);
+          return res;
+        } catch (e) {
+          err = signal?.aborted ? abortError(signal) : BricksError.from(e);
+          if (err.code === 'cancelled') t.breaker.onNeutral();
+          else if (countsAsFailure(err.code)) {
+            t.breaker.onFailure();
+            t.balancer.onFailure(ep, err.unsent);
+          } else {
+            // The target answered with an application error: it is healthy.
+            t.breaker.onSuccess();
+            t.balancer.onSuccess(ep);
+          }
+          if (signal?.aborted) throw err;
+        } finally {
+          ep.outstanding--;
+          t.release(entry);
         }
-        if (call.signal.aborted) throw err;
-      } finally {
-        ep.outstanding--;
+        (tried ??= new Set()).add(ep.endpoint.id);
       }
-      tried.add(ep.endpoint.id);
+      const verdict = retryVerdict(err, plan.idempotent);
+      if (verdict === 'no' || attempt >= plan.policy.retries.max) throw err;
+      if (verdict === 'idempotent' && !t.budget.tryRetry()) throw err;
+      // A refused connection is retried at once on an endpoint not tried yet; otherwise back off.
+      const untried = t.balancer.states.some((s) => !tried?.has(s.endpoint.id));
+      const wait = verdict === 'unsent' && untried ? 0 : backoffDelay(attempt, plan.policy.retries.backoffMs, plan.policy.retries.maxBackoffMs);
+      if (Date.now() + wait >= deadline) throw err;
+      if (wait > 0) await sleep(wait, waitSignal(call));
+      if (!untried) tried?.clear();
     }
-    const verdict = retryVerdict(err, call.idempotent);
-    if (verdict === 'no' || attempt >= call.policy.retries.max) throw err;
-    if (verdict === 'idempotent' && !t.budget.tryRetry()) throw err;
-    // A refused connection is retried at once on an endpoint not tried yet; otherwise back off.
-    const untried = t.balancer.states.some((s) => !tried.has(s.endpoint.id));
-    const wait = verdict === 'unsent' && untried ? 0 : backoffDelay(attempt, call.policy.retries.backoffMs, call.policy.retries.maxBackoffMs);
-    if (Date.now() + wait >= call.deadline) throw err;
-    if (wait > 0) await sleep(wait, call.signal);
-    if (!untried) tried.clear();
+  } finally {
+    t.bulkhead.leave();
   }
+}
+
+/** What can cancel an in-process call: the caller's signal and the handler it runs in, read lazily. */
+function cancelSource(parent: CallScope | undefined, user: AbortSignal | undefined): CancelSource | undefined {
+  if (user === undefined) return parent;
+  if (parent === undefined) return { signal: user };
+  let both: AbortSignal | undefined;
+  return {
+    get signal() {
+      return (both ??= AbortSignal.any([user, parent.signal]));
+    },
+  };
+}
+
+/** Headers as a record with lowercase names (what `Headers` would send). */
+function headerRecord(h: HeadersLike | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (h !== undefined) new Headers(h).forEach((v, k) => (out[k] = v));
+  return out;
+}
+
+function raceSignal<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(abortError(signal));
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+    p.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e instanceof Error ? e : new Error(String(e)));
+      },
+    );
+  });
 }
 
 function aborted(signal: AbortSignal): Promise<never> {
@@ -229,8 +422,8 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
 
 /** Closes every remote channel and watcher of this process (tests, shutdown). */
 export async function closeClients(): Promise<void> {
+  generation++;
   const all = [...targets.values()];
   targets.clear();
   for (const t of await Promise.allSettled(all)) if (t.status === 'fulfilled') t.value.close();
 }
-

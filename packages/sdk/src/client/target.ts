@@ -1,9 +1,9 @@
 // Everything a process keeps per remote target service: its endpoint source, the balancer,
 // one channel per endpoint, the circuit breaker, the bulkhead and the retry budget. Shared
 // by every client of that target in the process, so limits and health are per target.
-import { BulkheadPolicy } from 'cockatiel';
 import { Balancer } from '../balancer/index.ts';
-import type { EndpointSource } from '../discovery/index.ts';
+import type { Endpoint, EndpointSource } from '../discovery/index.ts';
+import { Bulkhead } from '../resilience/bulkhead.ts';
 import { CircuitBreaker } from '../resilience/breaker.ts';
 import type { Policy } from '../resilience/policy.ts';
 import { RetryBudget } from '../resilience/retry-budget.ts';
@@ -12,7 +12,8 @@ import { connectChannel } from '../transport/connect-channel.ts';
 import { fastChannel } from '../transport/fast-channel.ts';
 import type { FastModule } from '../transport/fast-module.ts';
 
-interface ChannelEntry {
+/** One endpoint's channel; `release` after each call so a retired channel closes after its last. */
+export interface ChannelEntry {
   readonly channel: Channel;
   inFlight: number;
   retired: boolean;
@@ -21,10 +22,11 @@ interface ChannelEntry {
 export class Target {
   readonly balancer = new Balancer();
   readonly breaker: CircuitBreaker;
-  readonly bulkhead: BulkheadPolicy;
+  readonly bulkhead: Bulkhead;
   readonly budget: RetryBudget;
   readonly #channels = new Map<string, ChannelEntry>();
   readonly #unsubscribe: () => void;
+  #list: readonly Endpoint[];
 
   constructor(
     readonly name: string,
@@ -36,10 +38,12 @@ export class Target {
     now: () => number = Date.now,
   ) {
     this.breaker = new CircuitBreaker(policy.circuitBreaker, now);
-    this.bulkhead = new BulkheadPolicy(policy.bulkhead.maxConcurrent, policy.bulkhead.maxQueue);
+    this.bulkhead = new Bulkhead(policy.bulkhead.maxConcurrent, policy.bulkhead.maxQueue);
     this.budget = new RetryBudget(retryBudget);
-    this.balancer.update(source.current());
+    this.#list = source.current();
+    this.balancer.update(this.#list);
     this.#unsubscribe = source.subscribe((eps) => {
+      this.#list = eps;
       this.balancer.update(eps);
       // Close channels of endpoints that left; calls running on them finish or fail (and retry).
       const live = new Set(eps.map((e) => e.url));
@@ -53,8 +57,8 @@ export class Target {
     });
   }
 
-  /** Runs one call on the endpoint's channel (made on first use). */
-  async call<T>(url: string, fn: (ch: Channel) => Promise<T>): Promise<T> {
+  /** The endpoint's channel (made on first use), counted as in use until `release`. */
+  acquire(url: string): ChannelEntry {
     let entry = this.#channels.get(url);
     if (!entry) {
       const channel = this.protocol === 'fast' && this.fast ? fastChannel(this.fast, url) : connectChannel(url, this.protocol === 'fast' ? 'connect' : this.protocol);
@@ -62,16 +66,22 @@ export class Target {
       this.#channels.set(url, entry);
     }
     entry.inFlight++;
-    try {
-      return await fn(entry.channel);
-    } finally {
-      if (--entry.inFlight === 0 && entry.retired) entry.channel.close();
-    }
+    return entry;
   }
 
-  /** The balancer's list follows the source; this re-reads it (a source that falls back computes its list on read). */
+  release(entry: ChannelEntry): void {
+    if (--entry.inFlight === 0 && entry.retired) entry.channel.close();
+  }
+
+  /**
+   * The balancer's list follows the source; this re-reads it, because a source that falls back
+   * computes its list on read. Sources hand out the same array until the list changes.
+   */
   refresh(): void {
-    this.balancer.update(this.source.current());
+    const list = this.source.current();
+    if (list === this.#list) return;
+    this.#list = list;
+    this.balancer.update(list);
   }
 
   close(): void {

@@ -2,6 +2,7 @@
 // inside the handler inherit its deadline, cancellation and trace without passing them by hand.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Context as OtelContext } from '@opentelemetry/api';
+import type { CallScope } from './call-scope.ts';
 
 export interface CallContext {
   /** Absolute deadline, epoch milliseconds. Every call has one. */
@@ -14,13 +15,18 @@ export interface CallContext {
   readonly method: string;
 }
 
-const storage = new AsyncLocalStorage<CallContext>();
+const storage = new AsyncLocalStorage<CallScope>();
 
 /** The call being served on this async path, if any. */
 export function currentCall(): CallContext | undefined {
   return storage.getStore();
 }
 
-export function runInCall<T>(ctx: CallContext, fn: () => T): T {
-  return storage.run(ctx, fn);
+/** The same, with what the SDK itself reads (span ids, lazy cancellation). */
+export function currentScope(): CallScope | undefined {
+  return storage.getStore();
+}
+
+export function runInCall<T>(scope: CallScope, fn: () => T): T {
+  return storage.run(scope, fn);
 }

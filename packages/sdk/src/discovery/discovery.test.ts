@@ -64,7 +64,20 @@ test('endpoints added and removed while calls run: every call succeeds and traff
     fake.set({ echo: { endpoints: [ep(0), ep(1), ep(2)] } });
     await until(`${protocol}: echo.2 and echo.3 join`, () => (seen.get('echo.2') ?? 0) > 20 && (seen.get('echo.3') ?? 0) > 20);
     fake.set({ echo: { endpoints: [ep(1), ep(2)] } });
-    await new Promise((r) => setTimeout(r, 50)); // let calls already on echo.1 finish
+    // Calls already on echo.1 finish when they finish (the machine may be busy): wait until its
+    // count stays put while the other two serve 50 calls.
+    let last = -1;
+    let othersThen = 0;
+    await until(`${protocol}: calls already on echo.1 are done`, () => {
+      const n = seen.get('echo.1') ?? 0;
+      const others = (seen.get('echo.2') ?? 0) + (seen.get('echo.3') ?? 0);
+      if (n !== last) {
+        last = n;
+        othersThen = others;
+        return false;
+      }
+      return others - othersThen >= 50;
+    });
     const before = seen.get('echo.1') ?? 0;
     await until(`${protocol}: traffic continues without echo.1`, () => (seen.get('echo.2') ?? 0) + (seen.get('echo.3') ?? 0) > 200);
     stop = true;

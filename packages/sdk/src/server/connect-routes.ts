@@ -10,14 +10,16 @@ export function connectRoutes(dispatcher: Dispatcher): (router: ConnectRouter) =
     for (const route of dispatcher.routes) {
       router.rpc(route.method, async (req: MessageShape<DescMessage>, ctx: ConnectHandlerContext) => {
         const timeoutMs = ctx.timeoutMs();
+        const headers: Record<string, string> = {};
+        ctx.requestHeader.forEach((v, k) => (headers[k] = v));
         try {
           const r = await dispatcher.invoke(route, req, {
             deadline: timeoutMs === undefined ? undefined : Date.now() + timeoutMs,
-            signal: ctx.signal,
-            headers: ctx.requestHeader,
+            cancel: ctx,
+            headers,
             transport: 'connect',
           });
-          r.headers.forEach((v, k) => ctx.responseHeader.set(k, v));
+          if (r.headers) for (const k of Object.keys(r.headers)) ctx.responseHeader.set(k, r.headers[k]!);
           return r.output;
         } catch (e) {
           throw toConnectError(e);

@@ -1,16 +1,20 @@
 // The server's core, shared by every transport: finds the handler for a method path and runs
 // it with a deadline, a call context (AsyncLocalStorage), a server span, metrics and error
 // mapping. Transports only decode, call invoke(), and encode.
-import { create, isMessage, type DescMessage, type DescMethodUnary, type MessageShape } from '@bufbuild/protobuf';
+import { create, type DescMessage, type DescMethodUnary, type MessageShape } from '@bufbuild/protobuf';
+import type { SpanContext } from '@opentelemetry/api';
 import { runInCall } from '../context/call-context.ts';
-import { abortError, deadlineSignal } from '../context/deadline.ts';
+import { CallScope, type CancelSource } from '../context/call-scope.ts';
 import { BricksError } from '../errors/index.ts';
 import type { Logger } from '../telemetry/logger.ts';
-import { rpcMetrics } from '../telemetry/metrics.ts';
-import { contextFromHeaders } from '../telemetry/trace-context.ts';
-import { endRpcSpan, startRpcSpan } from '../telemetry/tracing.ts';
+import { rpcMetrics, type HistogramSeries } from '../telemetry/metrics.ts';
+import { formatTraceparent, parseTraceparent } from '../telemetry/trace-context.ts';
+import { beginRpcSpan, finishRpcSpan } from '../telemetry/tracing.ts';
 import { methodPath } from '../transport/channel.ts';
 import type { HandlerContext, ServiceImplementation, UnaryHandler } from './implement.ts';
+import { localChanged } from './local-registry.ts';
+
+type Transport = HandlerContext['transport'];
 
 export interface Route {
   readonly path: string;
@@ -18,22 +22,79 @@ export interface Route {
   readonly name: string;
   readonly method: DescMethodUnary;
   readonly handler: UnaryHandler<DescMessage, DescMessage> | undefined;
+  /** Histogram series by transport and code, resolved on first use. */
+  readonly series: Partial<Record<Transport, Partial<Record<string, HistogramSeries>>>>;
 }
 
 export interface IncomingCall {
   /** Absolute deadline from the wire; undefined when the caller sent none. */
   readonly deadline: number | undefined;
-  readonly signal?: AbortSignal;
-  readonly headers: Headers;
-  readonly transport: HandlerContext['transport'];
-  /** The signal already aborts at `deadline` (an in-process caller's own): reuse it, no second timer. */
-  readonly signalHasDeadline?: boolean;
+  /** Aborts when the caller gives up; its `signal` is read only if the handler needs one. */
+  readonly cancel?: CancelSource;
+  /** Request headers, lowercase names. */
+  readonly headers: Readonly<Record<string, string>>;
+  /** The caller's span when it is in this process; otherwise the `traceparent` header is read. */
+  readonly parentSpan?: SpanContext;
+  readonly transport: Transport;
+}
+
+export interface InvokeResult {
+  readonly output: MessageShape<DescMessage>;
+  /** Response headers the handler set, lowercase names; undefined when it set none. */
+  readonly headers: Record<string, string> | undefined;
 }
 
 export interface DispatcherOptions {
   readonly logger: Logger;
   /** Deadline for calls that arrive without one (every call has one). */
   readonly defaultTimeoutMs: number;
+}
+
+/** What a handler sees; headers and the signal are built only when read. */
+class Context implements HandlerContext {
+  #request: Headers | undefined;
+  #response: Headers | undefined;
+
+  constructor(
+    private readonly scope: CallScope,
+    private readonly call: IncomingCall,
+  ) {}
+
+  get signal(): AbortSignal {
+    return this.scope.signal;
+  }
+
+  get deadline(): number {
+    return this.scope.deadline;
+  }
+
+  get method(): string {
+    return this.scope.method;
+  }
+
+  get transport(): Transport {
+    return this.call.transport;
+  }
+
+  get requestHeaders(): Headers {
+    if (this.#request === undefined) {
+      this.#request = new Headers(this.call.headers);
+      const parent = this.call.parentSpan;
+      if (parent !== undefined && !this.#request.has('traceparent')) this.#request.set('traceparent', formatTraceparent(parent));
+    }
+    return this.#request;
+  }
+
+  get responseHeaders(): Headers {
+    return (this.#response ??= new Headers());
+  }
+
+  responseRecord(): Record<string, string> | undefined {
+    if (this.#response === undefined) return undefined;
+    const out: Record<string, string> = {};
+    this.#response.forEach((v, k) => (out[k] = v));
+    return out;
+  }
 }
 
 export class Dispatcher {
@@ -51,8 +112,9 @@ export class Dispatcher {
       if (m.methodKind !== 'unary') continue;
       const unary = m as DescMethodUnary;
       const path = methodPath(unary);
-      this.#routes.set(path, { path, name: path.slice(1), method: unary, handler: impl.handlers[m.localName] });
+      this.#routes.set(path, { path, name: path.slice(1), method: unary, handler: impl.handlers[m.localName], series: {} });
     }
+    localChanged();
   }
 
   serves(serviceTypeName: string): boolean {
@@ -81,66 +143,90 @@ export class Dispatcher {
     return new Promise((r) => this.#idle.push(r));
   }
 
-  async invoke(route: Route, input: MessageShape<DescMessage>, call: IncomingCall): Promise<{ output: MessageShape<DescMessage>; headers: Headers }> {
+  /**
+   * Runs one call. A handler that returns a value (not a promise) is answered synchronously:
+   * the result comes back as is, and a failure is thrown as a BricksError. Otherwise the
+   * promise settles with the handler, or with deadline_exceeded at the deadline (a handler that
+   * ignores its signal must not hold the caller past its deadline), or with the cancellation
+   * once the handler has taken its signal.
+   */
+  invoke(route: Route, input: MessageShape<DescMessage>, call: IncomingCall): InvokeResult | Promise<InvokeResult> {
     const start = performance.now();
     const now = Date.now();
     const deadline = call.deadline ?? now + this.opts.defaultTimeoutMs;
-    const { signal, dispose } =
-      call.signalHasDeadline && call.signal && call.deadline !== undefined ? { signal: call.signal, dispose: noop } : deadlineSignal(deadline, [call.signal], now);
-    const { span, ctx: otel } = startRpcSpan(route.name, 'server', contextFromHeaders(call.headers), {
-      'rpc.system': 'bricks',
-      'rpc.method': route.name,
-      'rpc.bricks.transport': call.transport,
-    });
-    const responseHeaders = new Headers();
+    const parent = call.parentSpan ?? parseTraceparent(call.headers.traceparent);
+    const span = beginRpcSpan(route.name, 'server', parent, () => ({ 'rpc.system': 'bricks', 'rpc.method': route.name, 'rpc.bricks.transport': call.transport }));
+    const scope = new CallScope(deadline, route.name, span, call.cancel);
+    const ctx = new Context(scope, call);
     this.#inFlight++;
-    let error: BricksError | undefined;
+    let result: unknown;
     try {
       const handler = route.handler;
       if (!handler) throw new BricksError('unimplemented', `${route.name} is not implemented`);
-      if (signal.aborted) throw abortError(signal);
-      const hctx: HandlerContext = {
-        signal,
-        deadline,
-        requestHeaders: call.headers,
-        responseHeaders,
-        method: route.name,
-        transport: call.transport,
-      };
-      const result = await runInCall({ deadline, signal, otel, method: route.name }, () => raceAbort(Promise.resolve(handler(input, hctx)), signal));
-      const output = isMessage(result, route.method.output) ? result : create(route.method.output, result);
-      return { output, headers: responseHeaders };
+      if (deadline <= now) throw new BricksError('deadline_exceeded', 'deadline already passed');
+      result = runInCall(scope, () => handler(input, ctx));
     } catch (e) {
-      error = signal.aborted && !(e instanceof BricksError) ? abortError(signal) : BricksError.from(e, 'internal');
-      if (error.code === 'internal' || error.code === 'unknown') {
-        this.opts.logger.error({ err: e, method: route.name }, 'handler failed');
-      }
-      throw error;
-    } finally {
-      dispose();
-      endRpcSpan(span, error);
-      rpcMetrics().server.observe({ method: route.name, code: error?.code ?? 'ok', transport: call.transport }, (performance.now() - start) / 1000);
-      if (--this.#inFlight === 0) for (const r of this.#idle.splice(0)) r();
+      throw this.#fail(route, scope, call.transport, start, e);
     }
+    if (!isThenable(result)) return this.#succeed(route, scope, ctx, call.transport, start, result);
+    return new Promise<InvokeResult>((resolve, reject) => {
+      let settled = false;
+      scope.watch((reason) => {
+        if (settled) return;
+        settled = true;
+        reject(this.#fail(route, scope, call.transport, start, reason));
+      });
+      result.then(
+        (value) => {
+          if (settled) return;
+          settled = true;
+          try {
+            resolve(this.#succeed(route, scope, ctx, call.transport, start, value));
+          } catch (e) {
+            reject(e instanceof Error ? e : new Error(String(e)));
+          }
+        },
+        (e: unknown) => {
+          if (settled) return;
+          settled = true;
+          reject(this.#fail(route, scope, call.transport, start, e));
+        },
+      );
+    });
+  }
+
+  #succeed(route: Route, scope: CallScope, ctx: Context, transport: Transport, start: number, value: unknown): InvokeResult {
+    let output: MessageShape<DescMessage>;
+    try {
+      output = create(route.method.output, value as MessageShape<DescMessage>);
+    } catch (e) {
+      throw this.#fail(route, scope, transport, start, e);
+    }
+    this.#end(route, scope, transport, start, undefined);
+    return { output, headers: ctx.responseRecord() };
+  }
+
+  #fail(route: Route, scope: CallScope, transport: Transport, start: number, e: unknown): BricksError {
+    const reason = scope.reason;
+    const error = reason !== undefined && !(e instanceof BricksError) ? reason : BricksError.from(e, 'internal');
+    if (error.code === 'internal' || error.code === 'unknown') {
+      this.opts.logger.error({ err: e, method: route.name }, 'handler failed');
+    }
+    this.#end(route, scope, transport, start, error);
+    return error;
+  }
+
+  #end(route: Route, scope: CallScope, transport: Transport, start: number, error: BricksError | undefined): void {
+    scope.dispose();
+    finishRpcSpan(scope.span, error);
+    const code = error?.code ?? 'ok';
+    const byCode = (route.series[transport] ??= {});
+    const series = (byCode[code] ??= rpcMetrics().server.labels({ method: route.name, code, transport }));
+    series.observe((performance.now() - start) / 1000);
+    if (--this.#inFlight === 0 && this.#idle.length > 0) for (const r of this.#idle.splice(0)) r();
   }
 }
 
-function noop(): void {}
-
-/** Settles with the handler, or with the abort reason as soon as the signal fires (a handler that ignores its signal must not hold the caller past its deadline). */
-function raceAbort<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(abortError(signal));
-    signal.addEventListener('abort', onAbort, { once: true });
-    p.then(
-      (v) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(v);
-      },
-      (e: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(e instanceof Error ? e : new Error(String(e)));
-      },
-    );
-  });
+function isThenable(v: unknown): v is PromiseLike<unknown> {
+  return typeof v === 'object' && v !== null && typeof (v as { then?: unknown }).then === 'function';
 }

@@ -3,13 +3,26 @@
 import type { Dispatcher } from './dispatcher.ts';
 
 const dispatchers = new Set<Dispatcher>();
+let version = 0;
 
 export function registerLocal(d: Dispatcher): void {
   dispatchers.add(d);
+  version++;
 }
 
 export function unregisterLocal(d: Dispatcher): void {
   dispatchers.delete(d);
+  version++;
+}
+
+/** A registered dispatcher took on more services. */
+export function localChanged(): void {
+  version++;
+}
+
+/** Changes whenever the set of local services may have: clients cache lookups until it does. */
+export function localVersion(): number {
+  return version;
 }
 
 /** The local dispatcher serving `serviceTypeName` (e.g. `arcade.v1.CatalogService`), if any. */

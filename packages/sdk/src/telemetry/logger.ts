@@ -3,7 +3,7 @@
 import { trace } from '@opentelemetry/api';
 import { pino, type Logger } from 'pino';
 import { readPlatformEnv } from '../config/platform-env.ts';
-import { currentCall } from '../context/call-context.ts';
+import { currentScope } from '../context/call-context.ts';
 
 export type { Logger } from 'pino';
 
@@ -14,8 +14,8 @@ export function createLogger(opts: { service?: string; replica?: string; level?:
     base: { service: opts.service ?? env.service ?? null, replica: opts.replica ?? env.replica ?? null },
     timestamp: pino.stdTimeFunctions.isoTime,
     mixin() {
-      const call = currentCall();
-      const sc = call ? trace.getSpanContext(call.otel) : trace.getActiveSpan()?.spanContext();
+      const call = currentScope();
+      const sc = call ? call.spanContext : trace.getActiveSpan()?.spanContext();
       return sc ? { trace_id: sc.traceId, span_id: sc.spanId } : {};
     },
   });

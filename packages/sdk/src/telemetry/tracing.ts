@@ -1,11 +1,52 @@
-// Spans for RPCs through the OpenTelemetry API. When no OpenTelemetry SDK is registered the API
-// hands back non-recording spans that reuse the parent's ids; we then mint ids ourselves so
-// every hop still has its own span id and logs still carry a trace id.
-import { SpanKind, SpanStatusCode, trace, type Context, type Span } from '@opentelemetry/api';
+// Spans for RPCs. With an OpenTelemetry SDK registered they go through the OpenTelemetry API;
+// without one (the API alone would hand back non-recording spans that reuse the parent's ids)
+// the SDK mints ids itself and skips the API, so every hop still has its own span id and logs
+// and traceparent headers still carry a trace, at the cost of two counter increments.
+import { context as otelContext, ProxyTracerProvider, SpanKind, SpanStatusCode, trace, type Attributes, type Context, type Span, type SpanContext } from '@opentelemetry/api';
 import type { BricksError } from '../errors/index.ts';
 import { defaultTraceFlags, newSpanId, newTraceId } from './trace-context.ts';
 
 const tracer = trace.getTracer('@bricks/sdk');
+/** What the global provider delegates to until an OpenTelemetry SDK registers itself. */
+const noopProvider = new ProxyTracerProvider().getDelegate();
+
+/** Whether an OpenTelemetry tracer provider is registered (checked per call: an SDK may register late). */
+export function tracingEnabled(): boolean {
+  const p = trace.getTracerProvider();
+  return !(p instanceof ProxyTracerProvider) || p.getDelegate() !== noopProvider;
+}
+
+/** One RPC's span: its ids, and the OpenTelemetry span when tracing is enabled. */
+export interface RpcSpan {
+  readonly context: SpanContext;
+  readonly otel: Span | undefined;
+}
+
+/**
+ * Begins a client or server span under `parent` (the caller's span, from the call context or
+ * a traceparent). With tracing enabled and no parent, the active OpenTelemetry context is the
+ * parent. `attributes` is only called when the span records.
+ */
+export function beginRpcSpan(name: string, kind: 'client' | 'server', parent: SpanContext | undefined, attributes: () => Attributes): RpcSpan {
+  if (!tracingEnabled()) {
+    return {
+      context: { traceId: parent?.traceId ?? newTraceId(), spanId: newSpanId(), traceFlags: parent?.traceFlags ?? defaultTraceFlags },
+      otel: undefined,
+    };
+  }
+  const base = otelContext.active();
+  const { span } = startRpcSpan(name, kind, parent ? trace.setSpanContext(base, parent) : base, attributes());
+  return { context: span.spanContext(), otel: span };
+}
+
+export function finishRpcSpan(span: RpcSpan, err: BricksError | undefined): void {
+  if (span.otel) endRpcSpan(span.otel, err);
+}
+
+/** The OpenTelemetry context with this span active (built on demand: handlers rarely ask). */
+export function contextOfSpan(span: RpcSpan, base: Context = otelContext.active()): Context {
+  return trace.setSpan(base, span.otel ?? trace.wrapSpanContext(span.context));
+}
 
 export interface StartedSpan {
   readonly span: Span;
@@ -13,7 +54,7 @@ export interface StartedSpan {
   readonly ctx: Context;
 }
 
-export function startRpcSpan(name: string, kind: 'client' | 'server', parent: Context, attributes: Record<string, string>): StartedSpan {
+export function startRpcSpan(name: string, kind: 'client' | 'server', parent: Context, attributes: Record<string, string> | Attributes): StartedSpan {
   const parentSc = trace.getSpanContext(parent);
   let span = tracer.startSpan(name, { kind: kind === 'client' ? SpanKind.CLIENT : SpanKind.SERVER, attributes }, parent);
   const sc = span.spanContext();

@@ -1,6 +1,7 @@
-// A channel carries unary calls to one endpoint (or, in-process, to a local dispatcher).
-// Each protocol is one implementation of this interface; the client's pipeline above it
-// (deadlines, retries, breaker, balancing, telemetry) is the same for all of them.
+// A channel carries unary calls to one endpoint. Each protocol is one implementation of this
+// interface; the client's pipeline above it (deadlines, retries, breaker, balancing,
+// telemetry) is the same for all of them. Headers are plain records with lowercase names
+// inside the SDK; `Headers` objects are made only at the edges that need them.
 import type { DescMethodUnary, DescMessage, MessageShape } from '@bufbuild/protobuf';
 
 /** The wire protocols a client can speak to an SDK endpoint. */
@@ -8,17 +9,20 @@ export type Protocol = 'fast' | 'connect' | 'grpc' | 'grpc-web';
 
 export interface UnaryRequest<I extends DescMessage = DescMessage, O extends DescMessage = DescMessage> {
   readonly method: DescMethodUnary<I, O>;
+  /** `/package.Service/Method`. */
+  readonly path: string;
   readonly input: MessageShape<I>;
-  /** Remaining budget; the channel sends it as the wire deadline (grpc-timeout, connect-timeout-ms, fast deadline). */
+  /** Remaining budget; the channel sends it as the wire deadline (grpc-timeout, connect-timeout-ms, fast deadline) and enforces it. */
   readonly timeoutMs: number;
-  /** Aborts at the deadline and on cancellation. */
-  readonly signal: AbortSignal;
-  readonly headers: Headers;
+  /** Aborts on cancellation; undefined when nothing but the deadline can end the call. */
+  readonly signal: AbortSignal | undefined;
+  readonly headers: Readonly<Record<string, string>>;
 }
 
 export interface UnaryResult<O extends DescMessage = DescMessage> {
   readonly output: MessageShape<O>;
-  readonly headers: Headers;
+  /** Response headers, lowercase names; undefined when there were none to report. */
+  readonly headers: Readonly<Record<string, string>> | undefined;
 }
 
 export interface Channel {

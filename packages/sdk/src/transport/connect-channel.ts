@@ -28,9 +28,11 @@ export function connectChannel(baseUrl: string, protocol: 'connect' | 'grpc' | '
     async unary<I extends DescMessage, O extends DescMessage>(req: UnaryRequest<I, O>): Promise<UnaryResult<O>> {
       try {
         const res = await transport.unary(req.method, req.signal, req.timeoutMs, req.headers, req.input);
-        return { output: res.message, headers: res.header };
+        const headers: Record<string, string> = {};
+        res.header.forEach((v, k) => (headers[k] = v));
+        return { output: res.message, headers };
       } catch (e) {
-        if (req.signal.aborted) throw abortError(req.signal);
+        if (req.signal?.aborted) throw abortError(req.signal);
         throw BricksError.from(e);
       }
     },

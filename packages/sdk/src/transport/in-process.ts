@@ -1,27 +1,28 @@
-// The co-located channel: calls a dispatcher in this process with no socket. Request and
-// response are copied through protobuf binary, so caller and callee never share a mutable
-// object and see exactly what a remote call would deliver (same defaults, same field rules).
-import { fromBinary, toBinary, type DescMessage } from '@bufbuild/protobuf';
-import { BricksError } from '../errors/index.ts';
-import type { Dispatcher } from '../server/dispatcher.ts';
-import { methodPath, type Channel, type UnaryRequest, type UnaryResult } from './channel.ts';
+// The co-located path: calls a dispatcher in this process with no socket. Request and
+// response are deep-copied (message-copy.ts), so caller and callee never share a mutable
+// object and see what a remote call would deliver (same defaults, same field rules).
+import type { DescMessage, MessageShape } from '@bufbuild/protobuf';
+import type { Dispatcher, IncomingCall, InvokeResult, Route } from '../server/dispatcher.ts';
+import { messageCopier } from './message-copy.ts';
 
-export function inProcessChannel(dispatcher: Dispatcher): Channel {
-  return {
-    async unary<I extends DescMessage, O extends DescMessage>(req: UnaryRequest<I, O>): Promise<UnaryResult<O>> {
-      const route = dispatcher.route(methodPath(req.method));
-      if (!route) throw new BricksError('unimplemented', `${methodPath(req.method)} is not served here`);
-      const input = fromBinary(req.method.input, toBinary(req.method.input, req.input));
-      const r = await dispatcher.invoke(route, input, {
-        deadline: Date.now() + req.timeoutMs,
-        signal: req.signal,
-        headers: new Headers(req.headers),
-        transport: 'in-process',
-        signalHasDeadline: true,
-      });
-      const output = fromBinary(req.method.output, toBinary(req.method.output, r.output as never));
-      return { output, headers: new Headers(r.headers) };
-    },
-    close() {},
-  };
+/** A method's route on one local dispatcher, with its two copiers. */
+export class InProcessRoute {
+  readonly #copyIn: (m: MessageShape<DescMessage>) => MessageShape<DescMessage>;
+  readonly #copyOut: (m: MessageShape<DescMessage>) => MessageShape<DescMessage>;
+
+  constructor(
+    readonly dispatcher: Dispatcher,
+    readonly route: Route,
+  ) {
+    this.#copyIn = messageCopier(route.method.input);
+    this.#copyOut = messageCopier(route.method.output);
+  }
+
+  /** Synchronous when the handler is; a failure is thrown (sync) or rejected as a BricksError. */
+  call(input: MessageShape<DescMessage>, call: IncomingCall): InvokeResult | Promise<InvokeResult> {
+    const r = this.dispatcher.invoke(this.route, this.#copyIn(input), call);
+    return r instanceof Promise ? r.then(this.#out) : this.#out(r);
+  }
+
+  readonly #out = (r: InvokeResult): InvokeResult => ({ output: this.#copyOut(r.output), headers: r.headers });
 }
