@@ -4,6 +4,7 @@
 // service uses `endpoint_mode: dnsrr`, as bricks renders it: Swarm's VIPs (IPVS) do not work on
 // this machine, like its ingress mesh.
 import { fileURLToPath } from 'node:url';
+import { DEFAULT_START_PERIOD_MS, MIN_CHECK_TIMEOUT_MS } from '../../packages/bricks/src/targets/swarm/healthcheck.ts';
 import { healthTestFor, type RoundResult } from './shared.ts';
 import { buildFilesImage, dockerOut, dockerQuiet, pollUntil } from '../engines/docker.ts';
 import { steadyLoad } from '../../test/helpers/bricks.ts';
@@ -36,7 +37,9 @@ export async function runSwarmSide(rounds: number, clients: number, progress: (l
     await dockerOut(
       'service', 'create', '--detach', '--quiet', '--name', api, '--network', net, '--replicas', '3', '--init', '--endpoint-mode', 'dnsrr',
       '--env', 'VERSION=v0', '--env', 'PORT=8080', '--env', 'HOST=0.0.0.0',
-      '--health-cmd', healthTestFor(8080), '--health-interval', '1s', '--health-timeout', '1s', '--health-retries', '3',
+      '--health-cmd', healthTestFor(8080), '--health-interval', '1s', '--health-retries', '3',
+      // The floors bricks' Swarm target renders: a check there is a fresh node process.
+      '--health-timeout', `${MIN_CHECK_TIMEOUT_MS}ms`, '--health-start-period', `${DEFAULT_START_PERIOD_MS}ms`,
       '--update-order', 'start-first', '--update-parallelism', '1', '--update-delay', '0s', '--update-monitor', '1s',
       '--update-failure-action', 'pause', '--stop-grace-period', '10s',
       image, 'node', '/app/replica.mjs',

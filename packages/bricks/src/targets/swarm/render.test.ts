@@ -4,8 +4,9 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
 import { TargetError } from '../errors.ts';
-import { arcadeLike, makeService, makeStack } from '../testing/stack-fixture.ts';
-import { healthTest } from './healthcheck.ts';
+import type { Health } from '../../stack/model.ts';
+import { arcadeLike, httpHealth, makeService, makeStack } from '../testing/stack-fixture.ts';
+import { DEFAULT_START_PERIOD_MS, healthTest, MIN_CHECK_TIMEOUT_MS, swarmHealthcheck } from './healthcheck.ts';
 import { renderSwarmStack } from './render.ts';
 
 const images = {
@@ -96,6 +97,21 @@ test('a new image for one service leaves every other service spec byte-identical
     if (name === 'scores') assert.notDeepEqual(a.services[name], b.services[name]);
     else assert.deepEqual(a.services[name], b.services[name], name);
   }
+});
+
+test('node checks get a timeout floor and a start period (a check is a fresh process in the container); others keep the stack\'s timing', () => {
+  const c = render();
+  const hc = svc(c, 'scores').healthcheck as { interval: string; timeout: string; retries: number; start_period: string };
+  assert.equal(hc.interval, '5000ms');
+  assert.equal(hc.timeout, `${MIN_CHECK_TIMEOUT_MS}ms`);
+  assert.equal(hc.start_period, '10000ms');
+  const quick: Health = { ...httpHealth, timing: { ...httpHealth.timing, intervalMs: 1000, timeoutMs: 1000, startPeriodMs: 0 } };
+  const fast = swarmHealthcheck(makeService('x', { health: quick }))!;
+  assert.equal(fast.timeout, `${MIN_CHECK_TIMEOUT_MS}ms`);
+  assert.equal(fast.start_period, `${DEFAULT_START_PERIOD_MS}ms`);
+  assert.equal(fast.interval, '1000ms');
+  const shell: Health = { ...quick, readiness: { kind: 'exec', command: { kind: 'shell', script: 'true' } } };
+  assert.equal(swarmHealthcheck(makeService('y', { health: shell }))!.timeout, '1000ms');
 });
 
 test('a built service without an image is an invalid-stack error', () => {
