@@ -508,9 +508,11 @@ export class Http1Connection implements UpstreamOwner {
   onUpstreamClose(up: UpstreamConn, error: Error | undefined): void {
     if (up !== this.up) return;
     if (this.phase === 'tunnel') {
+      // The tunnel is over once the endpoint's side is gone; the endpoint stays counted until
+      // the client connection closes too (onClose).
       this.up = null;
       if (error !== undefined) this.socket.destroy();
-      else this.socket.end();
+      else this.endClient();
       return;
     }
     const code = up.connected ? 'upstream-closed' : 'upstream-connect';
