@@ -73,6 +73,9 @@ test('every replica gets PORT and the service addresses by Swarm DNS name', () =
   assert.equal(env['HOST'], '0.0.0.0');
   assert.equal(env['CATALOG_URL'], 'http://catalog:8081');
   assert.equal(env['GATEWAY_URL'], 'http://gateway:8080');
+  // Swarm templates: one name per task, like the local `scores.2`; global tasks by node.
+  assert.equal(env['BRICKS_REPLICA'], 'scores.{{.Task.Slot}}');
+  assert.equal(svc(render(), 'gateway').environment['BRICKS_REPLICA'], 'gateway.{{.Node.Hostname}}');
 });
 
 test('secrets and configs get content-hashed names; inline values are materialised; an overlay network', () => {

@@ -134,7 +134,12 @@ function renderService(stack: Stack, service: Service, image: string): Record<st
   }
   const out: Record<string, unknown> = {
     image,
-    environment: replicaEnvironment(stack, service, 'swarm', (other) => other.name),
+    environment: {
+      ...replicaEnvironment(stack, service, 'swarm', (other) => other.name),
+      // Which replica this is, as locally (`analytics.2`): Swarm fills the template in per task.
+      // A global service's tasks have no slot, so they are named by node.
+      BRICKS_REPLICA: `${service.name}.${global ? '{{.Node.Hostname}}' : '{{.Task.Slot}}'}`,
+    },
     deploy,
     stop_grace_period: ms(service.stopGracePeriodMs),
   };
