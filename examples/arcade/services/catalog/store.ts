@@ -46,6 +46,8 @@ function row(g: DbGame): GameRow {
 export function slug(title: string): string {
   const base = title
     .normalize('NFKD')
+    // NFKD splits `é` into `e` and a combining accent; the accents go.
+    .replace(/\p{M}/gu, '')
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '')
