@@ -24,7 +24,7 @@ const render = (imgs: Record<string, string> = images) =>
 
 type Svc = {
   image: string; init?: boolean; command?: string[]; environment: Record<string, string>;
-  ports?: Array<Record<string, unknown>>; healthcheck?: { test: string[]; interval: string; retries: number; start_period?: string };
+  ports?: Array<Record<string, unknown>>; healthcheck?: { test: string[]; interval: string; timeout: string; retries: number; start_period: string };
   deploy: { replicas?: number; endpoint_mode: string; update_config: Record<string, unknown>; restart_policy: Record<string, unknown>; resources?: unknown };
 };
 const svc = (c: ReturnType<typeof render>, name: string): Svc => c.services[name] as unknown as Svc;
@@ -104,7 +104,7 @@ test('a new image for one service leaves every other service spec byte-identical
 
 test('node checks get a timeout floor and a start period (a check is a fresh process in the container); others keep the stack\'s timing', () => {
   const c = render();
-  const hc = svc(c, 'scores').healthcheck as { interval: string; timeout: string; retries: number; start_period: string };
+  const hc = svc(c, 'scores').healthcheck!;
   assert.equal(hc.interval, '5000ms');
   assert.equal(hc.timeout, `${MIN_CHECK_TIMEOUT_MS}ms`);
   assert.equal(hc.start_period, '10000ms');
