@@ -5,7 +5,8 @@
 // The per-call work is kept to numbers and plain records: no AbortSignal unless something
 // can cancel the call, no timer (transports and the dispatcher enforce the deadline), no
 // Headers object unless the caller asks for the response headers.
-import { create, type DescMessage, type DescMethodUnary, type DescService, type MessageInitShape, type MessageShape } from '@bufbuild/protobuf';
+import { performance } from 'node:perf_hooks';
+import { create, isMessage, type DescMessage, type DescMethodUnary, type DescService, type MessageInitShape, type MessageShape } from '@bufbuild/protobuf';
 import { MethodOptions_IdempotencyLevel } from '@bufbuild/protobuf/wkt';
 import type { Attributes } from '@opentelemetry/api';
 import { readPlatformEnv } from '../config/platform-env.ts';
@@ -151,17 +152,20 @@ class ServiceClient {
     const span = beginRpcSpan(plan.name, 'client', parent?.spanContext, plan.attributes);
     const signal = o.signal;
     let input: Message;
+    let fresh: boolean;
     try {
       if (signal?.aborted) throw abortError(signal);
       if (parent?.reason !== undefined) throw parent.reason;
       if (deadline <= now) throw new BricksError('deadline_exceeded', 'deadline already passed');
+      // A request given as a plain object becomes a message of our own: nothing else holds it.
+      fresh = !isMessage(request);
       input = create(plan.method.input, request);
     } catch (e) {
       return Promise.reject(this.#end(plan, span, start, BricksError.from(e)));
     }
     const headers = o.headers === undefined ? this.#headers : { ...this.#headers, ...headerRecord(o.headers) };
     const local = this.#local(plan);
-    if (local !== undefined) return this.#callLocal(plan, local, span, start, input, deadline, headers, parent, o);
+    if (local !== undefined) return this.#callLocal(plan, local, span, start, input, fresh, deadline, headers, parent, o);
     return this.#callRemote(plan, span, start, input, deadline, { ...headers, traceparent: formatTraceparent(span.context) }, parent, o);
   }
 
@@ -184,6 +188,7 @@ class ServiceClient {
     span: RpcSpan,
     start: number,
     input: Message,
+    fresh: boolean,
     deadline: number,
     headers: Readonly<Record<string, string>>,
     parent: CallScope | undefined,
@@ -191,7 +196,7 @@ class ServiceClient {
   ): Promise<Message> {
     let r: InvokeResult | Promise<InvokeResult>;
     try {
-      r = local.call(input, { deadline, cancel: cancelSource(parent, o.signal), headers, parentSpan: span.context, transport: 'in-process' });
+      r = local.call(input, fresh, { deadline, cancel: cancelSource(parent, o.signal), headers, parentSpan: span.context, transport: 'in-process', startedAt: start });
       if (!(r instanceof Promise)) return Promise.resolve(this.#succeed(plan, span, start, r, o));
     } catch (e) {
       return Promise.reject(this.#end(plan, span, start, BricksError.from(e)));

@@ -1,7 +1,8 @@
 // The server's core, shared by every transport: finds the handler for a method path and runs
 // it with a deadline, a call context (AsyncLocalStorage), a server span, metrics and error
 // mapping. Transports only decode, call invoke(), and encode.
-import { create, type DescMessage, type DescMethodUnary, type MessageShape } from '@bufbuild/protobuf';
+import { performance } from 'node:perf_hooks';
+import { create, isMessage, type DescMessage, type DescMethodUnary, type MessageShape } from '@bufbuild/protobuf';
 import type { SpanContext } from '@opentelemetry/api';
 import { runInCall } from '../context/call-context.ts';
 import { CallScope, type CancelSource } from '../context/call-scope.ts';
@@ -36,10 +37,14 @@ export interface IncomingCall {
   /** The caller's span when it is in this process; otherwise the `traceparent` header is read. */
   readonly parentSpan?: SpanContext;
   readonly transport: Transport;
+  /** performance.now() when the call began, when the caller already read the clock (in-process). */
+  readonly startedAt?: number;
 }
 
 export interface InvokeResult {
   readonly output: MessageShape<DescMessage>;
+  /** The output was made here from a plain object the handler returned, not handed back as is. */
+  readonly fresh: boolean;
   /** Response headers the handler set, lowercase names; undefined when it set none. */
   readonly headers: Record<string, string> | undefined;
 }
@@ -151,7 +156,7 @@ export class Dispatcher {
    * once the handler has taken its signal.
    */
   invoke(route: Route, input: MessageShape<DescMessage>, call: IncomingCall): InvokeResult | Promise<InvokeResult> {
-    const start = performance.now();
+    const start = call.startedAt ?? performance.now();
     const now = Date.now();
     const deadline = call.deadline ?? now + this.opts.defaultTimeoutMs;
     const parent = call.parentSpan ?? parseTraceparent(call.headers.traceparent);
@@ -197,13 +202,14 @@ export class Dispatcher {
 
   #succeed(route: Route, scope: CallScope, ctx: Context, transport: Transport, start: number, value: unknown): InvokeResult {
     let output: MessageShape<DescMessage>;
+    const fresh = !isMessage(value);
     try {
       output = create(route.method.output, value as MessageShape<DescMessage>);
     } catch (e) {
       throw this.#fail(route, scope, transport, start, e);
     }
     this.#end(route, scope, transport, start, undefined);
-    return { output, headers: ctx.responseRecord() };
+    return { output, fresh, headers: ctx.responseRecord() };
   }
 
   #fail(route: Route, scope: CallScope, transport: Transport, start: number, e: unknown): BricksError {

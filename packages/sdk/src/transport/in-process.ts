@@ -3,12 +3,21 @@
 // object and see what a remote call would deliver (same defaults, same field rules).
 import type { DescMessage, MessageShape } from '@bufbuild/protobuf';
 import type { Dispatcher, IncomingCall, InvokeResult, Route } from '../server/dispatcher.ts';
-import { messageCopier } from './message-copy.ts';
+import { isFlat, messageCopier } from './message-copy.ts';
+
+type Copy = (m: MessageShape<DescMessage>) => MessageShape<DescMessage>;
 
 /** A method's route on one local dispatcher, with its two copiers. */
 export class InProcessRoute {
-  readonly #copyIn: (m: MessageShape<DescMessage>) => MessageShape<DescMessage>;
-  readonly #copyOut: (m: MessageShape<DescMessage>) => MessageShape<DescMessage>;
+  readonly #copyIn: Copy;
+  readonly #copyOut: Copy;
+  /**
+   * Messages of only scalar fields hold nothing mutable but themselves: one that was just made
+   * from a plain object (by the client's or the dispatcher's `create`) is nobody else's, and
+   * needs no copy.
+   */
+  readonly #flatIn: boolean;
+  readonly #flatOut: boolean;
 
   constructor(
     readonly dispatcher: Dispatcher,
@@ -16,13 +25,18 @@ export class InProcessRoute {
   ) {
     this.#copyIn = messageCopier(route.method.input);
     this.#copyOut = messageCopier(route.method.output);
+    this.#flatIn = isFlat(route.method.input);
+    this.#flatOut = isFlat(route.method.output);
   }
 
-  /** Synchronous when the handler is; a failure is thrown (sync) or rejected as a BricksError. */
-  call(input: MessageShape<DescMessage>, call: IncomingCall): InvokeResult | Promise<InvokeResult> {
-    const r = this.dispatcher.invoke(this.route, this.#copyIn(input), call);
+  /**
+   * Synchronous when the handler is; a failure is thrown (sync) or rejected as a BricksError.
+   * `fresh`: the input was made by the client from a plain object.
+   */
+  call(input: MessageShape<DescMessage>, fresh: boolean, call: IncomingCall): InvokeResult | Promise<InvokeResult> {
+    const r = this.dispatcher.invoke(this.route, fresh && this.#flatIn ? input : this.#copyIn(input), call);
     return r instanceof Promise ? r.then(this.#out) : this.#out(r);
   }
 
-  readonly #out = (r: InvokeResult): InvokeResult => ({ output: this.#copyOut(r.output), headers: r.headers });
+  readonly #out = (r: InvokeResult): InvokeResult => (r.fresh && this.#flatOut ? r : { output: this.#copyOut(r.output), fresh: true, headers: r.headers });
 }

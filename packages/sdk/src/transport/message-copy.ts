@@ -32,14 +32,27 @@ export function messageCopier<D extends DescMessage>(desc: D): (message: Message
   return c as (message: MessageShape<D>) => MessageShape<D>;
 }
 
+/**
+ * True when every field is a scalar other than bytes, or an enum: such a message holds no
+ * mutable object but itself (strings and bigints are immutable).
+ */
+export function isFlat(desc: DescMessage): boolean {
+  return desc.fields.every((f) => (f.fieldKind === 'scalar' && f.scalar !== ScalarType.BYTES) || f.fieldKind === 'enum');
+}
+
 function compile(desc: DescMessage): Copy {
   const steps: Step[] = [];
   for (const member of desc.members) {
     steps.push(member.kind === 'oneof' ? oneofStep(member) : fieldStep(member));
   }
+  // The copy starts from a copy of the zero message (create() itself costs a lookup per call);
+  // list and map steps always put fresh containers in, so the zero's are never shared.
+  const zero = create(desc) as unknown as Record<string, unknown>;
+  const proto = Object.getPrototypeOf(zero) as object | null;
+  const base = proto === Object.prototype ? () => ({ ...zero }) : () => Object.assign(Object.create(proto) as Record<string, unknown>, zero);
   return (value) => {
     const src = value as Record<string, unknown>;
-    const dst = create(desc) as unknown as Record<string, unknown>;
+    const dst = base();
     for (let i = 0; i < steps.length; i++) steps[i]!(src, dst);
     const unknown = src.$unknown as { no: number; wireType: number; data: Uint8Array }[] | undefined;
     if (unknown !== undefined && unknown.length > 0) dst.$unknown = unknown.map((u) => ({ no: u.no, wireType: u.wireType, data: u.data.slice() }));
@@ -71,20 +84,19 @@ function fieldStep(field: DescField): Step {
       return copy === same
         ? (src, dst) => {
             const v = src[name] as unknown[] | undefined;
-            if (v !== undefined) dst[name] = v.slice();
+            dst[name] = v === undefined ? [] : v.slice();
           }
         : (src, dst) => {
             const v = src[name] as unknown[] | undefined;
-            if (v !== undefined) dst[name] = v.map(copy);
+            dst[name] = v === undefined ? [] : v.map(copy);
           };
     }
     case 'map': {
       const copy = field.mapKind === 'message' ? (messageCopier(field.message) as Copy) : field.mapKind === 'enum' ? checked(field, int32) : scalarCopy(field, field.scalar);
       return (src, dst) => {
         const v = src[name] as Record<string, unknown> | undefined;
-        if (v === undefined) return;
         const out: Record<string, unknown> = {};
-        for (const k of Object.keys(v)) out[k] = copy(v[k]);
+        if (v !== undefined) for (const k of Object.keys(v)) out[k] = copy(v[k]);
         dst[name] = out;
       };
     }
@@ -97,7 +109,7 @@ function oneofStep(oneof: DescOneof): Step {
   return (src, dst) => {
     const v = src[name] as { case: string | undefined; value?: unknown } | undefined;
     const copy = v?.case === undefined ? undefined : cases.get(v.case);
-    if (v !== undefined && copy !== undefined) dst[name] = { case: v.case, value: copy(v.value) };
+    dst[name] = v !== undefined && copy !== undefined ? { case: v.case, value: copy(v.value) } : { case: undefined };
   };
 }
 
