@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import net from 'node:net';
 import { test, type TestContext } from 'node:test';
-import { startServiceProxy } from './index.ts';
+import { ProxyError, startServiceProxy } from './index.ts';
 import type { ProxyEvent, ServiceProxy, ServiceProxyOptions } from './index.ts';
 import { echoUpgrade, refusingEndpoint, request, sha256, startHttp1Upstream, type Http1Handler, type TestUpstream, waitFor } from './testing/upstreams.ts';
 
@@ -269,4 +269,10 @@ test('pipelined requests are answered in order', async (t) => {
   });
   const urls = [...text.matchAll(/"url":"([^"]+)"/gu)].map((m) => m[1]);
   assert.deepEqual(urls, ['/1', '/2', '/3']);
+});
+
+test('a port that is taken fails start-up with bind-failed', async (t) => {
+  const first = await startServiceProxy({ service: 'catalog', port: 0 });
+  t.after(() => first.close());
+  await assert.rejects(startServiceProxy({ service: 'catalog', port: first.port }), (err: unknown) => err instanceof ProxyError && err.code === 'bind-failed');
 });
