@@ -51,7 +51,7 @@ export async function startServiceProxy(options: ServiceProxyOptions): Promise<S
   });
 
   const host = options.host ?? '127.0.0.1';
-  await new Promise<void>((resolve, reject) => {
+  const bound = new Promise<void>((resolve, reject) => {
     const onError = (err: Error): void => reject(new ProxyError('bind-failed', `service ${options.service}: cannot listen on ${host}:${options.port}: ${err.message}`, { cause: err }));
     server.once('error', onError);
     server.listen({ host, port: options.port }, () => {
@@ -59,6 +59,13 @@ export async function startServiceProxy(options: ServiceProxyOptions): Promise<S
       resolve();
     });
   });
+  try {
+    await bound;
+  } catch (err) {
+    core.pool.close();
+    h2.close();
+    throw err;
+  }
   server.on('error', () => {
     // Accept errors (e.g. EMFILE) are transient; the listener keeps going.
   });
