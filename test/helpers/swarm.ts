@@ -1,0 +1,27 @@
+// End-to-end tests on a real Docker Swarm: make sure one is there (under CI=true by running the
+// idempotent setup script), or skip with the reason on a machine without Docker.
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import type { TestContext } from 'node:test';
+import { dockerProblem } from '../../packages/bricks/src/targets/index.ts';
+
+const ROOT = new URL('../..', import.meta.url).pathname;
+
+/** Resolves true when the test may go on; skips it (false) without Docker, throws under CI=true. */
+export async function ensureSwarm(t: TestContext): Promise<boolean> {
+  const setup = (): void => void spawnSync('bash', [join(ROOT, 'scripts/ci/docker-setup.sh')], { stdio: 'inherit' });
+  let problem = await dockerProblem(undefined, { swarm: true });
+  if (problem !== null && process.env['CI'] === 'true') {
+    setup();
+    problem = await dockerProblem(undefined, { swarm: true });
+  }
+  if (problem === null) {
+    // The base image bricks builds on: made from this machine's node when it is missing.
+    if (spawnSync('docker', ['image', 'inspect', 'bricks/node:20'], { stdio: 'ignore' }).status !== 0) setup();
+    return true;
+  }
+  const message = `Swarm end-to-end tests need a Docker swarm manager: ${problem} (run scripts/ci/docker-setup.sh)`;
+  if (process.env['CI'] === 'true') throw new Error(message);
+  t.skip(message);
+  return false;
+}

@@ -1,0 +1,125 @@
+// The arcade example on a real Docker Swarm through the bricks CLI: `deploy --target swarm`
+// builds its images and deploys; the same checks as the local arcade test pass through the
+// gateway's published port; a change to one service redeploys only that service's tasks;
+// `rollback --target swarm` brings back the previous SHA's image; `down --target swarm` removes
+// the stack. Skips without Docker, unless CI=true.
+//
+// It runs on a copy of examples/arcade inside the repo's git-ignored .tmp/ (so @bricks/sdk and
+// PGlite resolve from the root node_modules), made its own git repository so that a change is a
+// new commit, hence a new SHA; the copy publishes a free port and has its own stack name.
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { loadStack } from '../packages/bricks/src/stack/index.ts';
+import { removeSwarm } from '../packages/bricks/src/targets/index.ts';
+import type { SwarmTask } from '../packages/bricks/src/targets/index.ts';
+import { checkArcade, checkThumbnails } from './helpers/arcade-checks.ts';
+import { get, Project, until } from './helpers/bricks.ts';
+import { ensureSwarm } from './helpers/swarm.ts';
+
+const ROOT = new URL('..', import.meta.url).pathname;
+const ARCADE = join(ROOT, 'examples', 'arcade');
+const SERVICES = ['gateway', 'catalog', 'scores', 'analytics', 'thumbnails'];
+
+async function freePort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
+  const { port } = srv.address() as AddressInfo;
+  await new Promise<void>((resolve) => srv.close(() => resolve()));
+  return port;
+}
+
+function git(dir: string, ...args: string[]): string {
+  return execFileSync('git', ['-c', 'user.name=bricks e2e', '-c', 'user.email=e2e@bricks.invalid', ...args], { cwd: dir, encoding: 'utf8' }).trim();
+}
+
+/** Running tasks by service: their ids (sorted) and images. */
+function running(tasks: readonly SwarmTask[]): Map<string, { ids: string[]; images: string[] }> {
+  const out = new Map<string, { ids: string[]; images: string[] }>();
+  for (const t of tasks) {
+    if (t.desiredState !== 'Running') continue;
+    const s = out.get(t.service) ?? { ids: [], images: [] };
+    s.ids.push(t.id);
+    s.images.push(t.image);
+    out.set(t.service, s);
+  }
+  for (const s of out.values()) s.ids.sort();
+  return out;
+}
+
+test('arcade on Docker Swarm: deploy, the shared checks, a one-service redeploy, rollback by SHA, down', { timeout: 600_000 }, async (t) => {
+  if (!(await ensureSwarm(t))) return;
+  mkdirSync(join(ROOT, '.tmp'), { recursive: true });
+  const dir = mkdtempSync(join(ROOT, '.tmp', 'arcade-swarm-'));
+  for (const part of ['bricks.yaml', 'package.json', 'gen', 'lib', 'proto', 'services']) cpSync(join(ARCADE, part), join(dir, part), { recursive: true });
+  const name = `arcade-e2e-${process.pid}`;
+  const port = await freePort();
+  const original = readFileSync(join(dir, 'bricks.yaml'), 'utf8');
+  const yaml = original.replace(/^name: arcade$/m, `name: ${name}`).replace('"8080:8080"', `"${port}:8080"`);
+  assert.notEqual(yaml.indexOf(`name: ${name}`), -1, 'the copy gets its own stack name');
+  assert.notEqual(yaml.indexOf(`"${port}:8080"`), -1, 'the copy publishes a free port');
+  writeFileSync(join(dir, 'bricks.yaml'), yaml);
+  writeFileSync(join(dir, '.gitignore'), '.bricks/\n');
+  git(dir, 'init', '-q');
+  git(dir, 'add', '-A');
+  git(dir, 'commit', '-q', '-m', 'arcade');
+  const sha1 = git(dir, 'rev-parse', 'HEAD');
+  const p = new Project(dir);
+  t.after(async () => {
+    const loaded = await loadStack({ file: p.file });
+    if (loaded.ok) await removeSwarm(loaded.stack, { deadlineMs: 60_000 }).catch(() => undefined);
+    // Untag only this stack's names: an image reused from another stack keeps its own tags.
+    const refs = execFileSync('docker', ['images', '--format', '{{.Repository}}:{{.Tag}}'], { encoding: 'utf8' })
+      .split('\n').filter((r) => r.startsWith(`${name}-`));
+    if (refs.length > 0) spawnSync('docker', ['rmi', ...refs], { stdio: 'ignore' });
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const cli = async (...args: string[]): Promise<string> => {
+    const r = await p.bricks(...args);
+    assert.equal(r.code, 0, `bricks ${args.join(' ')} failed (${r.code}):\n${r.stdout}\n${r.stderr}`);
+    return r.stdout;
+  };
+  const tasks = async (): Promise<Map<string, { ids: string[]; images: string[] }>> =>
+    running((JSON.parse(await cli('ps', '--target', 'swarm', '--json')) as { tasks: SwarmTask[] }).tasks);
+  const gw = `http://127.0.0.1:${port}`;
+
+  // Release 1: every image built (or reused by content), the whole stack converged.
+  const first = await cli('deploy', '--target', 'swarm');
+  assert.match(first, /deployed [0-9a-f]{12} to swarm stack/);
+  assert.match(first, /image (built|reused)/);
+  const tasks1 = await tasks();
+  assert.deepEqual([...tasks1.keys()].sort(), [...SERVICES].sort());
+  assert.equal(tasks1.get('analytics')?.ids.length, 2);
+  for (const s of SERVICES) assert.ok(tasks1.get(s)?.images.every((i) => i.startsWith(`${name}-${s}:`)), `${s} runs its own image`);
+  await until('the gateway to answer on its published port', async () => (await get(`${gw}/readyz`)).status === 200, 60_000);
+  await checkArcade(t, gw, { analyticsReplicas: ['analytics.1', 'analytics.2'] });
+
+  // Release 2 changes thumbnails only: its tasks are replaced, every other task keeps running.
+  appendFileSync(join(dir, 'services', 'thumbnails', 'main.ts'), "\nconsole.log('swarm e2e: release 2');\n");
+  git(dir, 'commit', '-q', '-am', 'thumbnails: release 2');
+  const second = await cli('deploy', '--target', 'swarm');
+  assert.match(second, /updated thumbnails; unchanged gateway, catalog, scores, analytics/);
+  const tasks2 = await tasks();
+  for (const s of SERVICES.filter((x) => x !== 'thumbnails')) assert.deepEqual(tasks2.get(s)?.ids, tasks1.get(s)?.ids, `${s} tasks untouched`);
+  const thumbs1 = tasks1.get('thumbnails')!;
+  const thumbs2 = tasks2.get('thumbnails')!;
+  assert.ok(thumbs2.ids.every((id) => !thumbs1.ids.includes(id)), 'thumbnails tasks replaced');
+  assert.notDeepEqual(thumbs2.images, thumbs1.images, 'thumbnails runs a new image');
+  await until('a crop from the new thumbnails', async () => (await checkThumbnails(gw).then(() => true)), 60_000);
+
+  // Rollback to the first SHA: the old thumbnails image runs again, the rest stays as it was.
+  const back = await cli('rollback', '--target', 'swarm', sha1.slice(0, 12));
+  assert.match(back, new RegExp(`rolled back swarm stack ${name} to ${sha1.slice(0, 12)}: updated thumbnails`));
+  const tasks3 = await tasks();
+  assert.deepEqual(tasks3.get('thumbnails')?.images, thumbs1.images, 'the old thumbnails image runs again');
+  for (const s of SERVICES.filter((x) => x !== 'thumbnails')) assert.deepEqual(tasks3.get(s)?.ids, tasks1.get(s)?.ids, `${s} tasks untouched by the rollback`);
+  await until('a crop from the rolled-back thumbnails', async () => (await checkThumbnails(gw).then(() => true)), 60_000);
+
+  // Down: the stack is gone.
+  assert.match(await cli('down', '--target', 'swarm'), new RegExp(`removed swarm stack ${name}`));
+  assert.match(await cli('ps', '--target', 'swarm'), /is not deployed/);
+});
