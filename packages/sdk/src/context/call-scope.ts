@@ -1,9 +1,11 @@
-// One served call's deadline, cancellation and span. Its AbortSignal is made only when someone
+// One served call's deadline, cancellation, span and headers: the call context that downstream
+// calls inherit, and the context its handler is given. Its AbortSignal is made only when someone
 // reads `signal` (a handler, or a downstream call that must be cancellable): making one costs
 // about 2 µs, more than the rest of a small call. Until then the deadline is a number, and a
 // timer runs only while a handler's promise is pending (`watch`).
 import type { Context as OtelContext, SpanContext } from '@opentelemetry/api';
 import { BricksError } from '../errors/index.ts';
+import { formatTraceparent } from '../telemetry/trace-context.ts';
 import { contextOfSpan, type RpcSpan } from '../telemetry/tracing.ts';
 import type { CallContext } from './call-context.ts';
 import { abortError } from './deadline.ts';
@@ -21,6 +23,17 @@ export interface CancelSource {
  */
 export const DEADLINE_SLACK_MS = 10;
 
+/** How the call arrived, as far as its scope needs to know. */
+export interface Arrival {
+  /** Aborts when the caller gives up; its `signal` is read only if the handler needs one. */
+  readonly cancel?: CancelSource;
+  /** Request headers, lowercase names. */
+  readonly headers: Readonly<Record<string, string>>;
+  /** The caller's span when it is in this process (its traceparent is then not in `headers`). */
+  readonly parentSpan?: SpanContext;
+  readonly transport: 'connect' | 'fast' | 'in-process';
+}
+
 export class CallScope implements CallContext {
   #controller: AbortController | undefined;
   #reason: BricksError | undefined;
@@ -29,6 +42,9 @@ export class CallScope implements CallContext {
   #linked: AbortSignal | undefined;
   #onAbort: ((reason: BricksError) => void) | undefined;
   #otel: OtelContext | undefined;
+  #requestHeaders: Headers | undefined;
+  #responseHeaders: Headers | undefined;
+  readonly #arrival: Arrival;
   /** Over: a signal asked for later never aborts (as one asked for earlier stops aborting). */
   #done = false;
 
@@ -36,9 +52,37 @@ export class CallScope implements CallContext {
     readonly deadline: number,
     readonly method: string,
     readonly span: RpcSpan,
-    source: CancelSource | undefined,
+    arrival: Arrival,
   ) {
-    this.#source = source;
+    this.#arrival = arrival;
+    this.#source = arrival.cancel;
+  }
+
+  get transport(): Arrival['transport'] {
+    return this.#arrival.transport;
+  }
+
+  /** Built on first read: most handlers never look. */
+  get requestHeaders(): Headers {
+    if (this.#requestHeaders === undefined) {
+      const h = new Headers(this.#arrival.headers);
+      const parent = this.#arrival.parentSpan;
+      if (parent !== undefined && !h.has('traceparent')) h.set('traceparent', formatTraceparent(parent));
+      this.#requestHeaders = h;
+    }
+    return this.#requestHeaders;
+  }
+
+  get responseHeaders(): Headers {
+    return (this.#responseHeaders ??= new Headers());
+  }
+
+  /** The response headers the handler set, lowercase names; undefined when it set none. */
+  responseRecord(): Record<string, string> | undefined {
+    if (this.#responseHeaders === undefined) return undefined;
+    const out: Record<string, string> = {};
+    this.#responseHeaders.forEach((v, k) => (out[k] = v));
+    return out;
   }
 
   get spanContext(): SpanContext {

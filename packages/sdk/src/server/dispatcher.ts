@@ -3,13 +3,12 @@
 // mapping. Transports only decode, call invoke(), and encode.
 import { performance } from 'node:perf_hooks';
 import { create, isMessage, type DescMessage, type DescMethodUnary, type MessageShape } from '@bufbuild/protobuf';
-import type { SpanContext } from '@opentelemetry/api';
 import { runInCall } from '../context/call-context.ts';
-import { CallScope, type CancelSource } from '../context/call-scope.ts';
+import { CallScope, type Arrival } from '../context/call-scope.ts';
 import { BricksError } from '../errors/index.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import { rpcMetrics, type HistogramSeries } from '../telemetry/metrics.ts';
-import { formatTraceparent, parseTraceparent } from '../telemetry/trace-context.ts';
+import { parseTraceparent } from '../telemetry/trace-context.ts';
 import { beginRpcSpan, finishRpcSpan } from '../telemetry/tracing.ts';
 import { methodPath } from '../transport/channel.ts';
 import type { HandlerContext, ServiceImplementation, UnaryHandler } from './implement.ts';
@@ -27,16 +26,9 @@ export interface Route {
   readonly series: Partial<Record<Transport, Partial<Record<string, HistogramSeries>>>>;
 }
 
-export interface IncomingCall {
+export interface IncomingCall extends Arrival {
   /** Absolute deadline from the wire; undefined when the caller sent none. */
   readonly deadline: number | undefined;
-  /** Aborts when the caller gives up; its `signal` is read only if the handler needs one. */
-  readonly cancel?: CancelSource;
-  /** Request headers, lowercase names. */
-  readonly headers: Readonly<Record<string, string>>;
-  /** The caller's span when it is in this process; otherwise the `traceparent` header is read. */
-  readonly parentSpan?: SpanContext;
-  readonly transport: Transport;
   /** performance.now() when the call began, when the caller already read the clock (in-process). */
   readonly startedAt?: number;
 }
@@ -53,53 +45,6 @@ export interface DispatcherOptions {
   readonly logger: Logger;
   /** Deadline for calls that arrive without one (every call has one). */
   readonly defaultTimeoutMs: number;
-}
-
-/** What a handler sees; headers and the signal are built only when read. */
-class Context implements HandlerContext {
-  #request: Headers | undefined;
-  #response: Headers | undefined;
-
-  constructor(
-    private readonly scope: CallScope,
-    private readonly call: IncomingCall,
-  ) {}
-
-  get signal(): AbortSignal {
-    return this.scope.signal;
-  }
-
-  get deadline(): number {
-    return this.scope.deadline;
-  }
-
-  get method(): string {
-    return this.scope.method;
-  }
-
-  get transport(): Transport {
-    return this.call.transport;
-  }
-
-  get requestHeaders(): Headers {
-    if (this.#request === undefined) {
-      this.#request = new Headers(this.call.headers);
-      const parent = this.call.parentSpan;
-      if (parent !== undefined && !this.#request.has('traceparent')) this.#request.set('traceparent', formatTraceparent(parent));
-    }
-    return this.#request;
-  }
-
-  get responseHeaders(): Headers {
-    return (this.#response ??= new Headers());
-  }
-
-  responseRecord(): Record<string, string> | undefined {
-    if (this.#response === undefined) return undefined;
-    const out: Record<string, string> = {};
-    this.#response.forEach((v, k) => (out[k] = v));
-    return out;
-  }
 }
 
 export class Dispatcher {
@@ -161,19 +106,18 @@ export class Dispatcher {
     const deadline = call.deadline ?? now + this.opts.defaultTimeoutMs;
     const parent = call.parentSpan ?? parseTraceparent(call.headers.traceparent);
     const span = beginRpcSpan(route.name, 'server', parent, () => ({ 'rpc.system': 'bricks', 'rpc.method': route.name, 'rpc.bricks.transport': call.transport }));
-    const scope = new CallScope(deadline, route.name, span, call.cancel);
-    const ctx = new Context(scope, call);
+    const scope = new CallScope(deadline, route.name, span, call);
     this.#inFlight++;
     let result: unknown;
     try {
       const handler = route.handler;
       if (!handler) throw new BricksError('unimplemented', `${route.name} is not implemented`);
       if (deadline <= now) throw new BricksError('deadline_exceeded', 'deadline already passed');
-      result = runInCall(scope, () => handler(input, ctx));
+      result = runInCall(scope, () => handler(input, scope));
     } catch (e) {
       throw this.#fail(route, scope, call.transport, start, e);
     }
-    if (!isThenable(result)) return this.#succeed(route, scope, ctx, call.transport, start, result);
+    if (!isThenable(result)) return this.#succeed(route, scope, call.transport, start, result);
     return new Promise<InvokeResult>((resolve, reject) => {
       let settled = false;
       scope.watch((reason) => {
@@ -186,7 +130,7 @@ export class Dispatcher {
           if (settled) return;
           settled = true;
           try {
-            resolve(this.#succeed(route, scope, ctx, call.transport, start, value));
+            resolve(this.#succeed(route, scope, call.transport, start, value));
           } catch (e) {
             reject(e instanceof Error ? e : new Error(String(e)));
           }
@@ -200,7 +144,7 @@ export class Dispatcher {
     });
   }
 
-  #succeed(route: Route, scope: CallScope, ctx: Context, transport: Transport, start: number, value: unknown): InvokeResult {
+  #succeed(route: Route, scope: CallScope, transport: Transport, start: number, value: unknown): InvokeResult {
     let output: MessageShape<DescMessage>;
     const fresh = !isMessage(value);
     try {
@@ -209,7 +153,7 @@ export class Dispatcher {
       throw this.#fail(route, scope, transport, start, e);
     }
     this.#end(route, scope, transport, start, undefined);
-    return { output, fresh, headers: ctx.responseRecord() };
+    return { output, fresh, headers: scope.responseRecord() };
   }
 
   #fail(route: Route, scope: CallScope, transport: Transport, start: number, e: unknown): BricksError {

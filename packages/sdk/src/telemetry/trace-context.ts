@@ -57,8 +57,17 @@ let tracePrefix = '';
 let traceCounter = 0;
 
 export function newSpanId(): string {
+  return formatSpanId(nextSpanNumber());
+}
+
+/** A span id as a number, formatted by `formatSpanId` only when someone reads it. */
+export function nextSpanNumber(): number {
   spanCounter = (spanCounter + 1) | 0;
-  return spanPrefix + hex8(Math.imul(spanCounter, GOLDEN) >>> 0);
+  return spanCounter;
+}
+
+export function formatSpanId(n: number): string {
+  return spanPrefix + hex8(Math.imul(n, GOLDEN) >>> 0);
 }
 
 export function newTraceId(): string {

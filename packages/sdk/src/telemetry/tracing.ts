@@ -4,7 +4,7 @@
 // and traceparent headers still carry a trace, at the cost of two counter increments.
 import { context as otelContext, ProxyTracerProvider, SpanKind, SpanStatusCode, trace, type Attributes, type Context, type Span, type SpanContext } from '@opentelemetry/api';
 import type { BricksError } from '../errors/index.ts';
-import { defaultTraceFlags, newSpanId, newTraceId } from './trace-context.ts';
+import { defaultTraceFlags, formatSpanId, newSpanId, newTraceId, nextSpanNumber } from './trace-context.ts';
 
 const tracer = trace.getTracer('@bricks/sdk');
 /** What the global provider delegates to until an OpenTelemetry SDK registers itself. */
@@ -28,15 +28,40 @@ export interface RpcSpan {
  * parent. `attributes` is only called when the span records.
  */
 export function beginRpcSpan(name: string, kind: 'client' | 'server', parent: SpanContext | undefined, attributes: () => Attributes): RpcSpan {
-  if (!tracingEnabled()) {
-    return {
-      context: { traceId: parent?.traceId ?? newTraceId(), spanId: newSpanId(), traceFlags: parent?.traceFlags ?? defaultTraceFlags },
-      otel: undefined,
-    };
-  }
+  if (!tracingEnabled()) return new IdsOnlySpan(parent);
   const base = otelContext.active();
   const { span } = startRpcSpan(name, kind, parent ? trace.setSpanContext(base, parent) : base, attributes());
   return { context: span.spanContext(), otel: span };
+}
+
+/**
+ * A span that is only ids, which are formatted when first read: most in-process calls never
+ * show theirs to anyone (no traceparent to write, no log line).
+ */
+class IdsOnlySpan implements RpcSpan, SpanContext {
+  readonly otel = undefined;
+  readonly traceFlags: number;
+  readonly #parent: SpanContext | undefined;
+  readonly #number = nextSpanNumber();
+  #traceId: string | undefined;
+  #spanId: string | undefined;
+
+  constructor(parent: SpanContext | undefined) {
+    this.#parent = parent;
+    this.traceFlags = parent?.traceFlags ?? defaultTraceFlags;
+  }
+
+  get context(): SpanContext {
+    return this;
+  }
+
+  get traceId(): string {
+    return (this.#traceId ??= this.#parent?.traceId ?? newTraceId());
+  }
+
+  get spanId(): string {
+    return (this.#spanId ??= formatSpanId(this.#number));
+  }
 }
 
 export function finishRpcSpan(span: RpcSpan, err: BricksError | undefined): void {
