@@ -1,7 +1,9 @@
 // The list of benchmark suites, in the order RESULTS.md shows them.
 import proxy from './proxy/index.ts';
 import recovery from './recovery/index.ts';
+import rolling from './rolling/index.ts';
 import rpc from './rpc/index.ts';
+import startup from './startup/index.ts';
 import type { BenchSuite } from './suite.ts';
 
-export const suites: readonly BenchSuite[] = [proxy, recovery, rpc];
+export const suites: readonly BenchSuite[] = [proxy, recovery, rpc, startup, rolling];

@@ -1,0 +1,138 @@
+// Startup: arcade from nothing running to every service ready, `bricks up -d` locally against
+// `docker stack deploy` of the same stack on this machine's Swarm; and a redeploy on Swarm that
+// changes nothing (time, tasks replaced). Artifacts and images are built beforehand, untimed.
+import { rmSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { buildStack } from '../../packages/bricks/src/build/index.ts';
+import { releaseTag } from '../../packages/bricks/src/cli/commands/targets.ts';
+import { monorepoRoot } from '../../packages/bricks/src/platform/daemon/deployer.ts';
+import { gitState } from '../../packages/bricks/src/platform/releases/index.ts';
+import { formatProblem, loadStack } from '../../packages/bricks/src/stack/index.ts';
+import type { Stack } from '../../packages/bricks/src/stack/index.ts';
+import { buildImages, deploySwarm, imageMap, imageSource, removeSwarm, swarmPs } from '../../packages/bricks/src/targets/index.ts';
+import { Project } from '../../test/helpers/bricks.ts';
+import { median } from '../rolling/shared.ts';
+import type { BenchSuite } from '../suite.ts';
+import { arcadeCopy } from '../engines/arcade-copy.ts';
+import { dockerProblem } from '../engines/docker.ts';
+
+/** Starts per side: 3 give a median; BRICKS_BENCH_ROUNDS changes it. */
+const rounds = Number(process.env.BRICKS_BENCH_ROUNDS ?? 3);
+/** The convergence poll: 100 ms keeps the measurement's own granularity small next to seconds. */
+const pollMs = 100;
+
+interface Local {
+  readonly startMs: number[];
+}
+
+interface Swarm {
+  readonly startMs: number[];
+  readonly noChangeMs: number[];
+  /** Tasks replaced by each no-change redeploy. */
+  readonly replaced: number[];
+  readonly updated: string[];
+}
+
+async function runLocal(progress: (line: string) => void): Promise<Local> {
+  const copy = await arcadeCopy('startup-local');
+  const p = new Project(copy.dir);
+  try {
+    const build = await p.bricks('build');
+    if (build.code !== 0) throw new Error(`bricks build failed: ${build.stderr}`);
+    const startMs: number[] = [];
+    for (let round = 1; round <= rounds; round++) {
+      // Fresh databases every time, as every Swarm deploy starts its containers from their images.
+      rmSync(join(copy.dir, '.bricks', 'data'), { recursive: true, force: true });
+      const started = performance.now();
+      const up = await p.bricks('up', '-d', '--wait', '150');
+      const ms = performance.now() - started;
+      if (up.code !== 0) throw new Error(`bricks up failed: ${up.stdout}\n${up.stderr}`);
+      const ps = await p.ps();
+      const notReady = ps.services.filter((s) => s.ready < s.desired).map((s) => s.name);
+      if (notReady.length > 0) throw new Error(`bricks up -d returned with ${notReady.join(', ')} not ready`);
+      startMs.push(ms);
+      progress(`bricks up -d round ${round}: ${Math.round(ms)} ms to all ready`);
+      const down = await p.bricks('down', '--timeout', '60');
+      if (down.code !== 0) throw new Error(`bricks down failed: ${down.stderr}`);
+    }
+    return { startMs };
+  } finally {
+    if (p.daemonPid() !== null) await p.bricks('down', '--timeout', '60');
+    copy.remove();
+  }
+}
+
+async function taskIds(stack: Stack): Promise<Set<string>> {
+  return new Set((await swarmPs(stack)).filter((t) => t.desiredState === 'Running').map((t) => t.id));
+}
+
+async function runSwarm(progress: (line: string) => void): Promise<Swarm> {
+  const copy = await arcadeCopy('startup-swarm');
+  let stack: Stack | null = null;
+  try {
+    const loaded = await loadStack({ file: copy.file });
+    if (!loaded.ok) throw new Error(loaded.problems.map(formatProblem).join('\n'));
+    stack = loaded.stack;
+    const s = stack;
+    const tag = releaseTag(await gitState(s.dir));
+    const built = await buildStack(s, {
+      rootDir: monorepoRoot(s.dir),
+      outDir: join(s.dir, '.bricks', 'artifacts'),
+      only: Object.values(s.services).filter((x) => imageSource(x).kind === 'built').map((x) => x.name),
+    });
+    const images = imageMap(await buildImages(built.services, { stack: s, sha: tag }));
+    const result: Swarm = { startMs: [], noChangeMs: [], replaced: [], updated: [] };
+    for (let round = 1; round <= rounds; round++) {
+      const first = await deploySwarm(s, tag, { images, pollMs });
+      result.startMs.push(first.durationMs);
+      const before = await taskIds(s);
+      const again = await deploySwarm(s, tag, { images, pollMs });
+      const after = await taskIds(s);
+      result.noChangeMs.push(again.durationMs);
+      result.replaced.push([...before].filter((id) => !after.has(id)).length);
+      result.updated.push(...again.updated);
+      progress(`docker stack deploy round ${round}: ${Math.round(first.durationMs)} ms to all ready; no-change redeploy ${Math.round(again.durationMs)} ms, ${result.replaced.at(-1)} tasks replaced`);
+      await removeSwarm(s);
+    }
+    return result;
+  } finally {
+    if (stack !== null) await removeSwarm(stack).catch(() => undefined);
+    copy.remove();
+  }
+}
+
+const sec = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
+const spread = (xs: readonly number[]): string => `${sec(median(xs))} (${sec(Math.min(...xs))}–${sec(Math.max(...xs))})`;
+
+const suite: BenchSuite = {
+  name: 'startup',
+  title: 'Startup: arcade to all-ready, bricks up vs docker stack deploy',
+  async run(progress) {
+    const loadBefore = loadavg()[0] ?? 0;
+    const local = await runLocal(progress);
+    const problem = await dockerProblem(undefined, { swarm: true });
+    const swarm = problem === null ? await runSwarm(progress) : null;
+    const loadAfter = loadavg()[0] ?? 0;
+    const na = `not run: ${problem ?? ''}`;
+    const ratio = swarm ? median(local.startMs) / median(swarm.startMs) : NaN;
+    const rows = [
+      '| measure | bricks local | Docker Swarm | ratio bricks ÷ Swarm | goal |',
+      '|---|---|---|---|---|',
+      `| start to all ready, median (min–max) of ${rounds} | ${spread(local.startMs)} | ${swarm ? spread(swarm.startMs) : na} | ${swarm ? `${ratio.toFixed(2)}×` : ''} | ≤ 0.3× |`,
+      `| no-change redeploy on Swarm, median (min–max) | | ${swarm ? spread(swarm.noChangeMs) : na} | | |`,
+      `| tasks replaced by the no-change redeploys | | ${swarm ? `${swarm.replaced.reduce((a, b) => a + b, 0)} (services updated: ${swarm.updated.length === 0 ? 'none' : swarm.updated.join(', ')})` : na} | | 0 |`,
+    ];
+    return [
+      `The arcade example (gateway, catalog and scores with PGlite, analytics ×2, thumbnails), from nothing running to every service ready, ${rounds} times per side, on a copy of examples/arcade. Artifacts and images are built beforehand and not timed; every start has fresh databases (PGlite runs initdb), locally because \`.bricks/data\` is removed, on Swarm because tasks start from their images.`,
+      '',
+      '- bricks: `bricks up -d` (the command returns once every replica passed its readiness check; readiness probed every 100 ms until ready), then `bricks down`. Locally the gateway runs 2 replicas.',
+      `- Swarm: \`docker stack deploy\` of the stack file bricks renders (\`deploySwarm\`), until every service runs its image with all replicas healthy (polled every ${pollMs} ms); Swarm 20.10 runs the first health check one \`interval\` (1 s) after a task starts and has no \`start_interval\`. The gateway publishes its port in host mode, so it runs as a global service (one task here). Then the same release again (no-change redeploy), then \`docker stack rm\`.`,
+      `- 1-minute load average on this 2-core machine: ${loadBefore.toFixed(1)} at the start, ${loadAfter.toFixed(1)} at the end (other work was running).`,
+      '',
+      ...rows,
+    ].join('\n');
+  },
+};
+
+export default suite;
