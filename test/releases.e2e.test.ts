@@ -2,11 +2,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { alive, steadyLoad, until } from './helpers/bricks.ts';
-import type { PsDoc, PsService } from './helpers/bricks.ts';
+import type { PsService } from './helpers/bricks.ts';
 import { releaseProject } from './helpers/release-project.ts';
 import type { ReleaseProject } from './helpers/release-project.ts';
 
-type Ps = PsDoc & { services: readonly (PsService & { version: string })[] };
+interface Ps {
+  readonly services: readonly (PsService & { version: string })[];
+}
 interface History {
   current: number | null;
   releases: { release: { id: number; sha: string; kind: string; services: Record<string, { digest: string }> }; status: string; changes: { name: string }[] }[];
@@ -59,6 +61,11 @@ describe('releases', { concurrency: false }, () => {
     assert.equal(h.releases.length, 2);
     assert.deepEqual(h.releases[1]?.changes.map((c) => c.name), ['api']);
     assert.equal(h.releases[1]?.status, 'completed');
+    // `down` ends the daemon too (its build tools must not keep it alive).
+    const daemon = p.daemonPid()!;
+    const down = await p.bricks('down', '--timeout', '20');
+    assert.equal(down.code, 0, down.stderr);
+    assert.ok(!alive(daemon));
   });
 
   it('20 consecutive deploys under constant load: 0 failed requests', async (t) => {

@@ -69,6 +69,9 @@ export async function startDaemon(stackFile: string, log: (line: string) => void
     writePersisted(paths.state, { version: 1, addresses, scale: supervisor?.scaleOverrides() ?? persisted.scale });
 
   const apiHolder: { close?: () => Promise<void> } = {};
+  let resolveDone: () => void = () => {};
+  const done = new Promise<void>((r) => (resolveDone = r));
+  // Every way of stopping (the API's `down`, a signal) ends here, and ends the process's wait.
   const stop = (): Promise<void> => {
     shutdownStarted ??= (async () => {
       log('stopping every replica');
@@ -80,6 +83,7 @@ export async function startDaemon(stackFile: string, log: (line: string) => void
       await rm(paths.daemon, { force: true });
       supervisor?.events.emit({ type: 'platform', state: 'down', at: Date.now() });
       log('stopped');
+      resolveDone();
     })();
     return shutdownStarted;
   };
@@ -142,17 +146,7 @@ export async function startDaemon(stackFile: string, log: (line: string) => void
   supervisor.events.emit({ type: 'platform', state: 'up', at: Date.now() });
   log(`up: ${Object.keys(stack.services).length} service(s), control API ${api.url}`);
 
-  let resolveDone: () => void = () => {};
-  const done = new Promise<void>((r) => (resolveDone = r));
-  return {
-    supervisor,
-    apiUrl: api.url,
-    done,
-    stop: async () => {
-      await stop();
-      resolveDone();
-    },
-  };
+  return { supervisor, apiUrl: api.url, done, stop };
 }
 
 function basePortOf(stack: Stack): number {

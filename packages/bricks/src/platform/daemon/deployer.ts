@@ -4,7 +4,8 @@
 // there is no history to roll back to.
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { artifactDir, buildStack, readManifest } from '../../build/index.ts';
+import { artifactDir, buildStack, ENTRY_FILE, readManifest } from '../../build/index.ts';
+import { planEntry } from '../../build/entry.ts';
 import type { BuildEvent } from '../../build/index.ts';
 import { formatProblem, loadStack } from '../../stack/index.ts';
 import type { Service, Stack } from '../../stack/model.ts';
@@ -14,6 +15,8 @@ import type { FailureAction } from '../reconciler/index.ts';
 import { collectArtifacts, diffServices, gitState, ReleaseError, ReleaseStore } from '../releases/index.ts';
 import type { Release, ReleaseEntry, ReleasedService } from '../releases/index.ts';
 import { DeployError } from './deploy-error.ts';
+import { foldGroups, GroupError } from './groups.ts';
+import type { MemberSpec } from './groups.ts';
 import type { ServiceSpec, Supervisor } from './supervisor.ts';
 import { configDigest } from './supervisor.ts';
 
@@ -218,16 +221,28 @@ export class Deployer {
     return { outcome: 'failed', release: id, sha: release.sha, changed: verdict.changed, detail: verdict.detail };
   }
 
-  /** Is every service of the release running its version already (nothing to roll)? */
+  /** Is every unit of the release running its version already (nothing to roll)? */
   private running(release: Release): boolean {
-    return Object.entries(release.services).every(([name, s]) => this.options.supervisor.spec(name)?.version === s.digest);
+    try {
+      return this.changedServices(this.releaseSpecs(release)).length === 0;
+    } catch {
+      return false;
+    }
   }
 
   private async applyRelease(release: Release, stack: Stack | null, failureAction: FailureAction | undefined): Promise<Verdict> {
+    const specs = this.releaseSpecs(release, failureAction);
+    const configs: Record<string, Service> = {};
+    for (const [name, s] of Object.entries(release.services)) configs[name] = s.config;
+    const base = stack ?? this.options.supervisor.stack;
+    return this.roll({ ...base, services: configs }, specs, this.changedServices(specs));
+  }
+
+  /** What each unit of a release runs: its artifact, with groups folded into one process. */
+  private releaseSpecs(release: Release, failureAction?: FailureAction): Record<string, ServiceSpec> {
     const mode = this.mode;
     if (mode.kind === 'sources') throw new DeployError('no-releases', 'sources mode has no releases');
-    const specs: Record<string, ServiceSpec> = {};
-    const configs: Record<string, Service> = {};
+    const members: Record<string, MemberSpec> = {};
     for (const [name, s] of Object.entries(release.services)) {
       const dir = artifactDir(this.options.paths.artifacts, s.digest);
       let manifest: ReturnType<typeof readManifest>;
@@ -239,11 +254,10 @@ export class Deployer {
       const [program, ...args] = manifest.command;
       const argv = [program === 'node' ? process.execPath : (program ?? ''), ...args];
       const cwd = manifest.inPlace ? join(mode.rootDir, manifest.workingDir ?? '') : dir;
-      specs[name] = { config: s.config, command: { kind: 'argv', argv }, cwd, version: s.digest, failureAction };
-      configs[name] = s.config;
+      const spec: ServiceSpec = { config: s.config, command: { kind: 'argv', argv }, cwd, version: s.digest, ...(failureAction === undefined ? {} : { failureAction }) };
+      members[name] = { spec, entry: manifest.inPlace ? null : join(dir, ENTRY_FILE) };
     }
-    const base = stack ?? this.options.supervisor.stack;
-    return this.roll({ ...base, services: configs }, specs, this.changedServices(specs));
+    return fold(members, []);
   }
 
   private changedServices(specs: Readonly<Record<string, ServiceSpec>>): string[] {
@@ -258,7 +272,7 @@ export class Deployer {
   /** Applies the specs and waits for a verdict on every service that had to change. */
   private async roll(stack: Stack, specs: Readonly<Record<string, ServiceSpec>>, changed: readonly string[]): Promise<Verdict> {
     const sup = this.options.supervisor;
-    for (const name of Object.keys(specs)) if (sup.spec(name) === undefined) await this.options.addService(name);
+    for (const [name, spec] of Object.entries(specs)) for (const member of spec.members ?? [name]) await this.options.addService(member);
     const waiting = new Map<string, string | null>();
     for (const name of changed) waiting.set(name, specs[name]?.version ?? null);
     const failures: string[] = [];
@@ -319,12 +333,23 @@ function versionMatches(rolloutVersion: string, specVersion: string | null | und
 
 /** Sources mode: each service runs its own command in its working_dir; its version is its config. */
 export function sourceSpecs(stack: Stack): Record<string, ServiceSpec> {
-  const specs: Record<string, ServiceSpec> = {};
+  const members: Record<string, MemberSpec> = {};
   for (const [name, s] of Object.entries(stack.services)) {
     const command = s.run ?? { kind: 'argv' as const, argv: [] };
-    specs[name] = { config: s, command, cwd: s.workingDir, version: configDigest(s) };
+    const plan = planEntry(s);
+    members[name] = { spec: { config: s, command, cwd: s.workingDir, version: configDigest(s) }, entry: plan.kind === 'bundle' ? plan.entry : null };
   }
-  return specs;
+  // TypeScript entries need tsx's loader in the group process, as they do in their own.
+  return fold(members, ['--import', 'tsx']);
+}
+
+function fold(members: Readonly<Record<string, MemberSpec>>, nodeFlags: readonly string[]): Record<string, ServiceSpec> {
+  try {
+    return foldGroups(members, nodeFlags);
+  } catch (err) {
+    if (err instanceof GroupError) throw new DeployError('invalid-stack', err.message, { cause: err });
+    throw err;
+  }
 }
 
 /** The nearest folder above `dir` with a package-lock.json (the npm workspace root), else `dir`. */

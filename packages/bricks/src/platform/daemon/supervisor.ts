@@ -31,6 +31,8 @@ export interface ServiceSpec {
   readonly version: string;
   /** Overrides update_config's failure_action: a rollback is never itself rolled back. */
   readonly failureAction?: FailureAction;
+  /** The services this unit's replicas serve (an `x-bricks.group`); default: itself. */
+  readonly members?: readonly string[];
 }
 
 export interface SupervisorOptions {
@@ -71,6 +73,8 @@ export interface ReplicaStatus {
 export interface ServiceStatus {
   readonly name: string;
   readonly address: string;
+  /** The services this unit serves: itself, or the members of its `x-bricks.group`. */
+  readonly members: readonly { readonly name: string; readonly address: string }[];
   readonly version: string;
   readonly rollout: Rollout | null;
   readonly desired: number;
@@ -148,12 +152,24 @@ export class Supervisor {
     return this.states.get(name)?.rollout ?? null;
   }
 
+  /** The services a unit serves. */
+  membersOf(unit: string): readonly string[] {
+    return this.specs.get(unit)?.members ?? [unit];
+  }
+
+  /** The unit that runs a service: its group, or itself. */
+  unitOf(service: string): string {
+    for (const [unit, spec] of this.specs) if (spec.members?.includes(service) === true) return unit;
+    return service;
+  }
+
   desiredReplicas(name: string): number {
     if (this.stopping || this.leaving.has(name)) return 0;
     return this.scale[name] ?? this.service(name).replicas;
   }
 
-  setScale(name: string, replicas: number): void {
+  setScale(service: string, replicas: number): void {
+    const name = this.unitOf(service);
     this.service(name); // throws for an unknown service
     this.scale[name] = replicas;
     this.events.emit({ type: 'scaled', service: name, replicas, at: this.now() });
@@ -165,7 +181,8 @@ export class Supervisor {
   }
 
   /** Rolling restart: every replica of the service is replaced, the update policy's way. */
-  restart(name: string): void {
+  restart(service: string): void {
+    const name = this.unitOf(service);
     this.service(name);
     this.restartTokens[name] = (this.restartTokens[name] ?? 0) + 1;
     this.events.emit({ type: 'restarting', service: name, at: this.now() });
@@ -201,9 +218,11 @@ export class Supervisor {
         .map((s) => s.lastExit)
         .filter((e) => e !== null)
         .sort((a, b) => b.at - a.at)[0];
+      const members = this.membersOf(state.name).map((m) => ({ name: m, address: this.address(m) }));
       return {
         name: state.name,
-        address: this.address(state.name),
+        address: members[0]?.address ?? '',
+        members,
         version: this.specs.get(state.name)?.version ?? '',
         rollout: state.rollout,
         desired,
@@ -239,12 +258,10 @@ export class Supervisor {
     const services: Record<string, { address: string; endpoints: { id: string; url: string }[] }> = {};
     for (const state of this.states.values()) {
       const routed = new Set(state.routed);
-      services[state.name] = {
-        address: this.address(state.name),
-        endpoints: state.replicas
-          .filter((r) => routed.has(r.id) && r.port !== null)
-          .map((r) => ({ id: r.id, url: `http://127.0.0.1:${r.port}` })),
-      };
+      const endpoints = state.replicas
+        .filter((r) => routed.has(r.id) && r.port !== null)
+        .map((r) => ({ id: r.id, url: `http://127.0.0.1:${r.port}` }));
+      for (const member of this.membersOf(state.name)) services[member] = { address: this.address(member), endpoints };
     }
     return { version: this.discoveryVersion, services };
   }
@@ -321,7 +338,7 @@ export class Supervisor {
 
   private dependenciesMet(s: Service): boolean {
     return s.dependsOn.every((dep) => {
-      const state = this.states.get(dep.service);
+      const state = this.states.get(this.unitOf(dep.service));
       if (state === undefined) return true;
       if (dep.condition === 'service_healthy') return state.replicas.some((r) => isActive(r) && r.ready);
       return state.replicas.some((r) => r.phase === 'running') || Object.values(state.slots).some((x) => x.completed);
@@ -351,13 +368,14 @@ export class Supervisor {
     const endpoints = (state?.replicas ?? [])
       .filter((r) => ids.includes(r.id) && r.port !== null)
       .map((r) => ({ id: r.id, host: '127.0.0.1', port: r.port ?? 0 }));
-    this.options.proxies.get(service)?.setEndpoints(endpoints);
+    for (const member of this.membersOf(service)) this.options.proxies.get(member)?.setEndpoints(endpoints);
     this.discoveryVersion++;
     for (const w of [...this.discoveryWaiters]) w();
     this.events.emit({ type: 'routes', service, endpoints: ids, at: this.now() });
     // Dependents may be waiting for this service to become healthy.
+    const members = this.membersOf(service);
     for (const [name, spec] of this.specs) {
-      if (spec.config.dependsOn.some((d) => d.service === service)) this.mark(name);
+      if (spec.config.dependsOn.some((d) => members.includes(d.service))) this.mark(name);
     }
   }
 
@@ -450,8 +468,10 @@ export class Supervisor {
     const entry = this.running.get(replica.id);
     entry?.prober?.stop();
     // Routing already left this replica; let what it is serving finish, within the grace period.
-    const proxy = this.options.proxies.get(replica.service);
-    if (proxy !== undefined && reason !== 'liveness') await proxy.drained(replica.id, graceMs);
+    if (reason !== 'liveness') {
+      const proxies = this.membersOf(replica.service).flatMap((m) => this.options.proxies.get(m) ?? []);
+      await Promise.all(proxies.map((p) => p.drained(replica.id, graceMs)));
+    }
     const child = entry?.child;
     if (child === null || child === undefined) return; // still spawning: startReplica sees `stopping`
     await stopReplica(child, graceMs);

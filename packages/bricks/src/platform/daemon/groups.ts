@@ -1,0 +1,80 @@
+// Co-location: services that share an `x-bricks.group` run in one process per replica. The
+// group becomes one runnable unit (one reconciler state, one set of replicas) whose replicas
+// serve every member; each member keeps its own service address, routed to the unit's replicas.
+import { createHash } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import type { Dependency, Service } from '../../stack/model.ts';
+import type { ServiceSpec } from './supervisor.ts';
+
+export const GROUP_LAUNCHER = fileURLToPath(new URL('../runtime/group-launcher.mjs', import.meta.url));
+
+/** A member service's spec plus the module its program starts from (null: not a Node entry). */
+export interface MemberSpec {
+  readonly spec: ServiceSpec;
+  readonly entry: string | null;
+}
+
+export class GroupError extends Error {
+  override readonly name = 'GroupError';
+}
+
+export function groupOf(s: Service): string | null {
+  const g = s.bricks.group;
+  return typeof g === 'string' && g !== '' ? g : null;
+}
+
+/**
+ * Folds each group's members into one unit spec named after the group. `nodeFlags` are given
+ * to the launcher (sources mode needs `--import tsx` for TypeScript entries).
+ */
+export function foldGroups(members: Readonly<Record<string, MemberSpec>>, nodeFlags: readonly string[]): Record<string, ServiceSpec> {
+  const out: Record<string, ServiceSpec> = {};
+  const groups = new Map<string, [string, MemberSpec][]>();
+  for (const [name, m] of Object.entries(members)) {
+    const group = groupOf(m.spec.config);
+    if (group === null) {
+      out[name] = m.spec;
+      continue;
+    }
+    groups.set(group, [...(groups.get(group) ?? []), [name, m]]);
+  }
+  for (const [group, list] of groups) {
+    if (members[group] !== undefined) throw new GroupError(`x-bricks.group '${group}' has the name of a service; name the group differently`);
+    const noEntry = list.filter(([, m]) => m.entry === null).map(([n]) => n);
+    if (noEntry.length > 0) {
+      throw new GroupError(`${noEntry.join(', ')} in x-bricks.group '${group}' has no Node entry module (set x-bricks.entry): only Node services can share a process`);
+    }
+    const names = list.map(([n]) => n);
+    const configs = list.map(([, m]) => m.spec.config);
+    const first = configs[0] as Service;
+    const environment: Record<string, string> = {};
+    // Members' variables in file order; a variable set by two members keeps the first value.
+    for (const c of configs) for (const [k, v] of Object.entries(c.environment)) if (!(k in environment)) environment[k] = v;
+    environment.BRICKS_GROUP_ENTRIES = JSON.stringify(list.map(([, m]) => m.entry));
+    environment.BRICKS_SERVICES = names.join(',');
+    const dependsOn: Dependency[] = [];
+    for (const c of configs) for (const d of c.dependsOn) if (!names.includes(d.service) && !dependsOn.some((x) => x.service === d.service)) dependsOn.push(d);
+    const config: Service = {
+      ...first,
+      name: group,
+      environment,
+      replicas: Math.max(...configs.map((c) => c.replicas)),
+      stopGracePeriodMs: Math.max(...configs.map((c) => c.stopGracePeriodMs)),
+      dependsOn,
+      bricks: { ...first.bricks, group },
+    };
+    const version = createHash('sha256')
+      .update(JSON.stringify(list.map(([n, m]) => [n, m.spec.version])))
+      .digest('hex')
+      .slice(0, 16);
+    out[group] = {
+      config,
+      command: { kind: 'argv', argv: [process.execPath, ...nodeFlags, GROUP_LAUNCHER] },
+      cwd: list[0]?.[1].spec.cwd ?? first.workingDir,
+      version,
+      members: names,
+      ...(list[0]?.[1].spec.failureAction === undefined ? {} : { failureAction: list[0]?.[1].spec.failureAction }),
+    };
+  }
+  return out;
+}
