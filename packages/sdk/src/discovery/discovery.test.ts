@@ -112,3 +112,19 @@ test('resolveTarget: explicit url, discovery, <NAME>_URL, nothing', () => {
   assert.deepEqual(resolveTarget('catalog', { env: { CATALOG_URL: 'http://127.0.0.1:7102' } })?.current(), [{ id: '127.0.0.1:7102', url: 'http://127.0.0.1:7102' }]);
   assert.equal(resolveTarget('catalog', { env: {} }), undefined);
 });
+
+test('with a service address, readers and subscribers fall back to it while no replica is listed', async (t) => {
+  const fake = await fakeDiscovery({ echo: { endpoints: [{ id: 'echo.1', url: 'http://127.0.0.1:10' }] } });
+  t.after(async () => {
+    closeDiscovery();
+    await fake.close();
+  });
+  const src = resolveTarget('echo', { env: { BRICKS_DISCOVERY_URL: fake.url, ECHO_URL: 'http://127.0.0.1:7999' } })!;
+  await src.ready();
+  const seen: string[][] = [];
+  src.subscribe((eps) => seen.push(eps.map((e) => e.url)));
+  fake.set({ echo: { endpoints: [] } });
+  await until('the list empties', () => seen.length === 1);
+  assert.deepEqual(seen, [['http://127.0.0.1:7999']], 'a balancer following the notices gets the service address');
+  assert.deepEqual(src.current().map((e) => e.url), ['http://127.0.0.1:7999']);
+});

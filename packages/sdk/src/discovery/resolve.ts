@@ -2,7 +2,7 @@
 // when there is a discovery URL, DNS on the service address otherwise.
 import { readPlatformEnv, serviceUrl } from '../config/platform-env.ts';
 import { dnsSource } from './dns.ts';
-import type { EndpointSource } from './endpoint-source.ts';
+import type { Endpoint, EndpointSource } from './endpoint-source.ts';
 import { staticSource } from './endpoint-source.ts';
 import { PlatformDiscovery } from './platform.ts';
 
@@ -32,7 +32,14 @@ export function resolveTarget(service: string, opts: { url?: string; env?: Reado
     const src = platformDiscovery(discoveryUrl).source(service);
     if (address === undefined) return src;
     const fallback = [{ id: address, url: new URL(address).origin }];
-    return { ...src, current: () => (src.current().length > 0 ? src.current() : fallback) };
+    // Both reads and change notices fall back: a balancer told "no endpoints" while a lone
+    // replica restarts would fail calls the service address (whose proxy waits) can carry.
+    const withFallback = (eps: readonly Endpoint[]): readonly Endpoint[] => (eps.length > 0 ? eps : fallback);
+    return {
+      ...src,
+      current: () => withFallback(src.current()),
+      subscribe: (listener) => src.subscribe((eps) => listener(withFallback(eps))),
+    };
   }
   if (address !== undefined) return dnsSource({ url: address });
   return undefined;

@@ -1,28 +1,30 @@
 // Services served by this process, so a client can call them in-process (co-location): a
 // `serve()` with several services, or an `x-bricks.group` whose process imports several.
 import type { Dispatcher } from './dispatcher.ts';
+import { processState } from './process-state.ts';
 
-const dispatchers = new Set<Dispatcher>();
-let version = 0;
+// Shared by every copy of the SDK in the process (see process-state.ts).
+const state = processState();
+const dispatchers = state.dispatchers;
 
 export function registerLocal(d: Dispatcher): void {
   dispatchers.add(d);
-  version++;
+  state.localVersion++;
 }
 
 export function unregisterLocal(d: Dispatcher): void {
   dispatchers.delete(d);
-  version++;
+  state.localVersion++;
 }
 
 /** A registered dispatcher took on more services. */
 export function localChanged(): void {
-  version++;
+  state.localVersion++;
 }
 
 /** Changes whenever the set of local services may have: clients cache lookups until it does. */
 export function localVersion(): number {
-  return version;
+  return state.localVersion;
 }
 
 /** The local dispatcher serving `serviceTypeName` (e.g. `arcade.v1.CatalogService`), if any. */

@@ -17,6 +17,7 @@ import { serveHttpRoute } from './http-routes.ts';
 import type { ServiceImplementation } from './implement.ts';
 import { sniffingServer } from './listener.ts';
 import { registerLocal, unregisterLocal } from './local-registry.ts';
+import { processState } from './process-state.ts';
 
 export interface ServeOptions {
   readonly services: readonly ServiceImplementation[];
@@ -51,8 +52,7 @@ export interface Server {
 }
 
 /** The servers of this process, by port: a second serve() on the same port joins the first. */
-const running = new Map<number, Server>();
-let signalsInstalled = false;
+const running = processState().servers;
 
 export async function serve(opts: ServeOptions): Promise<Server> {
   const env = opts.env ?? process.env;
@@ -169,8 +169,9 @@ export async function serve(opts: ServeOptions): Promise<Server> {
 }
 
 function installSignals(log: Logger): void {
-  if (signalsInstalled) return;
-  signalsInstalled = true;
+  const state = processState();
+  if (state.signalsInstalled) return;
+  state.signalsInstalled = true;
   const onSignal = (sig: NodeJS.Signals): void => {
     log.info({ signal: sig }, 'signal received');
     Promise.all([...running.values()].map((s) => s.shutdown())).then(
