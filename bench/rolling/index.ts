@@ -10,8 +10,8 @@ import type { RoundResult } from './shared.ts';
 import { runSwarmSide } from './swarm-side.ts';
 import type { SwarmSide } from './swarm-side.ts';
 
-/** Updates per side: 2 give a median without making the suite long (BRICKS_BENCH_ROUNDS changes it). */
-const rounds = Number(process.env.BRICKS_BENCH_ROUNDS ?? 2);
+/** Updates per side: 3 give a median without making the suite long (BRICKS_BENCH_ROUNDS changes it). */
+const rounds = Number(process.env.BRICKS_BENCH_ROUNDS ?? 3);
 /** 16 keep-alive GET clients, as the recovery suite uses: steady, bounded, loopback only. */
 const clients = 16;
 
@@ -43,7 +43,7 @@ function report(local: LocalSide, swarm: SwarmSide | string): string {
   ];
   const errors = [...local.rounds.flatMap((r) => r.errors.map((e) => `bricks: ${e}`)), ...(typeof swarm === 'string' ? [] : swarm.rounds.flatMap((r) => r.errors.map((e) => `swarm: ${e}`)))];
   return [
-    `One service, 3 replicas of a plain Node HTTP server (\`bench/rolling/replica.mjs\`, drains on SIGTERM), updated by changing one environment variable, ${rounds} times per side. Both sides: parallelism 1, start-first, no delay, monitor 1 s, readiness \`GET /readyz\` every 1 s (timeout 1 s, 3 retries; the same \`node -e fetch(...)\` check bricks' Swarm target renders), stop grace 10 s. Load: ${clients} keep-alive clients sending GETs to 127.0.0.1 from 1 s before the update until 1 s after it completes.`,
+    `One service, 3 replicas of a plain Node HTTP server (\`bench/rolling/replica.mjs\`, drains on SIGTERM), updated by changing one environment variable, ${rounds} times per side. Both sides: parallelism 1, start-first, no delay, monitor 1 s, readiness \`GET /readyz\` every 1 s, 3 retries (locally an in-process probe with a 1 s timeout; on Swarm the \`node -e\` check bricks' Swarm target renders, with its floors of a 5 s timeout and a 30 s start period, since each check starts a process), stop grace 10 s. Load: ${clients} keep-alive clients sending GETs to 127.0.0.1 from 1 s before the update until 1 s after it completes.`,
     '',
     '- bricks: `bricks deploy` (sources mode, outside git) rolls the service; load goes through the service address (the bricks proxy). Duration: the `bricks deploy` command, which returns when the rollout is judged complete (monitor included).',
     '- Swarm: `docker service update --detach --env-add VERSION=…`; Swarm\'s ingress mesh is not used here, so load goes through a one-task edge (`bench/rolling/edge.mjs`, published `mode: host`) to the service\'s DNS name (`endpoint_mode: dnsrr`, as bricks renders services; Swarm\'s VIPs, like its ingress mesh, do not work on this machine); like the bricks proxy it retries a failed GET once. Duration: until the service\'s `UpdateStatus.State` is `completed` (polled every 100 ms). Swarm 20.10 has no `start_interval`, so a new task is first checked 1 s after it starts; bricks checks new replicas every 100 ms until ready.',
