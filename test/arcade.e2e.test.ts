@@ -8,45 +8,12 @@
 // data) and takes free service ports instead of the example's remembered 7100.. ones, which a
 // developer's running `npm run arcade` may hold.
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { test, type TestContext } from 'node:test';
+import { test } from 'node:test';
 import { checkArcade, json } from './helpers/arcade-checks.ts';
-import { Project, alive, get, steadyLoad, until, type PsDoc, type PsService } from './helpers/bricks.ts';
-
-const ROOT = new URL('..', import.meta.url).pathname;
-const ARCADE = join(ROOT, 'examples', 'arcade');
-
-/** A copy of the example with its own .bricks/; on test end: down, SIGKILL of anything left, rm. */
-function arcadeCopy(t: TestContext): Project {
-  mkdirSync(join(ROOT, '.tmp'), { recursive: true });
-  const dir = mkdtempSync(join(ROOT, '.tmp', 'arcade-e2e-'));
-  for (const part of ['bricks.yaml', 'package.json', 'gen', 'lib', 'proto', 'services']) cpSync(join(ARCADE, part), join(dir, part), { recursive: true });
-  const p = new Project(dir);
-  const seen = new Set<number>();
-  const remember = (): void => {
-    for (const g of p.groups()) seen.add(g);
-    const d = p.daemonPid();
-    if (d !== null) seen.add(d);
-  };
-  const timer = setInterval(remember, 100);
-  t.after(async () => {
-    clearInterval(timer);
-    remember();
-    if (p.daemonPid() !== null) await p.bricks('down', '--timeout', '30');
-    for (const pid of seen) {
-      for (const target of [-pid, pid]) {
-        try {
-          process.kill(target, 'SIGKILL');
-        } catch {
-          // gone, as it should be
-        }
-      }
-    }
-    rmSync(dir, { recursive: true, force: true });
-  });
-  return p;
-}
+import { arcadeCopy } from './helpers/arcade-copy.ts';
+import { alive, get, steadyLoad, until, type PsDoc, type PsService } from './helpers/bricks.ts';
 
 function service(doc: PsDoc, name: string): PsService {
   const s = doc.services.find((x) => x.name === name);

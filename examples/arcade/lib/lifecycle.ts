@@ -1,16 +1,32 @@
 // How an arcade RPC service stops: on SIGTERM/SIGINT the SDK server drains (not ready, finish
 // in-flight calls), then the service releases what it holds (its database), then the process exits.
+// Services co-located in one process (x-bricks.group) each register here; the first signal
+// stops them all and the process exits once every one has released what it holds. The list
+// lives on globalThis because each co-located service is its own bundle with its own copy of
+// this module.
 import { closeClients, logger, type Server } from '@bricks/sdk';
 
+interface Stopper {
+  readonly entries: { server: Server; release: () => Promise<void> }[];
+  stopping: boolean;
+}
+
+const KEY = Symbol.for('arcade/lifecycle/v1');
+
 export function stopOnSignals(server: Server, release: () => Promise<void> = () => Promise.resolve()): void {
-  let stopping = false;
+  const holder = globalThis as unknown as Record<symbol, Stopper | undefined>;
+  const first = holder[KEY] === undefined;
+  const stopper = (holder[KEY] ??= { entries: [], stopping: false });
+  stopper.entries.push({ server, release });
+  if (!first) return;
   const stop = (signal: NodeJS.Signals): void => {
-    if (stopping) return;
-    stopping = true;
+    if (stopper.stopping) return;
+    stopper.stopping = true;
     logger.info({ signal }, 'stopping');
-    server
-      .shutdown()
-      .then(release)
+    // Co-located services share one server: shut each distinct one down once.
+    const servers = [...new Set(stopper.entries.map((e) => e.server))];
+    Promise.all(servers.map((s) => s.shutdown()))
+      .then(() => Promise.all(stopper.entries.map((e) => e.release())))
       .then(() => closeClients())
       .then(
         () => process.exit(0),
