@@ -15,7 +15,7 @@ import { Project } from '../../test/helpers/bricks.ts';
 import { median } from '../rolling/shared.ts';
 import type { BenchSuite } from '../suite.ts';
 import { arcadeCopy } from '../engines/arcade-copy.ts';
-import { dockerProblem } from '../engines/docker.ts';
+import { dockerOut, dockerProblem, dockerQuiet } from '../engines/docker.ts';
 
 /** Starts per side: 3 give a median; BRICKS_BENCH_ROUNDS changes it. */
 const rounds = Number(process.env.BRICKS_BENCH_ROUNDS ?? 3);
@@ -98,6 +98,9 @@ async function runSwarm(progress: (line: string) => void): Promise<Swarm> {
     return result;
   } finally {
     if (stack !== null) await removeSwarm(stack).catch(() => undefined);
+    // Untag this run's names only: an image reused from another stack keeps its own tags.
+    const refs = (await dockerOut('images', '--format', '{{.Repository}}:{{.Tag}}')).split('\n').filter((r) => r.startsWith(`${copy.name}-`));
+    if (refs.length > 0) await dockerQuiet('rmi', ...refs);
     copy.remove();
   }
 }
