@@ -10,9 +10,16 @@ import { ProxyError } from './errors.ts';
 import { clientAddress, parseRequestHead, parseResponseHead, type ClientAddress, type RequestHead, type ResponseHead } from './http1-head.ts';
 import type { UpstreamConn, UpstreamOwner } from './http1-pool.ts';
 import type { ProxyCore } from './proxy-core.ts';
+import { adoptWithReadBuffer } from './read-buffer-socket.ts';
 import { http1ErrorReply } from './replies.ts';
 
 const crlfCrlf = Buffer.from('\r\n\r\n', 'latin1');
+/** Every client connection reads into this one buffer, as upstream connections share theirs
+ * (see http1-pool.ts): each read is handled synchronously before the next, so whatever is kept
+ * past the read (pending bytes, bodies queued for writing) is copied first. 64 KiB: what Node
+ * reads per call. */
+const clientReadBuffer = Buffer.allocUnsafe(64 * 1024);
+
 /** Heads above 64 KiB are refused: four times Node's own 16 KiB header limit, so anything a
  * replica or client built with Node accepts passes through. */
 const maxHeadBytes = 64 * 1024;
@@ -76,13 +83,22 @@ export class Http1Connection implements UpstreamOwner {
   private cancelWait: (() => void) | null = null;
   private waitStarted = 0;
   private readonly client: ClientAddress;
+  /** The client connection (taken over from the accepted socket to read into the shared buffer). */
+  readonly socket: net.Socket;
 
   constructor(
-    private readonly socket: net.Socket,
+    accepted: net.Socket,
     private readonly core: ProxyCore,
   ) {
+    const socket = adoptWithReadBuffer(accepted, {
+      buffer: clientReadBuffer,
+      callback: (n) => {
+        this.onData(clientReadBuffer.subarray(0, n), true);
+        return true;
+      },
+    });
+    this.socket = socket;
     this.client = clientAddress(socket.remoteAddress);
-    socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('end', () => this.onEnd());
     socket.on('drain', () => this.onClientDrain());
     socket.on('close', () => this.onClose());
@@ -94,19 +110,24 @@ export class Http1Connection implements UpstreamOwner {
 
   /** Feeds the bytes read while the listener sniffed the protocol. */
   start(first: Buffer): void {
-    this.onData(first);
+    this.onData(first, false);
   }
 
   // ---- client side ----
 
-  private onData(chunk: Buffer): void {
+  /** `shared` chunks live in the shared read buffer: valid only during this call. */
+  private onData(chunk: Buffer, shared: boolean): void {
     switch (this.phase) {
       case 'head':
-        this.appendPending(chunk);
-        this.processHead();
+        if (this.pending === null) {
+          this.processHead(chunk, shared);
+        } else {
+          this.appendPending(chunk);
+          this.processHead(this.pending, false);
+        }
         return;
       case 'body':
-        this.forwardBody(chunk);
+        this.forwardBody(chunk, shared);
         return;
       case 'dispatch':
       case 'response':
@@ -114,15 +135,16 @@ export class Http1Connection implements UpstreamOwner {
         if (this.pending!.length > maxBufferedBytes) this.pauseClient();
         return;
       case 'tunnel':
-        if (!this.up!.socket.write(chunk)) this.pauseClient();
+        if (!this.up!.socket.write(shared ? copy(chunk, 0, chunk.length) : chunk)) this.pauseClient();
         return;
       case 'closed':
         return;
     }
   }
 
+  /** Keeps `chunk` (copied: it may be shared) after the pending bytes. */
   private appendPending(chunk: Buffer): void {
-    this.pending = this.pending === null ? chunk : Buffer.concat([this.pending, chunk]);
+    this.pending = this.pending === null ? copy(chunk, 0, chunk.length) : Buffer.concat([this.pending, chunk]);
   }
 
   private pauseClient(): void {
@@ -191,12 +213,13 @@ export class Http1Connection implements UpstreamOwner {
     this.socket.end();
   }
 
-  private processHead(): void {
-    const buf = this.pending;
-    if (buf === null) return;
+  /** Parses the request head at the start of `buf`, which is `pending` or (when nothing was
+   * pending) a chunk just read, `shared` if it lives in the read buffer. */
+  private processHead(buf: Buffer, shared: boolean): void {
     const end = buf.indexOf(crlfCrlf);
     if (end === -1 || end > maxHeadBytes) {
       if (buf.length > maxHeadBytes) this.rejectClient(431, new ProxyError('head-too-large', `request head exceeds ${maxHeadBytes} bytes`));
+      else if (shared) this.pending = copy(buf, 0, buf.length);
       return;
     }
     let head: RequestHead;
@@ -206,7 +229,7 @@ export class Http1Connection implements UpstreamOwner {
       this.rejectClient(400, ProxyError.from(err, 'bad-request'));
       return;
     }
-    this.pending = end + 4 < buf.length ? buf.subarray(end + 4) : null;
+    this.pending = end + 4 >= buf.length ? null : shared ? copy(buf, end + 4, buf.length) : buf.subarray(end + 4);
     this.core.requests++;
     this.req = head;
     this.attempt = 0;
@@ -310,7 +333,7 @@ export class Http1Connection implements UpstreamOwner {
     const pending = this.pending;
     this.pending = null;
     if (pending === null) up.socket.write(req.forwardHead, 'latin1');
-    else this.forwardBody(pending, req.forwardHead);
+    else this.forwardBody(pending, false, req.forwardHead);
     if (this.phase === 'body') {
       if (this.clientEnded) this.socket.destroy();
       else if (!this.upstreamWantsDrain(up)) this.resumeClient();
@@ -321,8 +344,9 @@ export class Http1Connection implements UpstreamOwner {
     return up.socket.writableNeedDrain;
   }
 
-  /** Forwards the body bytes at the start of `chunk`, after `head` when the head is not sent yet. */
-  private forwardBody(chunk: Buffer, head?: string): void {
+  /** Forwards the body bytes at the start of `chunk` (`shared` as in onData), after `head` when
+   * the head is not sent yet. */
+  private forwardBody(chunk: Buffer, shared: boolean, head?: string): void {
     const up = this.up!;
     let end: number;
     try {
@@ -340,7 +364,7 @@ export class Http1Connection implements UpstreamOwner {
       ok = up.socket.write(head + chunk.toString('latin1', 0, end), 'latin1');
     } else {
       if (head !== undefined) up.socket.write(head, 'latin1');
-      if (end > 0) ok = up.socket.write(end === chunk.length ? chunk : chunk.subarray(0, end));
+      if (end > 0) ok = up.socket.write(shared ? copy(chunk, 0, end) : end === chunk.length ? chunk : chunk.subarray(0, end));
     }
     if (!this.reqBody.done) {
       if (!ok) this.pauseClient();
@@ -417,20 +441,18 @@ export class Http1Connection implements UpstreamOwner {
     // An unframed body ends at close; an early response leaves an unread request body.
     if (this.resUntilClose || !this.reqBody.done) this.closeAfter = true;
     const tail = this.closeAfter ? 'connection: close\r\n\r\n' : req.http10 ? 'connection: keep-alive\r\n\r\n' : '\r\n';
-    if (rest >= buf.length) {
-      this.socket.write(head.forwardHead + tail, 'latin1');
-      if (this.resBody.done) this.completeResponse();
-      return;
+    let end = rest;
+    if (rest < buf.length) {
+      try {
+        end = this.resBody.feed(buf, rest, buf.length);
+      } catch (err) {
+        this.upstreamFailed(new ProxyError('upstream-protocol', err instanceof Error ? err.message : String(err), { cause: err }));
+        return;
+      }
     }
-    let end: number;
-    try {
-      end = this.resBody.feed(buf, rest, buf.length);
-    } catch (err) {
-      this.upstreamFailed(new ProxyError('upstream-protocol', err instanceof Error ? err.message : String(err), { cause: err }));
-      return;
-    }
-    // The common small response: head and whole body in one read go out in one write.
-    const ok = this.socket.write(head.forwardHead + tail + buf.toString('latin1', rest, end), 'latin1');
+    // The common small response: head and whole body in one read go out in one write (a
+    // latin1 string is copied out of the shared read buffer as it is made).
+    const ok = this.socket.write(end > rest ? head.forwardHead + tail + buf.toString('latin1', rest, end) : head.forwardHead + tail, 'latin1');
     if (this.resBody.done) {
       if (end < buf.length) this.resKeepAlive = false;
       this.completeResponse();
@@ -484,7 +506,7 @@ export class Http1Connection implements UpstreamOwner {
     }
     this.phase = 'head';
     this.resumeClient();
-    if (this.pending !== null) this.processHead();
+    if (this.pending !== null) this.processHead(this.pending, false);
     else if (this.clientEnded) this.endClient();
   }
 

@@ -39,7 +39,14 @@ export async function startServiceProxy(options: ServiceProxyOptions): Promise<S
       socket.removeListener('end', early);
       socket.removeListener('error', ignore);
       if (h2c) h2.accept(socket, sniffed);
-      else new Http1Connection(socket, core).start(sniffed);
+      else {
+        // The connection moves to a socket of its own (see read-buffer-socket.ts); that one is
+        // what close() must destroy.
+        const conn = new Http1Connection(socket, core);
+        sockets.add(conn.socket);
+        conn.socket.on('close', () => sockets.delete(conn.socket));
+        conn.start(sniffed);
+      }
     };
     const early = (): void => {
       socket.destroy();
