@@ -321,7 +321,7 @@ async function attempts(t: Target, call: RemoteCall): Promise<UnaryResult> {
         err = new BricksError('unavailable', `no ready endpoint for ${t.name}`, { unsent: true });
       } else {
         ep.outstanding++;
-        const entry = t.acquire(ep.endpoint.url);
+        const entry = t.acquire(ep.endpoint);
         try {
           const res = await entry.channel.unary({
             method: plan.method,

@@ -58,10 +58,13 @@ export class Target {
   }
 
   /** The endpoint's channel (made on first use), counted as in use until `release`. */
-  acquire(url: string): ChannelEntry {
+  acquire(endpoint: Endpoint): ChannelEntry {
+    const url = endpoint.url;
     let entry = this.#channels.get(url);
     if (!entry) {
-      const channel = this.protocol === 'fast' && this.fast ? fastChannel(this.fast, url) : connectChannel(url, this.protocol === 'fast' ? 'connect' : this.protocol);
+      // The platform's proxy speaks HTTP only: through it, fast becomes Connect.
+      const fast = this.protocol === 'fast' && this.fast !== undefined && endpoint.viaProxy !== true;
+      const channel = fast && this.fast ? fastChannel(this.fast, url) : connectChannel(url, this.protocol === 'fast' ? 'connect' : this.protocol);
       entry = { channel, inFlight: 0, retired: false };
       this.#channels.set(url, entry);
     }

@@ -7,6 +7,11 @@ export interface Endpoint {
   readonly id: string;
   /** Base url every SDK endpoint serves fast + Connect + gRPC on, e.g. `http://127.0.0.1:40123`. */
   readonly url: string;
+  /**
+   * A service address behind the platform's HTTP proxy rather than a replica: it speaks HTTP
+   * (Connect, gRPC) but not the fast transport, which is a protocol between SDK peers.
+   */
+  readonly viaProxy?: boolean;
 }
 
 export interface EndpointSource {

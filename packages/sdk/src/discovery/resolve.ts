@@ -31,7 +31,7 @@ export function resolveTarget(service: string, opts: { url?: string; env?: Reado
   if (discoveryUrl !== undefined) {
     const src = platformDiscovery(discoveryUrl).source(service);
     if (address === undefined) return src;
-    const fallback = [{ id: address, url: new URL(address).origin }];
+    const fallback = [{ id: address, url: new URL(address).origin, viaProxy: true }];
     // Both reads and change notices fall back: a balancer told "no endpoints" while a lone
     // replica restarts would fail calls the service address (whose proxy waits) can carry.
     const withFallback = (eps: readonly Endpoint[]): readonly Endpoint[] => (eps.length > 0 ? eps : fallback);

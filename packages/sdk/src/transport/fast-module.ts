@@ -1,7 +1,9 @@
-// The seam to the fast transport (packages/sdk/src/transport/fast, built separately). It is
-// loaded lazily and typed here by its published contract, so the rest of the SDK works while
-// that module is absent and never depends on its internals.
+// The seam to the fast transport (packages/sdk/src/transport/fast), typed here by its published
+// contract so the rest of the SDK never depends on its internals. It is imported statically:
+// a computed import() would be left out of a service's bundle, and its replicas would then
+// answer fast clients with HTTP.
 import type { Socket } from 'node:net';
+import * as fastTransport from './fast/index.ts';
 
 export interface FastCallOptions {
   signal?: AbortSignal;
@@ -37,14 +39,6 @@ let loaded: Promise<FastModule | undefined> | undefined;
 
 /** The fast transport, or undefined when it is not (yet) part of this build. */
 export function loadFast(): Promise<FastModule | undefined> {
-  loaded ??= (async () => {
-    try {
-      const url = new URL('./fast/index.ts', import.meta.url).href;
-      const mod = (await import(url)) as Partial<FastModule>;
-      return mod.FastClient && mod.FastServer && mod.isFastPreamble && mod.FastError ? (mod as FastModule) : undefined;
-    } catch {
-      return undefined;
-    }
-  })();
+  loaded ??= Promise.resolve(fastTransport as unknown as FastModule);
   return loaded;
 }
