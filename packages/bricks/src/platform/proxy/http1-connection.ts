@@ -216,7 +216,11 @@ export class Http1Connection implements UpstreamOwner {
   /** Parses the request head at the start of `buf`, which is `pending` or (when nothing was
    * pending) a chunk just read, `shared` if it lives in the read buffer. */
   private processHead(buf: Buffer, shared: boolean): void {
-    const end = buf.indexOf(crlfCrlf);
+    // A small read (any request without a big body) is scanned as one latin1 string, which V8
+    // searches faster than Buffer#indexOf does. The bound is the small-body one: a body that
+    // size becomes a string for its write anyway; a bigger read is not converted just to scan it.
+    const text = buf.length <= smallBodyBytes ? buf.toString('latin1') : undefined;
+    const end = text === undefined ? buf.indexOf(crlfCrlf) : text.indexOf('\r\n\r\n');
     if (end === -1 || end > maxHeadBytes) {
       if (buf.length > maxHeadBytes) this.rejectClient(431, new ProxyError('head-too-large', `request head exceeds ${maxHeadBytes} bytes`));
       else if (shared) this.pending = copy(buf, 0, buf.length);
@@ -224,7 +228,7 @@ export class Http1Connection implements UpstreamOwner {
     }
     let head: RequestHead;
     try {
-      head = parseRequestHead(buf.toString('latin1', 0, end), this.client);
+      head = parseRequestHead(text === undefined ? buf.toString('latin1', 0, end) : text.slice(0, end), this.client);
     } catch (err) {
       this.rejectClient(400, ProxyError.from(err, 'bad-request'));
       return;
@@ -395,42 +399,47 @@ export class Http1Connection implements UpstreamOwner {
       this.forwardResponseBody(up, data, 0);
       return;
     }
-    let buf = this.resHead === null ? data : Buffer.concat([this.resHead, data]);
+    const buf = this.resHead === null ? data : Buffer.concat([this.resHead, data]);
     this.resHead = null;
-    for (;;) {
-      const end = buf.indexOf(crlfCrlf);
-      if (end === -1 || end > maxHeadBytes) {
-        if (buf.length > maxHeadBytes) this.upstreamFailed(new ProxyError('upstream-protocol', `response head exceeds ${maxHeadBytes} bytes`));
-        else this.resHead = copy(buf, 0, buf.length);
+    // The read becomes one latin1 string: V8 finds the head's end in it faster than
+    // Buffer#indexOf does, the head and body are slices of it, and respond() writes the
+    // body from it, so no byte is converted twice.
+    const text = buf.toString('latin1');
+    for (let at = 0; ; ) {
+      const end = text.indexOf('\r\n\r\n', at);
+      if (end === -1 || end - at > maxHeadBytes) {
+        if (buf.length - at > maxHeadBytes) this.upstreamFailed(new ProxyError('upstream-protocol', `response head exceeds ${maxHeadBytes} bytes`));
+        else this.resHead = copy(buf, at, buf.length);
         return;
       }
       let head: ResponseHead;
       try {
-        head = parseResponseHead(buf.toString('latin1', 0, end), this.req!.method);
+        head = parseResponseHead(text.slice(at, end), this.req!.method);
       } catch (err) {
         this.upstreamFailed(ProxyError.from(err, 'upstream-protocol'));
         return;
       }
       const rest = end + 4;
       if (head.status >= 200) {
-        this.respond(up, head, buf, rest);
+        this.respond(up, head, buf, text, rest);
         return;
       }
       if (head.status === 101) {
         if (this.req!.upgrade === '') this.upstreamFailed(new ProxyError('upstream-protocol', '101 to a request that did not ask to upgrade'));
-        else this.startTunnel(up, buf, rest);
+        else this.startTunnel(up, buf, text.slice(at, rest), rest);
         return;
       }
       // 1xx informational (100 Continue, 103 Early Hints): passed on as is; the final
       // response follows on the same connection.
       this.clientGotBytes = true;
-      this.socket.write(buf.toString('latin1', 0, rest), 'latin1');
+      this.socket.write(text.slice(at, rest), 'latin1');
       if (rest >= buf.length) return;
-      buf = buf.subarray(rest);
+      at = rest;
     }
   }
 
-  private respond(up: UpstreamConn, head: ResponseHead, buf: Buffer, rest: number): void {
+  /** `text` is `buf` as latin1; the response's body starts at `rest` in both. */
+  private respond(up: UpstreamConn, head: ResponseHead, buf: Buffer, text: string, rest: number): void {
     const req = this.req!;
     this.resStarted = true;
     this.clientGotBytes = true;
@@ -452,7 +461,7 @@ export class Http1Connection implements UpstreamOwner {
     }
     // The common small response: head and whole body in one read go out in one write (a
     // latin1 string is copied out of the shared read buffer as it is made).
-    const ok = this.socket.write(end > rest ? head.forwardHead + tail + buf.toString('latin1', rest, end) : head.forwardHead + tail, 'latin1');
+    const ok = this.socket.write(end > rest ? head.forwardHead + tail + text.slice(rest, end) : head.forwardHead + tail, 'latin1');
     if (this.resBody.done) {
       if (end < buf.length) this.resKeepAlive = false;
       this.completeResponse();
@@ -578,13 +587,14 @@ export class Http1Connection implements UpstreamOwner {
 
   // ---- upgrade tunnel ----
 
-  private startTunnel(up: UpstreamConn, buf: Buffer, rest: number): void {
+  /** `head` is the 101 response head, blank line included; tunnel bytes follow at `rest` in `buf`. */
+  private startTunnel(up: UpstreamConn, buf: Buffer, head: string, rest: number): void {
     this.phase = 'tunnel';
     this.resStarted = true;
     this.clientGotBytes = true;
     this.endpoint!.served++;
     // The 101 head goes out verbatim: its Connection/Upgrade headers are the point of it.
-    this.socket.write(buf.toString('latin1', 0, rest), 'latin1');
+    this.socket.write(head, 'latin1');
     if (rest < buf.length && !this.socket.write(copy(buf, rest, buf.length))) this.pauseUpstream(up);
     const pending = this.pending;
     this.pending = null;
