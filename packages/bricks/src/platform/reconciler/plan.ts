@@ -38,7 +38,8 @@ class Planner {
   /** A new target version starts a new rollout record; its failures are counted from zero. */
   trackRollout(): void {
     if (this.state.rollout?.version === this.target.version) return;
-    const rollout = { version: this.target.version, startedAt: this.now, failures: 0, state: 'rolling' as const, reason: null };
+    const initial = !this.state.replicas.some(isActive);
+    const rollout = { version: this.target.version, startedAt: this.now, failures: 0, state: 'rolling' as const, reason: null, initial };
     this.state = { ...this.state, rollout };
   }
 
@@ -167,8 +168,10 @@ class Planner {
     const leftovers = this.state.replicas.some((r) => (isActive(r) && r.version !== target.version) || (r.phase === 'stopping' && r.stopReason === 'update'));
     if (slotsDone.size < target.replicas || leftovers) return;
     const lastReady = Math.max(rollout.startedAt, ...fresh.map((r) => r.readyAt ?? 0));
-    if (now < lastReady + update.monitorMs) {
-      this.wakes.push(lastReady + update.monitorMs);
+    // `monitor` watches a new version against the old one; a first start has none to go back to.
+    const monitorMs = rollout.initial ? 0 : update.monitorMs;
+    if (now < lastReady + monitorMs) {
+      this.wakes.push(lastReady + monitorMs);
       return;
     }
     this.endRollout('completed', null);

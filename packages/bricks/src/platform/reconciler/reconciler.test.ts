@@ -284,6 +284,14 @@ describe('reconciler', () => {
     }
     const verdicts = (w: World): string[] => w.verdicts.map((a) => (a.type === 'rollout' ? `${a.version}:${a.state}` : a.type));
 
+    it('a first start completes as soon as every replica is ready: no old version to monitor against', () => {
+      const w = new World(target({ update: { ...update, monitorMs: 5_000 } }));
+      w.tick();
+      w.bringUp();
+      w.tick();
+      assert.deepEqual(verdicts(w), ['v1:completed']);
+    });
+
     it('completes once every slot runs the new version and the newest held for monitor', () => {
       const w = rolling({ monitorMs: 1_000, parallelism: 2 });
       w.tick();

@@ -86,6 +86,8 @@ export interface Rollout {
   readonly failures: number;
   readonly state: RolloutState;
   readonly reason: string | null;
+  /** Nothing ran before it (a first start): there is no old version to watch the new one against. */
+  readonly initial: boolean;
 }
 
 export type FailureAction = 'pause' | 'rollback' | 'continue';
