@@ -16,7 +16,7 @@ const DEPLOYS = Number(process.env.BRICKS_TEST_DEPLOYS ?? '20');
 
 /** Analytics rolls fast: a short monitor window keeps 20 rollouts inside a couple of minutes. */
 const fastRollouts = (yaml: string): string =>
-  yaml.replace(/(\n  analytics:[\s\S]*?\n    deploy:\n      replicas: 2)/, '$1\n      update_config: { monitor: 200ms }');
+  yaml.replace(/(\n {2}analytics:[\s\S]*?\n {4}deploy:\n {6}replicas: 2)/, '$1\n      update_config: { monitor: 200ms }');
 
 test('20 deploys under load through SDK clients and a service address: 0 failed calls', { timeout: 420_000 }, async (t) => {
   const p = arcadeCopy(t, fastRollouts);
