@@ -1,18 +1,24 @@
 // The bricks command line. Each command talks to the project's daemon through the control API
 // (validate and config read the stack file itself, like `docker compose config`).
 import { Command, CommanderError } from 'commander';
-import { runDaemonProcess } from '../platform/daemon/main.ts';
-import { config, validate } from './commands/config.ts';
-import { deploy, diff, history, rollback } from './commands/deploy.ts';
-import { dev } from './commands/dev.ts';
-import { down } from './commands/down.ts';
-import { logs } from './commands/logs.ts';
-import { ps } from './commands/ps.ts';
-import { restart, scale } from './commands/scale.ts';
-import { build, deploySwarmCommand, downSwarmCommand, manifests, parseTarget, psSwarmCommand, rollbackSwarmCommand } from './commands/targets.ts';
-import { up } from './commands/up.ts';
 import { CliError, EXIT_CODES } from './errors.ts';
 import { color } from './format/color.ts';
+import { parseTarget } from './target-name.ts';
+
+// Command modules load on demand: `bricks ps` should not pay for the Kubernetes schemas
+// (about a second on this machine) or the bundler.
+const load = {
+  config: () => import('./commands/config.ts'),
+  deploy: () => import('./commands/deploy.ts'),
+  dev: () => import('./commands/dev.ts'),
+  down: () => import('./commands/down.ts'),
+  logs: () => import('./commands/logs.ts'),
+  ps: () => import('./commands/ps.ts'),
+  scale: () => import('./commands/scale.ts'),
+  targets: () => import('./commands/targets.ts'),
+  up: () => import('./commands/up.ts'),
+  daemon: () => import('../platform/daemon/main.ts'),
+};
 
 const program = new Command('bricks')
   .description('Run a whole microservice stack on one machine, production-like.')
@@ -39,21 +45,21 @@ command('up')
   .description('start the stack (foreground with live status; -d to return once ready)')
   .option('-d, --detach', 'start in the background and return when every service is ready')
   .option('--wait <seconds>', 'with -d: how long to wait for readiness', '60')
-  .action(async (opts: Opts, cmd: Command) => up({ ...globals(cmd), detach: opts.detach === true, wait: String(opts.wait) }));
+  .action(async (opts: Opts, cmd: Command) => (await load.up()).up({ ...globals(cmd), detach: opts.detach === true, wait: String(opts.wait) }));
 
 command('down')
   .description('stop every replica and the daemon')
   .option('--timeout <seconds>', 'how long to wait for the stop', '120')
   .option('--target <target>', 'local, or swarm: docker stack rm', 'local')
   .action(async (opts: Opts, cmd: Command) =>
-    parseTarget(opts.target, ['local', 'swarm'], 'down') === 'swarm' ? downSwarmCommand(globals(cmd)) : down({ ...globals(cmd), timeout: String(opts.timeout) }));
+    parseTarget(opts.target, ['local', 'swarm'], 'down') === 'swarm' ? (await load.targets()).downSwarmCommand(globals(cmd)) : (await load.down()).down({ ...globals(cmd), timeout: String(opts.timeout) }));
 
 command('ps')
   .description('list services and replicas: pid, port, state, health, restarts, uptime, CPU, memory')
   .option('--json', 'machine-readable output')
   .option('--target <target>', 'local, or swarm: the stack\'s Swarm tasks', 'local')
   .action(async (opts: Opts, cmd: Command) =>
-    (parseTarget(opts.target, ['local', 'swarm'], 'ps') === 'swarm' ? psSwarmCommand : ps)({ ...globals(cmd), json: opts.json === true }));
+    (parseTarget(opts.target, ['local', 'swarm'], 'ps') === 'swarm' ? (await load.targets()).psSwarmCommand : (await load.ps()).ps)({ ...globals(cmd), json: opts.json === true }));
 
 command('logs', '--file <file>')
   .description('show replicas\' output, merged, with a coloured prefix per replica')
@@ -62,18 +68,18 @@ command('logs', '--file <file>')
   .option('-n, --tail <lines>', 'lines of history per request', '200')
   .option('--json', 'one JSON object per line')
   .action(async (services: string[], opts: Opts, cmd: Command) =>
-    logs(services, { ...globals(cmd), follow: opts.follow === true, tail: String(opts.tail), json: opts.json === true }),
+    (await load.logs()).logs(services, { ...globals(cmd), follow: opts.follow === true, tail: String(opts.tail), json: opts.json === true }),
   );
 
 command('scale')
   .description('set the number of replicas: bricks scale catalog=3 scores=2')
   .argument('<service=replicas...>')
-  .action(async (args: string[], _opts: Opts, cmd: Command) => scale(args, globals(cmd)));
+  .action(async (args: string[], _opts: Opts, cmd: Command) => (await load.scale()).scale(args, globals(cmd)));
 
 command('restart')
   .description('replace every replica of the services, one at a time, without downtime')
   .argument('<services...>')
-  .action(async (services: string[], _opts: Opts, cmd: Command) => restart(services, globals(cmd)));
+  .action(async (services: string[], _opts: Opts, cmd: Command) => (await load.scale()).restart(services, globals(cmd)));
 
 command('deploy')
   .description('build, record a release for the git SHA, and roll only the services that changed')
@@ -83,8 +89,8 @@ command('deploy')
   .option('--base-image <image>', 'swarm: the image services run on', 'bricks/node:20')
   .action(async (opts: Opts, cmd: Command) =>
     parseTarget(opts.target, ['local', 'swarm'], 'deploy') === 'swarm'
-      ? deploySwarmCommand({ ...globals(cmd), ...imageFlags(opts), json: opts.json === true })
-      : deploy({ ...globals(cmd), json: opts.json === true }));
+      ? (await load.targets()).deploySwarmCommand({ ...globals(cmd), ...imageFlags(opts), json: opts.json === true })
+      : (await load.deploy()).deploy({ ...globals(cmd), json: opts.json === true }));
 
 command('rollback')
   .description('put back an earlier release as a whole: a SHA (prefix), or -N releases back (default -1)')
@@ -92,26 +98,26 @@ command('rollback')
   .option('--json', 'progress and result as JSON lines')
   .option('--target <target>', 'local, or swarm: redeploy that SHA\'s saved stack file', 'local')
   .action(async (ref: string, opts: Opts, cmd: Command) =>
-    (parseTarget(opts.target, ['local', 'swarm'], 'rollback') === 'swarm' ? rollbackSwarmCommand : rollback)(ref, { ...globals(cmd), json: opts.json === true }));
+    (parseTarget(opts.target, ['local', 'swarm'], 'rollback') === 'swarm' ? (await load.targets()).rollbackSwarmCommand : (await load.deploy()).rollback)(ref, { ...globals(cmd), json: opts.json === true }));
 
 command('history')
   .description('releases: SHA, time, changed services, outcome')
   .option('--json', 'machine-readable output')
-  .action(async (opts: Opts, cmd: Command) => history({ ...globals(cmd), json: opts.json === true }));
+  .action(async (opts: Opts, cmd: Command) => (await load.deploy()).history({ ...globals(cmd), json: opts.json === true }));
 
 command('diff')
   .description('which services, and which of their settings, differ between two releases')
   .argument('<a>', 'SHA prefix or -N')
   .argument('<b>', 'SHA prefix or -N')
   .option('--json', 'machine-readable output')
-  .action(async (a: string, b: string, opts: Opts, cmd: Command) => diff(a, b, { ...globals(cmd), json: opts.json === true }));
+  .action(async (a: string, b: string, opts: Opts, cmd: Command) => (await load.deploy()).diff(a, b, { ...globals(cmd), json: opts.json === true }));
 
 command('build')
   .description('build every service\'s artifact; --images also one OCI image per service, tagged by git SHA')
   .option('--images', 'also build images (docker build)')
   .option('--registry <registry>', 'tag images <registry>/<stack>-<service>:<sha> and push them')
   .option('--base-image <image>', 'the image services run on', 'bricks/node:20')
-  .action(async (opts: Opts, cmd: Command) => build({ ...globals(cmd), ...imageFlags(opts), images: opts.images === true }));
+  .action(async (opts: Opts, cmd: Command) => (await load.targets()).build({ ...globals(cmd), ...imageFlags(opts), images: opts.images === true }));
 
 command('manifests')
   .description('write the stack as Kubernetes manifests (or a Helm chart) for the git SHA')
@@ -123,29 +129,29 @@ command('manifests')
   .option('--images', 'build (and with --registry push) the images first and name exactly those')
   .option('--base-image <image>', 'with --images: the image services run on', 'bricks/node:20')
   .action(async (opts: Opts, cmd: Command) =>
-    manifests({
+    (await load.targets()).manifests({
       ...globals(cmd), ...imageFlags(opts), target: String(opts.target), out: String(opts.out), helm: opts.helm === true, images: opts.images === true,
       ...(typeof opts.namespace === 'string' ? { namespace: opts.namespace } : {}),
     }));
 
 command('dev')
   .description('up, then rebuild and roll the services each source change reaches')
-  .action(async (_opts: Opts, cmd: Command) => dev(globals(cmd)));
+  .action(async (_opts: Opts, cmd: Command) => (await load.dev()).dev(globals(cmd)));
 
 command('config')
   .description('print the normalized stack')
   .option('--json', 'JSON instead of YAML')
-  .action(async (opts: Opts, cmd: Command) => config({ ...globals(cmd), json: opts.json === true }));
+  .action(async (opts: Opts, cmd: Command) => (await load.config()).config({ ...globals(cmd), json: opts.json === true }));
 
 command('validate')
   .description('check the stack file and report every problem with file:line:col')
   .option('--json', 'machine-readable output')
-  .action(async (opts: Opts, cmd: Command) => validate({ ...globals(cmd), json: opts.json === true }));
+  .action(async (opts: Opts, cmd: Command) => (await load.config()).validate({ ...globals(cmd), json: opts.json === true }));
 
 program
   .command('__daemon', { hidden: true })
   .argument('<file>')
-  .action(async (file: string) => runDaemonProcess(file));
+  .action(async (file: string) => (await load.daemon()).runDaemonProcess(file));
 
 try {
   await program.parseAsync(process.argv);
