@@ -8,6 +8,7 @@ import { BodyTracker } from './body-framing.ts';
 import type { EndpointState } from './endpoints.ts';
 import { ProxyError } from './errors.ts';
 import { clientAddress, parseRequestHead, parseResponseHead, type ClientAddress, type RequestHead, type ResponseHead } from './http1-head.ts';
+import { HeadMemo } from './head-memo.ts';
 import type { UpstreamConn, UpstreamOwner } from './http1-pool.ts';
 import type { ProxyCore } from './proxy-core.ts';
 import { adoptWithReadBuffer } from './read-buffer-socket.ts';
@@ -83,6 +84,8 @@ export class Http1Connection implements UpstreamOwner {
   private cancelWait: (() => void) | null = null;
   private waitStarted = 0;
   private readonly client: ClientAddress;
+  /** The client's last request head: a repeated one is not parsed again. */
+  private readonly requestMemo = new HeadMemo<RequestHead>();
   /** The client connection (taken over from the accepted socket to read into the shared buffer). */
   readonly socket: net.Socket;
 
@@ -226,12 +229,16 @@ export class Http1Connection implements UpstreamOwner {
       else if (shared) this.pending = copy(buf, 0, buf.length);
       return;
     }
-    let head: RequestHead;
-    try {
-      head = parseRequestHead(text === undefined ? buf.toString('latin1', 0, end) : text.slice(0, end), this.client);
-    } catch (err) {
-      this.rejectClient(400, ProxyError.from(err, 'bad-request'));
-      return;
+    const headText = text === undefined ? buf.toString('latin1', 0, end) : text.slice(0, end);
+    let head = this.requestMemo.get(headText, false);
+    if (head === undefined) {
+      try {
+        head = parseRequestHead(headText, this.client);
+      } catch (err) {
+        this.rejectClient(400, ProxyError.from(err, 'bad-request'));
+        return;
+      }
+      this.requestMemo.set(headText, false, head, buf.length);
     }
     this.pending = end + 4 >= buf.length ? null : shared ? copy(buf, end + 4, buf.length) : buf.subarray(end + 4);
     this.core.requests++;
@@ -412,12 +419,18 @@ export class Http1Connection implements UpstreamOwner {
         else this.resHead = copy(buf, at, buf.length);
         return;
       }
-      let head: ResponseHead;
-      try {
-        head = parseResponseHead(text.slice(at, end), this.req!.method);
-      } catch (err) {
-        this.upstreamFailed(ProxyError.from(err, 'upstream-protocol'));
-        return;
+      const headText = text.slice(at, end);
+      // The parse depends on the request only through whether it was a HEAD (no body follows).
+      const method = this.req!.method;
+      let head = up.responseMemo.get(headText, method === 'HEAD');
+      if (head === undefined) {
+        try {
+          head = parseResponseHead(headText, method);
+        } catch (err) {
+          this.upstreamFailed(ProxyError.from(err, 'upstream-protocol'));
+          return;
+        }
+        up.responseMemo.set(headText, method === 'HEAD', head, text.length);
       }
       const rest = end + 4;
       if (head.status >= 200) {

@@ -3,6 +3,8 @@
 // idle one waits in its endpoint's stack and is closed on any sign of life or when stale.
 import net from 'node:net';
 import type { EndpointState } from './endpoints.ts';
+import { HeadMemo } from './head-memo.ts';
+import type { ResponseHead } from './http1-head.ts';
 
 /** What an upstream connection reports to the exchange using it. */
 export interface UpstreamOwner {
@@ -36,6 +38,8 @@ export class UpstreamConn {
   /** Exchanges this connection carried before the current one; > 0 means it was pooled. */
   uses = 0;
   idleSince = 0;
+  /** The last response head this connection's replica sent, for the exchange to reuse. */
+  readonly responseMemo = new HeadMemo<ResponseHead>();
   private error: Error | undefined;
 
   constructor(
