@@ -74,6 +74,11 @@ export class Balancer {
     return b.outstanding < a.outstanding ? b : a;
   }
 
+  /** Not sitting out an ejection. */
+  healthy(s: EndpointState): boolean {
+    return s.ejectedUntil <= this.#now();
+  }
+
   onSuccess(s: EndpointState): void {
     s.consecutiveFailures = 0;
     s.ejections = 0;

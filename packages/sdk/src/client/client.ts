@@ -314,7 +314,11 @@ async function attempts(t: Target, call: RemoteCall): Promise<UnaryResult> {
     for (let attempt = 0; ; attempt++) {
       if (signal?.aborted) throw abortError(signal);
       if (!t.breaker.tryAcquire()) throw new BricksError('unavailable', `circuit open for ${t.name}`, { unsent: true });
-      const ep = t.balancer.pick(tried);
+      let ep = t.balancer.pick(tried);
+      // Every listed replica is gone, sick or already tried: the service address's proxy holds
+      // the call until a replica is ready (a lone replica restarting, a list not yet updated).
+      const fb = t.fallback;
+      if (fb !== undefined && !tried?.has(fb.endpoint.id) && (ep === undefined || tried?.has(ep.endpoint.id) === true || !t.balancer.healthy(ep))) ep = fb;
       let err: BricksError;
       if (!ep) {
         t.breaker.onNeutral();
@@ -338,7 +342,10 @@ async function attempts(t: Target, call: RemoteCall): Promise<UnaryResult> {
           err = signal?.aborted ? abortError(signal) : BricksError.from(e);
           if (err.code === 'cancelled') t.breaker.onNeutral();
           else if (countsAsFailure(err.code)) {
-            t.breaker.onFailure();
+            // A refused connection says the replica is gone, not that the service is sick:
+            // ejecting the endpoint handles it; the breaker would only stretch the outage.
+            if (err.unsent) t.breaker.onNeutral();
+            else t.breaker.onFailure();
             t.balancer.onFailure(ep, err.unsent);
           } else {
             // The target answered with an application error: it is healthy.

@@ -2,6 +2,7 @@
 // one channel per endpoint, the circuit breaker, the bulkhead and the retry budget. Shared
 // by every client of that target in the process, so limits and health are per target.
 import { Balancer } from '../balancer/index.ts';
+import type { EndpointState } from '../balancer/index.ts';
 import type { Endpoint, EndpointSource } from '../discovery/index.ts';
 import { Bulkhead } from '../resilience/bulkhead.ts';
 import { CircuitBreaker } from '../resilience/breaker.ts';
@@ -26,6 +27,8 @@ export class Target {
   readonly budget: RetryBudget;
   readonly #channels = new Map<string, ChannelEntry>();
   readonly #unsubscribe: () => void;
+  /** The service address, for when no listed endpoint can take a call (see EndpointSource). */
+  readonly fallback: EndpointState | undefined;
   #list: readonly Endpoint[];
 
   constructor(
@@ -40,6 +43,7 @@ export class Target {
     this.breaker = new CircuitBreaker(policy.circuitBreaker, now);
     this.bulkhead = new Bulkhead(policy.bulkhead.maxConcurrent, policy.bulkhead.maxQueue);
     this.budget = new RetryBudget(retryBudget);
+    this.fallback = source.fallback === undefined ? undefined : { endpoint: source.fallback, outstanding: 0, consecutiveFailures: 0, ejections: 0, ejectedUntil: 0 };
     this.#list = source.current();
     this.balancer.update(this.#list);
     this.#unsubscribe = source.subscribe((eps) => {

@@ -128,3 +128,20 @@ test('with a service address, readers and subscribers fall back to it while no r
   assert.deepEqual(seen, [['http://127.0.0.1:7999']], 'a balancer following the notices gets the service address');
   assert.deepEqual(src.current().map((e) => e.url), ['http://127.0.0.1:7999']);
 });
+
+test('a listed replica that refuses connections: calls go through the service address instead', async (t) => {
+  // The "service address" here is a live server standing in for the platform's proxy.
+  const address = await serve({ services: [echoImpl({ replica: 'via-address' })], host: '127.0.0.1', port: 0, handleSignals: false, drainDelayMs: 0, env: {} });
+  const dead = await serve({ services: [echoImpl({ replica: 'dead' })], host: '127.0.0.1', port: 0, handleSignals: false, drainDelayMs: 0, env: {} });
+  const deadUrl = dead.url;
+  await dead.shutdown(); // its port now refuses connections
+  const fake = await fakeDiscovery({ echo: { endpoints: [{ id: 'echo.1', url: deadUrl }] } });
+  t.after(async () => {
+    await closeClients();
+    closeDiscovery();
+    await fake.close();
+    await address.shutdown();
+  });
+  const echo = client(EchoService, { target: 'echo', protocol: 'fast', inProcess: false, env: { BRICKS_DISCOVERY_URL: fake.url, ECHO_URL: address.url } });
+  for (let i = 0; i < 5; i++) assert.equal((await echo.echo({ text: 'x' })).replica, 'via-address');
+});

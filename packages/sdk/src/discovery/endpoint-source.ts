@@ -22,6 +22,11 @@ export interface EndpointSource {
   /** Called on every change; returns an unsubscribe function. */
   subscribe(listener: (endpoints: readonly Endpoint[]) => void): () => void;
   close(): void;
+  /**
+   * Where calls go when no listed replica can take them: the service address, whose proxy
+   * holds a request until a replica is ready. Absent when the source knows none.
+   */
+  readonly fallback?: Endpoint;
 }
 
 /** A list that never changes. */

@@ -37,6 +37,7 @@ export function resolveTarget(service: string, opts: { url?: string; env?: Reado
     const withFallback = (eps: readonly Endpoint[]): readonly Endpoint[] => (eps.length > 0 ? eps : fallback);
     return {
       ...src,
+      fallback: fallback[0],
       current: () => withFallback(src.current()),
       subscribe: (listener) => src.subscribe((eps) => listener(withFallback(eps))),
     };
