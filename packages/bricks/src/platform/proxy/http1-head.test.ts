@@ -93,3 +93,30 @@ test('response hop-by-hop headers go; keep-alive is read from version and Connec
   assert.throws(() => parseResponseHead('HTTP/1.1 2x0 OK', 'GET'), /upstream-protocol/u);
   assert.throws(() => parseResponseHead('SIP/2.0 200 OK', 'GET'), /upstream-protocol/u);
 });
+
+test('header names and Connection tokens match in any case, with any spacing', () => {
+  const req = parseRequestHead(
+    head(['POST /x HTTP/1.1', 'CONNECTION:  Keep-Alive ,X-Drop,,  UPGRADE ', 'upgrade: h2c', 'content-LENGTH: 2', 'Te: TRAILERS', 'x-drop: 1', 'X-Keep: 1']),
+    client,
+  );
+  assert.equal(req.keepAlive, true);
+  assert.equal(req.upgrade, 'h2c');
+  assert.deepEqual(req.framing, { kind: 'length', length: 2 });
+  assert.ok(req.forwardHead.includes('te: trailers\r\n'));
+  assert.ok(req.forwardHead.includes('X-Keep: 1\r\n'));
+  assert.ok(!req.forwardHead.toLowerCase().includes('x-drop'));
+  assert.equal(parseRequestHead(head(['GET / HTTP/1.1', 'Connection: keep-alive, CLOSE']), client).keepAlive, false, 'close wins');
+
+  const res = parseResponseHead(head(['HTTP/1.1 200 OK', 'CONTENT-length: 3', 'Connection: Keep-Alive, X-Hop', 'X-Hop: 1', 'X-End: 1']), 'GET');
+  assert.deepEqual(res.framing, { kind: 'length', length: 3 });
+  assert.equal(res.keepAlive, true);
+  assert.equal(res.forwardHead, 'HTTP/1.1 200 OK\r\nCONTENT-length: 3\r\nX-End: 1\r\n');
+});
+
+test('status codes are exactly three digits', () => {
+  assert.equal(parseResponseHead('HTTP/1.1 404', 'GET').status, 404);
+  assert.equal(parseResponseHead('HTTP/1.1 103 Early Hints', 'GET').status, 103);
+  for (const bad of ['HTTP/1.1 1e2 X', 'HTTP/1.1 099 X', 'HTTP/1.1 20 OK', 'HTTP/1.1 2000 OK']) {
+    assert.throws(() => parseResponseHead(bad, 'GET'), /upstream-protocol/u, bad);
+  }
+});
