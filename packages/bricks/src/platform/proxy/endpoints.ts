@@ -41,6 +41,7 @@ export class EndpointState {
 
   /** Called when inflight drops to 0. */
   notifyDrained(): void {
+    if (this.drainWaiters.length === 0) return; // the common case: nobody waits, nothing to allocate
     const waiters = this.drainWaiters;
     this.drainWaiters = [];
     for (const w of waiters) w();
