@@ -9,16 +9,25 @@ import { CliError } from '../errors.ts';
 import { color } from '../format/color.ts';
 import { table } from '../format/table.ts';
 
-/** Runs a streamed operation, printing its progress; returns its result or throws its error. */
-export async function runOperation(api: ApiClient, path: string, body: unknown, json = false): Promise<DeployResult> {
+/**
+ * Runs a streamed operation, printing its progress; returns its result or throws its error.
+ * `quietIfUnchanged` holds the progress back and drops it when nothing changed (`dev` asks
+ * twice a second).
+ */
+export async function runOperation(api: ApiClient, path: string, body: unknown, json = false, quietIfUnchanged = false): Promise<DeployResult> {
   let result: DeployResult | null = null;
+  const held: string[] = [];
+  const print = (text: string): void => {
+    if (quietIfUnchanged) held.push(text);
+    else console.log(text);
+  };
   try {
     for await (const line of api.streamPost<OperationLine>(path, body)) {
-      if (json) console.log(JSON.stringify(line));
+      if (json) print(JSON.stringify(line));
       switch (line.kind) {
         case 'progress': {
           const text = describeProgress(line);
-          if (text !== null && !json) console.log(text);
+          if (text !== null && !json) print(text);
           break;
         }
         case 'result':
@@ -32,6 +41,7 @@ export async function runOperation(api: ApiClient, path: string, body: unknown, 
     throw fromApi(err);
   }
   if (result === null) throw new CliError('failed', 'the daemon ended the operation without a result; see `bricks logs` and .bricks/daemon.log');
+  if (result.outcome !== 'unchanged') for (const text of held) console.log(text);
   return result;
 }
 

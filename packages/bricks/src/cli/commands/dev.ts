@@ -26,7 +26,7 @@ export async function dev(options: GlobalOptions): Promise<void> {
       await new Promise((r) => setTimeout(r, POLL_MS));
       if (stopped) break;
       try {
-        const result = await runOperation(api, '/v1/deploy', {});
+        const result = await runOperation(api, '/v1/deploy', {}, false, true);
         if (result.outcome !== 'unchanged') printResult(result);
       } catch (err) {
         // A broken edit is normal while developing: say it and keep watching.

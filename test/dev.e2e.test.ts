@@ -1,0 +1,45 @@
+// `bricks dev`: a source change rolls just the service it reaches; Ctrl-C stops the stack.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { alive, BIN, until } from './helpers/bricks.ts';
+import { releaseProject } from './helpers/release-project.ts';
+
+test('bricks dev rebuilds and rolls only the changed service, and Ctrl-C stops everything', { timeout: 180_000 }, async (t) => {
+  const p = releaseProject(t);
+  const dev = spawn(process.execPath, [BIN, 'dev'], { cwd: p.dir, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  dev.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  dev.stderr.on('data', (d: Buffer) => (out += d.toString()));
+  t.after(() => dev.kill('SIGKILL'));
+  t.after(() => {
+    if (process.exitCode !== 0) console.log(`bricks dev said:\n${out}`);
+  });
+  await until('dev watching', () => out.includes('watching for changes'), 90_000);
+  const before = await p.ps();
+  const api = before.services.find((s) => s.name === 'api')!;
+  const other = before.services.find((s) => s.name === 'other')!;
+
+  // An edit, not even committed: dev deploys the work tree as it is.
+  const src = join(p.dir, 'services', 'api.mjs');
+  writeFileSync(src, readFileSync(src, 'utf8').replace('process.env.VERSION = "1";', 'process.env.VERSION = "edited";'));
+  await until('the edit rolled out', async () => {
+    const r = await fetch(`${api.address}/`).catch(() => null);
+    return r !== null && ((await r.json()) as { version: string }).version === 'edited';
+  }, 60_000);
+  await until('dev reported the deploy', () => /deployed release #\d+ .*rolled api/.test(out), 30_000);
+  const after = await p.ps();
+  assert.deepEqual(
+    after.services.find((s) => s.name === 'other')!.replicas.map((r) => r.pid),
+    other.replicas.map((r) => r.pid),
+    'the other service kept its processes',
+  );
+
+  const daemon = p.daemonPid()!;
+  dev.kill('SIGINT');
+  await until('dev exits', () => dev.exitCode !== null, 60_000);
+  await until('the daemon stopped', () => !alive(daemon), 30_000);
+  for (const s of after.services) for (const r of s.replicas) assert.ok(!alive(r.pid!), `${r.name} stopped`);
+});
