@@ -16,8 +16,9 @@ export interface UpstreamOwner {
   onUpstreamDrain(up: UpstreamConn): void;
 }
 
-/** Idle connections are closed after this long: below the 5 s keep-alive timeout of Node's
- * http server (the usual replica), so we close first and never write into a closing socket. */
+/** Idle connections are closed after about this long (3 to 5 s, see the pool's sweeper): below
+ * the 5 s keep-alive timeout of Node's http server (the usual replica), so we close first and
+ * never write into a closing socket. */
 export const idleTimeoutMs = 4000;
 /** Idle connections kept per endpoint; more are closed on release. Twice the `keepalive 64` the
  * nginx comparison uses, to absorb bursts without reconnecting. */
