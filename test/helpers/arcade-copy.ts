@@ -2,10 +2,10 @@
 // the work tree so @bricks/sdk, tsx and PGlite resolve from the root node_modules and `up` builds
 // release artifacts as it does for the real example; a copy so it has its own .bricks/ and free
 // service ports. `edit` may change its bricks.yaml first (for example to group services).
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
-import { Project } from './bricks.ts';
+import { cleanUpAfter, Project } from './bricks.ts';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 const ARCADE = join(ROOT, 'examples', 'arcade');
@@ -17,27 +17,6 @@ export function arcadeCopy(t: TestContext, edit?: (yaml: string) => string): Pro
   for (const part of ['bricks.yaml', 'package.json', 'gen', 'lib', 'proto', 'services']) cpSync(join(ARCADE, part), join(dir, part), { recursive: true });
   if (edit !== undefined) writeFileSync(join(dir, 'bricks.yaml'), edit(readFileSync(join(dir, 'bricks.yaml'), 'utf8')));
   const p = new Project(dir);
-  const seen = new Set<number>();
-  const remember = (): void => {
-    for (const g of p.groups()) seen.add(g);
-    const d = p.daemonPid();
-    if (d !== null) seen.add(d);
-  };
-  const timer = setInterval(remember, 100);
-  t.after(async () => {
-    clearInterval(timer);
-    remember();
-    if (p.daemonPid() !== null) await p.bricks('down', '--timeout', '30');
-    for (const pid of seen) {
-      for (const target of [-pid, pid]) {
-        try {
-          process.kill(target, 'SIGKILL');
-        } catch {
-          // gone, as it should be
-        }
-      }
-    }
-    rmSync(dir, { recursive: true, force: true });
-  });
+  cleanUpAfter(t, p);
   return p;
 }

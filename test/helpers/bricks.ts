@@ -92,15 +92,25 @@ export function project(t: TestContext, stackYaml: string): Project {
   const dir = mkdtempSync(join(tmpdir(), 'bricks-e2e-'));
   const p = new Project(dir);
   p.write('bricks.yaml', stackYaml);
+  cleanUpAfter(t, p);
+  return p;
+}
+
+/**
+ * On test end: `bricks down`, then SIGKILL of every daemon and replica group the project was
+ * seen to run (even if it failed), then the project folder goes.
+ */
+export function cleanUpAfter(t: TestContext, p: Project): void {
   const seen = new Set<number>();
-  const remember = setInterval(() => {
+  const remember = (): void => {
     for (const g of p.groups()) seen.add(g);
     const d = p.daemonPid();
     if (d !== null) seen.add(d);
-  }, 100);
+  };
+  const timer = setInterval(remember, 100);
   t.after(async () => {
-    clearInterval(remember);
-    for (const g of p.groups()) seen.add(g);
+    clearInterval(timer);
+    remember();
     if (p.daemonPid() !== null) await p.bricks('down', '--timeout', '30');
     for (const pid of seen) {
       for (const target of [-pid, pid]) {
@@ -111,9 +121,8 @@ export function project(t: TestContext, stackYaml: string): Project {
         }
       }
     }
-    rmSync(dir, { recursive: true, force: true });
+    rmSync(p.dir, { recursive: true, force: true });
   });
-  return p;
 }
 
 export function alive(pid: number): boolean {

@@ -1,7 +1,8 @@
 // Typed readers for the raw Compose keys that only the engine targets need (`ports`,
 // `deploy.*`, `secrets`, `configs`, `x-bricks.autoscale`). The stack model keeps these maps
 // whole; reading them here, once, keeps every renderer free of `unknown` juggling.
-import { resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
 import type { Service, Stack } from '../stack/model.ts';
 import { TargetError } from './errors.ts';
 
@@ -250,4 +251,33 @@ export function readNetworks(service: Service): string[] {
   if (Array.isArray(raw)) return raw.filter((n): n is string => typeof n === 'string');
   if (isDict(raw)) return Object.keys(raw);
   return [];
+}
+
+/**
+ * The bytes of a top-level `secrets:`/`configs:` entry: its file, an environment variable, or
+ * inline content; null for an `external` one (the engine already holds it).
+ */
+export function readSourceValue(
+  kind: 'secrets' | 'configs',
+  name: string,
+  src: ValueSource,
+  readFile: (path: string) => Buffer = (path) => readFileSync(path),
+): Buffer | null {
+  switch (src.kind) {
+    case 'file':
+      try {
+        return readFile(src.path);
+      } catch (err) {
+        throw new TargetError('unreadable-source', `${kind}.${name}: cannot read ${basename(src.path)}`, { cause: err });
+      }
+    case 'environment': {
+      const v = process.env[src.variable];
+      if (v === undefined) throw new TargetError('unreadable-source', `${kind}.${name}: environment variable ${src.variable} is not set`);
+      return Buffer.from(v);
+    }
+    case 'content':
+      return Buffer.from(src.content);
+    case 'external':
+      return null;
+  }
 }

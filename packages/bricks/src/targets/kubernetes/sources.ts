@@ -1,12 +1,10 @@
 // Top-level Compose `secrets:` and `configs:` as Kubernetes Secrets and ConfigMaps, and the
 // volumes that put them where Compose would (`/run/secrets/<name>`, `/<name>`).
 // Secret values are read here and only ever leave as base64 in the Secret object.
-import { readFileSync } from 'node:fs';
-import { basename } from 'node:path';
 import { ConfigMap, Secret } from 'kubernetes-models/v1';
 import type { IVolume, IVolumeMount } from 'kubernetes-models/v1';
 import type { Service } from '../../stack/model.ts';
-import { readConfigMounts, readSecretMounts, readSources } from '../compose-keys.ts';
+import { readConfigMounts, readSecretMounts, readSources, readSourceValue } from '../compose-keys.ts';
 import type { ValueSource } from '../compose-keys.ts';
 import { TargetError } from '../errors.ts';
 import { dnsLabel } from '../naming.ts';
@@ -25,25 +23,6 @@ function objectName(kind: Kind, name: string, src: ValueSource | undefined): str
   return dnsLabel(`${kind === 'secrets' ? 'secret' : 'config'}-${name}`);
 }
 
-function readValue(kind: Kind, name: string, src: ValueSource): Buffer | null {
-  switch (src.kind) {
-    case 'file':
-      try {
-        return readFileSync(src.path);
-      } catch (err) {
-        throw new TargetError('unreadable-source', `${kind}.${name}: cannot read ${basename(src.path)}`, { cause: err });
-      }
-    case 'environment': {
-      const v = process.env[src.variable];
-      if (v === undefined) throw new TargetError('unreadable-source', `${kind}.${name}: environment variable ${src.variable} is not set`);
-      return Buffer.from(v);
-    }
-    case 'content':
-      return Buffer.from(src.content);
-    case 'external':
-      return null;
-  }
-}
 
 /**
  * One Secret per top-level secret and one ConfigMap per config that a service uses.
@@ -65,7 +44,7 @@ export function renderSources(ctx: RenderContext, opts: { readSecrets: boolean }
       if (!src) throw new TargetError('invalid-stack', `${kind}.${name}: used by a service but not declared at the top level`);
       const value = kind === 'secrets' && !opts.readSecrets
         ? (src.kind === 'external' ? null : Buffer.alloc(0))
-        : readValue(kind, name, src);
+        : readSourceValue(kind, name, src);
       if (value === null) continue;
       const meta = metadata(ctx, objectName(kind, name, src), null);
       const key = dataKey(name);

@@ -5,9 +5,8 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Service, Stack } from '../../stack/model.ts';
 import {
-  imageSource, isEdge, readAutoscale, readNetworks, readPorts, readSources, readUpdateConfig,
+  imageSource, isEdge, readAutoscale, readNetworks, readPorts, readSources, readSourceValue, readUpdateConfig,
 } from '../compose-keys.ts';
-import type { ValueSource } from '../compose-keys.ts';
 import { TargetError } from '../errors.ts';
 import { replicaEnvironment } from '../naming.ts';
 import { argvOf } from '../kubernetes/probes.ts';
@@ -48,25 +47,6 @@ function hash8(v: Buffer | string): string {
   return createHash('sha256').update(v).digest('hex').slice(0, 8);
 }
 
-function sourceValue(kind: 'secrets' | 'configs', name: string, src: ValueSource, readFile: (p: string) => Buffer): Buffer | null {
-  switch (src.kind) {
-    case 'file':
-      try {
-        return readFile(src.path);
-      } catch (err) {
-        throw new TargetError('unreadable-source', `${kind}.${name}: cannot read its file`, { cause: err });
-      }
-    case 'environment': {
-      const v = process.env[src.variable];
-      if (v === undefined) throw new TargetError('unreadable-source', `${kind}.${name}: environment variable ${src.variable} is not set`);
-      return Buffer.from(v);
-    }
-    case 'content':
-      return Buffer.from(src.content);
-    case 'external':
-      return null;
-  }
-}
 
 /**
  * Swarm secrets and configs cannot change once created, so each gets a name that carries a
@@ -84,7 +64,7 @@ function renderSources(
       out[name] = { external: true, name: src.name };
       continue;
     }
-    const value = sourceValue(kind, name, src, readFile);
+    const value = readSourceValue(kind, name, src, readFile);
     if (value === null) continue;
     let file: string;
     if (src.kind === 'file') file = src.path;
