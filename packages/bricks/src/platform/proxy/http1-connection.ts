@@ -82,7 +82,6 @@ export class Http1Connection implements UpstreamOwner {
   private clientPaused = false;
   private upstreamPaused = false;
   private cancelWait: (() => void) | null = null;
-  private waitStarted = 0;
   private readonly client: ClientAddress;
   /** The client's last request head: a repeated one is not parsed again. */
   private readonly requestMemo = new HeadMemo<RequestHead>();
@@ -291,20 +290,14 @@ export class Http1Connection implements UpstreamOwner {
   }
 
   private waitForEndpoint(): void {
-    if (this.core.waitForEndpointMs <= 0) {
-      this.noEndpoint(0);
-      return;
-    }
-    this.waitStarted = Date.now();
-    this.cancelWait = this.core.waiters.wait(
-      this.core.waitForEndpointMs,
+    this.cancelWait = this.core.waitForEndpoint(
       () => {
         this.cancelWait = null;
         this.dispatch(undefined);
       },
-      () => {
+      (waitedMs) => {
         this.cancelWait = null;
-        this.noEndpoint(Date.now() - this.waitStarted);
+        this.noEndpoint(waitedMs);
       },
     );
   }

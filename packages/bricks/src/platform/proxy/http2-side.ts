@@ -128,7 +128,6 @@ class H2Exchange {
   private requestTrailers: http2.IncomingHttpHeaders | undefined;
   private responseTrailers: http2.OutgoingHttpHeaders | undefined;
   private cancelWait: (() => void) | null = null;
-  private waitStarted = 0;
   private up: http2.ClientHttp2Stream | null = null;
 
   constructor(
@@ -186,20 +185,14 @@ class H2Exchange {
   }
 
   private waitForEndpoint(): void {
-    if (this.core.waitForEndpointMs <= 0) {
-      this.noEndpoint(0);
-      return;
-    }
-    this.waitStarted = Date.now();
-    this.cancelWait = this.core.waiters.wait(
-      this.core.waitForEndpointMs,
+    this.cancelWait = this.core.waitForEndpoint(
       () => {
         this.cancelWait = null;
         this.dispatch(undefined);
       },
-      () => {
+      (waitedMs) => {
         this.cancelWait = null;
-        this.noEndpoint(Date.now() - this.waitStarted);
+        this.noEndpoint(waitedMs);
       },
     );
   }

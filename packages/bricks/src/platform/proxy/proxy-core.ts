@@ -30,6 +30,19 @@ export class ProxyCore {
     }
   }
 
+  /**
+   * Parks a request until an endpoint is ready (`ready`) or the wait runs out (`none`, with
+   * how long it waited). Returns the cancel function, or null when there is no wait at all.
+   */
+  waitForEndpoint(ready: () => void, none: (waitedMs: number) => void): (() => void) | null {
+    if (this.waitForEndpointMs <= 0) {
+      none(0);
+      return null;
+    }
+    const started = Date.now();
+    return this.waiters.wait(this.waitForEndpointMs, ready, () => none(Date.now() - started));
+  }
+
   /** Counts a request against an endpoint; pair with `release`. */
   acquire(endpoint: EndpointState): void {
     this.endpoints.acquire(endpoint);
