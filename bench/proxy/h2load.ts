@@ -1,6 +1,7 @@
 // Runs h2load (nghttp2) with gRPC-shaped unary calls over h2c and reads its summary. h2load
 // reports mean request time, not percentiles, so this row has no p99.
 import { execFile } from 'node:child_process';
+import { toMs } from './time-unit.ts';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -19,19 +20,7 @@ export interface H2LoadShape {
   readonly seconds: number;
 }
 
-function ms(value: string, unit: string): number {
-  const n = Number(value);
-  switch (unit) {
-    case 'us':
-      return n / 1000;
-    case 'ms':
-      return n;
-    case 's':
-      return n * 1000;
-    default:
-      throw new Error(`unknown h2load time unit ${unit}`);
-  }
-}
+const ms = (value: string, unit: string): number => toMs(value, unit, 'h2load');
 
 export function parseH2Load(out: string): H2LoadResult {
   const rps = /finished in [0-9.]+s, ([0-9.]+) req\/s/u.exec(out);

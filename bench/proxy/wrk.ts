@@ -1,5 +1,6 @@
 // Runs wrk against a URL and reads its --latency report.
 import { execFile } from 'node:child_process';
+import { toMs } from './time-unit.ts';
 
 export interface WrkResult {
   readonly requestsPerSec: number;
@@ -18,21 +19,7 @@ export interface WrkShape {
   readonly cpus?: string;
 }
 
-function ms(value: string, unit: string): number {
-  const n = Number(value);
-  switch (unit) {
-    case 'us':
-      return n / 1000;
-    case 'ms':
-      return n;
-    case 's':
-      return n * 1000;
-    case 'm':
-      return n * 60_000;
-    default:
-      throw new Error(`unknown wrk time unit ${unit}`);
-  }
-}
+const ms = (value: string, unit: string): number => toMs(value, unit, 'wrk');
 
 export function parseWrk(out: string): WrkResult {
   const latency = (pct: string): number => {
