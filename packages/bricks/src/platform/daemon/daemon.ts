@@ -118,6 +118,7 @@ export async function startDaemon(stackFile: string, log: (line: string) => void
     logs,
     discoveryUrl: `${api.url}/v1/discovery`,
   });
+  supervisor.events.subscribe((e) => log(JSON.stringify(e)));
   const sup = supervisor;
   const deployer = await Deployer.open(
     {
@@ -142,7 +143,9 @@ export async function startDaemon(stackFile: string, log: (line: string) => void
   await writeFileAtomic(paths.token, `${token}\n`, 0o600);
   const info: DaemonInfo = { pid: process.pid, startTime: processStartTime(process.pid) ?? undefined, apiUrl: api.url, startedAt: new Date().toISOString(), stackFile: stack.file };
   await writeFileAtomic(paths.daemon, `${JSON.stringify(info, null, 2)}\n`);
-  await deployer.restore(log);
+  // In the deploy queue, so a `bricks deploy` that arrives meanwhile waits its turn; the API is
+  // already up and `ps` shows the replicas coming.
+  deployer.restore(log).catch((err: unknown) => log(`could not put the current release back: ${err instanceof Error ? err.message : String(err)}`));
   supervisor.events.emit({ type: 'platform', state: 'up', at: Date.now() });
   log(`up: ${Object.keys(stack.services).length} service(s), control API ${api.url}`);
 

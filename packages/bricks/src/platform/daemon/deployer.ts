@@ -79,7 +79,11 @@ export class Deployer {
   }
 
   /** Daemon start: finish the books on a rollout a crash cut short, and run the current release. */
-  async restore(log: (line: string) => void): Promise<void> {
+  restore(log: (line: string) => void): Promise<void> {
+    return this.serialize(() => this.doRestore(log));
+  }
+
+  private async doRestore(log: (line: string) => void): Promise<void> {
     const mode = this.mode;
     if (mode.kind === 'sources') {
       const stack = await this.loadStack();

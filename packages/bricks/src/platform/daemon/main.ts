@@ -12,7 +12,6 @@ export async function runDaemonProcess(stackFile: string): Promise<void> {
     process.exit(2);
   }
   const running = daemon;
-  running.supervisor.events.subscribe((e) => log(JSON.stringify(e)));
   for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
     process.on(signal, () => {
       log(`${signal}: stopping`);
