@@ -54,8 +54,9 @@ describe('local platform', { concurrency: false }, () => {
     const doc = await upAndReady(p);
     const api = svc(doc, 'api');
     let stopLoad: () => void = () => {};
-    const load = steadyLoad(api.address, 8, new Promise<void>((r) => (stopLoad = r)));
-    await new Promise((r) => setTimeout(r, 500)); // load is flowing (a fixed warm-up, not a wait for a condition)
+    const progress = { ok: 0 };
+    const load = steadyLoad(api.address, 8, new Promise<void>((r) => (stopLoad = r)), progress);
+    await until('load flowing', () => progress.ok >= 100);
     const victim = api.replicas[0]!;
     process.kill(victim.pid!, 'SIGKILL');
     const replaced = await until('a new ready replica in the victim\'s slot', async () => {
@@ -63,7 +64,8 @@ describe('local platform', { concurrency: false }, () => {
       const r = s.replicas.find((x) => x.name === victim.name);
       return r !== undefined && r.pid !== victim.pid && r.ready && s.ready === 2 ? r : undefined;
     });
-    await new Promise((r) => setTimeout(r, 300)); // traffic reaches the replacement
+    const atReplacement = progress.ok;
+    await until('traffic flows on with the replacement in routing', () => progress.ok >= atReplacement + 100);
     stopLoad();
     const result = await load;
     assert.equal(result.failed, 0, `failed requests: ${result.errors.slice(0, 5).join('; ')}`);

@@ -176,8 +176,13 @@ export interface LoadResult {
   readonly replicas: ReadonlyMap<string, number>;
 }
 
+/** Successful requests so far, readable while the load runs (to wait for it to flow). */
+export interface LoadProgress {
+  ok: number;
+}
+
 /** A steady stream of GETs from `concurrency` keep-alive clients until `stop` resolves. */
-export async function steadyLoad(url: string, concurrency: number, stop: Promise<void>): Promise<LoadResult> {
+export async function steadyLoad(url: string, concurrency: number, stop: Promise<void>, progress: LoadProgress = { ok: 0 }): Promise<LoadResult> {
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
   let done = false;
   void stop.then(() => (done = true));
@@ -191,6 +196,7 @@ export async function steadyLoad(url: string, concurrency: number, stop: Promise
         const r = await get(url, agent);
         if (r.status === 200) {
           ok++;
+          progress.ok++;
           const replica = (JSON.parse(r.body) as { replica: string }).replica;
           replicas.set(replica, (replicas.get(replica) ?? 0) + 1);
         } else {

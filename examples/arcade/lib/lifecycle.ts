@@ -4,16 +4,21 @@
 // stops them all and the process exits once every one has released what it holds. The list
 // lives on globalThis because each co-located service is its own bundle with its own copy of
 // this module.
-import { closeClients, logger, type Server } from '@bricks/sdk';
+import { closeClients, logger } from '@bricks/sdk';
+
+/** What stops: an SDK server, or the gateway's HTTP server. */
+export interface Stoppable {
+  shutdown(): Promise<void>;
+}
 
 interface Stopper {
-  readonly entries: { server: Server; release: () => Promise<void> }[];
+  readonly entries: { server: Stoppable; release: () => Promise<void> }[];
   stopping: boolean;
 }
 
 const KEY = Symbol.for('arcade/lifecycle/v1');
 
-export function stopOnSignals(server: Server, release: () => Promise<void> = () => Promise.resolve()): void {
+export function stopOnSignals(server: Stoppable, release: () => Promise<void> = () => Promise.resolve()): void {
   const holder = globalThis as unknown as Record<symbol, Stopper | undefined>;
   const first = holder[KEY] === undefined;
   const stopper = (holder[KEY] ??= { entries: [], stopping: false });

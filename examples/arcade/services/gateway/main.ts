@@ -1,12 +1,12 @@
 // gateway: arcade's edge. REST/JSON in over plain HTTP, typed SDK calls out to catalog, scores,
 // analytics and thumbnails (balanced on the client side, with deadlines and retries).
-import { client, closeClients, config, logger } from '@bricks/sdk';
+import { client, config, logger } from '@bricks/sdk';
 import { z } from 'zod';
 import { AnalyticsService } from '../../gen/arcade/v1/analytics_pb.ts';
 import { CatalogService } from '../../gen/arcade/v1/catalog_pb.ts';
 import { ScoresService } from '../../gen/arcade/v1/scores_pb.ts';
 import { ThumbnailsService } from '../../gen/arcade/v1/thumbnails_pb.ts';
-import { listenConfig } from '../../lib/index.ts';
+import { listenConfig, stopOnSignals } from '../../lib/index.ts';
 import { arcadeApi } from './api.ts';
 import { startGateway } from './http-server.ts';
 
@@ -42,21 +42,4 @@ const server = await startGateway({
 });
 logger.info({ port: server.port, host: env.HOST }, 'gateway listening');
 
-let stopping = false;
-const stop = (signal: NodeJS.Signals): void => {
-  if (stopping) return;
-  stopping = true;
-  logger.info({ signal }, 'stopping');
-  server
-    .shutdown()
-    .then(() => closeClients())
-    .then(
-      () => process.exit(0),
-      (err: unknown) => {
-        logger.error({ err }, 'stop failed');
-        process.exit(1);
-      },
-    );
-};
-process.once('SIGTERM', stop);
-process.once('SIGINT', stop);
+stopOnSignals(server);

@@ -1,5 +1,5 @@
 // The shape of GET /v1/status as the CLI reads it.
-import type { ServiceStatus } from '../../platform/daemon/supervisor.ts';
+import type { ServiceStatus } from '../../platform/daemon/status-view.ts';
 import type { Usage } from '../../platform/telemetry/usage.ts';
 
 export type ReplicaRow = ServiceStatus['replicas'][number] & Partial<Usage>;

@@ -18,7 +18,7 @@ import { DeployError } from './deploy-error.ts';
 import { foldGroups, GroupError } from './groups.ts';
 import type { MemberSpec } from './groups.ts';
 import type { ServiceSpec, Supervisor } from './supervisor.ts';
-import { configDigest } from './supervisor.ts';
+import { configDigest, isVersionOf } from './supervisor.ts';
 
 export type DeployProgress =
   | { readonly kind: 'build'; readonly event: BuildEvent }
@@ -53,6 +53,8 @@ const DEFAULT_ROLLOUT_TIMEOUT_MS = 10 * 60_000;
 
 export class Deployer {
   private queue: Promise<unknown> = Promise.resolve();
+  /** Artifacts are named by their content, so a manifest read once stays true (`dev` asks twice a second). */
+  private readonly manifests = new Map<string, ReturnType<typeof readManifest>>();
   private constructor(
     private readonly options: DeployerOptions,
     private readonly mode: Mode,
@@ -249,12 +251,13 @@ export class Deployer {
     const members: Record<string, MemberSpec> = {};
     for (const [name, s] of Object.entries(release.services)) {
       const dir = artifactDir(this.options.paths.artifacts, s.digest);
-      let manifest: ReturnType<typeof readManifest>;
+      let manifest = existsSync(dir) ? this.manifests.get(s.digest) : undefined;
       try {
-        manifest = readManifest(dir);
+        manifest ??= readManifest(dir);
       } catch (err) {
         throw new DeployError('artifact-missing', `the artifact of ${name} (${s.digest.slice(0, 12)}) is gone from ${dir}; deploy again to rebuild it`, { cause: err });
       }
+      this.manifests.set(s.digest, manifest);
       const [program, ...args] = manifest.command;
       const argv = [program === 'node' ? process.execPath : (program ?? ''), ...args];
       const cwd = manifest.inPlace ? join(mode.rootDir, manifest.workingDir ?? '') : dir;
@@ -291,7 +294,7 @@ export class Deployer {
       };
       const unsubscribe = sup.events.subscribe((e: PlatformEvent) => {
         if (e.type === 'service-removed' && waiting.get(e.service) === null) waiting.delete(e.service);
-        if (e.type === 'rollout' && waiting.has(e.service) && versionMatches(e.version, waiting.get(e.service))) {
+        if (e.type === 'rollout' && waiting.has(e.service) && isVersionOf(e.version, waiting.get(e.service))) {
           waiting.delete(e.service);
           if (e.state !== 'completed') failures.push(`${e.service}: ${e.reason ?? e.state}`);
           if (e.state === 'paused') paused = true;
@@ -307,7 +310,7 @@ export class Deployer {
       // Services already at their version, or a rollout that settled before we listened.
       for (const name of [...waiting.keys()]) {
         const r = sup.rollout(name);
-        if (r !== null && r.state !== 'rolling' && versionMatches(r.version, waiting.get(name))) {
+        if (r !== null && r.state !== 'rolling' && isVersionOf(r.version, waiting.get(name))) {
           waiting.delete(name);
           if (r.state !== 'completed') failures.push(`${name}: ${r.reason ?? r.state}`);
         }
@@ -330,10 +333,6 @@ interface Verdict {
   readonly detail: string;
 }
 
-/** A rollout's version may carry a restart token after the spec's version. */
-function versionMatches(rolloutVersion: string, specVersion: string | null | undefined): boolean {
-  return specVersion !== null && specVersion !== undefined && (rolloutVersion === specVersion || rolloutVersion.startsWith(`${specVersion}~`));
-}
 
 /** Sources mode: each service runs its own command in its working_dir; its version is its config. */
 export function sourceSpecs(stack: Stack): Record<string, ServiceSpec> {

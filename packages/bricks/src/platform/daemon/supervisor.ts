@@ -7,20 +7,16 @@ import type { PlatformEvent } from '../events.ts';
 import { EventBus } from '../events.ts';
 import { Prober } from '../health/index.ts';
 import type { ServiceProxy } from '../proxy/index.ts';
-import {
-  applyEvent,
-  emptyServiceState,
-  isActive,
-  plan,
-  serviceCondition,
-  slotOf,
-} from '../reconciler/index.ts';
+import { applyEvent, emptyServiceState, isActive, plan, serviceCondition } from '../reconciler/index.ts';
 import type { Action, FailureAction, Replica, ReplicaEvent, Rollout, ServiceCondition, ServiceState, ServiceTarget } from '../reconciler/index.ts';
 import { freePort, spawnReplica, stopReplica } from '../runtime/index.ts';
 import type { ChildReplica, Reaper } from '../runtime/index.ts';
 import type { LogStore } from '../telemetry/logs.ts';
 import { replicaEnvironment } from './environment.ts';
+import type { ServiceStatus } from './status-view.ts';
+import { statusOf } from './status-view.ts';
 import { updatePolicy } from './update-policy.ts';
+import { VersionFeed } from './version-feed.ts';
 
 /** What one service should run: its configuration, the program, and the version that names both. */
 export interface ServiceSpec {
@@ -54,37 +50,6 @@ interface Running {
   lastProbe: string;
 }
 
-export interface ReplicaStatus {
-  readonly id: string;
-  readonly name: string;
-  readonly service: string;
-  readonly slot: number;
-  readonly version: string;
-  readonly phase: Replica['phase'];
-  readonly ready: boolean;
-  readonly pid: number | null;
-  readonly port: number | null;
-  readonly startedAt: number | null;
-  readonly restarts: number;
-  readonly health: string;
-  readonly stopReason: string | null;
-}
-
-export interface ServiceStatus {
-  readonly name: string;
-  readonly address: string;
-  /** The services this unit serves: itself, or the members of its `x-bricks.group`. */
-  readonly members: readonly { readonly name: string; readonly address: string }[];
-  readonly version: string;
-  readonly rollout: Rollout | null;
-  readonly desired: number;
-  readonly ready: number;
-  readonly condition: ServiceCondition;
-  readonly restarts: number;
-  readonly lastExit: { code: number | null; signal: string | null } | null;
-  readonly replicas: readonly ReplicaStatus[];
-}
-
 /** How stale a restart token may be: `bricks restart` bumps it so every replica is replaced. */
 type Tokens = Record<string, number>;
 
@@ -102,8 +67,7 @@ export class Supervisor {
   private scale: Record<string, number>;
   private scheduled = false;
   private stopping = false;
-  private discoveryVersion = 1;
-  private readonly discoveryWaiters = new Set<() => void>();
+  private readonly discoveryFeed = new VersionFeed();
   private readonly idleWaiters = new Set<() => void>();
   private readonly now: () => number;
 
@@ -212,40 +176,9 @@ export class Supervisor {
 
   status(): ServiceStatus[] {
     return [...this.states.values()].map((state) => {
-      const desired = this.desiredReplicas(state.name);
-      const slots = Object.values(state.slots);
-      const lastExit = slots
-        .map((s) => s.lastExit)
-        .filter((e) => e !== null)
-        .sort((a, b) => b.at - a.at)[0];
       const members = this.membersOf(state.name).map((m) => ({ name: m, address: this.address(m) }));
-      return {
-        name: state.name,
-        address: members[0]?.address ?? '',
-        members,
-        version: this.specs.get(state.name)?.version ?? '',
-        rollout: state.rollout,
-        desired,
-        ready: state.replicas.filter((r) => isActive(r) && r.ready).length,
-        condition: serviceCondition(state, desired),
-        restarts: slots.reduce((n, s) => n + s.restarts, 0),
-        lastExit: lastExit === undefined ? null : { code: lastExit.code, signal: lastExit.signal },
-        replicas: state.replicas.map((r) => ({
-          id: r.id,
-          name: r.name,
-          service: r.service,
-          slot: r.slot,
-          version: r.version,
-          phase: r.phase,
-          ready: r.ready,
-          pid: r.pid,
-          port: r.port,
-          startedAt: r.startedAt,
-          restarts: slotOf(state, r.slot).restarts,
-          health: this.running.get(r.id)?.lastProbe ?? '',
-          stopReason: r.stopReason,
-        })),
-      };
+      const version = this.specs.get(state.name)?.version ?? '';
+      return statusOf(state, this.desiredReplicas(state.name), members, version, (id) => this.running.get(id)?.lastProbe ?? '');
     });
   }
 
@@ -263,21 +196,12 @@ export class Supervisor {
         .map((r) => ({ id: r.id, url: `http://127.0.0.1:${r.port}` }));
       for (const member of this.membersOf(state.name)) services[member] = { address: this.address(member), endpoints };
     }
-    return { version: this.discoveryVersion, services };
+    return { version: this.discoveryFeed.version, services };
   }
 
   /** Resolves when the discovery version differs from `version`, or after `timeoutMs`. */
   waitForDiscovery(version: number, timeoutMs: number): Promise<void> {
-    if (version !== this.discoveryVersion) return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = (): void => {
-        clearTimeout(timer);
-        this.discoveryWaiters.delete(done);
-        resolve();
-      };
-      const timer = setTimeout(done, timeoutMs);
-      this.discoveryWaiters.add(done);
-    });
+    return this.discoveryFeed.changedFrom(version, timeoutMs);
   }
 
   private service(name: string): Service {
@@ -369,8 +293,7 @@ export class Supervisor {
       .filter((r) => ids.includes(r.id) && r.port !== null)
       .map((r) => ({ id: r.id, host: '127.0.0.1', port: r.port ?? 0 }));
     for (const member of this.membersOf(service)) this.options.proxies.get(member)?.setEndpoints(endpoints);
-    this.discoveryVersion++;
-    for (const w of [...this.discoveryWaiters]) w();
+    this.discoveryFeed.bump();
     this.events.emit({ type: 'routes', service, endpoints: ids, at: this.now() });
     // Dependents may be waiting for this service to become healthy.
     const members = this.membersOf(service);
@@ -491,6 +414,11 @@ export class Supervisor {
 /** `bricks restart` makes a new version of the same spec, so the rollout machinery replaces every replica. */
 export function withRestartToken(version: string, token: number): string {
   return token === 0 ? version : `${version}~restart${token}`;
+}
+
+/** Whether a rollout's version is this spec version, with or without a restart token. */
+export function isVersionOf(rolloutVersion: string, specVersion: string | null | undefined): boolean {
+  return specVersion !== null && specVersion !== undefined && (rolloutVersion === specVersion || rolloutVersion.startsWith(`${specVersion}~`));
 }
 
 /** A version of a service's configuration: a change of it rolls the service. */

@@ -50,11 +50,12 @@ describe('process driver', () => {
     const polite = await spawnReplica({ command: { kind: 'argv', argv: ['sleep', '30'] }, env, cwd: tmpdir() }, () => {});
     assert.deepEqual(await stopReplica(polite, 5000), { code: null, signal: 'SIGTERM' });
 
+    const said: string[] = [];
     const stubborn = await spawnReplica(
       { command: { kind: 'argv', argv: [process.execPath, '-e', 'process.on("SIGTERM",()=>{}); console.log("up"); setInterval(()=>{},1000)'] }, env, cwd: tmpdir() },
-      () => {},
+      (_stream, line) => said.push(line),
     );
-    await new Promise((r) => setTimeout(r, 300)); // let it install the handler
+    await until('its SIGTERM handler is installed', () => said.includes('up'));
     assert.deepEqual(await stopReplica(stubborn, 200), { code: null, signal: 'SIGKILL' });
   });
 
