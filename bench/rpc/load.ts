@@ -43,3 +43,51 @@ export async function runLoad(call: () => Promise<void>, opts: { inflight: numbe
   const seconds = opts.durationMs / 1000;
   return { calls, errors, seconds, callsPerSec: calls / seconds, p50Ms: at(0.5), p99Ms: at(0.99), ...(firstError === undefined ? {} : { firstError }) };
 }
+
+/**
+ * The same closed loop, counting calls only: for in-process callers, where reading the clock
+ * twice per call (for percentiles) would cost as much as the call being measured.
+ */
+export async function countLoad(call: () => Promise<void>, opts: { inflight: number; warmupMs: number; durationMs: number }): Promise<LoadResult> {
+  const warmEnd = performance.now() + opts.warmupMs;
+  const end = warmEnd + opts.durationMs;
+  let calls = 0;
+  let errors = 0;
+  let measuring = false;
+  let stop = false;
+  let firstError: string | undefined;
+  // The clock is read once per 1024 calls (all workers together); the window is measured, not assumed.
+  let started = 0;
+  let finished = 0;
+  let sinceCheck = 0;
+  const check = (): void => {
+    const t = performance.now();
+    if (!measuring && t >= warmEnd) {
+      measuring = true;
+      started = t;
+      calls = 0;
+      errors = 0;
+    } else if (t >= end) {
+      stop = true;
+      finished = t;
+    }
+  };
+  const worker = async (): Promise<void> => {
+    while (!stop) {
+      try {
+        await call();
+        calls++;
+      } catch (err) {
+        errors++;
+        firstError ??= err instanceof Error ? err.message : String(err);
+      }
+      if (++sinceCheck === 1024) {
+        sinceCheck = 0;
+        check();
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: opts.inflight }, worker));
+  const seconds = (finished - started) / 1000;
+  return { calls, errors, seconds, callsPerSec: calls / seconds, p50Ms: NaN, p99Ms: NaN, ...(firstError === undefined ? {} : { firstError }) };
+}

@@ -27,6 +27,7 @@ import { methodPath, type Protocol, type UnaryResult } from '../transport/channe
 import { loadFast } from '../transport/fast-module.ts';
 import { InProcessRoute } from '../transport/in-process.ts';
 import { Target } from './target.ts';
+import { clockAt, clockNow } from '../context/clock.ts';
 
 /** Anything `new Headers()` takes. */
 export type HeadersLike = ConstructorParameters<typeof Headers>[0];
@@ -145,7 +146,7 @@ class ServiceClient {
 
   call(plan: MethodPlan, request: MessageInitShape<DescMessage>, o: CallOptions): Promise<Message> {
     const start = performance.now();
-    const now = Date.now();
+    const now = clockAt(start);
     const parent = currentScope();
     let deadline = now + (o.timeoutMs ?? this.#opts.timeoutMs ?? plan.policy.timeoutMs);
     if (parent !== undefined && parent.deadline < deadline) deadline = parent.deadline;
@@ -197,7 +198,8 @@ class ServiceClient {
     let r: InvokeResult | Promise<InvokeResult>;
     try {
       r = local.call(input, fresh, { deadline, cancel: cancelSource(parent, o.signal), headers, parentSpan: span.context, transport: 'in-process', startedAt: start });
-      if (!(r instanceof Promise)) return Promise.resolve(this.#succeed(plan, span, start, r, o));
+      // Answered synchronously: the callee's end is ours (one clock reading for both).
+      if (!(r instanceof Promise)) return Promise.resolve(this.#succeed(plan, span, start, r, o, r.endedAt));
     } catch (e) {
       return Promise.reject(this.#end(plan, span, start, BricksError.from(e)));
     }
@@ -242,22 +244,22 @@ class ServiceClient {
     }
   }
 
-  #succeed(plan: MethodPlan, span: RpcSpan, start: number, r: InvokeResult, o: CallOptions): Message {
+  #succeed(plan: MethodPlan, span: RpcSpan, start: number, r: InvokeResult, o: CallOptions, end?: number): Message {
     try {
       o.onHeaders?.(new Headers(r.headers));
     } catch (e) {
       throw this.#end(plan, span, start, BricksError.from(e));
     }
-    this.#end(plan, span, start, undefined);
+    this.#end(plan, span, start, undefined, end);
     return r.output;
   }
 
   /** Ends the span and records the call; returns the error, if any, for throwing. */
-  #end<E extends BricksError | undefined>(plan: MethodPlan, span: RpcSpan, start: number, error: E): E {
+  #end<E extends BricksError | undefined>(plan: MethodPlan, span: RpcSpan, start: number, error: E, end = performance.now()): E {
     finishRpcSpan(span, error);
     const code = error?.code ?? 'ok';
     const series = (plan.series[code] ??= rpcMetrics().client.labels({ target: this.#targetName, method: plan.name, code }));
-    series.observe((performance.now() - start) / 1000);
+    series.observe((end - start) / 1000);
     return error;
   }
 
@@ -331,7 +333,7 @@ async function attempts(t: Target, call: RemoteCall): Promise<UnaryResult> {
             method: plan.method,
             path: plan.path,
             input: call.input,
-            timeoutMs: Math.max(1, deadline - Date.now()),
+            timeoutMs: Math.max(1, deadline - clockNow()),
             signal,
             headers: call.headers,
           });
@@ -365,7 +367,7 @@ async function attempts(t: Target, call: RemoteCall): Promise<UnaryResult> {
       // A refused connection is retried at once on an endpoint not tried yet; otherwise back off.
       const untried = t.balancer.states.some((s) => !tried?.has(s.endpoint.id));
       const wait = verdict === 'unsent' && untried ? 0 : backoffDelay(attempt, plan.policy.retries.backoffMs, plan.policy.retries.maxBackoffMs);
-      if (Date.now() + wait >= deadline) throw err;
+      if (clockNow() + wait >= deadline) throw err;
       if (wait > 0) await sleep(wait, waitSignal(call));
       if (!untried) tried?.clear();
     }

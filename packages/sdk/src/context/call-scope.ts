@@ -9,6 +9,7 @@ import { formatTraceparent } from '../telemetry/trace-context.ts';
 import { contextOfSpan, type RpcSpan } from '../telemetry/tracing.ts';
 import type { CallContext } from './call-context.ts';
 import { abortError } from './deadline.ts';
+import { clockNow } from './clock.ts';
 
 /** Something whose `signal` aborts when the caller gives up; read only on demand. */
 export interface CancelSource {
@@ -139,7 +140,7 @@ export class CallScope implements CallContext {
 
   #armTimer(): void {
     if (this.#timer !== undefined || this.#reason !== undefined || this.#done) return;
-    const budget = this.deadline - Date.now();
+    const budget = this.deadline - clockNow();
     if (budget <= 0) {
       this.abort(new BricksError('deadline_exceeded', 'deadline already passed'));
       return;
@@ -165,6 +166,6 @@ export class CallScope implements CallContext {
 
   #fromSource(s: AbortSignal): void {
     const e = abortError(s);
-    this.abort(e.code === 'cancelled' && Date.now() >= this.deadline - DEADLINE_SLACK_MS ? new BricksError('deadline_exceeded', 'deadline exceeded (the caller gave up at its deadline)', { cause: e }) : e);
+    this.abort(e.code === 'cancelled' && clockNow() >= this.deadline - DEADLINE_SLACK_MS ? new BricksError('deadline_exceeded', 'deadline exceeded (the caller gave up at its deadline)', { cause: e }) : e);
   }
 }

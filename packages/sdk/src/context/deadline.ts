@@ -1,6 +1,7 @@
 // Deadlines: absolute epoch-ms instants, turned into AbortSignals that fire at that instant
 // and also follow a parent signal (the caller's cancellation or the handler's own deadline).
 import { BricksError } from '../errors/index.ts';
+import { clockNow } from './clock.ts';
 
 /**
  * The signal of a call: aborts with a deadline_exceeded BricksError at `deadline`, or with
@@ -10,7 +11,7 @@ import { BricksError } from '../errors/index.ts';
 export function deadlineSignal(
   deadline: number,
   parents: readonly (AbortSignal | undefined)[],
-  now: number = Date.now(),
+  now: number = clockNow(),
 ): { signal: AbortSignal; dispose: () => void } {
   const ac = new AbortController();
   const onParent = (ev: Event): void => ac.abort((ev.target as AbortSignal).reason);

@@ -4,6 +4,7 @@ import type { DescMessage, MessageShape } from '@bufbuild/protobuf';
 import { ConnectError, type ConnectRouter, type HandlerContext as ConnectHandlerContext } from '@connectrpc/connect';
 import { BricksError, codeToGrpc } from '../errors/index.ts';
 import type { Dispatcher } from './dispatcher.ts';
+import { clockNow } from '../context/clock.ts';
 
 export function connectRoutes(dispatcher: Dispatcher): (router: ConnectRouter) => void {
   return (router) => {
@@ -14,7 +15,7 @@ export function connectRoutes(dispatcher: Dispatcher): (router: ConnectRouter) =
         ctx.requestHeader.forEach((v, k) => (headers[k] = v));
         try {
           const r = await dispatcher.invoke(route, req, {
-            deadline: timeoutMs === undefined ? undefined : Date.now() + timeoutMs,
+            deadline: timeoutMs === undefined ? undefined : clockNow() + timeoutMs,
             cancel: ctx,
             headers,
             transport: 'connect',

@@ -1,9 +1,10 @@
 // The server's core, shared by every transport: finds the handler for a method path and runs
-// it with a deadline, a call context (AsyncLocalStorage), a server span, metrics and error
+// it with a deadline, a call context (call-context.ts), a server span, metrics and error
 // mapping. Transports only decode, call invoke(), and encode.
 import { performance } from 'node:perf_hooks';
 import { create, isMessage, type DescMessage, type DescMethodUnary, type MessageShape } from '@bufbuild/protobuf';
-import { runInCall } from '../context/call-context.ts';
+import type { Attributes } from '@opentelemetry/api';
+import { isThenable, runInCall, type HandlerShape } from '../context/call-context.ts';
 import { CallScope, type Arrival } from '../context/call-scope.ts';
 import { BricksError } from '../errors/index.ts';
 import type { Logger } from '../telemetry/logger.ts';
@@ -13,6 +14,7 @@ import { beginRpcSpan, finishRpcSpan } from '../telemetry/tracing.ts';
 import { methodPath } from '../transport/channel.ts';
 import type { HandlerContext, ServiceImplementation, UnaryHandler } from './implement.ts';
 import { localChanged } from './local-registry.ts';
+import { clockAt } from '../context/clock.ts';
 
 type Transport = HandlerContext['transport'];
 
@@ -24,6 +26,10 @@ export interface Route {
   readonly handler: UnaryHandler<DescMessage, DescMessage> | undefined;
   /** Histogram series by transport and code, resolved on first use. */
   readonly series: Partial<Record<Transport, Partial<Record<string, HistogramSeries>>>>;
+  /** Whether the handler returns promises: it decides where the call context is kept. */
+  readonly shape: HandlerShape;
+  /** The server span's attributes by transport, made once (they are read only when a span records). */
+  readonly attributes: Partial<Record<Transport, () => Attributes>>;
 }
 
 export interface IncomingCall extends Arrival {
@@ -39,6 +45,8 @@ export interface InvokeResult {
   readonly fresh: boolean;
   /** Response headers the handler set, lowercase names; undefined when it set none. */
   readonly headers: Record<string, string> | undefined;
+  /** performance.now() when the call ended here: an in-process caller's end too. */
+  readonly endedAt: number;
 }
 
 export interface DispatcherOptions {
@@ -62,7 +70,7 @@ export class Dispatcher {
       if (m.methodKind !== 'unary') continue;
       const unary = m as DescMethodUnary;
       const path = methodPath(unary);
-      this.#routes.set(path, { path, name: path.slice(1), method: unary, handler: impl.handlers[m.localName], series: {} });
+      this.#routes.set(path, { path, name: path.slice(1), method: unary, handler: impl.handlers[m.localName], series: {}, shape: { async: undefined }, attributes: {} });
     }
     localChanged();
   }
@@ -102,10 +110,11 @@ export class Dispatcher {
    */
   invoke(route: Route, input: MessageShape<DescMessage>, call: IncomingCall): InvokeResult | Promise<InvokeResult> {
     const start = call.startedAt ?? performance.now();
-    const now = Date.now();
+    const now = clockAt(start);
     const deadline = call.deadline ?? now + this.opts.defaultTimeoutMs;
     const parent = call.parentSpan ?? parseTraceparent(call.headers.traceparent);
-    const span = beginRpcSpan(route.name, 'server', parent, () => ({ 'rpc.system': 'bricks', 'rpc.method': route.name, 'rpc.bricks.transport': call.transport }));
+    const transport = call.transport;
+    const span = beginRpcSpan(route.name, 'server', parent, (route.attributes[transport] ??= () => ({ 'rpc.system': 'bricks', 'rpc.method': route.name, 'rpc.bricks.transport': transport })));
     const scope = new CallScope(deadline, route.name, span, call);
     this.#inFlight++;
     let result: unknown;
@@ -113,7 +122,7 @@ export class Dispatcher {
       const handler = route.handler;
       if (!handler) throw new BricksError('unimplemented', `${route.name} is not implemented`);
       if (deadline <= now) throw new BricksError('deadline_exceeded', 'deadline already passed');
-      result = runInCall(scope, () => handler(input, scope));
+      result = runInCall(scope, handler, input, route.shape);
     } catch (e) {
       throw this.#fail(route, scope, call.transport, start, e);
     }
@@ -152,8 +161,8 @@ export class Dispatcher {
     } catch (e) {
       throw this.#fail(route, scope, transport, start, e);
     }
-    this.#end(route, scope, transport, start, undefined);
-    return { output, fresh, headers: scope.responseRecord() };
+    const endedAt = this.#end(route, scope, transport, start, undefined);
+    return { output, fresh, headers: scope.responseRecord(), endedAt };
   }
 
   #fail(route: Route, scope: CallScope, transport: Transport, start: number, e: unknown): BricksError {
@@ -166,17 +175,16 @@ export class Dispatcher {
     return error;
   }
 
-  #end(route: Route, scope: CallScope, transport: Transport, start: number, error: BricksError | undefined): void {
+  /** Ends the call's span and records it; returns when it ended. */
+  #end(route: Route, scope: CallScope, transport: Transport, start: number, error: BricksError | undefined): number {
     scope.dispose();
     finishRpcSpan(scope.span, error);
     const code = error?.code ?? 'ok';
     const byCode = (route.series[transport] ??= {});
     const series = (byCode[code] ??= rpcMetrics().server.labels({ method: route.name, code, transport }));
-    series.observe((performance.now() - start) / 1000);
+    const end = performance.now();
+    series.observe((end - start) / 1000);
     if (--this.#inFlight === 0 && this.#idle.length > 0) for (const r of this.#idle.splice(0)) r();
+    return end;
   }
-}
-
-function isThenable(v: unknown): v is PromiseLike<unknown> {
-  return typeof v === 'object' && v !== null && typeof (v as { then?: unknown }).then === 'function';
 }

@@ -38,5 +38,5 @@ export class InProcessRoute {
     return r instanceof Promise ? r.then(this.#out) : this.#out(r);
   }
 
-  readonly #out = (r: InvokeResult): InvokeResult => (r.fresh && this.#flatOut ? r : { output: this.#copyOut(r.output), fresh: true, headers: r.headers });
+  readonly #out = (r: InvokeResult): InvokeResult => (r.fresh && this.#flatOut ? r : { output: this.#copyOut(r.output), fresh: true, headers: r.headers, endedAt: r.endedAt });
 }

@@ -7,6 +7,7 @@ import { encodeError, encodeGoaway, encodeResponse, HEADER_BYTES, MAX_TIMER_MS }
 import type { Frame, Headers } from './frame.ts';
 import { FAST_PREAMBLE } from './preamble.ts';
 import { FrameWriter } from './writer.ts';
+import { clockNow } from '../../context/clock.ts';
 
 export interface FastCallContext {
   /** Aborted when the client cancels, the deadline passes, the connection drops or the server stops. */
@@ -195,7 +196,7 @@ export class ServerConnection {
       return;
     }
     const stream: ServerStream = { controller: undefined, reason: undefined, timer: undefined };
-    const deadline = Date.now() + timeoutMs;
+    const deadline = clockNow() + timeoutMs;
     stream.timer = setTimeout(() => {
       const s = this.streams.get(streamId);
       if (s === undefined) return;
