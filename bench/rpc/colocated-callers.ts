@@ -1,12 +1,14 @@
 // Calls made inside one process, no network: a plain async function, Moleculer's local
-// broker.call, and the bricks SDK's in-process path (client() of a served service).
+// broker.call (as configured by default, and with what a bricks call always has turned on),
+// and the bricks SDK's in-process path (client() of a served service) with a handler that
+// returns its answer and with an `async` one.
 import { create } from '@bufbuild/protobuf';
 import moleculer from 'moleculer';
 import { client, closeClients } from '../../packages/sdk/src/index.ts';
 import { BenchService, EchoRequestSchema } from './gen/bench/v1/bench_pb.ts';
 import { serveBench } from './peers/bricks-sdk.ts';
 
-export const colocatedKinds = ['function', 'moleculer-local', 'bricks-in-process'] as const;
+export const colocatedKinds = ['function', 'moleculer-local', 'moleculer-local-full', 'bricks-in-process', 'bricks-in-process-async'] as const;
 export type ColocatedKind = (typeof colocatedKinds)[number];
 
 interface Echo {
@@ -28,9 +30,18 @@ export async function colocatedCaller(kind: ColocatedKind): Promise<{ call: () =
         },
         close: async () => {},
       };
-    case 'moleculer-local': {
-      const broker = new moleculer.ServiceBroker({ nodeID: 'bench-local', logger: false, transporter: null });
-      broker.createService({ name: 'bench', actions: { echo: (ctx: moleculer.Context<Echo>) => echo(ctx.params) } });
+    case 'moleculer-local':
+    case 'moleculer-local-full': {
+      // -full: a timeout, metrics, tracing and params cloned for the callee, as every bricks call has.
+      const full = kind === 'moleculer-local-full';
+      const broker = new moleculer.ServiceBroker({
+        nodeID: 'bench-local',
+        logger: false,
+        transporter: null,
+        ...(full ? { requestTimeout: 10_000, contextParamsCloning: true, metrics: { enabled: true }, tracing: { enabled: true, exporter: [] } } : {}),
+      });
+      // The same handler as bricks-in-process: it returns its answer.
+      broker.createService({ name: 'bench', actions: { echo: (ctx: moleculer.Context<Echo>) => ({ name: ctx.params.name, n: ctx.params.n }) } });
       await broker.start();
       return {
         call: async () => {
@@ -39,9 +50,10 @@ export async function colocatedCaller(kind: ColocatedKind): Promise<{ call: () =
         close: () => broker.stop(),
       };
     }
-    case 'bricks-in-process': {
+    case 'bricks-in-process':
+    case 'bricks-in-process-async': {
       // serve() registers the service in this process; client() then calls it without a socket.
-      const server = await serveBench();
+      const server = await serveBench(kind === 'bricks-in-process-async');
       const c = client(BenchService, { timeoutMs: 10_000 });
       const msg = create(EchoRequestSchema, req);
       return {

@@ -6,9 +6,12 @@ import { BenchService } from '../gen/bench/v1/bench_pb.ts';
 import type { Peer } from './peer.ts';
 
 export const benchImplementation = implement(BenchService, { echo: (req) => ({ name: req.name, n: req.n }) });
+/** The same handler as an `async` function: its calls keep their context across awaits. */
+const asyncBenchImplementation = implement(BenchService, { echo: async (req) => ({ name: req.name, n: req.n }) });
 
-export async function serveBench(): Promise<Server> {
-  return serve({ services: [benchImplementation], port: 0, host: '127.0.0.1', handleSignals: false, graceMs: 2000, drainDelayMs: 0 });
+export async function serveBench(asyncHandler = false): Promise<Server> {
+  const services = [asyncHandler ? asyncBenchImplementation : benchImplementation];
+  return serve({ services, port: 0, host: '127.0.0.1', handleSignals: false, graceMs: 2000, drainDelayMs: 0 });
 }
 
 function sdkPeer(label: string, protocol: 'connect' | 'fast'): Peer {
