@@ -2,7 +2,6 @@
 // foreground (live status and logs; Ctrl-C stops everything) or return once all is ready (-d).
 import { spawn } from 'node:child_process';
 import { openSync, readFileSync, closeSync, mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { ApiClient, pidAlive } from '../../platform/api/client.ts';
 import type { PlatformEvent } from '../../platform/events.ts';
 import { projectPaths } from '../../platform/paths.ts';
@@ -17,14 +16,13 @@ import { formatLogLine } from './logs.ts';
 import { renderPs } from './ps.ts';
 import type { StatusDoc } from './status-types.ts';
 import { waitForExit } from './down.ts';
+import { packagePath } from '../../util/package-root.ts';
 
 export interface UpOptions extends GlobalOptions {
   readonly detach?: boolean;
   /** Seconds to wait for every service to be ready with -d. */
   readonly wait?: string;
 }
-
-const BIN = fileURLToPath(new URL('../../../bin/bricks.js', import.meta.url));
 
 export async function up(options: UpOptions): Promise<void> {
   const stack = await loadOrFail(options);
@@ -49,7 +47,8 @@ export async function up(options: UpOptions): Promise<void> {
 async function startDaemonProcess(stackFile: string, paths: ProjectPaths): Promise<ApiClient> {
   mkdirSync(paths.dir, { recursive: true });
   const out = openSync(paths.daemonLog, 'a');
-  const child = spawn(process.execPath, [BIN, '__daemon', stackFile], { detached: true, stdio: ['ignore', out, out], cwd: paths.dir });
+  // The daemon starts through the same launcher as the CLI (the bundle when it is fresh).
+  const child = spawn(process.execPath, [packagePath('bin', 'bricks.js'), '__daemon', stackFile], { detached: true, stdio: ['ignore', out, out], cwd: paths.dir });
   closeSync(out);
   child.unref();
   const pid = child.pid ?? -1;

@@ -2,11 +2,12 @@
 // group becomes one runnable unit (one reconciler state, one set of replicas) whose replicas
 // serve every member; each member keeps its own service address, routed to the unit's replicas.
 import { createHash } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import type { Dependency, Service } from '../../stack/model.ts';
 import type { ServiceSpec } from './supervisor.ts';
+import { packagePath } from '../../util/package-root.ts';
 
-export const GROUP_LAUNCHER = fileURLToPath(new URL('../runtime/group-launcher.mjs', import.meta.url));
+// A file of its own, not part of the CLI bundle: each group replica runs it as its main module.
+export const GROUP_LAUNCHER = packagePath('src', 'platform', 'runtime', 'group-launcher.mjs');
 
 /** A member service's spec plus the module its program starts from (null: not a Node entry). */
 export interface MemberSpec {
