@@ -1,0 +1,4 @@
+// Types of cli-bundle.js (plain JavaScript: it runs before any TypeScript can).
+export declare function cacheDir(root: string): string;
+export declare function cliBundle(root: string, debug?: (message: string) => void): Promise<string | null>;
+export declare function buildCliBundle(root: string, dir: string): Promise<void>;
