@@ -17,7 +17,21 @@ export interface ArcadeCopy {
   remove(): void;
 }
 
-export async function arcadeCopy(label: string): Promise<ArcadeCopy> {
+/**
+ * What catalog and scores run with `databases: false`: their process, port and readiness
+ * without PGlite, so a start measures the platform rather than the databases' initdb.
+ */
+const NO_DATABASE_MAIN = `// Startup benchmark stand-in: the service's process, port and readiness, without its database.
+import { config, serve } from '@bricks/sdk';
+import { z } from 'zod';
+import { listenConfig, stopOnSignals } from '../../lib/index.ts';
+
+const env = config(z.object({ ...listenConfig }));
+const server = await serve({ services: [], host: env.HOST, handleSignals: false });
+stopOnSignals(server);
+`;
+
+export async function arcadeCopy(label: string, opts: { databases?: boolean } = {}): Promise<ArcadeCopy> {
   mkdirSync(join(ROOT, '.tmp'), { recursive: true });
   const dir = mkdtempSync(join(ROOT, '.tmp', `bench-${label}-`));
   for (const part of ['bricks.yaml', 'package.json', 'gen', 'lib', 'proto', 'services']) cpSync(join(ARCADE, part), join(dir, part), { recursive: true });
@@ -30,5 +44,6 @@ export async function arcadeCopy(label: string): Promise<ArcadeCopy> {
     throw new Error('examples/arcade/bricks.yaml changed shape: the benchmark cannot rename the stack or move the gateway port');
   }
   writeFileSync(file, yaml);
+  if (opts.databases === false) for (const service of ['catalog', 'scores']) writeFileSync(join(dir, 'services', service, 'main.ts'), NO_DATABASE_MAIN);
   return { dir, file, name, port, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
