@@ -2,7 +2,7 @@
 // it with a deadline, a call context (call-context.ts), a server span, metrics and error
 // mapping. Transports only decode, call invoke(), and encode.
 import { performance } from 'node:perf_hooks';
-import { create, isMessage, type DescMessage, type DescMethodUnary, type MessageShape } from '@bufbuild/protobuf';
+import { create, isMessage, type DescMessage, type DescMethodUnary, type MessageInitShape, type MessageShape } from '@bufbuild/protobuf';
 import type { Attributes } from '@opentelemetry/api';
 import { isThenable, runInCall, type HandlerShape } from '../context/call-context.ts';
 import { CallScope, type Arrival } from '../context/call-scope.ts';
@@ -12,6 +12,7 @@ import { rpcMetrics, type HistogramSeries } from '../telemetry/metrics.ts';
 import { parseTraceparent } from '../telemetry/trace-context.ts';
 import { beginRpcSpan, finishRpcSpan } from '../telemetry/tracing.ts';
 import { methodPath } from '../transport/channel.ts';
+import { isFlat, messageCopier } from '../transport/message-copy.ts';
 import type { HandlerContext, ServiceImplementation, UnaryHandler } from './implement.ts';
 import { localChanged } from './local-registry.ts';
 import { clockAt } from '../context/clock.ts';
@@ -28,6 +29,8 @@ export interface Route {
   readonly series: Partial<Record<Transport, Partial<Record<string, HistogramSeries>>>>;
   /** Whether the handler returns promises: it decides where the call context is kept. */
   readonly shape: HandlerShape;
+  /** The output message from the plain object a handler returned. */
+  readonly createOutput: (init: MessageInitShape<DescMessage>) => MessageShape<DescMessage>;
   /** The server span's attributes by transport, made once (they are read only when a span records). */
   readonly attributes: Partial<Record<Transport, () => Attributes>>;
 }
@@ -70,7 +73,7 @@ export class Dispatcher {
       if (m.methodKind !== 'unary') continue;
       const unary = m as DescMethodUnary;
       const path = methodPath(unary);
-      this.#routes.set(path, { path, name: path.slice(1), method: unary, handler: impl.handlers[m.localName], series: {}, shape: { async: undefined }, attributes: {} });
+      this.#routes.set(path, { path, name: path.slice(1), method: unary, handler: impl.handlers[m.localName], series: {}, shape: { async: undefined }, attributes: {}, createOutput: outputCreator(unary.output) });
     }
     localChanged();
   }
@@ -157,9 +160,11 @@ export class Dispatcher {
     let output: MessageShape<DescMessage>;
     const fresh = !isMessage(value);
     try {
-      output = create(route.method.output, value as MessageShape<DescMessage>);
+      output = fresh ? route.createOutput(value as MessageInitShape<DescMessage>) : create(route.method.output, value as MessageShape<DescMessage>);
     } catch (e) {
-      throw this.#fail(route, scope, transport, start, e);
+      // A value no encoder would send is the handler's fault, not the caller's.
+      const invalid = e instanceof BricksError && e.code === 'invalid_argument' ? new BricksError('internal', `${route.name} answered with ${e.rawMessage}`, { cause: e }) : e;
+      throw this.#fail(route, scope, transport, start, invalid);
     }
     const endedAt = this.#end(route, scope, transport, start, undefined);
     return { output, fresh, headers: scope.responseRecord(), endedAt };
@@ -187,4 +192,15 @@ export class Dispatcher {
     if (--this.#inFlight === 0 && this.#idle.length > 0) for (const r of this.#idle.splice(0)) r();
     return end;
   }
+}
+
+/**
+ * A message of only scalar fields is made from a plain object by its copier: what `create`
+ * gives, with the values checked as the encoder would (a remote call could not send an int32
+ * field of 2**40 either), at about half the cost. Other messages go through `create`.
+ */
+function outputCreator(desc: DescMessage): (init: MessageInitShape<DescMessage>) => MessageShape<DescMessage> {
+  if (!isFlat(desc)) return (init) => create(desc, init);
+  const copy = messageCopier(desc);
+  return (init) => copy(init as MessageShape<DescMessage>);
 }

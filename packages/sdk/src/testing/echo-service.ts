@@ -1,5 +1,5 @@
 // The test contract's implementation, shared by the SDK's tests: echo, fail with a code,
-// sleep until the deadline, count (not idempotent), and relay to a downstream echo service.
+// sleep until the deadline, count (not idempotent; one key answers out of range), and relay to a downstream echo service.
 import { BricksError, isErrorCode } from '../errors/index.ts';
 import { client, type ClientOptions } from '../client/index.ts';
 import { implement, type ServiceImplementation } from '../server/index.ts';
@@ -38,6 +38,8 @@ export function echoImpl(opts: { replica?: string; counts?: Map<string, number> 
       return { budgetMs: budget, aborted };
     },
     count(req) {
+      // An answer no encoder can send (count is an int32): the handler's bug, on every transport.
+      if (req.key === 'answer-out-of-range') return { count: 2 ** 40 };
       const n = (counts.get(req.key) ?? 0) + 1;
       counts.set(req.key, n);
       if (req.failWith) throw new BricksError(isErrorCode(req.failWith) ? req.failWith : 'unknown', `counted ${n}, failing as asked`);

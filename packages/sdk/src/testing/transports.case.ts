@@ -94,6 +94,12 @@ export async function runTransportCases(t: TestContext, name: string, make: () =
     transcript.push(['not-retried', [code, u.counts.get(key)]]);
   });
 
+  await t.test(`${name}: an answer no encoder could send ends the call with internal`, async () => {
+    const code = await outcome(u.echo.count({ key: 'answer-out-of-range' }));
+    assert.equal(code, 'internal');
+    transcript.push(['invalid answer', code]);
+  });
+
   await t.test(`${name}: a method without a handler answers unimplemented`, async () => {
     const code = await outcome(u.relay.relay({ sleepMs: 1 }));
     assert.equal(code, 'unimplemented');

@@ -1,5 +1,6 @@
 // Deep copies of protobuf-es messages for in-process calls, compiled once per message type:
 // what a binary round trip would deliver, without the encoding (a tenth of the cost or less).
+// A message of scalar fields is also made from a handler's plain object this way (dispatcher.ts).
 import { create, ScalarType, type DescField, type DescMessage, type DescOneof, type MessageShape } from '@bufbuild/protobuf';
 import { FeatureSet_FieldPresence, isWrapperDesc } from '@bufbuild/protobuf/wkt';
 import { BricksError } from '../errors/index.ts';
@@ -71,11 +72,12 @@ function fieldStep(field: DescField): Step {
       const implicit = field.fieldKind !== 'message' && field.presence === FeatureSet_FieldPresence.IMPLICIT;
       return implicit
         ? (src, dst) => {
+            // null and undefined both mean unset, as `create` reads a plain object.
             const v = src[name];
-            if (v !== undefined) dst[name] = copy(v);
+            if (v != null) dst[name] = copy(v);
           }
         : (src, dst) => {
-            if (Object.prototype.hasOwnProperty.call(src, name) && src[name] !== undefined) dst[name] = copy(src[name]);
+            if (Object.prototype.hasOwnProperty.call(src, name) && src[name] != null) dst[name] = copy(src[name]);
           };
     }
     case 'list': {
