@@ -160,7 +160,7 @@ export class Dispatcher {
     let output: MessageShape<DescMessage>;
     const fresh = !isMessage(value);
     try {
-      output = fresh ? route.createOutput(value as MessageInitShape<DescMessage>) : create(route.method.output, value as MessageShape<DescMessage>);
+      output = fresh ? route.createOutput(value as MessageInitShape<DescMessage>) : create(route.method.output, value);
     } catch (e) {
       // A value no encoder would send is the handler's fault, not the caller's.
       const invalid = e instanceof BricksError && e.code === 'invalid_argument' ? new BricksError('internal', `${route.name} answered with ${e.rawMessage}`, { cause: e }) : e;
