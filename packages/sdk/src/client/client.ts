@@ -12,6 +12,7 @@ import type { Attributes } from '@opentelemetry/api';
 import { readPlatformEnv } from '../config/platform-env.ts';
 import { currentScope } from '../context/call-context.ts';
 import type { CallScope, CancelSource } from '../context/call-scope.ts';
+import { clockAt, clockNow } from '../context/clock.ts';
 import { abortError, deadlineSignal } from '../context/deadline.ts';
 import { resolveTarget } from '../discovery/resolve.ts';
 import { BricksError } from '../errors/index.ts';
@@ -27,7 +28,6 @@ import { methodPath, type Protocol, type UnaryResult } from '../transport/channe
 import { loadFast } from '../transport/fast-module.ts';
 import { InProcessRoute } from '../transport/in-process.ts';
 import { Target } from './target.ts';
-import { clockAt, clockNow } from '../context/clock.ts';
 
 /** Anything `new Headers()` takes. */
 export type HeadersLike = ConstructorParameters<typeof Headers>[0];

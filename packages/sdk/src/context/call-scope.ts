@@ -8,8 +8,8 @@ import { BricksError } from '../errors/index.ts';
 import { formatTraceparent } from '../telemetry/trace-context.ts';
 import { contextOfSpan, type RpcSpan } from '../telemetry/tracing.ts';
 import type { CallContext } from './call-context.ts';
-import { abortError } from './deadline.ts';
 import { clockNow } from './clock.ts';
+import { abortError } from './deadline.ts';
 
 /** Something whose `signal` aborts when the caller gives up; read only on demand. */
 export interface CancelSource {

@@ -2,9 +2,9 @@
 // and Connect (JSON and binary) over HTTP/1.1 and HTTP/2.
 import type { DescMessage, MessageShape } from '@bufbuild/protobuf';
 import { ConnectError, type ConnectRouter, type HandlerContext as ConnectHandlerContext } from '@connectrpc/connect';
+import { clockNow } from '../context/clock.ts';
 import { BricksError, codeToGrpc } from '../errors/index.ts';
 import type { Dispatcher } from './dispatcher.ts';
-import { clockNow } from '../context/clock.ts';
 
 export function connectRoutes(dispatcher: Dispatcher): (router: ConnectRouter) => void {
   return (router) => {

@@ -6,6 +6,7 @@ import { create, isMessage, type DescMessage, type DescMethodUnary, type Message
 import type { Attributes } from '@opentelemetry/api';
 import { isThenable, runInCall, type HandlerShape } from '../context/call-context.ts';
 import { CallScope, type Arrival } from '../context/call-scope.ts';
+import { clockAt } from '../context/clock.ts';
 import { BricksError } from '../errors/index.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import { rpcMetrics, type HistogramSeries } from '../telemetry/metrics.ts';
@@ -15,7 +16,6 @@ import { methodPath } from '../transport/channel.ts';
 import { isFlat, messageCopier } from '../transport/message-copy.ts';
 import type { HandlerContext, ServiceImplementation, UnaryHandler } from './implement.ts';
 import { localChanged } from './local-registry.ts';
-import { clockAt } from '../context/clock.ts';
 
 type Transport = HandlerContext['transport'];
 

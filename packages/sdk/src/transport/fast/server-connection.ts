@@ -1,13 +1,13 @@
 // One accepted fast connection on the server: checks the preamble, decodes frames, runs the
 // handler per request with its own AbortSignal and deadline, and drains on GOAWAY.
 import type { Socket } from 'node:net';
+import { clockNow } from '../../context/clock.ts';
 import { FrameDecoder } from './decoder.ts';
 import { FastCode, FastError } from './errors.ts';
 import { encodeError, encodeGoaway, encodeResponse, HEADER_BYTES, MAX_TIMER_MS } from './frame.ts';
 import type { Frame, Headers } from './frame.ts';
 import { FAST_PREAMBLE } from './preamble.ts';
 import { FrameWriter } from './writer.ts';
-import { clockNow } from '../../context/clock.ts';
 
 export interface FastCallContext {
   /** Aborted when the client cancels, the deadline passes, the connection drops or the server stops. */
