@@ -2,7 +2,8 @@
 // builds its images and deploys; the same checks as the local arcade test pass through the
 // gateway's published port; a change to one service redeploys only that service's tasks;
 // `rollback --target swarm` brings back the previous SHA's image; `down --target swarm` removes
-// the stack. Skips without Docker, unless CI=true.
+// the stack but keeps the databases' volumes (a new deploy finds their data), and `--volumes`
+// removes those too. Skips without Docker, unless CI=true.
 //
 // It runs on a copy of examples/arcade inside the repo's git-ignored .tmp/ (so @bricks/sdk and
 // PGlite resolve from the root node_modules), made its own git repository so that a change is a
@@ -71,7 +72,7 @@ test('arcade on Docker Swarm: deploy, the shared checks, a one-service redeploy,
   const p = new Project(dir);
   t.after(async () => {
     const loaded = await loadStack({ file: p.file });
-    if (loaded.ok) await removeSwarm(loaded.stack, { deadlineMs: 60_000 }).catch(() => undefined);
+    if (loaded.ok) await removeSwarm(loaded.stack, { deadlineMs: 60_000, volumes: true }).catch(() => undefined);
     // Untag only this stack's names: an image reused from another stack keeps its own tags.
     const refs = execFileSync('docker', ['images', '--format', '{{.Repository}}:{{.Tag}}'], { encoding: 'utf8' })
       .split('\n').filter((r) => r.startsWith(`${name}-`));
@@ -119,7 +120,30 @@ test('arcade on Docker Swarm: deploy, the shared checks, a one-service redeploy,
   for (const s of SERVICES.filter((x) => x !== 'thumbnails')) assert.deepEqual(tasks3.get(s)?.ids, tasks1.get(s)?.ids, `${s} tasks untouched by the rollback`);
   await until('a crop from the rolled-back thumbnails', async () => (await checkThumbnails(gw).then(() => true)), 60_000);
 
-  // Down: the stack is gone.
-  assert.match(await cli('down', '--target', 'swarm'), new RegExp(`removed swarm stack ${name}`));
+  // Down keeps the databases' volumes: the stack deployed again from nothing finds the game
+  // and the scores that the checks wrote into release 1.
+  assert.match(await cli('down', '--target', 'swarm'), new RegExp(`removed swarm stack ${name}$`, 'm'));
   assert.match(await cli('ps', '--target', 'swarm'), /is not deployed/);
+  assert.deepEqual(stackVolumes(name), [`${name}_catalog-data`, `${name}_scores-data`]);
+  await cli('deploy', '--target', 'swarm');
+  await until('the redeployed gateway to answer', async () => (await get(`${gw}/readyz`)).status === 200, 60_000);
+  const games = await until('the games after the redeploy', async () => {
+    const r = await get(`${gw}/api/games`);
+    return r.status === 200 ? r.body : undefined;
+  }, 60_000);
+  assert.match(games, /Star Chase/, 'the game made in release 1 survived down and deploy');
+  assert.match((await get(`${gw}/api/games/tetra`)).body, /"bob"/, 'so did the scores');
+
+  // Down with --volumes: the stack and its data are gone.
+  assert.match(await cli('down', '--target', 'swarm', '--volumes'), new RegExp(`removed swarm stack ${name} and its volumes`));
+  assert.match(await cli('ps', '--target', 'swarm'), /is not deployed/);
+  assert.deepEqual(stackVolumes(name), []);
 });
+
+/** The named volumes Swarm made for the stack, sorted. */
+function stackVolumes(stack: string): string[] {
+  return execFileSync('docker', ['volume', 'ls', '-q', '--filter', `label=com.docker.stack.namespace=${stack}`], { encoding: 'utf8' })
+    .split('\n')
+    .filter((v) => v !== '')
+    .sort();
+}

@@ -104,11 +104,12 @@ async function runSwarm(progress: (line: string) => void, v: Variant): Promise<S
       result.replaced.push([...before].filter((id) => !after.has(id)).length);
       result.updated.push(...again.updated);
       progress(`docker stack deploy${v.label} round ${round}: ${Math.round(first.durationMs)} ms to all ready; no-change redeploy ${Math.round(again.durationMs)} ms, ${result.replaced.at(-1)} tasks replaced`);
-      await removeSwarm(s);
+      // With its volumes: every start has fresh databases, as the local side's.
+      await removeSwarm(s, { volumes: true });
     }
     return result;
   } finally {
-    if (stack !== null) await removeSwarm(stack).catch(() => undefined);
+    if (stack !== null) await removeSwarm(stack, { volumes: true }).catch(() => undefined);
     // Untag this run's names only: an image reused from another stack keeps its own tags.
     const refs = (await dockerOut('images', '--format', '{{.Repository}}:{{.Tag}}')).split('\n').filter((r) => r.startsWith(`${copy.name}-`));
     if (refs.length > 0) await dockerQuiet('rmi', ...refs);

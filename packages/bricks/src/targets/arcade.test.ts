@@ -26,6 +26,8 @@ test('arcade: manifests render and validate, one Deployment and two Services per
   assert.equal(objs.filter((o) => o.kind === 'Deployment').length, n);
   assert.equal(objs.filter((o) => o.kind === 'Service').length, 2 * n);
   assert.deepEqual(objs.filter((o) => o.kind === 'Ingress').map((o) => o.metadata?.name), ['gateway']);
+  // The databases' named volumes: a claim each, mounted by catalog and scores.
+  assert.deepEqual(objs.filter((o) => o.kind === 'PersistentVolumeClaim').map((o) => o.metadata?.name), ['catalog-data', 'scores-data']);
 });
 
 test('arcade: the Helm chart renders and every object validates', async () => {
@@ -33,6 +35,7 @@ test('arcade: the Helm chart renders and every object validates', async () => {
   const objs = helmTemplate(renderHelmChart(stack, { sha }));
   validateAll(objs);
   assert.equal(objs.filter((o) => o.kind === 'Deployment').length, Object.keys(stack.services).length);
+  assert.deepEqual(objs.filter((o) => o.kind === 'PersistentVolumeClaim').map((o) => o.metadata.name).sort(), ['catalog-data', 'scores-data']);
 });
 
 test('arcade: the Swarm stack file has every service, dnsrr behind the gateway', async () => {
@@ -44,4 +47,5 @@ test('arcade: the Swarm stack file has every service, dnsrr behind the gateway',
     const deploy = s['deploy'] as { endpoint_mode: string };
     assert.equal(deploy.endpoint_mode, name === 'gateway' ? 'vip' : 'dnsrr', name);
   }
+  assert.deepEqual(Object.keys(compose.volumes ?? {}), ['catalog-data', 'scores-data']);
 });

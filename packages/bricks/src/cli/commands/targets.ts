@@ -237,10 +237,11 @@ export async function psSwarmCommand(options: GlobalOptions & { json?: boolean }
   console.log(tasks.length === 0 ? `swarm stack ${swarmStackName(stack)} is not deployed` : renderTasks(tasks));
 }
 
-export async function downSwarmCommand(options: GlobalOptions): Promise<void> {
+export async function downSwarmCommand(options: GlobalOptions & { volumes?: boolean }): Promise<void> {
   const stack = await loadOrFail(options);
-  await guarded(() => removeSwarm(stack, { onProgress: (e) => say(describeTarget(e)) }));
-  say(`${color.green('removed')} swarm stack ${swarmStackName(stack)}`);
+  const volumes = options.volumes === true;
+  await guarded(() => removeSwarm(stack, { onProgress: (e) => say(describeTarget(e)), volumes }));
+  say(`${color.green('removed')} swarm stack ${swarmStackName(stack)}${volumes ? ' and its volumes' : ''}`);
 }
 
 export async function manifests(

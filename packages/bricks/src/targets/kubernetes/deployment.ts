@@ -1,5 +1,5 @@
 // One Deployment per service: the pod template (image, env, ports, probes, resources, secret
-// mounts) and the rolling update that `deploy.update_config` describes.
+// and named-volume mounts) and the rolling update that `deploy.update_config` describes.
 import { Deployment } from 'kubernetes-models/apps/v1';
 import type { IDeploymentStrategy } from 'kubernetes-models/apps/v1';
 import type { IContainer } from 'kubernetes-models/v1';
@@ -13,6 +13,7 @@ import { namedPorts, servicePortName } from './ports.ts';
 import { argvOf, containerProbes } from './probes.ts';
 import { resourceRequirements } from './quantities.ts';
 import { sourceMounts } from './sources.ts';
+import { claimMounts } from './volumes.ts';
 
 /** A tenth of a core: the CPU request an autoscaled service gets when it reserves none, since
  * the HPA measures utilisation as a share of the request and cannot work without one. */
@@ -40,7 +41,10 @@ export function renderDeployment(ctx: RenderContext, service: Service): Deployme
   const name = dnsLabel(service.name);
   const autoscale = readAutoscale(service);
   const env = replicaEnvironment(ctx.stack, service, 'kubernetes', addressHost);
-  const { volumes, mounts } = sourceMounts(ctx, service);
+  const sources = sourceMounts(ctx, service);
+  const claims = claimMounts(ctx, service);
+  const volumes = [...sources.volumes, ...claims.volumes];
+  const mounts = [...sources.mounts, ...claims.mounts];
   const resources = resourceRequirements(
     readResources(service),
     autoscale?.cpu != null ? defaultCpuRequest : null,

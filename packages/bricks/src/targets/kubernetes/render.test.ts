@@ -179,6 +179,45 @@ test('secrets become base64 Secrets mounted where Compose puts them; configs bec
   assert.ok(pod?.containers[0]?.volumeMounts?.some((m) => m.mountPath === '/app/catalog.json'));
 });
 
+/** arcadeLike with catalog's data on a named volume (and, when asked, scores on a host path). */
+function withVolumes(dir: string, scoresMount?: unknown): ReturnType<typeof arcadeLike> {
+  const stack = arcadeLike(dir);
+  const catalog = stack.services['catalog']!;
+  const scores = stack.services['scores']!;
+  return {
+    ...stack,
+    compose: { ...stack.compose, volumes: { 'catalog-data': {}, unused: {} } },
+    services: {
+      ...stack.services,
+      catalog: { ...catalog, compose: { ...catalog.compose, volumes: ['catalog-data:/app/.bricks/data/catalog'] } },
+      ...(scoresMount === undefined ? {} : { scores: { ...scores, compose: { ...scores.compose, volumes: [scoresMount] } } }),
+    },
+  };
+}
+
+test('a named volume becomes a PersistentVolumeClaim that the service mounts where Compose says', (t) => {
+  const objs = json(renderManifests(withVolumes(fixtureDir(t)), { sha }));
+  type Pvc = { spec: { accessModes: string[]; resources: { requests: { storage: string } } } };
+  const claims = byKind<Pvc>(objs, 'PersistentVolumeClaim');
+  assert.deepEqual(claims.map((c) => c.metadata.name), ['catalog-data'], 'one claim per mounted volume; an unused one gets none');
+  assert.deepEqual(claims[0]!.spec.accessModes, ['ReadWriteOnce']);
+  const pod = deployment(objs, 'catalog').spec?.template.spec;
+  const mount = pod?.containers[0]?.volumeMounts?.find((m) => m.mountPath === '/app/.bricks/data/catalog');
+  assert.ok(mount, 'mounted at the Compose target');
+  assert.equal(pod?.volumes?.find((v) => v.name === mount.name)?.persistentVolumeClaim?.claimName, 'catalog-data');
+  assert.ok(pod?.containers[0]?.volumeMounts?.some((m) => m.mountPath === '/run/secrets/db_password'), 'secrets stay mounted beside it');
+});
+
+test('a host path or an undeclared volume has no place in a cluster: an invalid-stack error naming the entry', (t) => {
+  for (const bad of ['./scores-data:/data', 'nowhere:/data', { type: 'bind', source: '/srv', target: '/data' }]) {
+    assert.throws(
+      () => renderManifests(withVolumes(fixtureDir(t), bad), { sha }),
+      (err: unknown) => err instanceof TargetError && err.code === 'invalid-stack' && err.message.includes('services.scores.volumes[0]'),
+      JSON.stringify(bad),
+    );
+  }
+});
+
 test('a missing secret file is an unreadable-source error', (t) => {
   const dir = fixtureDir(t);
   rmSync(join(dir, 'secrets'), { recursive: true });

@@ -4,7 +4,7 @@ import type { Deployment } from 'kubernetes-models/apps/v1';
 import type { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
 import type { Ingress } from 'kubernetes-models/networking.k8s.io/v1';
 import type { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
-import type { ConfigMap, Secret, Service as KubeService } from 'kubernetes-models/v1';
+import type { ConfigMap, PersistentVolumeClaim, Secret, Service as KubeService } from 'kubernetes-models/v1';
 import type { Stack } from '../../stack/model.ts';
 import { imageSource } from '../compose-keys.ts';
 import { TargetError } from '../errors.ts';
@@ -15,6 +15,7 @@ import { renderIngress } from './ingress.ts';
 import { renderAutoscaler, renderDisruptionBudget } from './scaling.ts';
 import { renderServices } from './services.ts';
 import { renderSources } from './sources.ts';
+import { renderVolumeClaims } from './volumes.ts';
 
 export type KubeObject =
   | Deployment
@@ -23,7 +24,8 @@ export type KubeObject =
   | PodDisruptionBudget
   | Ingress
   | Secret
-  | ConfigMap;
+  | ConfigMap
+  | PersistentVolumeClaim;
 
 export interface ManifestOptions {
   /** The release's git SHA: the image tag and the version label. */
@@ -60,13 +62,13 @@ function validated(obj: KubeObject): KubeObject {
 }
 
 /**
- * Secrets and ConfigMaps first (pods mount them), then per service in file order: Deployment,
+ * Secrets, ConfigMaps and PersistentVolumeClaims first (pods mount them), then per service in file order: Deployment,
  * ClusterIP and headless Services, HPA, PodDisruptionBudget, Ingress.
  * Throws TargetError (`invalid-stack`, `unreadable-source`).
  */
 export function renderManifests(stack: Stack, opts: ManifestOptions): KubeObject[] {
   const ctx = renderContext(stack, opts);
-  const out: KubeObject[] = [...renderSources(ctx)];
+  const out: KubeObject[] = [...renderSources(ctx), ...renderVolumeClaims(ctx)];
   for (const service of Object.values(stack.services)) {
     out.push(renderDeployment(ctx, service), ...renderServices(ctx, service));
     const extras = [renderAutoscaler(ctx, service), renderDisruptionBudget(ctx, service), renderIngress(ctx, service)];

@@ -1,5 +1,6 @@
 // `swarmPs` lists a stack's tasks; `removeSwarm` takes the stack down and waits until its
-// services and networks are gone (Swarm removes networks a few seconds after the tasks).
+// services and networks are gone (Swarm removes networks a few seconds after the tasks), and
+// on request its named volumes.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Stack } from '../../stack/model.ts';
 import { docker, dockerProblem, runDocker } from '../docker/cli.ts';
@@ -27,9 +28,13 @@ export async function swarmPs(stack: Stack, opts: SwarmCallOptions = {}): Promis
   return readTasks(run, name, opts.signal);
 }
 
+/**
+ * `volumes`: also remove the stack's named volumes once its containers are gone (as `docker
+ * compose down -v`); by default they stay, as with `docker stack rm`, so a later deploy finds its data.
+ */
 export async function removeSwarm(
   stack: Stack,
-  opts: SwarmCallOptions & { deadlineMs?: number; pollMs?: number; now?: () => number } = {},
+  opts: SwarmCallOptions & { deadlineMs?: number; pollMs?: number; now?: () => number; volumes?: boolean } = {},
 ): Promise<void> {
   const run = opts.docker ?? runDocker;
   const now = opts.now ?? Date.now;
@@ -44,7 +49,10 @@ export async function removeSwarm(
     const services = (await docker(run, ['service', 'ls', '-q', '--filter', label], sig)).trim();
     const networks = (await docker(run, ['network', 'ls', '-q', '--filter', label], sig)).trim();
     const containers = (await docker(run, ['ps', '-aq', '--filter', label], sig)).trim();
-    if (!services && !networks && !containers) return;
+    if (!services && !networks && !containers) {
+      if (opts.volumes === true) await removeVolumes(run, name, label, opts);
+      return;
+    }
     if (now() >= deadline) {
       throw new TargetError('not-converged', `stack ${name} was not fully removed in time (services: ${services ? 'left' : 'gone'}, networks: ${networks ? 'left' : 'gone'}, containers: ${containers ? 'left' : 'gone'})`);
     }
@@ -54,4 +62,14 @@ export async function removeSwarm(
       throw new TargetError('aborted', 'stack removal cancelled', { cause: err });
     }
   }
+}
+
+async function removeVolumes(run: DockerRunner, name: string, label: string, opts: SwarmCallOptions): Promise<void> {
+  const sig = opts.signal ? { signal: opts.signal } : {};
+  const volumes = (await docker(run, ['volume', 'ls', '-q', '--filter', label], sig)).split('\n').filter((v) => v !== '');
+  if (volumes.length === 0) return;
+  opts.onProgress?.({ kind: 'step', message: `docker volume rm ${volumes.join(' ')}` });
+  await docker(run, ['volume', 'rm', ...volumes], sig).catch((err: unknown) => {
+    throw new TargetError('docker-failed', `stack ${name} is removed, but not its volumes (${volumes.join(', ')}): ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+  });
 }

@@ -93,6 +93,17 @@ test('secrets and configs get content-hashed names; inline values are materialis
   assert.deepEqual(c.networks['default'], { driver: 'overlay', attachable: true });
 });
 
+test('named volumes: declared at the top as the user wrote them, mounted where the service says', () => {
+  const stack = makeStack('arcade', [makeService('catalog', { compose: { volumes: ['catalog-data:/app/.bricks/data/catalog'] } }), makeService('scores')], {
+    volumes: { 'catalog-data': {}, shared: { driver: 'local', labels: { team: 'games' } }, bare: null },
+  });
+  const c = renderSwarmStack(stack, { catalog: 'arcade-catalog:aaa', scores: 'arcade-scores:aaa' });
+  assert.deepEqual(c.volumes, { 'catalog-data': {}, shared: { driver: 'local', labels: { team: 'games' } }, bare: {} });
+  assert.deepEqual(c.services['catalog']?.['volumes'], ['catalog-data:/app/.bricks/data/catalog']);
+  assert.equal(c.services['scores']?.['volumes'], undefined);
+  assert.equal(render().volumes, undefined, 'no volumes key when the stack declares none');
+});
+
 test('a new image for one service leaves every other service spec byte-identical (so Swarm leaves it alone)', () => {
   const a = render();
   const b = render({ ...images, scores: 'arcade-scores:bbb' });

@@ -16,6 +16,7 @@ export type SwarmCompose = {
   version: string;
   services: Record<string, Record<string, unknown>>;
   networks: Record<string, Record<string, unknown>>;
+  volumes?: Record<string, Record<string, unknown>>;
   secrets?: Record<string, Record<string, unknown>>;
   configs?: Record<string, Record<string, unknown>>;
 };
@@ -173,6 +174,12 @@ export function renderSwarmStack(
     networks[name] = d['external'] ? d : { ...d, driver: d['driver'] ?? 'overlay' };
   }
   const out: SwarmCompose = { version: '3.8', services, networks };
+  // Named volumes as the user declared them: Swarm creates `<stack>_<name>` on first deploy and
+  // keeps it across updates, rollbacks and `docker stack rm` (the data outlives the tasks).
+  const userVolumes = (typeof stack.compose['volumes'] === 'object' && stack.compose['volumes'] !== null ? stack.compose['volumes'] : {}) as Record<string, unknown>;
+  if (Object.keys(userVolumes).length > 0) {
+    out.volumes = Object.fromEntries(Object.entries(userVolumes).map(([name, def]) => [name, (typeof def === 'object' && def !== null ? def : {}) as Record<string, unknown>]));
+  }
   const secrets = renderSources(stack, 'secrets', opts, readFile);
   const configs = renderSources(stack, 'configs', opts, readFile);
   if (Object.keys(secrets).length > 0) out.secrets = secrets;

@@ -5,11 +5,11 @@ import { Deployment } from 'kubernetes-models/apps/v1';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
 import { Ingress } from 'kubernetes-models/networking.k8s.io/v1';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
-import { ConfigMap, Secret, Service } from 'kubernetes-models/v1';
+import { ConfigMap, PersistentVolumeClaim, Secret, Service } from 'kubernetes-models/v1';
 import type { ChartFiles } from '../kubernetes/helm/chart.ts';
 import { renderTemplates } from '../kubernetes/helm/go-template.ts';
 
-export const models = { Deployment, Service, HorizontalPodAutoscaler, PodDisruptionBudget, Ingress, Secret, ConfigMap } as const;
+export const models = { Deployment, Service, HorizontalPodAutoscaler, PodDisruptionBudget, Ingress, Secret, ConfigMap, PersistentVolumeClaim } as const;
 
 export type RenderedObject = { kind: keyof typeof models; metadata: { name: string; labels: Record<string, string> } } & Record<string, unknown>;
 

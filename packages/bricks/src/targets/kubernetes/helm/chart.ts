@@ -11,6 +11,7 @@ import { renderDeployment } from '../deployment.ts';
 import { renderAutoscaler, renderDisruptionBudget } from '../scaling.ts';
 import { renderServices } from '../services.ts';
 import { renderSources } from '../sources.ts';
+import { renderVolumeClaims } from '../volumes.ts';
 import { servicePortName } from '../ports.ts';
 import { Holes } from './holes.ts';
 
@@ -128,6 +129,7 @@ function templatize(obj: KubeObject, service: Service | null, chart: string, hol
       break;
     case 'ConfigMap':
     case 'Ingress':
+    case 'PersistentVolumeClaim':
       break;
   }
   return holes.fill(stringify(o, { lineWidth: 0 }));
@@ -177,6 +179,10 @@ export function renderHelmChart(stack: Stack, opts: HelmOptions): ChartFiles {
   if (sources.length > 0) {
     files['templates/sources.yaml'] = header('Secrets and ConfigMaps')
       + sources.map((o) => templatize(o, null, chart, holes)).join('---\n');
+  }
+  const claims = renderVolumeClaims(ctx);
+  if (claims.length > 0) {
+    files['templates/volumes.yaml'] = header('PersistentVolumeClaims of the named volumes') + claims.map((o) => templatize(o, null, chart, holes)).join('---\n');
   }
   for (const service of Object.values(stack.services)) {
     const objs: KubeObject[] = [renderDeployment(ctx, service), ...renderServices(ctx, service)];
