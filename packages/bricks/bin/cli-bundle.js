@@ -15,6 +15,11 @@ const ENTRY = 'src/cli/main.ts';
  * be loading the previous build's chunks. 2 is plenty for that, and a build is under 1 MB.
  */
 const KEEP_OLDER = 2;
+/**
+ * Nor is a build removed before this age: a daemon started from it loads chunks lazily for as
+ * long as it runs (a deploy loads the bundler), and bricks' own sources may change many times a day.
+ */
+const KEEP_YOUNGER_MS = 7 * 24 * 3600_000;
 const TMP_PREFIX = '.tmp-';
 /** A temp dir this old is a build that died (a build takes well under a second). */
 const ABANDONED_TMP_MS = 10 * 60_000;
@@ -156,7 +161,7 @@ function prune(parent, current) {
     }
   }
   builds.sort((a, b) => b.mtimeMs - a.mtimeMs);
-  for (const old of builds.slice(KEEP_OLDER)) removeQuietly(old.path);
+  for (const old of builds.slice(KEEP_OLDER)) if (now - old.mtimeMs > KEEP_YOUNGER_MS) removeQuietly(old.path);
 }
 
 /**

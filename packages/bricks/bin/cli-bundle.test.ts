@@ -64,7 +64,7 @@ describe('cliBundle', () => {
     assert.equal(run(second), 'two');
   });
 
-  it('keeps the newest build and two older ones', async (t) => {
+  it('keeps the newest build, two older ones, and any younger than a week (a daemon may run from it)', async (t) => {
     const root = fakePackage(t, 'v0');
     const mains: string[] = [];
     for (let i = 0; i < 4; i++) {
@@ -73,9 +73,16 @@ describe('cliBundle', () => {
       assert.ok(main !== null);
       mains.push(main);
     }
-    assert.equal(builds(root).length, 3);
-    assert.ok(!builds(root).includes(dirname(mains[0]!).slice(cacheDir(root).length + 1)));
-    assert.equal(run(mains[3]!), 'v3');
+    assert.equal(builds(root).length, 4, 'all young: none removed');
+    const weekAgo = (Date.now() - 8 * 24 * 3600_000) / 1000;
+    for (const m of mains.slice(0, 2)) utimesSync(dirname(m), weekAgo, weekAgo);
+    writeSource(root, 'v4', Date.now() + 10_000);
+    const newest = await cliBundle(root);
+    assert.ok(newest !== null);
+    const left = builds(root);
+    assert.equal(left.length, 3, left.join(', '));
+    for (const m of mains.slice(0, 2)) assert.ok(!left.includes(dirname(m).slice(cacheDir(root).length + 1)), 'the old ones beyond the newest three are gone');
+    assert.equal(run(newest), 'v4');
   });
 
   it('lets concurrent builds of the same sources publish one whole bundle', async (t) => {
