@@ -142,9 +142,14 @@ describe('local platform', { concurrency: false }, () => {
     );
     const r = await p.bricks('up', '-d', '--wait', '30');
     assert.equal(r.code, 1);
-    assert.match(r.stderr, /loop is crash-looping/);
-    const text = await p.bricks('ps');
-    assert.match(text.stdout, /loop\s+http:\/\/127\.0\.0\.1:\d+\s+crash-looping 0\/1/);
+    // Whichever reaches `up` first names the service: the first rollout's verdict (when up's own
+    // deploy did the rollout) or the readiness wait (when the daemon's start had already done it).
+    assert.match(r.stderr, /loop is crash-looping|loop: loop\.1 exited/);
+    const text = await until('ps to show loop crash-looping', async () => {
+      const out = (await p.bricks('ps')).stdout;
+      return /crash-looping 0\/1/.test(out) ? out : undefined;
+    });
+    assert.match(text, /loop\s+http:\/\/127\.0\.0\.1:\d+\s+crash-looping 0\/1/);
 
     const q = project(t, stackOf({ once: { replicas: 1, env: { CRASH_AT_START: '1' } } }).replace('      replicas: 1', '      replicas: 1\n      restart_policy: { delay: 10ms, max_attempts: 2 }'));
     await q.bricks('up', '-d', '--wait', '5');
