@@ -15,6 +15,7 @@ import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { parse } from 'yaml';
 import { loadStack } from '../packages/bricks/src/stack/index.ts';
 import { removeSwarm } from '../packages/bricks/src/targets/index.ts';
 import type { SwarmTask } from '../packages/bricks/src/targets/index.ts';
@@ -111,6 +112,14 @@ test('arcade on Docker Swarm: deploy, the shared checks, a one-service redeploy,
   assert.ok(thumbs2.ids.every((id) => !thumbs1.ids.includes(id)), 'thumbnails tasks replaced');
   assert.notDeepEqual(thumbs2.images, thumbs1.images, 'thumbnails runs a new image');
   await until('a crop from the new thumbnails', async () => (await checkThumbnails(gw).then(() => true)), 60_000);
+
+  // A Helm chart of release 2 with --images names each image as it exists: thumbnails at the new
+  // SHA (image.tag), every unchanged service at the tag it was built under in release 1.
+  await cli('manifests', '--helm', '--images', '-o', join(dir, '.bricks', 'chart'));
+  const values = parse(readFileSync(join(dir, '.bricks', 'chart', 'values.yaml'), 'utf8')) as { image: { tag: string }; services: Record<string, { tag?: string }> };
+  assert.equal(values.services['thumbnails']?.tag, undefined);
+  assert.equal(`${name}-thumbnails:${values.image.tag}`, thumbs2.images[0]?.split('@')[0]);
+  for (const s of SERVICES.filter((x) => x !== 'thumbnails')) assert.equal(`${name}-${s}:${values.services[s]?.tag ?? values.image.tag}`, tasks1.get(s)?.images[0]?.split('@')[0], `${s} keeps its release-1 image in the chart`);
 
   // Rollback to the first SHA: the old thumbnails image runs again, the rest stays as it was.
   const back = await cli('rollback', '--target', 'swarm', sha1.slice(0, 12));

@@ -6,7 +6,7 @@ import { BuildError } from '../../build/index.ts';
 import { ReleaseError } from '../../platform/releases/index.ts';
 import { TargetError } from '../../targets/index.ts';
 import { CliError, EXIT_CODES } from '../errors.ts';
-import { fromTargets, parseTarget, releaseTag, resolveSwarmRef } from './targets.ts';
+import { fromTargets, imageTags, parseTarget, releaseTag, resolveSwarmRef } from './targets.ts';
 
 test('parseTarget: accepts the targets a command supports, defaults to local, rejects the rest as usage errors', () => {
   assert.equal(parseTarget(undefined, ['local', 'swarm'], 'deploy'), 'local');
@@ -58,4 +58,8 @@ test('fromTargets: each layer\'s error keeps its cause and gets the exit code it
   assert.equal(fromTargets(new BuildError('build-failed', 'gateway: syntax error')).code, 'failed');
   const same = new CliError('usage', 'x');
   assert.equal(fromTargets(same), same);
+});
+
+test('imageTags: the tag after the last colon of the name, not a registry port', () => {
+  assert.deepEqual(imageTags({ a: 'reg:5000/team/s-a:abc123', b: 's-b:def', c: 'reg:5000/team/s-c' }), { a: 'abc123', b: 'def' });
 });

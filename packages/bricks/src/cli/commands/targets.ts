@@ -249,9 +249,6 @@ export async function manifests(
 ): Promise<void> {
   const target = parseTarget(options.target ?? 'kubernetes', ['kubernetes'], 'manifests');
   if (options.out === undefined) throw new CliError('usage', 'bricks manifests: name the output directory with -o DIR');
-  if (options.helm === true && options.images === true) {
-    throw new CliError('usage', 'bricks manifests: --images goes with plain manifests; a Helm chart names one tag (the SHA) for every image');
-  }
   const out = resolve(options.out);
   const stack = await loadOrFail(options);
   await guarded(async () => {
@@ -260,7 +257,7 @@ export async function manifests(
     // earlier reference, so the cluster leaves its pods alone); otherwise `<repo>:<sha>` for all.
     const images = options.images === true ? imageMap(await imagesOf(stack, tag, await buildArtifacts(stack, options, say), options, say)) : undefined;
     const files = options.helm === true
-      ? await writeChart(renderHelmChart(stack, { sha: tag, ...(options.registry ? { registry: options.registry } : {}) }), out)
+      ? await writeChart(renderHelmChart(stack, { sha: tag, ...(options.registry ? { registry: options.registry } : {}), ...(images ? { tags: imageTags(images) } : {}) }), out)
       : await writeManifests(renderManifests(stack, {
         sha: tag,
         ...(options.registry ? { registry: options.registry } : {}),
@@ -270,4 +267,14 @@ export async function manifests(
     const how = options.helm === true ? `helm install ${swarmStackName(stack)} ${out}` : `kubectl apply -f ${out}`;
     say(`${color.green('wrote')} ${files.length} ${target} file${files.length === 1 ? '' : 's'} to ${out} for ${tag.slice(0, 12)}; apply with \`${how}\``);
   });
+}
+
+/** The tag of each image reference (`reg:5000/team/arcade-catalog:abc` → `abc`). */
+export function imageTags(images: Readonly<Record<string, string>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [service, ref] of Object.entries(images)) {
+    const colon = ref.lastIndexOf(':');
+    if (colon > ref.lastIndexOf('/')) out[service] = ref.slice(colon + 1);
+  }
+  return out;
 }

@@ -71,6 +71,20 @@ test('rendered chart: selectors match pod labels, ports agree, HPA targets its D
   assert.equal(Buffer.from(secret.data['db_password']!, 'base64').toString(), 'hunter2');
 });
 
+test('an image reused from an earlier release keeps its own tag in values; the rest follow image.tag', () => {
+  const files = renderHelmChart(arcadeLike('/project'), { sha, registry: 'reg.example', tags: { catalog: 'old1234', scores: sha } });
+  const values = parse(files['values.yaml']!) as { services: Record<string, { tag?: string }> };
+  assert.equal(values.services['catalog']?.tag, 'old1234');
+  assert.equal(values.services['scores']?.tag, undefined, 'a tag equal to the SHA is not repeated');
+  const objs = helmTemplate(files, secrets);
+  const image = (name: string) => ((objs.find((o) => o.kind === 'Deployment' && o.metadata.name === name) as unknown as IDeployment).spec?.template.spec?.containers[0]?.image);
+  assert.equal(image('catalog'), 'reg.example/arcade-catalog:old1234');
+  assert.equal(image('scores'), `reg.example/arcade-scores:${sha}`);
+  // An upgrade that pins one service's tag by hand still works through values.
+  const pinned = helmTemplate(files, { ...secrets, services: { scores: { tag: 'hotfix' } } });
+  assert.equal(((pinned.find((o) => o.kind === 'Deployment' && o.metadata.name === 'scores') as unknown as IDeployment).spec?.template.spec?.containers[0]?.image), 'reg.example/arcade-scores:hotfix');
+});
+
 test('installing without a secret value fails, naming the value to set', () => {
   assert.throws(() => helmTemplate(renderHelmChart(arcadeLike('/project'), { sha })), (err: unknown) =>
     err instanceof TemplateError && err.message.includes('secrets.db_password'));

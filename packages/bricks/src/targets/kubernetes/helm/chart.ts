@@ -18,6 +18,12 @@ import { Holes } from './holes.ts';
 export interface HelmOptions {
   readonly sha: string;
   readonly registry?: string;
+  /**
+   * Per service, the tag its image exists under when that is not the SHA: an image reused from
+   * an earlier release keeps that release's tag (bricks neither rebuilds nor pushes it again), and
+   * its pods stay as they are. From `buildImages` (`manifests --helm --images`).
+   */
+  readonly tags?: Readonly<Record<string, string>>;
 }
 
 /** Chart-relative path → file content. */
@@ -47,7 +53,7 @@ helm.sh/chart: {{ .root.Chart.Name }}-{{ .root.Chart.Version }}
 {{- if .root.Values.image.registry -}}
 {{ .root.Values.image.registry }}/
 {{- end -}}
-{{ (index .root.Values.services .service).repository }}:{{ .root.Values.image.tag }}
+{{ (index .root.Values.services .service).repository }}:{{ (index .root.Values.services .service).tag | default .root.Values.image.tag }}
 {{- end }}
 `;
 }
@@ -139,7 +145,11 @@ function valuesYaml(stack: Stack, opts: HelmOptions, secretKeys: string[]): stri
   const services: Record<string, Json> = {};
   for (const s of Object.values(stack.services)) {
     const v: Json = {};
-    if (imageSource(s).kind === 'built') v['repository'] = imageRepository(stack.name, s.name);
+    if (imageSource(s).kind === 'built') {
+      v['repository'] = imageRepository(stack.name, s.name);
+      const tag = opts.tags?.[s.name];
+      if (tag !== undefined && tag !== opts.sha) v['tag'] = tag;
+    }
     const a = readAutoscale(s);
     if (a) v['autoscale'] = { min: Math.max(1, a.min), max: a.max };
     else v['replicas'] = s.replicas;
@@ -153,7 +163,8 @@ function valuesYaml(stack: Stack, opts: HelmOptions, secretKeys: string[]): stri
     secrets: Object.fromEntries(secretKeys.map((k) => [k, ''])),
   };
   return `# Values for the ${stack.name} stack, release ${opts.sha}.
-# image.tag is the release's git SHA; secrets are empty on purpose: pass them at install time
+# image.tag is the release's git SHA (a service's own tag, when set, names the earlier release
+# its unchanged image was built at); secrets are empty on purpose: pass them at install time
 # with --set-file secrets.NAME=PATH so they never sit in the chart.
 ${stringify(values, { lineWidth: 0 })}`;
 }
