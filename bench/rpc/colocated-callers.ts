@@ -5,10 +5,11 @@
 import { create } from '@bufbuild/protobuf';
 import moleculer from 'moleculer';
 import { client, closeClients } from '../../packages/sdk/src/index.ts';
+import { RpcHistogram } from '../../packages/sdk/src/telemetry/metrics.ts';
 import { BenchService, EchoRequestSchema } from './gen/bench/v1/bench_pb.ts';
 import { serveBench } from './peers/bricks-sdk.ts';
 
-export const colocatedKinds = ['function', 'moleculer-local', 'moleculer-local-full', 'bricks-in-process', 'bricks-in-process-async'] as const;
+export const colocatedKinds = ['function', 'function-timed', 'moleculer-local', 'moleculer-local-full', 'bricks-in-process', 'bricks-in-process-async'] as const;
 export type ColocatedKind = (typeof colocatedKinds)[number];
 
 interface Echo {
@@ -30,6 +31,19 @@ export async function colocatedCaller(kind: ColocatedKind): Promise<{ call: () =
         },
         close: async () => {},
       };
+    case 'function-timed': {
+      // The floor of any call that keeps a latency histogram: the same function call, timed
+      // with two clock readings and observed into one histogram series (the SDK's own).
+      const series = new RpcHistogram({ name: 'floor_seconds', help: 'floor', labelNames: ['m'], buckets: [0.0005, 0.001, 0.01, 0.1, 1] }).labels({ m: 'echo' });
+      return {
+        call: async () => {
+          const t0 = performance.now();
+          await echo(req);
+          series.observe((performance.now() - t0) / 1000);
+        },
+        close: async () => {},
+      };
+    }
     case 'moleculer-local':
     case 'moleculer-local-full': {
       // -full: a timeout, metrics, tracing and params cloned for the callee, as every bricks call has.
