@@ -70,3 +70,15 @@ test('flat messages are the ones with only scalar (not bytes) and enum fields', 
   assert.equal(isFlat(EchoRequestSchema), false);
   assert.equal(isFlat(StructSchema), false);
 });
+
+test('a flat message copied from a plain object equals create(): missing and null fields are zero, unknown fields are copied', () => {
+  const copy = messageCopier(CountRequestSchema);
+  const fromPlain = copy({ key: 'k', failWith: null } as never);
+  assert.deepEqual(fromPlain, create(CountRequestSchema, { key: 'k' }));
+  assert.deepEqual(copy({} as never), create(CountRequestSchema));
+  const withUnknown = create(CountRequestSchema, { key: 'u' });
+  withUnknown.$unknown = [{ no: 99, wireType: 2, data: new Uint8Array([1, 2]) }];
+  const c = copy(withUnknown);
+  assert.deepEqual(c, roundTrip(CountRequestSchema, withUnknown));
+  assert.notEqual(c.$unknown?.[0]?.data, withUnknown.$unknown[0]?.data, 'unknown bytes are copied, not shared');
+});

