@@ -152,20 +152,26 @@ class ServiceClient {
     if (parent !== undefined && parent.deadline < deadline) deadline = parent.deadline;
     const span = beginRpcSpan(plan.name, 'client', parent?.spanContext, plan.attributes);
     const signal = o.signal;
+    const local = this.#local(plan);
     let input: Message;
     let fresh: boolean;
     try {
       if (signal?.aborted) throw abortError(signal);
       if (parent?.reason !== undefined) throw parent.reason;
       if (deadline <= now) throw new BricksError('deadline_exceeded', 'deadline already passed');
-      // A request given as a plain object becomes a message of our own: nothing else holds it.
-      fresh = !isMessage(request);
-      input = create(plan.method.input, request);
+      const own = local?.own(request);
+      if (own !== undefined) {
+        input = own;
+        fresh = true;
+      } else {
+        // A request given as a plain object becomes a message of our own: nothing else holds it.
+        fresh = !isMessage(request);
+        input = create(plan.method.input, request);
+      }
     } catch (e) {
       return Promise.reject(this.#end(plan, span, start, BricksError.from(e)));
     }
     const headers = o.headers === undefined ? this.#headers : { ...this.#headers, ...headerRecord(o.headers) };
-    const local = this.#local(plan);
     if (local !== undefined) return this.#callLocal(plan, local, span, start, input, fresh, deadline, headers, parent, o);
     return this.#callRemote(plan, span, start, input, deadline, { ...headers, traceparent: formatTraceparent(span.context) }, parent, o);
   }

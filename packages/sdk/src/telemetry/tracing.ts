@@ -10,8 +10,17 @@ const tracer = trace.getTracer('@bricks/sdk');
 /** What the global provider delegates to until an OpenTelemetry SDK registers itself. */
 const noopProvider = new ProxyTracerProvider().getDelegate();
 
+/**
+ * Where the OpenTelemetry API (major version 1, as this package depends on) registers global
+ * providers. Nothing under `trace` there means no SDK: one property read, where asking the API
+ * costs a version check per call (a few percent of an in-process call).
+ */
+const otelGlobal = Symbol.for('opentelemetry.js.api.1');
+
 /** Whether an OpenTelemetry tracer provider is registered (checked per call: an SDK may register late). */
 export function tracingEnabled(): boolean {
+  const registered = (globalThis as Record<symbol, { trace?: unknown } | undefined>)[otelGlobal]?.trace;
+  if (registered === undefined) return false;
   const p = trace.getTracerProvider();
   return !(p instanceof ProxyTracerProvider) || p.getDelegate() !== noopProvider;
 }

@@ -30,8 +30,17 @@ export class InProcessRoute {
   }
 
   /**
+   * The callee's own copy of a request given as a plain object or a message, when the request
+   * is a message of scalar fields (one copy instead of `create` and then a copy); else undefined.
+   * Throws `invalid_argument` (unsent) for a value no encoder would send.
+   */
+  own(request: unknown): MessageShape<DescMessage> | undefined {
+    return this.#flatIn ? this.#copyIn(request as MessageShape<DescMessage>) : undefined;
+  }
+
+  /**
    * Synchronous when the handler is; a failure is thrown (sync) or rejected as a BricksError.
-   * `fresh`: the input was made by the client from a plain object.
+   * `fresh`: the input is the callee's own (made by the client from a plain object, or by `own`).
    */
   call(input: MessageShape<DescMessage>, fresh: boolean, call: IncomingCall): InvokeResult | Promise<InvokeResult> {
     const r = this.dispatcher.invoke(this.route, fresh && this.#flatIn ? input : this.#copyIn(input), call);
