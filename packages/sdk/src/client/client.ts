@@ -23,7 +23,7 @@ import type { InvokeResult } from '../server/dispatcher.ts';
 import { localDispatcher, localVersion } from '../server/local-registry.ts';
 import { rpcMetrics, type HistogramSeries } from '../telemetry/metrics.ts';
 import { formatTraceparent } from '../telemetry/trace-context.ts';
-import { beginRpcSpan, finishRpcSpan, type RpcSpan } from '../telemetry/tracing.ts';
+import { beginRpcSpan, finishRpcSpan, idsOnlySpan, tracingEnabled, type RpcSpan } from '../telemetry/tracing.ts';
 import { methodPath, type Protocol, type UnaryResult } from '../transport/channel.ts';
 import { loadFast } from '../transport/fast-module.ts';
 import { InProcessRoute } from '../transport/in-process.ts';
@@ -113,6 +113,8 @@ class ServiceClient {
   readonly #env: Readonly<Record<string, string | undefined>>;
   readonly #spec: ResilienceSpec;
   readonly #headers: Readonly<Record<string, string>>;
+  /** No default headers: calls without options may take the co-located lane. */
+  readonly #noHeaders: boolean;
   readonly #inProcess: boolean;
   #target: Target | undefined;
   #targetGeneration = -1;
@@ -124,6 +126,7 @@ class ServiceClient {
     this.#env = opts.env ?? process.env;
     this.#spec = opts.resilience ?? parseResilience(readPlatformEnv(this.#env).resilience);
     this.#headers = headerRecord(opts.headers);
+    this.#noHeaders = Object.keys(this.#headers).length === 0;
     this.#inProcess = opts.inProcess ?? true;
   }
 
@@ -145,6 +148,13 @@ class ServiceClient {
   }
 
   call(plan: MethodPlan, request: MessageInitShape<DescMessage>, o: CallOptions): Promise<Message> {
+    if (o === noOptions && this.#noHeaders) {
+      const local = this.#local(plan);
+      if (local?.inlinable === true && !tracingEnabled()) {
+        const r = this.#inline(plan, local, request);
+        if (r !== undefined) return r;
+      }
+    }
     const start = performance.now();
     const now = clockAt(start);
     const parent = currentScope();
@@ -174,6 +184,47 @@ class ServiceClient {
     const headers = o.headers === undefined ? this.#headers : { ...this.#headers, ...headerRecord(o.headers) };
     if (local !== undefined) return this.#callLocal(plan, local, span, start, input, fresh, deadline, headers, parent, o);
     return this.#callRemote(plan, span, start, input, deadline, { ...headers, traceparent: formatTraceparent(span.context) }, parent, o);
+  }
+
+  /**
+   * The co-located lane: a call with no options to a co-located handler that answers
+   * synchronously, while no tracer is registered. The same deadline, spans, copies, metrics and
+   * errors as the general path, with no intermediate objects. Undefined when the call must take
+   * the general path instead (it then reports what was wrong: a passed deadline, a cancelled
+   * parent, a request no encoder would send).
+   */
+  #inline(plan: MethodPlan, local: InProcessRoute, request: MessageInitShape<DescMessage>): Promise<Message> | undefined {
+    const start = performance.now();
+    const parent = currentScope();
+    if (parent?.reason !== undefined) return undefined;
+    const now = clockAt(start);
+    let deadline = now + (this.#opts.timeoutMs ?? plan.policy.timeoutMs);
+    if (parent !== undefined && parent.deadline < deadline) deadline = parent.deadline;
+    if (deadline <= now) return undefined;
+    let input: Message | undefined;
+    try {
+      input = local.own(request);
+    } catch {
+      return undefined;
+    }
+    if (input === undefined) return undefined;
+    const span = idsOnlySpan(parent?.spanContext);
+    let out: Message | Promise<InvokeResult>;
+    try {
+      out = local.inline(input, deadline, span.context, parent, start);
+    } catch (e) {
+      return Promise.reject(this.#end(plan, span, start, BricksError.from(e)));
+    }
+    if (out instanceof Promise) {
+      return out.then(
+        (res) => this.#succeed(plan, span, start, res, noOptions),
+        (e: unknown) => {
+          throw this.#end(plan, span, start, BricksError.from(e));
+        },
+      );
+    }
+    this.#end(plan, span, start, undefined, local.inlineEndedAt);
+    return Promise.resolve(out);
   }
 
   /** The co-located route for this method, looked up again only when local services changed. */

@@ -3,15 +3,15 @@
 // mapping. Transports only decode, call invoke(), and encode.
 import { performance } from 'node:perf_hooks';
 import { create, isMessage, type DescMessage, type DescMethodUnary, type MessageInitShape, type MessageShape } from '@bufbuild/protobuf';
-import type { Attributes } from '@opentelemetry/api';
+import type { Attributes, SpanContext } from '@opentelemetry/api';
 import { isThenable, runInCall, type HandlerShape } from '../context/call-context.ts';
-import { CallScope, type Arrival } from '../context/call-scope.ts';
+import { CallScope, type Arrival, type CancelSource } from '../context/call-scope.ts';
 import { clockAt } from '../context/clock.ts';
 import { BricksError } from '../errors/index.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import { rpcMetrics, type HistogramSeries } from '../telemetry/metrics.ts';
 import { parseTraceparent } from '../telemetry/trace-context.ts';
-import { beginRpcSpan, finishRpcSpan } from '../telemetry/tracing.ts';
+import { beginRpcSpan, finishRpcSpan, idsOnlySpan } from '../telemetry/tracing.ts';
 import { methodPath } from '../transport/channel.ts';
 import { isFlat, messageCopier } from '../transport/message-copy.ts';
 import type { HandlerContext, ServiceImplementation, UnaryHandler } from './implement.ts';
@@ -130,19 +130,67 @@ export class Dispatcher {
       throw this.#fail(route, scope, call.transport, start, e);
     }
     if (!isThenable(result)) return this.#succeed(route, scope, call.transport, start, result);
+    return this.#settle(route, scope, call.transport, start, result);
+  }
+
+  /**
+   * performance.now() when the last `inline` call that answered ended: read by its caller right
+   * after it returns (nothing runs in between), so the answer needs no result object around it.
+   */
+  inlineEndedAt = 0;
+
+  /**
+   * The co-located lane (client.ts): a route whose handler answered synchronously before, called
+   * in-process with no per-call options while no tracer is registered. The same steps as invoke()
+   * (server span, call context, deadline, metrics, error mapping) without the objects that carry
+   * a call between layers. `answer` makes the caller's own copy of the handler's answer.
+   * Returns that copy, throws the BricksError the call ended with (recorded), or returns a promise
+   * as invoke() does when the handler answered with one after all.
+   */
+  inline(
+    route: Route,
+    input: MessageShape<DescMessage>,
+    deadline: number,
+    parentSpan: SpanContext,
+    cancel: CancelSource | undefined,
+    start: number,
+    answer: (value: unknown) => MessageShape<DescMessage>,
+  ): MessageShape<DescMessage> | Promise<InvokeResult> {
+    const scope = new CallScope(deadline, route.name, idsOnlySpan(parentSpan), { cancel, headers: noHeaders, parentSpan, transport: 'in-process' });
+    this.#inFlight++;
+    let result: unknown;
+    try {
+      if (!route.handler) throw new BricksError('unimplemented', `${route.name} is not implemented`);
+      result = runInCall(scope, route.handler, input, route.shape);
+    } catch (e) {
+      throw this.#fail(route, scope, 'in-process', start, e);
+    }
+    if (isThenable(result)) return this.#settle(route, scope, 'in-process', start, result);
+    let output: MessageShape<DescMessage>;
+    try {
+      output = answer(result);
+    } catch (e) {
+      throw this.#fail(route, scope, 'in-process', start, invalidAnswer(route, e));
+    }
+    this.inlineEndedAt = this.#end(route, scope, 'in-process', start, undefined);
+    return output;
+  }
+
+  /** A handler's promise: its answer, or deadline_exceeded at the deadline, or its cancellation. */
+  #settle(route: Route, scope: CallScope, transport: Transport, start: number, result: PromiseLike<unknown>): Promise<InvokeResult> {
     return new Promise<InvokeResult>((resolve, reject) => {
       let settled = false;
       scope.watch((reason) => {
         if (settled) return;
         settled = true;
-        reject(this.#fail(route, scope, call.transport, start, reason));
+        reject(this.#fail(route, scope, transport, start, reason));
       });
       result.then(
         (value) => {
           if (settled) return;
           settled = true;
           try {
-            resolve(this.#succeed(route, scope, call.transport, start, value));
+            resolve(this.#succeed(route, scope, transport, start, value));
           } catch (e) {
             reject(e instanceof Error ? e : new Error(String(e)));
           }
@@ -150,7 +198,7 @@ export class Dispatcher {
         (e: unknown) => {
           if (settled) return;
           settled = true;
-          reject(this.#fail(route, scope, call.transport, start, e));
+          reject(this.#fail(route, scope, transport, start, e));
         },
       );
     });
@@ -162,9 +210,7 @@ export class Dispatcher {
     try {
       output = fresh ? route.createOutput(value as MessageInitShape<DescMessage>) : create(route.method.output, value);
     } catch (e) {
-      // A value no encoder would send is the handler's fault, not the caller's.
-      const invalid = e instanceof BricksError && e.code === 'invalid_argument' ? new BricksError('internal', `${route.name} answered with ${e.rawMessage}`, { cause: e }) : e;
-      throw this.#fail(route, scope, transport, start, invalid);
+      throw this.#fail(route, scope, transport, start, invalidAnswer(route, e));
     }
     const endedAt = this.#end(route, scope, transport, start, undefined);
     return { output, fresh, headers: scope.responseRecord(), endedAt };
@@ -193,6 +239,13 @@ export class Dispatcher {
     return end;
   }
 }
+
+/** A value no encoder would send is the handler's fault (internal), not the caller's (invalid_argument). */
+function invalidAnswer(route: Route, e: unknown): unknown {
+  return e instanceof BricksError && e.code === 'invalid_argument' ? new BricksError('internal', `${route.name} answered with ${e.rawMessage}`, { cause: e }) : e;
+}
+
+const noHeaders: Readonly<Record<string, string>> = Object.freeze({});
 
 /**
  * A message of only scalar fields is made from a plain object by its copier: what `create`

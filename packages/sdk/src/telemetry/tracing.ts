@@ -43,6 +43,11 @@ export function beginRpcSpan(name: string, kind: 'client' | 'server', parent: Sp
   return { context: span.spanContext(), otel: span };
 }
 
+/** A span of ids only, for a caller that already knows no tracer is registered. */
+export function idsOnlySpan(parent: SpanContext | undefined): RpcSpan {
+  return new IdsOnlySpan(parent);
+}
+
 /**
  * A span that is only ids, which are formatted when first read: most in-process calls never
  * show theirs to anyone (no traceparent to write, no log line).

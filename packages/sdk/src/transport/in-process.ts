@@ -2,6 +2,8 @@
 // response are deep-copied (message-copy.ts), so caller and callee never share a mutable
 // object and see what a remote call would deliver (same defaults, same field rules).
 import type { DescMessage, MessageShape } from '@bufbuild/protobuf';
+import type { SpanContext } from '@opentelemetry/api';
+import type { CancelSource } from '../context/call-scope.ts';
 import type { Dispatcher, IncomingCall, InvokeResult, Route } from '../server/dispatcher.ts';
 import { isFlat, messageCopier } from './message-copy.ts';
 
@@ -36,6 +38,27 @@ export class InProcessRoute {
    */
   own(request: unknown): MessageShape<DescMessage> | undefined {
     return this.#flatIn ? this.#copyIn(request as MessageShape<DescMessage>) : undefined;
+  }
+
+  /**
+   * Whether calls may take the dispatcher's inline lane: both messages of scalar fields (copied
+   * by `own` and `#answer`) and a handler known to answer synchronously.
+   */
+  get inlinable(): boolean {
+    return this.#flatIn && this.#flatOut && this.route.shape.async === false;
+  }
+
+  /** Dispatcher.inline for this route: the answer (the caller's own copy), a thrown BricksError, or a promise. */
+  inline(input: MessageShape<DescMessage>, deadline: number, parentSpan: SpanContext, cancel: CancelSource | undefined, start: number): MessageShape<DescMessage> | Promise<InvokeResult> {
+    return this.dispatcher.inline(this.route, input, deadline, parentSpan, cancel, start, this.#answer);
+  }
+
+  /** A flat answer, plain object or message: a copy that is the caller's alone. */
+  readonly #answer = (value: unknown): MessageShape<DescMessage> => this.#copyOut(value as MessageShape<DescMessage>);
+
+  /** When the last `inline` call that answered ended (performance.now()). */
+  get inlineEndedAt(): number {
+    return this.dispatcher.inlineEndedAt;
   }
 
   /**
