@@ -11,8 +11,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { parse } from 'yaml';
@@ -22,18 +20,11 @@ import type { SwarmTask } from '../packages/bricks/src/targets/index.ts';
 import { checkArcade, checkThumbnails } from './helpers/arcade-checks.ts';
 import { get, Project, until } from './helpers/bricks.ts';
 import { ensureSwarm } from './helpers/swarm.ts';
+import { freePort } from '../packages/bricks/src/platform/runtime/ports.ts';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const ARCADE = join(ROOT, 'examples', 'arcade');
 const SERVICES = ['gateway', 'catalog', 'scores', 'analytics', 'thumbnails'];
-
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
-  const { port } = srv.address() as AddressInfo;
-  await new Promise<void>((resolve) => srv.close(() => resolve()));
-  return port;
-}
 
 function git(dir: string, ...args: string[]): string {
   return execFileSync('git', ['-c', 'user.name=bricks e2e', '-c', 'user.email=e2e@bricks.invalid', ...args], { cwd: dir, encoding: 'utf8' }).trim();

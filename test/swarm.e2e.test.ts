@@ -6,13 +6,12 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { test } from 'node:test';
 import type { TestContext } from 'node:test';
+import { freePort } from '../packages/bricks/src/platform/runtime/ports.ts';
 import type { Health, Stack } from '../packages/bricks/src/stack/model.ts';
 import {
   buildImages, deploySwarm, dockerProblem, formatEvent, imageMap, removeSwarm, rollbackSwarm, swarmPs, TargetError,
@@ -37,14 +36,6 @@ async function ensureSwarm(t: TestContext): Promise<boolean> {
   if (process.env['CI'] === 'true') throw new Error(message);
   t.skip(message);
   return false;
-}
-
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
-  const { port } = srv.address() as AddressInfo;
-  await new Promise<void>((resolve) => srv.close(() => resolve()));
-  return port;
 }
 
 const backSource = (version: string) => `import { createServer } from 'node:http';

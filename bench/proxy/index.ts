@@ -3,7 +3,6 @@
 // small GETs on keep-alive connections, loaded by wrk. h2c: gRPC-shaped unary calls, loaded by
 // h2load, with nginx's grpc_pass as the peer. Every server runs alone in its own process.
 import { mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BenchSuite } from '../suite.ts';
@@ -11,6 +10,7 @@ import { grpcBody, runH2Load } from './h2load.ts';
 import { missingTools, nginxArgv } from './nginx.ts';
 import { cpuSeconds, nodeArgv, startChild, startProcess, type Child } from './processes.ts';
 import { runWrk } from './wrk.ts';
+import { freePort } from '../engines/ports.ts';
 
 /** Run length and repetitions; BRICKS_BENCH_SECONDS / BRICKS_BENCH_ROUNDS shorten them while
  * developing. 10 s per run as the brief asks; 3 rounds, alternating peers, so a burst of
@@ -38,14 +38,6 @@ interface Sample {
 }
 
 type Load = (port: number, seconds: number) => Promise<Omit<Sample, 'cpuPer10k' | 'cores'> & { requests: number }>;
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 async function measure(name: string, load: Load, port: number, pid: number | undefined, progress: (line: string) => void): Promise<Sample> {
   await load(port, warmupSeconds);
