@@ -1,7 +1,7 @@
 // client(Service): a typed client whose methods return promises. Each call gets a deadline
 // (inherited from the handler it runs in, never infinite), a client span and traceparent,
-// metrics, and then either the in-process path (co-located service) or the remote path:
-// bulkhead → breaker → balanced endpoint → retry when safe, within the retry budget.
+// metrics, and then either the in-process path (co-located service) or the remote path
+// (attempts.ts: bulkhead → breaker → balanced endpoint → retry when safe, within the retry budget).
 // The per-call work is kept to numbers and plain records: no AbortSignal unless something
 // can cancel the call, no timer (transports and the dispatcher enforce the deadline), no
 // Headers object unless the caller asks for the response headers.
@@ -12,21 +12,20 @@ import type { Attributes } from '@opentelemetry/api';
 import { readPlatformEnv } from '../config/platform-env.ts';
 import { currentScope } from '../context/call-context.ts';
 import type { CallScope, CancelSource } from '../context/call-scope.ts';
-import { clockAt, clockNow } from '../context/clock.ts';
-import { abortError, deadlineSignal } from '../context/deadline.ts';
+import { clockAt } from '../context/clock.ts';
+import { abortError } from '../context/deadline.ts';
 import { resolveTarget } from '../discovery/resolve.ts';
 import { BricksError } from '../errors/index.ts';
-import { backoffDelay } from '../resilience/backoff.ts';
 import { defaultRetryBudget, parseResilience, resolvePolicy, type Policy, type ResilienceSpec } from '../resilience/policy.ts';
-import { countsAsFailure, retryVerdict } from '../resilience/retryable.ts';
 import type { InvokeResult } from '../server/dispatcher.ts';
 import { localDispatcher, localVersion } from '../server/local-registry.ts';
 import { rpcMetrics, type HistogramSeries } from '../telemetry/metrics.ts';
 import { formatTraceparent } from '../telemetry/trace-context.ts';
 import { beginRpcSpan, finishRpcSpan, idsOnlySpan, tracingEnabled, type RpcSpan } from '../telemetry/tracing.ts';
-import { methodPath, type Protocol, type UnaryResult } from '../transport/channel.ts';
+import { methodPath, type Protocol } from '../transport/channel.ts';
 import { loadFast } from '../transport/fast-module.ts';
 import { InProcessRoute } from '../transport/in-process.ts';
+import { attempts, type RemoteCall } from './attempts.ts';
 import { Target } from './target.ts';
 
 /** Anything `new Headers()` takes. */
@@ -148,21 +147,20 @@ class ServiceClient {
   }
 
   call(plan: MethodPlan, request: MessageInitShape<DescMessage>, o: CallOptions): Promise<Message> {
-    if (o === noOptions && this.#noHeaders) {
-      const local = this.#local(plan);
-      if (local?.inlinable === true && !tracingEnabled()) {
-        const r = this.#inline(plan, local, request);
-        if (r !== undefined) return r;
-      }
-    }
     const start = performance.now();
     const now = clockAt(start);
     const parent = currentScope();
     let deadline = now + (o.timeoutMs ?? this.#opts.timeoutMs ?? plan.policy.timeoutMs);
     if (parent !== undefined && parent.deadline < deadline) deadline = parent.deadline;
+    const local = this.#local(plan);
+    // Nothing for the general path to report (options, a cancelled parent, a passed deadline):
+    // the co-located lane, when the callee allows it.
+    if (o === noOptions && this.#noHeaders && local?.inlinable === true && parent?.reason === undefined && deadline > now && !tracingEnabled()) {
+      const r = this.#inline(plan, local, request, start, deadline, parent);
+      if (r !== undefined) return r;
+    }
     const span = beginRpcSpan(plan.name, 'client', parent?.spanContext, plan.attributes);
     const signal = o.signal;
-    const local = this.#local(plan);
     let input: Message;
     let fresh: boolean;
     try {
@@ -189,18 +187,10 @@ class ServiceClient {
   /**
    * The co-located lane: a call with no options to a co-located handler that answers
    * synchronously, while no tracer is registered. The same deadline, spans, copies, metrics and
-   * errors as the general path, with no intermediate objects. Undefined when the call must take
-   * the general path instead (it then reports what was wrong: a passed deadline, a cancelled
-   * parent, a request no encoder would send).
+   * errors as the general path, with no intermediate objects. Undefined when the request is one
+   * no encoder would send: the general path reports that.
    */
-  #inline(plan: MethodPlan, local: InProcessRoute, request: MessageInitShape<DescMessage>): Promise<Message> | undefined {
-    const start = performance.now();
-    const parent = currentScope();
-    if (parent?.reason !== undefined) return undefined;
-    const now = clockAt(start);
-    let deadline = now + (this.#opts.timeoutMs ?? plan.policy.timeoutMs);
-    if (parent !== undefined && parent.deadline < deadline) deadline = parent.deadline;
-    if (deadline <= now) return undefined;
+  #inline(plan: MethodPlan, local: InProcessRoute, request: MessageInitShape<DescMessage>, start: number, deadline: number, parent: CallScope | undefined): Promise<Message> | undefined {
     let input: Message | undefined;
     try {
       input = local.own(request);
@@ -348,91 +338,6 @@ class ServiceClient {
   }
 }
 
-interface RemoteCall {
-  readonly plan: MethodPlan;
-  readonly input: Message;
-  readonly deadline: number;
-  readonly signal: AbortSignal | undefined;
-  readonly headers: Readonly<Record<string, string>>;
-  /** A signal with the deadline in it, for the rare waits (discovery, bulkhead queue, back-off). */
-  waits: { readonly signal: AbortSignal; dispose(): void } | undefined;
-}
-
-function waitSignal(call: RemoteCall): AbortSignal {
-  return (call.waits ??= deadlineSignal(call.deadline, [call.signal])).signal;
-}
-
-async function attempts(t: Target, call: RemoteCall): Promise<UnaryResult> {
-  if (t.source.current().length === 0) await Promise.race([t.source.ready(), aborted(waitSignal(call))]);
-  t.refresh();
-  if (!t.bulkhead.tryEnter()) await t.bulkhead.enter(waitSignal(call), t.name);
-  try {
-    t.budget.onCall();
-    const { plan, signal, deadline } = call;
-    let tried: Set<string> | undefined;
-    for (let attempt = 0; ; attempt++) {
-      if (signal?.aborted) throw abortError(signal);
-      if (!t.breaker.tryAcquire()) throw new BricksError('unavailable', `circuit open for ${t.name}`, { unsent: true });
-      let ep = t.balancer.pick(tried);
-      // Every listed replica is gone, sick or already tried: the service address's proxy holds
-      // the call until a replica is ready (a lone replica restarting, a list not yet updated).
-      const fb = t.fallback;
-      if (fb !== undefined && !tried?.has(fb.endpoint.id) && (ep === undefined || tried?.has(ep.endpoint.id) === true || !t.balancer.healthy(ep))) ep = fb;
-      let err: BricksError;
-      if (!ep) {
-        t.breaker.onNeutral();
-        err = new BricksError('unavailable', `no ready endpoint for ${t.name}`, { unsent: true });
-      } else {
-        ep.outstanding++;
-        const entry = t.acquire(ep.endpoint);
-        try {
-          const res = await entry.channel.unary({
-            method: plan.method,
-            path: plan.path,
-            input: call.input,
-            timeoutMs: Math.max(1, deadline - clockNow()),
-            signal,
-            headers: call.headers,
-          });
-          t.breaker.onSuccess();
-          t.balancer.onSuccess(ep);
-          return res;
-        } catch (e) {
-          err = signal?.aborted ? abortError(signal) : BricksError.from(e);
-          if (err.code === 'cancelled') t.breaker.onNeutral();
-          else if (countsAsFailure(err.code)) {
-            // A refused connection says the replica is gone, not that the service is sick:
-            // ejecting the endpoint handles it; the breaker would only stretch the outage.
-            if (err.unsent) t.breaker.onNeutral();
-            else t.breaker.onFailure();
-            t.balancer.onFailure(ep, err.unsent);
-          } else {
-            // The target answered with an application error: it is healthy.
-            t.breaker.onSuccess();
-            t.balancer.onSuccess(ep);
-          }
-          if (signal?.aborted) throw err;
-        } finally {
-          ep.outstanding--;
-          t.release(entry);
-        }
-        (tried ??= new Set()).add(ep.endpoint.id);
-      }
-      const verdict = retryVerdict(err, plan.idempotent);
-      if (verdict === 'no' || attempt >= plan.policy.retries.max) throw err;
-      if (verdict === 'idempotent' && !t.budget.tryRetry()) throw err;
-      // A refused connection is retried at once on an endpoint not tried yet; otherwise back off.
-      const untried = t.balancer.states.some((s) => !tried?.has(s.endpoint.id));
-      const wait = verdict === 'unsent' && untried ? 0 : backoffDelay(attempt, plan.policy.retries.backoffMs, plan.policy.retries.maxBackoffMs);
-      if (clockNow() + wait >= deadline) throw err;
-      if (wait > 0) await sleep(wait, waitSignal(call));
-      if (!untried) tried?.clear();
-    }
-  } finally {
-    t.bulkhead.leave();
-  }
-}
-
 /** What can cancel an in-process call: the caller's signal and the handler it runs in, read lazily. */
 function cancelSource(parent: CallScope | undefined, user: AbortSignal | undefined): CancelSource | undefined {
   if (user === undefined) return parent;
@@ -467,27 +372,6 @@ function raceSignal<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
         reject(e instanceof Error ? e : new Error(String(e)));
       },
     );
-  });
-}
-
-function aborted(signal: AbortSignal): Promise<never> {
-  return new Promise((_, reject) => {
-    if (signal.aborted) reject(abortError(signal));
-    else signal.addEventListener('abort', () => reject(abortError(signal)), { once: true });
-  });
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(abortError(signal));
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
   });
 }
 
