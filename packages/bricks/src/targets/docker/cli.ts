@@ -52,9 +52,14 @@ export async function docker(
 ): Promise<string> {
   const r = await run(args, opts);
   if (r.code === 0) return r.stdout;
+  throw dockerFailure(args, r, opts.code);
+}
+
+/** The error for a docker command that exited non-zero, with docker's own words. */
+export function dockerFailure(args: readonly string[], r: DockerResult, code: TargetErrorCode = 'docker-failed'): TargetError {
   const stderr = r.stderr.trim();
-  if (unreachable(stderr)) throw new TargetError('docker-unavailable', `the Docker engine is not reachable: ${stderr}`);
-  throw new TargetError(opts.code ?? 'docker-failed', `docker ${args.slice(0, 2).join(' ')} failed: ${stderr || `exit ${r.code}`}`);
+  if (unreachable(stderr)) return new TargetError('docker-unavailable', `the Docker engine is not reachable: ${stderr}`);
+  return new TargetError(code, `docker ${args.slice(0, 2).join(' ')} failed: ${stderr || `exit ${r.code}`}`);
 }
 
 /** Why Docker cannot be used, or null when the engine answers (and, if asked, is a swarm manager). */

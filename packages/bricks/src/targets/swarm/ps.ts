@@ -1,9 +1,14 @@
 // `swarmPs` lists a stack's tasks; `removeSwarm` takes the stack down and waits until its
 // services and networks are gone (Swarm removes networks a few seconds after the tasks), and
 // on request its named volumes.
+//
+// `docker stack rm` removes services and then at once the stack's networks; a network whose
+// tasks are still shutting down is refused ("is in use by task") and the command exits 1 with
+// the services already gone. That is a race in Swarm, not a failure of the removal: the wait
+// below removes the leftover networks itself once the stack's containers are gone.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Stack } from '../../stack/model.ts';
-import { docker, dockerProblem, runDocker } from '../docker/cli.ts';
+import { docker, dockerFailure, dockerProblem, runDocker } from '../docker/cli.ts';
 import type { DockerRunner } from '../docker/cli.ts';
 import { TargetError } from '../errors.ts';
 import type { OnProgress } from '../progress.ts';
@@ -42,7 +47,8 @@ export async function removeSwarm(
   const name = swarmStackName(stack);
   const label = `label=com.docker.stack.namespace=${name}`;
   opts.onProgress?.({ kind: 'step', message: `docker stack rm ${name}` });
-  await docker(run, ['stack', 'rm', name], sig);
+  const rm = await run(['stack', 'rm', name], sig);
+  if (rm.code !== 0 && !networkStillInUse(rm.stderr)) throw dockerFailure(['stack', 'rm', name], rm);
   // 60 s: removing a handful of tasks and their overlay network takes a few seconds here.
   const deadline = now() + (opts.deadlineMs ?? 60_000);
   for (;;) {
@@ -53,6 +59,15 @@ export async function removeSwarm(
       if (opts.volumes === true) await removeVolumes(run, name, label, opts);
       return;
     }
+    // Swarm does not retry a network it refused during `stack rm`: remove it once nothing uses it.
+    // Refused again while a task is still detaching, it is tried on the next poll.
+    if (!services && !containers && networks) {
+      const ids = networks.split('\n');
+      const left = await run(['network', 'rm', ...ids], sig);
+      if (left.code !== 0 && !networkStillInUse(left.stderr) && !/not found|no such network/i.test(left.stderr)) {
+        throw dockerFailure(['network', 'rm', ...ids], left);
+      }
+    }
     if (now() >= deadline) {
       throw new TargetError('not-converged', `stack ${name} was not fully removed in time (services: ${services ? 'left' : 'gone'}, networks: ${networks ? 'left' : 'gone'}, containers: ${containers ? 'left' : 'gone'})`);
     }
@@ -62,6 +77,11 @@ export async function removeSwarm(
       throw new TargetError('aborted', 'stack removal cancelled', { cause: err });
     }
   }
+}
+
+/** Swarm refused a network because a task being shut down still holds it: wait, then retry. */
+export function networkStillInUse(stderr: string): boolean {
+  return /is in use by task|has active endpoints/i.test(stderr);
 }
 
 async function removeVolumes(run: DockerRunner, name: string, label: string, opts: SwarmCallOptions): Promise<void> {

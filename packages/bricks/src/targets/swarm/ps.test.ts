@@ -1,0 +1,61 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { DockerResult, DockerRunner } from '../docker/cli.ts';
+import { TargetError } from '../errors.ts';
+import { makeService, makeStack } from '../testing/stack-fixture.ts';
+import { removeSwarm } from './ps.ts';
+
+const stack = makeStack('shop', [makeService('a')]);
+const ok = (stdout = ''): DockerResult => ({ code: 0, stdout, stderr: '' });
+const refused: DockerResult = {
+  code: 1, stdout: '',
+  stderr: 'Failed to remove network n1: Error response from daemon: rpc error: code = FailedPrecondition desc = network n1 is in use by task t1failed to remove some resources from stack: shop',
+};
+
+/** A Docker whose stack keeps a container for `containerPolls` polls and its network until removed. */
+function fakeDocker(stackRm: DockerResult, containerPolls: number, networkRm: DockerResult[] = []): { run: DockerRunner; calls: string[] } {
+  const calls: string[] = [];
+  let network = 'n1';
+  let polls = 0;
+  const run: DockerRunner = async (args) => {
+    calls.push(args.join(' '));
+    const [cmd, sub] = args;
+    if (cmd === 'stack' && sub === 'rm') return stackRm;
+    if (cmd === 'service') return ok('');
+    if (cmd === 'network' && sub === 'ls') return ok(network);
+    if (cmd === 'ps') return ok(polls++ < containerPolls ? 'c1\n' : '');
+    if (cmd === 'network' && sub === 'rm') {
+      const r = networkRm.shift() ?? ok('n1');
+      if (r.code === 0) network = '';
+      return r;
+    }
+    throw new Error(`unexpected docker ${args.join(' ')}`);
+  };
+  return { run, calls };
+}
+
+test('a network Swarm refused during stack rm is removed once its tasks are gone', async () => {
+  const d = fakeDocker(refused, 2, [refused]);
+  await removeSwarm(stack, { docker: d.run, pollMs: 0 });
+  // Not while a container is left; refused once more while detaching, then removed.
+  const rms = d.calls.filter((c) => c.startsWith('network rm'));
+  assert.deepEqual(rms, ['network rm n1', 'network rm n1']);
+  const firstPoll = d.calls.indexOf('ps -aq --filter label=com.docker.stack.namespace=shop');
+  assert.ok(d.calls.indexOf('network rm n1') > firstPoll + 2 * 3, 'no network rm while a container is left');
+});
+
+test('any other stack rm failure is reported with docker\'s words', async () => {
+  const d = fakeDocker({ code: 1, stdout: '', stderr: 'Error response from daemon: This node is not a swarm manager.' }, 0);
+  await assert.rejects(removeSwarm(stack, { docker: d.run, pollMs: 0 }), (err: unknown) => {
+    assert.ok(err instanceof TargetError);
+    assert.equal(err.code, 'docker-failed');
+    assert.match(err.message, /docker stack rm failed: .*not a swarm manager/);
+    return true;
+  });
+});
+
+test('a network that will not go is reported when the deadline passes', async () => {
+  let t = 0;
+  const d = fakeDocker(refused, 0, Array.from({ length: 100 }, () => refused));
+  await assert.rejects(removeSwarm(stack, { docker: d.run, pollMs: 0, deadlineMs: 3, now: () => t++ }), /networks: left/);
+});
