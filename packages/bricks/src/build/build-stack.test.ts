@@ -1,7 +1,7 @@
 // A real build of a tiny two-service monorepo: digests move only with what a service reaches,
 // unchanged rebuilds reuse artifacts, and an artifact runs with plain node away from the repo.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -178,6 +178,27 @@ test('a syntax error fails that service with file:line, the others still build',
   assert.deepEqual(failed.location, { file: join(m.root, 'services/beta/src/main.ts'), line: 3, column: 7 });
   assert.match(failed.message, /services\/beta\/src\/main\.ts:3:7: /);
   assert.ok(events.some((e) => e.kind === 'done' && e.service === 'alpha'));
+});
+
+test('an artifact\'s stack trace names the TypeScript source line and the function', async (t) => {
+  const m = fixture(t);
+  m.write('services/beta/src/main.ts', [
+    "import pad from 'tiny-pad';",
+    'class Refused extends Error {}',
+    'function checkOrder(n: number): string {',
+    "  if (n > 1) throw new Refused(pad('too many'));",
+    "  return 'ok';",
+    '}',
+    'console.log(checkOrder(2));',
+    '',
+  ].join('\n'));
+  const result = await buildStack(m.stack(), { rootDir: m.root, outDir: m.outDir, only: ['beta'] });
+  const beta = result.services.find((s) => s.service === 'beta')!;
+  const [program, ...args] = beta.command;
+  const run = spawnSync(program!, args, { cwd: beta.cwd, encoding: 'utf8' });
+  assert.notEqual(run.status, 0);
+  assert.match(run.stderr, /Refused \[Error\]: \[too many\]/);
+  assert.match(run.stderr, /at checkOrder \(.*services\/beta\/src\/main\.ts:4:\d+\)/);
 });
 
 test('a missing entry file is its own error', async (t) => {
