@@ -72,23 +72,30 @@ test('SIGTERM during load: zero failed calls, clean exit within the grace period
       }
     };
     const workers = Array.from({ length: 12 }, (_, i) => worker(i));
-    await until(`${protocol}: every replica answers`, () => live.every((r) => (answered.get(r.id) ?? 0) > 0), 10_000);
+    // However this phase ends, its load stops: a failed wait must not leave callers looping.
+    const seen = (): string => `answered ${JSON.stringify(Object.fromEntries(answered))} of ${calls} calls; failures: ${JSON.stringify(failures.slice(0, 3))}`;
+    try {
+      await until(`${protocol}: every replica answers`, () => live.every((r) => (answered.get(r.id) ?? 0) > 0), 10_000).catch((e: unknown) => {
+        throw new Error(`${String(e)} (${seen()})`);
+      });
 
-    const exited = once(victim.child, 'exit') as Promise<[number | null, string | null]>;
-    victim.child.kill('SIGTERM');
-    // The platform's part: probe readiness, and take the replica out of the list once it fails.
-    await until(`${protocol}: ${victim.id} turns not ready`, async () => {
-      const res = await fetch(`${victim.url}/readyz`).catch(() => undefined);
-      return res?.status === 503;
-    });
-    live = live.filter((r) => r !== victim);
-    fake.set(list(live));
-    const [code] = await exited;
-    const callsAfter = calls;
-    await until(`${protocol}: load goes on`, () => calls > callsAfter + 50);
-    stop = true;
-    await Promise.all(workers);
+      const exited = once(victim.child, 'exit') as Promise<[number | null, string | null]>;
+      victim.child.kill('SIGTERM');
+      // The platform's part: probe readiness, and take the replica out of the list once it fails.
+      await until(`${protocol}: ${victim.id} turns not ready`, async () => {
+        const res = await fetch(`${victim.url}/readyz`).catch(() => undefined);
+        return res?.status === 503;
+      });
+      live = live.filter((r) => r !== victim);
+      fake.set(list(live));
+      const [code] = await exited;
+      const callsAfter = calls;
+      await until(`${protocol}: load goes on`, () => calls > callsAfter + 50);
+      assert.equal(code, 0, `${victim.id} exited cleanly`);
+    } finally {
+      stop = true;
+      await Promise.all(workers);
+    }
     assert.deepEqual(failures, [], `${protocol}: no call failed`);
-    assert.equal(code, 0, `${victim.id} exited cleanly`);
   }
 });
