@@ -60,6 +60,11 @@ test('endpoints added and removed while calls run: every call succeeds and traff
       }
     };
     const workers = Array.from({ length: 8 }, worker);
+    // However the waits end, the load stops: a failed wait must not leave callers looping.
+    t.after(async () => {
+      stop = true;
+      await Promise.all(workers);
+    });
     await until(`${protocol}: echo.1 answers`, () => (seen.get('echo.1') ?? 0) > 0);
     fake.set({ echo: { endpoints: [ep(0), ep(1), ep(2)] } });
     await until(`${protocol}: echo.2 and echo.3 join`, () => (seen.get('echo.2') ?? 0) > 20 && (seen.get('echo.3') ?? 0) > 20);
