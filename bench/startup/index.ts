@@ -164,7 +164,7 @@ const suite: BenchSuite = {
       '- bricks: `bricks up -d` (the command returns once every replica passed its readiness check; readiness probed every 100 ms until ready), then `bricks down`. Locally the gateway runs 2 replicas.',
       `- Swarm: \`docker stack deploy\` of the stack file bricks renders (\`deploySwarm\`), until every service runs its image with all replicas healthy (polled every ${pollMs} ms); Swarm 20.10 runs the first health check one \`interval\` (1 s) after a task starts and has no \`start_interval\`. The gateway publishes its port in host mode, so it runs as a global service (one task here). Then the same release again (no-change redeploy), then \`docker stack rm\`.`,
       `- 1-minute load average on this 2-core machine: ${loadBefore.toFixed(1)} at the start, ${loadAfter.toFixed(1)} at the end (other work was running).`,
-      "- The second row runs the same stack, with catalog's and scores' `main.ts` replaced by one that serves their port and readiness without opening PGlite: the platforms' own share of a start, with the same processes, replicas, health checks and `depends_on`.",
+      "- The third row runs the same stack, with catalog's and scores' `main.ts` replaced by one that serves their port and readiness without opening PGlite: the platforms' own share of a start, with the same processes, replicas, health checks and `depends_on`.",
       '',
       ...rows,
     ].join('\n');
