@@ -64,7 +64,7 @@ export async function removeSwarm(
     if (!services && !containers && networks) {
       const ids = networks.split('\n');
       const left = await run(['network', 'rm', ...ids], sig);
-      if (left.code !== 0 && !networkStillInUse(left.stderr) && !/not found|no such network/i.test(left.stderr)) {
+      if (left.code !== 0 && !networkStillInUse(left.stderr) && !networkGone(left.stderr)) {
         throw dockerFailure(['network', 'rm', ...ids], left);
       }
     }
@@ -80,8 +80,13 @@ export async function removeSwarm(
 }
 
 /** Swarm refused a network because a task being shut down still holds it: wait, then retry. */
-export function networkStillInUse(stderr: string): boolean {
+function networkStillInUse(stderr: string): boolean {
   return /is in use by task|has active endpoints/i.test(stderr);
+}
+
+/** Swarm removed the network itself between our listing and our `network rm`. */
+function networkGone(stderr: string): boolean {
+  return /not found|no such network/i.test(stderr);
 }
 
 async function removeVolumes(run: DockerRunner, name: string, label: string, opts: SwarmCallOptions): Promise<void> {
