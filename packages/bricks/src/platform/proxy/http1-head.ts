@@ -81,6 +81,11 @@ function valueOf(text: string, colon: number, end: number): string {
   return text.slice(colon + 1, end).trim();
 }
 
+/** A repeated header's values joined as one list (RFC 9110 §5.3). */
+function appendValue(list: string, text: string, colon: number, end: number): string {
+  return list === '' ? valueOf(text, colon, end) : `${list}, ${valueOf(text, colon, end)}`;
+}
+
 const tab = 0x09;
 const space = 0x20;
 const comma = 0x2c;
@@ -276,18 +281,18 @@ export function parseRequestHead(text: string, client: ClientAddress): RequestHe
         drop = true;
         break;
       case Name.XForwardedFor:
-        xff = xff === '' ? valueOf(text, colon, end) : `${xff}, ${valueOf(text, colon, end)}`;
+        xff = appendValue(xff, text, colon, end);
         drop = true;
         break;
       case Name.Forwarded:
-        forwarded = forwarded === '' ? valueOf(text, colon, end) : `${forwarded}, ${valueOf(text, colon, end)}`;
+        forwarded = appendValue(forwarded, text, colon, end);
         drop = true;
         break;
       case Name.ContentLength:
         contentLength = parseContentLength(text, colon + 1, end, contentLength, badRequest);
         break;
       case Name.TransferEncoding:
-        transferEncoding = transferEncoding === '' ? valueOf(text, colon, end) : `${transferEncoding}, ${valueOf(text, colon, end)}`;
+        transferEncoding = appendValue(transferEncoding, text, colon, end);
         break;
       case Name.ContentType:
         contentType = valueOf(text, colon, end);
@@ -369,7 +374,7 @@ export function parseResponseHead(text: string, method: string): ResponseHead {
         contentLength = parseContentLength(text, colon + 1, end, contentLength, badResponse);
         break;
       case Name.TransferEncoding:
-        transferEncoding = transferEncoding === '' ? valueOf(text, colon, end) : `${transferEncoding}, ${valueOf(text, colon, end)}`;
+        transferEncoding = appendValue(transferEncoding, text, colon, end);
         break;
       case Name.Other:
       case Name.ProxyAuthorization:
