@@ -206,12 +206,7 @@ class ServiceClient {
       return Promise.reject(this.#end(plan, span, start, BricksError.from(e)));
     }
     if (out instanceof Promise) {
-      return out.then(
-        (res) => this.#succeed(plan, span, start, res, noOptions),
-        (e: unknown) => {
-          throw this.#end(plan, span, start, BricksError.from(e));
-        },
-      );
+      return this.#settleLocal(plan, span, start, out, noOptions);
     }
     this.#end(plan, span, start, undefined, local.inlineEndedAt);
     return Promise.resolve(out);
@@ -253,7 +248,12 @@ class ServiceClient {
     const signal = o.signal;
     // The caller's own signal ends the call at once, even when the handler ignores its signal.
     const settled = signal === undefined ? r : raceSignal(r, signal);
-    return settled.then(
+    return this.#settleLocal(plan, span, start, settled, o);
+  }
+
+  /** A co-located handler's pending answer: the call's result, or its error, recorded. */
+  #settleLocal(plan: MethodPlan, span: RpcSpan, start: number, pending: Promise<InvokeResult>, o: CallOptions): Promise<Message> {
+    return pending.then(
       (res) => this.#succeed(plan, span, start, res, o),
       (e: unknown) => {
         throw this.#end(plan, span, start, BricksError.from(e));
