@@ -13,6 +13,8 @@ interface ProcessState {
   /** Bumped whenever the set of local services may have changed. */
   localVersion: number;
   signalsInstalled: boolean;
+  /** Whether the platform was told this process is ready (ready-notice.ts); optional: older copies lack it. */
+  readyNoticed?: boolean;
 }
 
 const KEY = Symbol.for('@bricks/sdk/process-state/v1');

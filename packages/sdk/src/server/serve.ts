@@ -18,6 +18,7 @@ import type { ServiceImplementation } from './implement.ts';
 import { sniffingServer } from './listener.ts';
 import { registerLocal, unregisterLocal } from './local-registry.ts';
 import { processState } from './process-state.ts';
+import { noticeReady } from './ready-notice.ts';
 
 export interface ServeOptions {
   readonly services: readonly ServiceImplementation[];
@@ -165,6 +166,7 @@ export async function serve(opts: ServeOptions): Promise<Server> {
 
   if (opts.handleSignals ?? true) installSignals(log);
   log.info({ port: actualPort, services: dispatcher.services, fast: server.fast }, 'serving');
+  noticeReady(env);
   return server;
 }
 

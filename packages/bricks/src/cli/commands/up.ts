@@ -2,9 +2,11 @@
 // foreground (live status and logs; Ctrl-C stops everything) or return once all is ready (-d).
 import { spawn } from 'node:child_process';
 import { openSync, readFileSync, closeSync, mkdirSync } from 'node:fs';
+import type { Readable } from 'node:stream';
 import { ApiClient, pidAlive } from '../../platform/api/client.ts';
 import type { PlatformEvent } from '../../platform/events.ts';
 import { projectPaths } from '../../platform/paths.ts';
+import { NOTIFY_FD, NOTIFY_FD_VARIABLE, onReadyNotice } from '../../platform/runtime/index.ts';
 import type { DaemonInfo, ProjectPaths } from '../../platform/paths.ts';
 import type { LogLine } from '../../platform/telemetry/logs.ts';
 import type { GlobalOptions } from '../context.ts';
@@ -47,27 +49,52 @@ export async function up(options: UpOptions): Promise<void> {
 async function startDaemonProcess(stackFile: string, paths: ProjectPaths): Promise<ApiClient> {
   mkdirSync(paths.dir, { recursive: true });
   const out = openSync(paths.daemonLog, 'a');
-  // The daemon starts through the same launcher as the CLI (the bundle when it is fresh).
-  const child = spawn(process.execPath, [packagePath('bin', 'bricks.js'), '__daemon', stackFile], { detached: true, stdio: ['ignore', out, out], cwd: paths.dir });
+  // The daemon starts through the same launcher as the CLI (the bundle when it is fresh). It
+  // says READY=1 on descriptor 3 once daemon.json is written (its ready notice), so we need
+  // not poll for that file; the slow poll only covers a daemon that cannot say so.
+  const child = spawn(process.execPath, [packagePath('bin', 'bricks.js'), '__daemon', stackFile], {
+    detached: true,
+    stdio: ['ignore', out, out, 'pipe'],
+    env: { ...process.env, [NOTIFY_FD_VARIABLE]: String(NOTIFY_FD) },
+    cwd: paths.dir,
+  });
   closeSync(out);
   child.unref();
   const pid = child.pid ?? -1;
   let exited = false;
-  child.once('exit', () => (exited = true));
+  let wake: () => void = () => {};
+  child.once('exit', () => {
+    exited = true;
+    wake();
+  });
+  const notices = child.stdio[NOTIFY_FD] as Readable | null;
+  onReadyNotice(notices, () => wake());
   const deadline = Date.now() + 30_000;
   process.stdout.write(color.dim('starting the bricks daemon'));
-  for (;;) {
-    if (exited) {
-      process.stdout.write('\n');
-      throw new CliError('failed', `the bricks daemon stopped at start:\n${tail(paths.daemonLog, 20)}`);
+  try {
+    for (;;) {
+      if (exited) {
+        process.stdout.write('\n');
+        throw new CliError('failed', `the bricks daemon stopped at start:\n${tail(paths.daemonLog, 20)}`);
+      }
+      const info = readDaemonInfo(paths);
+      if (info !== null && info.pid === pid) {
+        process.stdout.write(color.dim(` (pid ${pid})\n`));
+        return await ApiClient.forProject(paths);
+      }
+      if (Date.now() > deadline) throw new CliError('failed', `the bricks daemon did not come up within 30 s; see ${paths.daemonLog}`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 250);
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
     }
-    const info = readDaemonInfo(paths);
-    if (info !== null && info.pid === pid) {
-      process.stdout.write(color.dim(` (pid ${pid})\n`));
-      return ApiClient.forProject(paths);
-    }
-    if (Date.now() > deadline) throw new CliError('failed', `the bricks daemon did not come up within 30 s; see ${paths.daemonLog}`);
-    await sleep(50);
+  } finally {
+    // The daemon runs on: nothing of it may keep this process alive.
+    notices?.destroy();
+    child.removeAllListeners('exit');
   }
 }
 
@@ -87,32 +114,64 @@ function tail(file: string, lines: number): string {
   }
 }
 
-/** Polls status, printing each service's condition as it changes, until all are ready. */
+/**
+ * Prints each service's condition as it changes, until all are ready. The status is read
+ * again on each of the daemon's events (a replica started, became ready, exited), so the
+ * command returns as soon as the last replica is ready; the slow poll only covers a broken
+ * event stream.
+ */
 export async function waitUntilReady(api: ApiClient, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   const seen = new Map<string, string>();
-  for (;;) {
-    const status = await api.get<StatusDoc>('/v1/status').catch((e: unknown) => Promise.reject(fromApi(e)));
-    for (const s of status.services) {
-      const line = `${s.condition} ${s.ready}/${s.desired}`;
-      if (seen.get(s.name) !== line) {
-        seen.set(s.name, line);
-        console.log(`  ${s.name.padEnd(16)} ${line}`);
+  const controller = new AbortController();
+  let pending = false;
+  let wake: () => void = () => {};
+  // With history: the first event arrives once the subscription is in place, so no change
+  // can fall between it and a status read.
+  const events = (async () => {
+    for await (const _ of api.stream<PlatformEvent>('/v1/events?history=1', controller.signal)) {
+      pending = true;
+      wake();
+    }
+  })().catch(() => undefined);
+  try {
+    for (;;) {
+      pending = false;
+      const status = await api.get<StatusDoc>('/v1/status?usage=0').catch((e: unknown) => Promise.reject(fromApi(e)));
+      for (const s of status.services) {
+        const line = `${s.condition} ${s.ready}/${s.desired}`;
+        if (seen.get(s.name) !== line) {
+          seen.set(s.name, line);
+          console.log(`  ${s.name.padEnd(16)} ${line}`);
+        }
+      }
+      const failed = status.services.filter((s) => s.condition === 'failed' || s.condition === 'crash-looping');
+      if (failed.length > 0) {
+        throw new CliError('failed', `${failed.map((s) => `${s.name} is ${s.condition}`).join(', ')}; see \`bricks logs ${failed.map((s) => s.name).join(' ')}\``);
+      }
+      if (status.services.every((s) => s.ready >= s.desired)) {
+        const full = await api.get<StatusDoc>('/v1/status').catch(() => status);
+        console.log(`\n${renderPs(full, Date.now())}\n\n${color.green('up')}: every service is ready. \`bricks logs -f\` follows them, \`bricks down\` stops them.`);
+        return;
+      }
+      if (Date.now() > deadline) {
+        const waiting = status.services.filter((s) => s.ready < s.desired).map((s) => s.name);
+        throw new CliError('failed', `not ready after ${timeoutMs / 1000} s: ${waiting.join(', ')}; the daemon keeps trying (\`bricks ps\`, \`bricks logs\`)`);
+      }
+      if (!pending) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, Math.min(1000, Math.max(0, deadline - Date.now())));
+          wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        wake = () => {};
       }
     }
-    const failed = status.services.filter((s) => s.condition === 'failed' || s.condition === 'crash-looping');
-    if (failed.length > 0) {
-      throw new CliError('failed', `${failed.map((s) => `${s.name} is ${s.condition}`).join(', ')}; see \`bricks logs ${failed.map((s) => s.name).join(' ')}\``);
-    }
-    if (status.services.every((s) => s.ready >= s.desired)) {
-      console.log(`\n${renderPs(status, Date.now())}\n\n${color.green('up')}: every service is ready. \`bricks logs -f\` follows them, \`bricks down\` stops them.`);
-      return;
-    }
-    if (Date.now() > deadline) {
-      const waiting = status.services.filter((s) => s.ready < s.desired).map((s) => s.name);
-      throw new CliError('failed', `not ready after ${timeoutMs / 1000} s: ${waiting.join(', ')}; the daemon keeps trying (\`bricks ps\`, \`bricks logs\`)`);
-    }
-    await sleep(100);
+  } finally {
+    controller.abort();
+    await events;
   }
 }
 
@@ -187,8 +246,4 @@ export function describeEvent(e: PlatformEvent): string | null {
     case 'routes':
       return null;
   }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
 }

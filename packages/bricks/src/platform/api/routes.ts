@@ -31,10 +31,11 @@ export function routes(deps: RouteDeps): Route[] {
     {
       method: 'GET',
       path: '/v1/status',
-      handler: async () => {
+      handler: async (req) => {
         const services = sup().status();
         const pids = services.flatMap((s) => s.replicas.map((r) => r.pid)).filter((p): p is number => p !== null);
-        const usage = await processUsage(pids);
+        // ?usage=0: no CPU and memory, which cost a walk of /proc (a waiting `up` asks often).
+        const usage = req.query.get('usage') === '0' ? new Map<number, never>() : await processUsage(pids);
         return {
           kind: 'json',
           body: {

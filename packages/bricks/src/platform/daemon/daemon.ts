@@ -11,7 +11,7 @@ import type { DaemonInfo, ProjectPaths } from '../paths.ts';
 import { projectPaths } from '../paths.ts';
 import { startServiceProxy } from '../proxy/index.ts';
 import type { ProxyEvent, ServiceProxy } from '../proxy/index.ts';
-import { processStartTime, Reaper } from '../runtime/index.ts';
+import { noticeReady, processStartTime, Reaper } from '../runtime/index.ts';
 import { LogStore } from '../telemetry/logs.ts';
 import { assignAddresses, DEFAULT_BASE_PORT, readPersisted, writePersisted } from './persisted.ts';
 import { Deployer } from './deployer.ts';
@@ -143,6 +143,9 @@ export async function startDaemon(stackFile: string, log: (line: string) => void
   await writeFileAtomic(paths.token, `${token}\n`, 0o600);
   const info: DaemonInfo = { pid: process.pid, startTime: processStartTime(process.pid) ?? undefined, apiUrl: api.url, startedAt: new Date().toISOString(), stackFile: stack.file };
   await writeFileAtomic(paths.daemon, `${JSON.stringify(info, null, 2)}\n`);
+  // Tells the `bricks up` that started us (ready-notice.ts); before any replica starts, so
+  // that none inherits the pipe.
+  noticeReady();
   // In the deploy queue, so a `bricks deploy` that arrives meanwhile waits its turn; the API is
   // already up and `ps` shows the replicas coming.
   deployer.restore(log).catch((err: unknown) => log(`could not put the current release back: ${err instanceof Error ? err.message : String(err)}`));

@@ -349,8 +349,13 @@ export class Supervisor {
         addresses: this.options.addresses,
         discoveryUrl: this.options.discoveryUrl,
       });
-      const child = await spawnReplica({ command: spec.command, env, cwd: spec.cwd }, (stream, line) =>
-        this.options.logs.add({ time: Date.now(), service: s.name, replica: replica.name, stream, line }),
+      const child = await spawnReplica(
+        { command: spec.command, env, cwd: spec.cwd },
+        {
+          line: (stream, line) => this.options.logs.add({ time: Date.now(), service: s.name, replica: replica.name, stream, line }),
+          // The replica says it is ready: probe now rather than at the next start_interval.
+          ready: () => entry.prober?.probeNow(),
+        },
       );
       entry.child = child;
       await this.options.reaper.add(child.pid);

@@ -1,6 +1,7 @@
 // Runs a replica's readiness and liveness probes on their schedule and reports each result.
 // Before the first successful readiness probe it probes every start_interval so a new
-// replica takes traffic soon after it can; afterwards every interval.
+// replica takes traffic soon after it can; afterwards every interval. A replica that says it is
+// ready (its ready notice) is probed at once.
 import type { Health, Probe } from '../../stack/model.ts';
 import { runProbe } from './probe.ts';
 import type { ProbeResult, ProbeTarget } from './probe.ts';
@@ -14,6 +15,9 @@ export class Prober {
   private timer: NodeJS.Timeout | null = null;
   private stopped = false;
   private ready = false;
+  private probing = false;
+  /** A probeNow() arrived during a round: another round follows it at once. */
+  private again = false;
 
   constructor(
     private readonly health: Health,
@@ -32,6 +36,20 @@ export class Prober {
     this.timer = null;
   }
 
+  /**
+   * Probes at once instead of at the next tick, until the first success (afterwards the
+   * schedule is the interval, and a notice has nothing to hurry).
+   */
+  probeNow(): void {
+    if (this.stopped || this.ready) return;
+    if (this.probing) {
+      this.again = true;
+      return;
+    }
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.schedule(0);
+  }
+
   private schedule(delayMs: number): void {
     if (this.stopped) return;
     this.timer = setTimeout(() => void this.round(), delayMs);
@@ -39,17 +57,21 @@ export class Prober {
 
   private async round(): Promise<void> {
     const { readiness, liveness, timing } = this.health;
+    this.probing = true;
     // One request answers both when they ask the same thing.
     const same = sameProbe(readiness, liveness);
     const [r, l] = await Promise.all([
       this.run(readiness, this.target, timing.timeoutMs),
       same ? null : this.run(liveness, this.target, timing.timeoutMs),
     ]);
+    this.probing = false;
     if (this.stopped) return;
     this.report('readiness', r);
     this.report('liveness', l ?? r);
     if (r.ok) this.ready = true;
-    this.schedule(this.ready ? timing.intervalMs : timing.startIntervalMs);
+    const again = this.again && !this.ready;
+    this.again = false;
+    this.schedule(again ? 0 : this.ready ? timing.intervalMs : timing.startIntervalMs);
   }
 }
 

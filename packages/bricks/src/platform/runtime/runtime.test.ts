@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { freePort, portIsFree, Reaper, signalGroup, spawnReplica, stopReplica } from './index.ts';
+import type { ReplicaOutput } from './index.ts';
 
 function alive(pid: number): boolean {
   try {
@@ -25,13 +26,14 @@ async function until(what: string, check: () => boolean, timeoutMs = 5000): Prom
 }
 
 const env = { PATH: process.env.PATH ?? '' };
+const quiet: ReplicaOutput = { line: () => undefined, ready: () => undefined };
 
 describe('process driver', () => {
   it('runs a command with its env and cwd, and reports its lines and exit', async () => {
     const lines: string[] = [];
     const child = await spawnReplica(
       { command: { kind: 'shell', script: 'echo "port=$PORT"; pwd; echo oops >&2; exit 3' }, env: { ...env, PORT: '4321' }, cwd: tmpdir() },
-      (stream, line) => lines.push(`${stream}:${line}`),
+      { line: (stream, line) => lines.push(`${stream}:${line}`), ready: () => undefined },
     );
     const exit = await child.exited;
     assert.deepEqual(exit, { code: 3, signal: null });
@@ -39,28 +41,42 @@ describe('process driver', () => {
     assert.deepEqual(lines.sort(), [`stdout:${tmpdir()}`, 'stderr:oops', 'stdout:port=4321'].sort());
   });
 
+  it('reports the ready notice a process writes to BRICKS_NOTIFY_FD, and names the fd to it', async () => {
+    let notices = 0;
+    const said: string[] = [];
+    const script = 'const fs = require("fs"); const fd = Number(process.env.BRICKS_NOTIFY_FD); console.log("fd=" + fd); fs.writeSync(fd, "NOISE\\nREADY=1\\n"); fs.closeSync(fd)';
+    const child = await spawnReplica(
+      { command: { kind: 'argv', argv: [process.execPath, '-e', script] }, env, cwd: tmpdir() },
+      { line: (_s, l) => said.push(l), ready: () => notices++ },
+    );
+    assert.deepEqual(await child.exited, { code: 0, signal: null });
+    await until('the notice', () => notices > 0);
+    assert.deepEqual(said, ['fd=3']);
+    assert.equal(notices, 1, 'only READY=1 counts as a notice');
+  });
+
   it('rejects a command that cannot start, naming it', async () => {
-    await assert.rejects(spawnReplica({ command: { kind: 'argv', argv: ['/no/such/program'] }, env, cwd: tmpdir() }, () => {}), {
+    await assert.rejects(spawnReplica({ command: { kind: 'argv', argv: ['/no/such/program'] }, env, cwd: tmpdir() }, quiet), {
       code: 'spawn-failed',
       message: /could not start \/no\/such\/program/,
     });
   });
 
   it('stops gracefully with SIGTERM, and kills after the grace period when ignored', async () => {
-    const polite = await spawnReplica({ command: { kind: 'argv', argv: ['sleep', '30'] }, env, cwd: tmpdir() }, () => {});
+    const polite = await spawnReplica({ command: { kind: 'argv', argv: ['sleep', '30'] }, env, cwd: tmpdir() }, quiet);
     assert.deepEqual(await stopReplica(polite, 5000), { code: null, signal: 'SIGTERM' });
 
     const said: string[] = [];
     const stubborn = await spawnReplica(
       { command: { kind: 'argv', argv: [process.execPath, '-e', 'process.on("SIGTERM",()=>{}); console.log("up"); setInterval(()=>{},1000)'] }, env, cwd: tmpdir() },
-      (_stream, line) => said.push(line),
+      { line: (_stream, line) => said.push(line), ready: () => undefined },
     );
     await until('its SIGTERM handler is installed', () => said.includes('up'));
     assert.deepEqual(await stopReplica(stubborn, 200), { code: null, signal: 'SIGKILL' });
   });
 
   it('a stopped (SIGSTOP) process still stops on SIGTERM without waiting out the grace', async () => {
-    const child = await spawnReplica({ command: { kind: 'argv', argv: ['sleep', '30'] }, env, cwd: tmpdir() }, () => {});
+    const child = await spawnReplica({ command: { kind: 'argv', argv: ['sleep', '30'] }, env, cwd: tmpdir() }, quiet);
     signalGroup(child.pid, 'SIGSTOP');
     const exit = await stopReplica(child, 10_000);
     assert.equal(exit.signal, 'SIGTERM');
@@ -68,7 +84,7 @@ describe('process driver', () => {
 
   it('stops the children of a shell command too (process group)', async () => {
     const lines: string[] = [];
-    const child = await spawnReplica({ command: { kind: 'shell', script: 'sleep 30 & echo $!; wait' }, env, cwd: tmpdir() }, (_s, l) => lines.push(l));
+    const child = await spawnReplica({ command: { kind: 'shell', script: 'sleep 30 & echo $!; wait' }, env, cwd: tmpdir() }, { line: (_s, l) => lines.push(l), ready: () => undefined });
     await until('grandchild pid', () => lines.length > 0);
     const grandchild = Number(lines[0]);
     assert.ok(alive(grandchild));
@@ -105,7 +121,7 @@ describe('reaper', () => {
       const { Reaper, spawnReplica } = await import(${JSON.stringify(new URL('./index.ts', import.meta.url).pathname)});
       const reaper = new Reaper(${JSON.stringify(join(dir, 'groups'))});
       await reaper.start();
-      const child = await spawnReplica({ command: { kind: 'argv', argv: ['sleep', '60'] }, env: { PATH: process.env.PATH }, cwd: '/' }, () => {});
+      const child = await spawnReplica({ command: { kind: 'argv', argv: ['sleep', '60'] }, env: { PATH: process.env.PATH }, cwd: '/' }, { line: () => {}, ready: () => {} });
       await reaper.add(child.pid);
       console.log(child.pid);
       setInterval(() => {}, 1000);
