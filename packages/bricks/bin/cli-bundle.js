@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { sourceStamp } from './source-stamp.js';
+import { EXTERNAL_PACKAGES, sourceStamp } from './source-stamp.js';
 
 const ENTRY = 'src/cli/main.ts';
 /**
@@ -81,7 +81,10 @@ export async function buildCliBundle(root, dir) {
       format: 'esm',
       platform: 'node',
       target: 'node20',
-      packages: 'external',
+      // See EXTERNAL_PACKAGES; the rest of node_modules is bundled in.
+      external: EXTERNAL_PACKAGES,
+      // Bundled CommonJS (commander) requires node's built-ins: an ES module has no `require`.
+      banner: { js: "import { createRequire as __bricksCreateRequire } from 'node:module'; const require = __bricksCreateRequire(import.meta.url);" },
       // Stack traces name the .ts files (bin/bricks.js turns source maps on). The maps point at
       // src/ relative to the build dir, which the rename keeps at the same depth.
       sourcemap: 'linked',

@@ -1,13 +1,23 @@
 // @ts-check
 // The stamp that names a CLI bundle: a hash of the path, size and mtime of every file the
-// bundle is made from (or with). Any edit, added, removed or renamed file changes it, so a
-// bundle is used only while its stamp is the sources' stamp. It costs a few ms: stats, no reads.
+// bundle is made from (or with), and of the package.json of each dependency bundled in. Any
+// edit, added, removed or renamed file, or another installed version, changes it, so a bundle is
+// used only while its stamp is the sources' stamp. It costs a few ms: stats, one read.
 import { createHash } from 'node:crypto';
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
 /** What the bundle is made from: the sources, the launcher that builds them, the manifest. */
 export const STAMPED_DIRS = ['src', 'bin'];
 export const STAMPED_FILES = ['package.json'];
+/**
+ * Dependencies the bundle leaves to node_modules: esbuild (a native binary) and tsx, which
+ * must be loaded from their packages; kubernetes-models (tens of MB of schemas, loaded only by
+ * `bricks manifests`); pidusage (CommonJS, loaded only by `ps`). The others (commander, yaml,
+ * zod: every command loads them) are bundled in, which saves resolving and loading some
+ * hundred files on every start; so their versions are part of the stamp.
+ */
+export const EXTERNAL_PACKAGES = ['esbuild', 'tsx', 'kubernetes-models', 'pidusage'];
 
 /**
  * @typedef {{ readonly path: string; readonly size: number; readonly mtimeMs: number }} FileStat
@@ -47,7 +57,39 @@ export function listSources(root) {
   };
   for (const dir of STAMPED_DIRS) walk(dir);
   for (const file of STAMPED_FILES) add(file);
+  for (const name of bundledPackages(root)) {
+    const manifest = installedManifest(root, name);
+    // Not installed: esbuild fails to bundle it, and the launcher runs the sources.
+    if (manifest === null) continue;
+    const s = statSync(manifest);
+    out.push({ path: `dependency:${name}`, size: s.size, mtimeMs: s.mtimeMs });
+  }
   return out;
+}
+
+/**
+ * The dependencies bundled in: those of package.json but the external ones.
+ * @param {string} root
+ * @returns {string[]}
+ */
+export function bundledPackages(root) {
+  const manifest = JSON.parse(readFileSync(`${root}/package.json`, 'utf8'));
+  return Object.keys(manifest.dependencies ?? {}).filter((name) => !EXTERNAL_PACKAGES.includes(name));
+}
+
+/**
+ * The package.json that `import name` from `root` finds (node_modules here or above), or null.
+ * npm rewrites it when it installs another version.
+ * @param {string} root
+ * @param {string} name
+ * @returns {string | null}
+ */
+function installedManifest(root, name) {
+  for (let dir = root; ; dir = dirname(dir)) {
+    const candidate = join(dir, 'node_modules', name, 'package.json');
+    if (existsSync(candidate)) return candidate;
+    if (dirname(dir) === dir) return null;
+  }
 }
 
 /**

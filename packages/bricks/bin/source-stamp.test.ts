@@ -65,4 +65,20 @@ describe('sourceStamp', () => {
     renameSync(join(root, 'src', 'cli', 'extra.ts'), join(root, 'src', 'cli', 'other.ts'));
     assert.notEqual(sourceStamp(root), added);
   });
+
+  it('moves when a bundled dependency is installed in another version, not for an external one', (t) => {
+    const root = fakePackage(t);
+    writeFileSync(join(root, 'package.json'), '{"name":"bricks","dependencies":{"yaml":"^2","esbuild":"^0.28"}}');
+    for (const name of ['yaml', 'esbuild']) {
+      mkdirSync(join(root, 'node_modules', name), { recursive: true });
+      writeFileSync(join(root, 'node_modules', name, 'package.json'), '{"version":"1.0.0"}');
+    }
+    assert.ok(listSources(root).some((f) => f.path === 'dependency:yaml'));
+    assert.ok(!listSources(root).some((f) => f.path === 'dependency:esbuild'), 'esbuild stays external');
+    const first = sourceStamp(root);
+    writeFileSync(join(root, 'node_modules', 'esbuild', 'package.json'), '{"version":"1.0.10"}');
+    assert.equal(sourceStamp(root), first, 'an external package is not in the bundle');
+    writeFileSync(join(root, 'node_modules', 'yaml', 'package.json'), '{"version":"1.0.10"}');
+    assert.notEqual(sourceStamp(root), first);
+  });
 });
