@@ -77,6 +77,8 @@ export interface PsReplica {
 export interface PsService {
   readonly name: string;
   readonly address: string;
+  /** The artifact's digest when it runs a release; a digest of its config when it runs sources. */
+  readonly version: string;
   readonly desired: number;
   readonly ready: number;
   readonly condition: string;
