@@ -2,19 +2,17 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { alive, steadyLoad, until } from './helpers/bricks.ts';
-import type { PsService } from './helpers/bricks.ts';
+import type { PsDoc, PsService } from './helpers/bricks.ts';
 import { releaseProject } from './helpers/release-project.ts';
 import type { ReleaseProject } from './helpers/release-project.ts';
 
-interface Ps {
-  readonly services: readonly (PsService & { version: string })[];
-}
+type Ps = PsDoc;
 interface History {
   current: number | null;
   releases: { release: { id: number; sha: string; kind: string; services: Record<string, { digest: string }> }; status: string; changes: { name: string }[] }[];
 }
 
-const svc = (doc: Ps, name: string): PsService & { version: string } => {
+const svc = (doc: Ps, name: string): PsService => {
   const s = doc.services.find((x) => x.name === name);
   assert.ok(s, `service ${name}`);
   return s;
@@ -36,7 +34,7 @@ async function deploy(p: ReleaseProject, expectCode = 0): Promise<string> {
 /** Every replica of every service ready, none stopping, and nothing else around. */
 async function settled(p: ReleaseProject): Promise<Ps> {
   return until('a settled stack', async () => {
-    const doc = (await p.ps()) as Ps;
+    const doc = (await p.ps());
     return doc.services.every((s) => s.replicas.length === s.desired && s.replicas.every((r) => r.ready)) ? doc : undefined;
   });
 }
@@ -48,7 +46,7 @@ describe('releases', { concurrency: false }, () => {
     assert.equal(up.code, 0, up.stderr);
     const first = await settled(p);
     assert.match(await deploy(p), /unchanged/);
-    assert.deepEqual(pids(svc((await p.ps()) as Ps, 'api')), pids(svc(first, 'api')), 'no-change deploy touched nothing');
+    assert.deepEqual(pids(svc((await p.ps()), 'api')), pids(svc(first, 'api')), 'no-change deploy touched nothing');
 
     p.setVersion('api', '2');
     const out = await deploy(p);
@@ -158,7 +156,7 @@ describe('releases', { concurrency: false }, () => {
       // Kill the daemon at the chosen point: while it builds, or once a new replica runs.
       await until(`the rollout to reach ${point}`, async () => {
         if (point === 'building') return true;
-        const doc = (await p.ps()) as Ps;
+        const doc = (await p.ps());
         return svc(doc, 'api').replicas.some((r) => r.phase === 'running' && svc(before, 'api').replicas.every((o) => o.pid !== r.pid));
       });
       const daemon = p.daemonPid()!;
