@@ -89,6 +89,9 @@ export async function buildCliBundle(root, dir) {
       // src/ relative to the build dir, which the rename keeps at the same depth.
       sourcemap: 'linked',
       sourcesContent: false,
+      minifyWhitespace: true,
+      minifySyntax: true,
+      keepNames: true,
       // The settings of the repo's tsconfig that change emitted code; given here so the bundle
       // does not depend on whichever tsconfig.json esbuild would find above the package.
       tsconfigRaw: { compilerOptions: { verbatimModuleSyntax: true, useDefineForClassFields: true } },
