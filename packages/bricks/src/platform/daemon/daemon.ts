@@ -148,7 +148,7 @@ export async function startDaemon(stackFile: string, log: (line: string) => void
   noticeReady();
   // In the deploy queue, so a `bricks deploy` that arrives meanwhile waits its turn; the API is
   // already up and `ps` shows the replicas coming.
-  deployer.restore(log).catch((err: unknown) => log(`could not put the current release back: ${err instanceof Error ? err.message : String(err)}`));
+  deployer.restore(log, stack).catch((err: unknown) => log(`could not put the current release back: ${err instanceof Error ? err.message : String(err)}`));
   supervisor.events.emit({ type: 'platform', state: 'up', at: Date.now() });
   log(`up: ${Object.keys(stack.services).length} service(s), control API ${api.url}`);
 

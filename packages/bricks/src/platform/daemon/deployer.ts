@@ -12,7 +12,7 @@ import type { Service, Stack } from '../../stack/model.ts';
 import type { PlatformEvent } from '../events.ts';
 import type { ProjectPaths } from '../paths.ts';
 import type { FailureAction } from '../reconciler/index.ts';
-import { collectArtifacts, diffServices, gitState, ReleaseError, ReleaseStore } from '../releases/index.ts';
+import { collectArtifacts, diffServices, gitHead, gitState, ReleaseError, ReleaseStore } from '../releases/index.ts';
 import type { Release, ReleaseEntry, ReleasedService } from '../releases/index.ts';
 import { DeployError } from './deploy-error.ts';
 import { foldGroups, GroupError } from './groups.ts';
@@ -64,7 +64,7 @@ export class Deployer {
   static async open(options: DeployerOptions, log: (line: string) => void): Promise<Deployer> {
     const dir = dirname(options.stackFile);
     try {
-      await gitState(dir);
+      await gitHead(dir);
     } catch (err) {
       if (err instanceof ReleaseError && (err.code === 'not-git' || err.code === 'no-commit')) {
         log(`no releases: ${err.message}; services run from their sources`);
@@ -80,15 +80,18 @@ export class Deployer {
     return this.mode.kind === 'releases';
   }
 
-  /** Daemon start: finish the books on a rollout a crash cut short, and run the current release. */
-  restore(log: (line: string) => void): Promise<void> {
-    return this.serialize(() => this.doRestore(log));
+  /**
+   * Daemon start: finish the books on a rollout a crash cut short, and run the current release.
+   * `loaded` is the stack file as the daemon read it a moment before (not read again).
+   */
+  restore(log: (line: string) => void, loaded?: Stack): Promise<void> {
+    return this.serialize(() => this.doRestore(log, loaded));
   }
 
-  private async doRestore(log: (line: string) => void): Promise<void> {
+  private async doRestore(log: (line: string) => void, loaded: Stack | undefined): Promise<void> {
     const mode = this.mode;
     if (mode.kind === 'sources') {
-      const stack = await this.loadStack();
+      const stack = loaded ?? (await this.loadStack());
       this.options.supervisor.apply(stack, sourceSpecs(stack));
       return;
     }
@@ -100,7 +103,7 @@ export class Deployer {
     }
     const current = await mode.store.current();
     if (current === undefined) return;
-    const stack = await this.loadStack().catch(() => null);
+    const stack = loaded ?? (await this.loadStack().catch(() => null));
     await this.applyRelease(current.release, stack, undefined);
     log(`running release #${current.release.id} (${current.release.sha.slice(0, 12)})`);
   }

@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { ReleaseError, gitState } from './index.ts';
+import { ReleaseError, gitHead, gitState } from './index.ts';
 
 function git(dir: string, ...args: string[]): string {
   return execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args], { cwd: dir, encoding: 'utf8' }).trim();
@@ -56,7 +56,18 @@ test('a clean tree is its SHA; changes and untracked files make it dirty with a 
 
 test('outside git, and before the first commit, are errors of their own', async (t) => {
   const dir = tempDir(t);
-  await assert.rejects(gitState(dir), (err: unknown) => err instanceof ReleaseError && err.code === 'not-git');
+  for (const check of [gitState, gitHead]) await assert.rejects(check(dir), (err: unknown) => err instanceof ReleaseError && err.code === 'not-git');
   git(dir, 'init', '-q');
-  await assert.rejects(gitState(dir), (err: unknown) => err instanceof ReleaseError && err.code === 'no-commit');
+  for (const check of [gitState, gitHead]) await assert.rejects(check(dir), (err: unknown) => err instanceof ReleaseError && err.code === 'no-commit');
+});
+
+test('gitHead: the work tree and HEAD, whatever is uncommitted', async (t) => {
+  const dir = tempDir(t);
+  git(dir, 'init', '-q');
+  writeFileSync(join(dir, 'a.txt'), 'one\n');
+  git(dir, 'add', '-A');
+  git(dir, 'commit', '-q', '-m', 'first');
+  writeFileSync(join(dir, 'a.txt'), 'two\n');
+  mkdirSync(join(dir, 'sub'));
+  assert.deepEqual(await gitHead(join(dir, 'sub')), { root: git(dir, 'rev-parse', '--show-toplevel'), sha: git(dir, 'rev-parse', 'HEAD') });
 });

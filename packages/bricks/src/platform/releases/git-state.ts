@@ -18,7 +18,11 @@ export interface GitState {
   readonly dirtyHash?: string;
 }
 
-export async function gitState(dir: string): Promise<GitState> {
+/**
+ * The work tree `dir` is in and its HEAD, without looking at changes (`git status` can take a
+ * while in a large tree): whether releases are possible at all. `not-git` or `no-commit` if not.
+ */
+export async function gitHead(dir: string): Promise<{ readonly root: string; readonly sha: string }> {
   const top = await git(dir, ['rev-parse', '--show-toplevel']).catch((err: unknown) => {
     throw new ReleaseError('not-git', `${dir} is not inside a git work tree`, { cause: err });
   });
@@ -28,6 +32,11 @@ export async function gitState(dir: string): Promise<GitState> {
       throw new ReleaseError('no-commit', `the git repository at ${root} has no commit yet; commit before releasing`, { cause: err });
     })
   ).trim();
+  return { root, sha };
+}
+
+export async function gitState(dir: string): Promise<GitState> {
+  const { root, sha } = await gitHead(dir);
   const status = await git(root, ['status', '--porcelain=v1', '-z', '--untracked-files=all']);
   if (status === '') return { sha, dirty: false };
 
