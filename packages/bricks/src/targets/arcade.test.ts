@@ -38,6 +38,18 @@ test('arcade: the Helm chart renders and every object validates', async () => {
   assert.deepEqual(objs.filter((o) => o.kind === 'PersistentVolumeClaim').map((o) => o.metadata.name).sort(), ['catalog-data', 'scores-data']);
 });
 
+test('arcade: the size of each named volume is a chart value, 1Gi unless set', async () => {
+  const files = renderHelmChart(await arcade(), { sha });
+  const storage = (objs: ReturnType<typeof helmTemplate>): Record<string, unknown> =>
+    Object.fromEntries(
+      objs.filter((o) => o.kind === 'PersistentVolumeClaim').map((o) => [o.metadata.name, (o as unknown as { spec: { resources: { requests: { storage: unknown } } } }).spec.resources.requests.storage]),
+    );
+  assert.deepEqual(storage(helmTemplate(files)), { 'catalog-data': '1Gi', 'scores-data': '1Gi' });
+  const sized = helmTemplate(files, { volumes: { 'catalog-data': { size: '20Gi' }, 'scores-data': { size: '5Gi' } } });
+  validateAll(sized);
+  assert.deepEqual(storage(sized), { 'catalog-data': '20Gi', 'scores-data': '5Gi' });
+});
+
 test('arcade: the Swarm stack file has every service, dnsrr behind the gateway', async () => {
   const stack = await arcade();
   const images = Object.fromEntries(Object.keys(stack.services).map((s) => [s, `arcade-${s}:${sha}`]));

@@ -11,7 +11,7 @@ import { renderDeployment } from '../deployment.ts';
 import { renderAutoscaler, renderDisruptionBudget } from '../scaling.ts';
 import { renderServices } from '../services.ts';
 import { renderSources } from '../sources.ts';
-import { renderVolumeClaims } from '../volumes.ts';
+import { defaultClaimSize, renderVolumeClaims } from '../volumes.ts';
 import { servicePortName } from '../ports.ts';
 import { Holes } from './holes.ts';
 
@@ -133,15 +133,27 @@ function templatize(obj: KubeObject, service: Service | null, chart: string, hol
         o.data![key] = holes.scalar(`required ${JSON.stringify(hint)} (index .Values.secrets ${JSON.stringify(key)}) | b64enc | quote`);
       }
       break;
+    case 'PersistentVolumeClaim': {
+      // The claim is named after its volume (claimName); its size is a value, as an operator
+      // sizes a database's storage per installation.
+      const requests = (spec['resources'] as { requests: Json }).requests;
+      requests['storage'] = holes.scalar(`(index .Values.volumes ${JSON.stringify(volumeOfClaim(o))}).size | quote`);
+      break;
+    }
     case 'ConfigMap':
     case 'Ingress':
-    case 'PersistentVolumeClaim':
       break;
   }
   return holes.fill(stringify(o, { lineWidth: 0 }));
 }
 
-function valuesYaml(stack: Stack, opts: HelmOptions, secretKeys: string[]): string {
+function volumeOfClaim(o: Jsonish): string {
+  const name = o.metadata['name'];
+  if (typeof name !== 'string') throw new Error('a PersistentVolumeClaim without a name');
+  return name;
+}
+
+function valuesYaml(stack: Stack, opts: HelmOptions, secretKeys: string[], claims: readonly string[]): string {
   const services: Record<string, Json> = {};
   for (const s of Object.values(stack.services)) {
     const v: Json = {};
@@ -160,12 +172,14 @@ function valuesYaml(stack: Stack, opts: HelmOptions, secretKeys: string[]): stri
     image: { registry: opts.registry ?? '', tag: opts.sha, pullPolicy: 'IfNotPresent' },
     ingress: { className: '', host: '' },
     services,
+    ...(claims.length > 0 ? { volumes: Object.fromEntries(claims.map((c) => [c, { size: defaultClaimSize }])) } : {}),
     secrets: Object.fromEntries(secretKeys.map((k) => [k, ''])),
   };
   return `# Values for the ${stack.name} stack, release ${opts.sha}.
 # image.tag is the release's git SHA (a service's own tag, when set, names the earlier release
-# its unchanged image was built at); secrets are empty on purpose: pass them at install time
-# with --set-file secrets.NAME=PATH so they never sit in the chart.
+# its unchanged image was built at); volumes.NAME.size is the storage each named volume's
+# claim asks for; secrets are empty on purpose: pass them at install time with
+# --set-file secrets.NAME=PATH so they never sit in the chart.
 ${stringify(values, { lineWidth: 0 })}`;
 }
 
@@ -202,6 +216,6 @@ export function renderHelmChart(stack: Stack, opts: HelmOptions): ChartFiles {
     if (isEdge(service)) docs.push(ingressTemplate(chart, service));
     files[`templates/${dnsLabel(service.name)}.yaml`] = header(`Service ${service.name}`) + docs.join('---\n');
   }
-  files['values.yaml'] = valuesYaml(stack, opts, secretKeys);
+  files['values.yaml'] = valuesYaml(stack, opts, secretKeys, claims.map((c) => c.metadata?.name ?? ''));
   return files;
 }
