@@ -1,7 +1,8 @@
 // Writes that are all or nothing: a temp file beside the target, fsync, rename, fsync the dir.
-// A crash leaves either the old content or the new, never half of either.
+// A crash leaves either the old content or the new, never half of either (and, unless the
+// file only describes running processes, not the old content once the write returned).
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { mkdir, open, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
 /** Writes a whole file and waits until its content is on disk. `wx` refuses an existing file. */
@@ -25,16 +26,27 @@ export async function syncDir(dir: string): Promise<void> {
   }
 }
 
-export async function writeFileAtomic(path: string, data: string | Uint8Array, mode = 0o644): Promise<void> {
+export interface AtomicWriteOptions {
+  /**
+   * false for a file that describes running processes (their pids, a port, a token): after a
+   * machine crash those processes are gone too, so only all-or-nothing matters, and the two
+   * fsyncs (milliseconds each on a busy disk, on the path of every replica start) are saved.
+   */
+  readonly durable?: boolean;
+}
+
+export async function writeFileAtomic(path: string, data: string | Uint8Array, mode = 0o644, opts: AtomicWriteOptions = {}): Promise<void> {
+  const durable = opts.durable ?? true;
   const dir = dirname(path);
   await mkdir(dir, { recursive: true });
   const tmp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
-  await writeSynced(tmp, data, mode);
+  if (durable) await writeSynced(tmp, data, mode);
+  else await writeFile(tmp, data, { mode });
   try {
     await rename(tmp, path);
   } catch (err) {
     await rm(tmp, { force: true });
     throw err;
   }
-  await syncDir(dir);
+  if (durable) await syncDir(dir);
 }

@@ -140,9 +140,10 @@ export async function startDaemon(stackFile: string, log: (line: string) => void
   );
   deployerHolder.deployer = deployer;
   await persist();
-  await writeFileAtomic(paths.token, `${token}\n`, 0o600);
+  // Both describe this process: not durable (see writeFileAtomic).
+  await writeFileAtomic(paths.token, `${token}\n`, 0o600, { durable: false });
   const info: DaemonInfo = { pid: process.pid, startTime: processStartTime(process.pid) ?? undefined, apiUrl: api.url, startedAt: new Date().toISOString(), stackFile: stack.file };
-  await writeFileAtomic(paths.daemon, `${JSON.stringify(info, null, 2)}\n`);
+  await writeFileAtomic(paths.daemon, `${JSON.stringify(info, null, 2)}\n`, 0o644, { durable: false });
   // Tells the `bricks up` that started us (ready-notice.ts); before any replica starts, so
   // that none inherits the pipe.
   noticeReady();

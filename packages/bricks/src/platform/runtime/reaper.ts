@@ -55,7 +55,8 @@ export class Reaper {
   private write(): Promise<void> {
     const next = this.writing.then(() => {
       const text = [...this.groups].map(([pgid, start]) => `${pgid} ${start}\n`).join('');
-      return writeFileAtomic(this.groupsFile, text);
+      // Not durable: after a machine crash no replica is left to reap.
+      return writeFileAtomic(this.groupsFile, text, 0o644, { durable: false });
     });
     this.writing = next.catch(() => undefined);
     return next;
