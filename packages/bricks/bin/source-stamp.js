@@ -4,7 +4,7 @@
 // edit, added, removed or renamed file, or another installed version, changes it, so a bundle is
 // used only while its stamp is the sources' stamp. It costs a few ms: stats, one read.
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 /** What the bundle is made from: the sources, the launcher that builds them, the manifest. */
@@ -58,11 +58,9 @@ export function listSources(root) {
   for (const dir of STAMPED_DIRS) walk(dir);
   for (const file of STAMPED_FILES) add(file);
   for (const name of bundledPackages(root)) {
-    const manifest = installedManifest(root, name);
+    const s = installedManifest(root, name);
     // Not installed: esbuild fails to bundle it, and the launcher runs the sources.
-    if (manifest === null) continue;
-    const s = statSync(manifest);
-    out.push({ path: `dependency:${name}`, size: s.size, mtimeMs: s.mtimeMs });
+    if (s !== undefined) out.push({ path: `dependency:${name}`, size: s.size, mtimeMs: s.mtimeMs });
   }
   return out;
 }
@@ -72,23 +70,23 @@ export function listSources(root) {
  * @param {string} root
  * @returns {string[]}
  */
-export function bundledPackages(root) {
+function bundledPackages(root) {
   const manifest = JSON.parse(readFileSync(`${root}/package.json`, 'utf8'));
   return Object.keys(manifest.dependencies ?? {}).filter((name) => !EXTERNAL_PACKAGES.includes(name));
 }
 
 /**
- * The package.json that `import name` from `root` finds (node_modules here or above), or null.
- * npm rewrites it when it installs another version.
+ * The stats of the package.json that `import name` from `root` finds (node_modules here or
+ * above), or undefined. npm rewrites it when it installs another version.
  * @param {string} root
  * @param {string} name
- * @returns {string | null}
+ * @returns {import('node:fs').Stats | undefined}
  */
 function installedManifest(root, name) {
   for (let dir = root; ; dir = dirname(dir)) {
-    const candidate = join(dir, 'node_modules', name, 'package.json');
-    if (existsSync(candidate)) return candidate;
-    if (dirname(dir) === dir) return null;
+    const s = statSync(join(dir, 'node_modules', name, 'package.json'), { throwIfNoEntry: false });
+    if (s !== undefined) return s;
+    if (dirname(dir) === dir) return undefined;
   }
 }
 

@@ -234,6 +234,11 @@ export function readSources(stack: Stack, key: 'secrets' | 'configs'): Record<st
   return out;
 }
 
+/** Top-level `volumes:` by name, each definition a map (`name:` with nothing after it is `{}`). */
+export function readVolumes(stack: Stack): Record<string, Dict> {
+  return Object.fromEntries(Object.entries(dictAt(stack.compose, 'volumes')).map(([name, def]) => [name, isDict(def) ? def : {}]));
+}
+
 /** What image a service runs: the one bricks builds from its artifact, or a Compose `image:` as-is. */
 export type ImageSource =
   | { readonly kind: 'built' }

@@ -4,6 +4,7 @@
 import { PersistentVolumeClaim } from 'kubernetes-models/v1';
 import type { IVolume, IVolumeMount } from 'kubernetes-models/v1';
 import type { Service } from '../../stack/model.ts';
+import { readVolumes } from '../compose-keys.ts';
 import { TargetError } from '../errors.ts';
 import { dnsLabel } from '../naming.ts';
 import { metadata } from './context.ts';
@@ -55,8 +56,7 @@ function parseMount(entry: unknown): NamedMount | null {
 }
 
 function topLevelVolumes(ctx: RenderContext): Set<string> {
-  const v = ctx.stack.compose['volumes'];
-  return new Set(typeof v === 'object' && v !== null ? Object.keys(v) : []);
+  return new Set(Object.keys(readVolumes(ctx.stack)));
 }
 
 /** The claim of a named volume: the volume's name, as a Deployment is named after its service. */

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Service, Stack } from '../../stack/model.ts';
 import {
-  imageSource, isEdge, readAutoscale, readNetworks, readPorts, readSources, readSourceValue, readUpdateConfig,
+  imageSource, isEdge, readAutoscale, readNetworks, readPorts, readSources, readSourceValue, readUpdateConfig, readVolumes,
 } from '../compose-keys.ts';
 import { TargetError } from '../errors.ts';
 import { replicaEnvironment } from '../naming.ts';
@@ -176,10 +176,8 @@ export function renderSwarmStack(
   const out: SwarmCompose = { version: '3.8', services, networks };
   // Named volumes as the user declared them: Swarm creates `<stack>_<name>` on first deploy and
   // keeps it across updates, rollbacks and `docker stack rm` (the data outlives the tasks).
-  const userVolumes = (typeof stack.compose['volumes'] === 'object' && stack.compose['volumes'] !== null ? stack.compose['volumes'] : {}) as Record<string, unknown>;
-  if (Object.keys(userVolumes).length > 0) {
-    out.volumes = Object.fromEntries(Object.entries(userVolumes).map(([name, def]) => [name, (typeof def === 'object' && def !== null ? def : {}) as Record<string, unknown>]));
-  }
+  const userVolumes = readVolumes(stack);
+  if (Object.keys(userVolumes).length > 0) out.volumes = userVolumes;
   const secrets = renderSources(stack, 'secrets', opts, readFile);
   const configs = renderSources(stack, 'configs', opts, readFile);
   if (Object.keys(secrets).length > 0) out.secrets = secrets;
