@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { request } from 'node:http';
 import { join } from 'node:path';
-import { artifactDir, readManifest } from '../../packages/bricks/src/build/index.ts';
+import { artifactDir, readManifest } from '../../packages/bricks/src/artifacts/index.ts';
 import { replicaEnvironment } from '../../packages/bricks/src/platform/daemon/environment.ts';
 import { freePort } from '../../packages/bricks/src/platform/runtime/ports.ts';
 import type { Stack } from '../../packages/bricks/src/stack/index.ts';

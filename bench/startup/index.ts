@@ -4,7 +4,7 @@
 import { rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import { buildStack } from '../../packages/bricks/src/build/index.ts';
+import { buildStack } from '../../packages/bricks/src/artifacts/index.ts';
 import { releaseTag } from '../../packages/bricks/src/cli/commands/targets.ts';
 import { monorepoRoot } from '../../packages/bricks/src/platform/daemon/deployer.ts';
 import { gitState } from '../../packages/bricks/src/platform/releases/index.ts';

@@ -1,7 +1,7 @@
 // A service's environment: its `env_file` files first (later files win), then `environment`
 // (list `KEY=VAL` / `KEY`, or a map), which wins over the files, as in Compose.
 import { isAbsolute, resolve } from 'node:path';
-import { ENV_FILE_KEYS } from './compose-keys.ts';
+import { ENV_FILE_KEYS } from './known-keys.ts';
 import { parseDotenv } from './dotenv.ts';
 import type { Lookup } from './interpolate.ts';
 import { childPath, describe, itemPath } from './node.ts';

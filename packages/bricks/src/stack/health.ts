@@ -1,6 +1,6 @@
 // Health: reads Compose `healthcheck` and `x-bricks.health`, and folds them into the model's
 // readiness/liveness probes with timing.
-import { BRICKS_HEALTH_KEYS, HEALTHCHECK_KEYS } from './compose-keys.ts';
+import { BRICKS_HEALTH_KEYS, HEALTHCHECK_KEYS } from './known-keys.ts';
 import type { Command, Health, Probe, ProbeTiming } from './model.ts';
 import { childPath, itemPath } from './node.ts';
 import type { Node } from './node.ts';

@@ -3,7 +3,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { BRICKS_TOP_KEYS, TOP_LEVEL_KEYS } from './compose-keys.ts';
+import { BRICKS_TOP_KEYS, TOP_LEVEL_KEYS } from './known-keys.ts';
 import { loadEnvFile } from './env.ts';
 import type { EnvContext, ReadText } from './env.ts';
 import { STACK_FILE_NAMES, findStackFile } from './find.ts';

@@ -1,7 +1,7 @@
 // One service: checks its Compose keys and `x-bricks`, and normalizes it into the model's
 // Service. depends_on targets are checked later, across services (graph.ts).
 import { isAbsolute, resolve } from 'node:path';
-import { BRICKS_SERVICE_KEYS, DEPENDS_ON_KEYS, DEPLOY_KEYS, RESTART_POLICY_KEYS, SERVICE_KEYS, UPDATE_CONFIG_KEYS } from './compose-keys.ts';
+import { BRICKS_SERVICE_KEYS, DEPENDS_ON_KEYS, DEPLOY_KEYS, RESTART_POLICY_KEYS, SERVICE_KEYS, UPDATE_CONFIG_KEYS } from './known-keys.ts';
 import { readEnvFiles, readEnvironment } from './env.ts';
 import type { EnvContext } from './env.ts';
 import { normalizeHealth, readBricksHealth, readHealthcheck } from './health.ts';

@@ -2,7 +2,7 @@
 // which saved Swarm release a rollback reference means, and which exit code a failure gets.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { BuildError } from '../../build/index.ts';
+import { BuildError } from '../../artifacts/index.ts';
 import { ReleaseError } from '../../platform/releases/index.ts';
 import { TargetError } from '../../targets/index.ts';
 import { CliError, EXIT_CODES } from '../errors.ts';

@@ -1,8 +1,8 @@
 // `bricks build` and the engine targets behind the CLI: `deploy`/`rollback`/`ps`/`down` with
 // `--target swarm`, and `bricks manifests --target kubernetes`. They run here, not in the daemon.
 import { resolve } from 'node:path';
-import { BuildError, buildStack } from '../../build/index.ts';
-import type { BuildEvent, ServiceArtifact } from '../../build/index.ts';
+import { BuildError, buildStack } from '../../artifacts/index.ts';
+import type { BuildEvent, ServiceArtifact } from '../../artifacts/index.ts';
 import { monorepoRoot } from '../../platform/daemon/deployer.ts';
 import { gitState, ReleaseError } from '../../platform/releases/index.ts';
 import type { GitState } from '../../platform/releases/index.ts';

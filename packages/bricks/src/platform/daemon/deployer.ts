@@ -4,9 +4,9 @@
 // there is no history to roll back to.
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { artifactDir, buildStack, ENTRY_FILE, readManifest } from '../../build/index.ts';
-import { planEntry } from '../../build/entry.ts';
-import type { BuildEvent } from '../../build/index.ts';
+import { artifactDir, buildStack, ENTRY_FILE, readManifest } from '../../artifacts/index.ts';
+import { planEntry } from '../../artifacts/entry.ts';
+import type { BuildEvent } from '../../artifacts/index.ts';
 import { formatProblem, loadStack } from '../../stack/index.ts';
 import type { Service, Stack } from '../../stack/model.ts';
 import type { PlatformEvent } from '../events.ts';

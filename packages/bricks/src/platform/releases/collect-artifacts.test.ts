@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { fakeService } from '../../build/test-fixture.ts';
+import { fakeService } from '../../artifacts/test-fixture.ts';
 import { ReleaseStore, collectArtifacts } from './index.ts';
 
 const SHA = 'f'.repeat(40);

@@ -2,7 +2,7 @@
 // by default, like Helm's --history-max and Kubernetes' revisionHistoryLimit), delete the rest.
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isDigest } from '../../build/index.ts';
+import { isDigest } from '../../artifacts/index.ts';
 import { isUnfinished } from './model.ts';
 import type { ReleaseStore } from './release-store.ts';
 

@@ -5,7 +5,7 @@ import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFi
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { fakeService } from '../../build/test-fixture.ts';
+import { fakeService } from '../../artifacts/test-fixture.ts';
 import type { Service } from '../../stack/model.ts';
 import { LOG_FILE, ReleaseError, ReleaseStore, diffServices } from './index.ts';
 import type { NewRelease } from './index.ts';
