@@ -1,5 +1,7 @@
 // Releases end to end: real git SHAs, real builds, real rollouts under load.
 import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { alive, steadyLoad, until } from './helpers/bricks.ts';
 import type { PsDoc, PsService } from './helpers/bricks.ts';
@@ -173,5 +175,26 @@ describe('releases', { concurrency: false }, () => {
       assert.equal(((await (await fetch(`${svc(doc, 'api').address}/`)).json()) as { version: string }).version, version, 'the new tree won');
       if (point === 'rolling') assert.ok(h.releases.some((r) => r.status === 'interrupted'), 'the cut-short rollout is marked interrupted');
     }
+  });
+
+  it('a release an older bricks recorded is never run again: up deploys the tree, rollback says what to do', async (t) => {
+    const p = releaseProject(t);
+    assert.equal((await p.bricks('up', '-d', '--wait', '60')).code, 0);
+    await settled(p);
+    assert.equal((await p.bricks('down', '--timeout', '20')).code, 0);
+    // Release #1 as a bricks before the stack model's version wrote it: no `model`.
+    const file = join(p.dir, '.bricks', 'releases', '00000001.json');
+    const { model: _model, ...old } = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    writeFileSync(file, `${JSON.stringify(old, null, 2)}\n`);
+    // The next daemon does not run it: `up` deploys the work tree as a new release.
+    const up = await p.bricks('up', '-d', '--wait', '60');
+    assert.equal(up.code, 0, up.stderr);
+    await settled(p);
+    const h = await history(p);
+    assert.deepEqual([h.releases.length, h.current], [2, 2]);
+    const back = await p.bricks('rollback', '-1');
+    assert.equal(back.code, 1, back.stdout + back.stderr);
+    assert.match(back.stderr, /release #1 \([0-9a-f]{12}\) was recorded by an older bricks.*git checkout [0-9a-f]{12} && bricks deploy/);
+    assert.equal((await history(p)).releases.length, 2, 'nothing recorded for the refused rollback');
   });
 });

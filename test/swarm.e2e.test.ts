@@ -12,11 +12,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { test } from 'node:test';
 import type { TestContext } from 'node:test';
 import { freePort } from '../packages/bricks/src/platform/runtime/ports.ts';
-import type { Health, Stack } from '../packages/bricks/src/stack/model.ts';
+import type { Stack } from '../packages/bricks/src/stack/model.ts';
 import {
   buildImages, deploySwarm, dockerProblem, formatEvent, imageMap, removeSwarm, rollbackSwarm, swarmPs, TargetError,
 } from '../packages/bricks/src/targets/index.ts';
-import { makeService, makeStack } from '../packages/bricks/src/targets/testing/stack-fixture.ts';
+import { makeStack } from '../packages/bricks/src/targets/testing/stack-fixture.ts';
 
 const root = new URL('..', import.meta.url).pathname;
 
@@ -72,20 +72,17 @@ function artifact(dir: string, service: string, source: string) {
 }
 
 // Short intervals: convergence waits for health, and the test should take seconds per deploy.
-const health: Health = {
-  readiness: { kind: 'http', path: '/health' },
-  liveness: { kind: 'http', path: '/health' },
-  timing: { intervalMs: 1000, timeoutMs: 2000, retries: 3, startPeriodMs: 0, startIntervalMs: 0 },
-};
+const health = { ready: '/health', live: '/health', interval: '1s', timeout: '2s', retries: 3, start_period: '0s', start_interval: '0s' };
 
 function twoServiceStack(dir: string, name: string, hostPort: number): Stack {
-  return makeStack(name, [
-    makeService('front', { port: 8080, health, stopGracePeriodMs: 2000, compose: { ports: [`${hostPort}:8080`] } }),
-    makeService('back', {
-      port: 8081, replicas: 2, health, stopGracePeriodMs: 2000,
-      compose: { deploy: { update_config: { order: 'start-first', parallelism: 1 } } },
-    }),
-  ], {}, dir);
+  return makeStack(name, {
+    front: { ports: [`${hostPort}:8080`], stop_grace_period: '2s', 'x-bricks': { port: 8080, health } },
+    back: {
+      stop_grace_period: '2s',
+      deploy: { replicas: 2, update_config: { order: 'start-first', parallelism: 1 } },
+      'x-bricks': { port: 8081, health },
+    },
+  }, {}, dir);
 }
 
 /** Polls the published port until it answers with JSON, or the deadline passes. */
@@ -118,7 +115,7 @@ test('swarm: deploy, call through the published port, partial redeploy, rollback
   const dir = mkdtempSync(join(tmpdir(), 'bricks-swarm-e2e-'));
   const name = `bricks-e2e-${process.pid}`;
   const stack = twoServiceStack(dir, name, await freePort());
-  const port = Number(String((stack.services['front']!.compose['ports'] as string[])[0]).split(':')[0]);
+  const port = stack.services['front']!.ports[0]!.published!;
   const log: string[] = [];
   const onProgress = (e: Parameters<typeof formatEvent>[0]) => log.push(formatEvent(e));
   t.after(async () => {

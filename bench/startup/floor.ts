@@ -10,6 +10,7 @@ import { request } from 'node:http';
 import { join } from 'node:path';
 import { artifactDir, readManifest } from '../../packages/bricks/src/artifacts/index.ts';
 import { replicaEnvironment } from '../../packages/bricks/src/platform/daemon/environment.ts';
+import { localSettings } from '../../packages/bricks/src/platform/local-defaults.ts';
 import { freePort } from '../../packages/bricks/src/platform/runtime/ports.ts';
 import type { Stack } from '../../packages/bricks/src/stack/index.ts';
 
@@ -47,7 +48,7 @@ export async function floorStart(stack: Stack, digests: Readonly<Record<string, 
     const service = stack.services[name];
     if (service === undefined) continue;
     const list: number[] = [];
-    for (let i = 0; i < service.replicas; i++) list.push(await freePort());
+    for (let i = 0; i < localSettings(service).replicas; i++) list.push(await freePort());
     ports.set(name, list);
   }
   // A service's address is its first replica: there is no proxy to balance.

@@ -97,7 +97,7 @@ test('digests follow exactly what each service reaches', async (t) => {
   assert.notEqual(config.services[1]!.digest, shared.services[1]!.digest);
 
   // Scaling changes nothing that runs.
-  const scale = (n: number) => ({ ...betaEnv, alpha: { replicas: n, compose: { deploy: { replicas: n, labels: ['x'] } } } });
+  const scale = (n: number) => ({ ...betaEnv, alpha: { replicas: n } });
   const two = await buildStack(m.stack(scale(2)), opts);
   const five = await buildStack(m.stack(scale(5)), opts);
   assert.deepEqual(digests(five), digests(two));

@@ -5,14 +5,8 @@ import { relative, sep } from 'node:path';
 import type { Service } from '../stack/model.ts';
 
 export function configForDigest(service: Service, rootDir: string): unknown {
-  const { replicas: _replicas, compose, ...rest } = service;
-  const deploy = compose['deploy'];
-  let composeOut: Record<string, unknown> = compose;
-  if (deploy !== null && typeof deploy === 'object' && 'replicas' in deploy) {
-    const { replicas: _r, ...deployRest } = deploy as Record<string, unknown>;
-    composeOut = { ...compose, deploy: deployRest };
-  }
-  return relativize({ ...rest, compose: composeOut }, rootDir);
+  const { replicas: _replicas, ...rest } = service;
+  return relativize(rest, rootDir);
 }
 
 function relativize(value: unknown, rootDir: string): unknown {

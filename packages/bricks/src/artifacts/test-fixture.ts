@@ -1,4 +1,4 @@
-// Test helpers: a hand-written normalized Service, and a tiny npm-workspaces monorepo on disk
+// Test helpers: a service as the parser gives it, and a tiny npm-workspaces monorepo on disk
 // (two services, a workspace package, a plain npm package and one that must stay external),
 // with a package-lock.json written the way npm 7+ writes it. Tests only.
 import { execFileSync } from 'node:child_process';
@@ -6,37 +6,15 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Service, Stack } from '../stack/model.ts';
+import { serviceFrom, stackOf } from '../stack/testing/stacks.ts';
 
+/** A bare service as loading `services: { <name>: { working_dir } }` gives it, with overrides. */
 export function fakeService(name: string, workingDir: string, overrides: Partial<Service> = {}): Service {
-  return {
-    name,
-    run: null,
-    environment: {},
-    workingDir,
-    port: 8080,
-    replicas: 1,
-    restart: { condition: 'on-failure', delayMs: 100, maxDelayMs: 10_000, maxAttempts: null, windowMs: 60_000 },
-    health: {
-      readiness: { kind: 'http', path: '/healthz' },
-      liveness: { kind: 'none' },
-      timing: { intervalMs: 1000, timeoutMs: 1000, retries: 3, startPeriodMs: 0, startIntervalMs: 100 },
-    },
-    stopGracePeriodMs: 10_000,
-    dependsOn: [],
-    compose: {},
-    bricks: {},
-    ...overrides,
-  };
+  return { ...serviceFrom(name, { working_dir: workingDir }), ...overrides };
 }
 
 export function fakeStack(dir: string, services: readonly Service[]): Stack {
-  return {
-    name: 'fixture',
-    file: join(dir, 'bricks.yaml'),
-    dir,
-    services: Object.fromEntries(services.map((s) => [s.name, s])),
-    compose: {},
-  };
+  return stackOf(dir, services);
 }
 
 export interface Monorepo {

@@ -6,7 +6,8 @@ import { ApiError } from '../platform/api/errors.ts';
 import { projectPaths } from '../platform/paths.ts';
 import type { ProjectPaths } from '../platform/paths.ts';
 import { findStackFile, formatProblem, loadStack, STACK_FILE_NAMES } from '../stack/index.ts';
-import type { Stack } from '../stack/index.ts';
+import type { Stack, StackCheck } from '../stack/index.ts';
+import { localLimits } from '../platform/local-limits.ts';
 import { dirname } from 'node:path';
 import { CliError } from './errors.ts';
 
@@ -27,10 +28,14 @@ export function pathsOf(options: GlobalOptions): ProjectPaths {
   return projectPaths(dirname(stackFileOf(options)));
 }
 
-/** Loads and validates the stack; every problem is printed, then it fails with exit code 2. */
-export async function loadOrFail(options: GlobalOptions): Promise<Stack> {
+/**
+ * Loads and validates the stack; every problem is printed, then it fails with exit code 2.
+ * `check` is the target's own check: the local target's limits unless the command is for
+ * another target (null).
+ */
+export async function loadOrFail(options: GlobalOptions, check: StackCheck | null = localLimits): Promise<Stack> {
   const file = stackFileOf(options);
-  const result = await loadStack({ file });
+  const result = await loadStack({ file, ...(check === null ? {} : { check }) });
   if (!result.ok) {
     const n = result.problems.length;
     throw new CliError('invalid-stack', `${result.problems.map(formatProblem).join('\n')}\n${n} problem${n === 1 ? '' : 's'} in ${file}; nothing was started`);

@@ -144,14 +144,16 @@ command('dev')
   .action(async (_opts: Opts, cmd: Command) => (await load.dev()).dev(globals(cmd)));
 
 command('config')
-  .description('print the normalized stack')
-  .option('--json', 'JSON instead of YAML')
+  .description('print the normalized stack as Compose YAML (as docker compose config does)')
+  .option('--json', 'the stack model as JSON instead')
   .action(async (opts: Opts, cmd: Command) => (await load.config()).config({ ...globals(cmd), json: opts.json === true }));
 
 command('validate')
   .description('check the stack file and report every problem with file:line:col')
   .option('--json', 'machine-readable output')
-  .action(async (opts: Opts, cmd: Command) => (await load.config()).validate({ ...globals(cmd), json: opts.json === true }));
+  .option('--target <target>', 'local (with its replica limit), swarm or kubernetes', 'local')
+  .action(async (opts: Opts, cmd: Command) =>
+    (await load.config()).validate({ ...globals(cmd), json: opts.json === true, target: parseTarget(opts.target, ['local', 'swarm', 'kubernetes'], 'validate') }));
 
 program
   .command('__daemon', { hidden: true })

@@ -1,7 +1,6 @@
 // A service's environment: its `env_file` files first (later files win), then `environment`
 // (list `KEY=VAL` / `KEY`, or a map), which wins over the files, as in Compose.
 import { isAbsolute, resolve } from 'node:path';
-import { ENV_FILE_KEYS } from './known-keys.ts';
 import { parseDotenv } from './dotenv.ts';
 import type { Lookup } from './interpolate.ts';
 import { childPath, describe, itemPath } from './node.ts';
@@ -46,7 +45,6 @@ export function readEnvFiles(ctx: EnvContext, node: Node, path: string): Map<str
     let file: string | undefined;
     let required = true;
     if (item.kind === 'map') {
-      r.keys(item, p, ENV_FILE_KEYS, 'env_file');
       for (const e of item.entries) {
         if (e.key === 'path') file = r.string(e.value, childPath(p, 'path'));
         else if (e.key === 'required') required = r.bool(e.value, childPath(p, 'required')) ?? true;

@@ -1,32 +1,17 @@
 // Health: reads Compose `healthcheck` and `x-bricks.health`, and folds them into the model's
-// readiness/liveness probes with timing.
-import { BRICKS_HEALTH_KEYS, HEALTHCHECK_KEYS } from './known-keys.ts';
-import type { Command, Health, Probe, ProbeTiming } from './model.ts';
+// readiness/liveness probes with timing. Timing keys the file does not set stay unset: the
+// local platform and each engine target have their own defaults.
+import type { Command, Health, Probe, ProbeTimingSpec } from './model.ts';
 import { childPath, itemPath } from './node.ts';
 import type { Node } from './node.ts';
 import type { Reader } from './read.ts';
 
-/**
- * Probe timing when the file says nothing. Compose's own defaults (30s interval, 30s timeout)
- * suit a datacentre; on a laptop they would leave a dead replica routed for a minute and make
- * `up` slow to turn ready, so the local target probes every second and, before the first
- * success, every 100ms so a fresh replica gets traffic as soon as it listens.
- */
-export const LOCAL_PROBE_TIMING: ProbeTiming = {
-  intervalMs: 1000,
-  timeoutMs: 1000,
-  retries: 3, // Docker's default too
-  startPeriodMs: 0,
-  startIntervalMs: 100,
-};
+type TimingSpec = { -readonly [K in keyof ProbeTimingSpec]: ProbeTimingSpec[K] };
 
-interface TimingSpec {
-  intervalMs?: number;
-  timeoutMs?: number;
-  retries?: number;
-  startPeriodMs?: number;
-  startIntervalMs?: number;
-}
+const TIMING_KEYS = ['intervalMs', 'timeoutMs', 'retries', 'startPeriodMs', 'startIntervalMs'] as const;
+
+/** The keys of `x-bricks.health`'s map form. */
+const BRICKS_HEALTH_KEYS = ['ready', 'live', 'interval', 'timeout', 'retries', 'start_period', 'start_interval'] as const;
 
 export interface HealthcheckSpec extends TimingSpec {
   /** undefined: no `test` (Compose would take the image's); 'none': `["NONE"]` or `disable: true`. */
@@ -44,18 +29,12 @@ export function normalizeHealth(hc: HealthcheckSpec | undefined, bh: BricksHealt
   const readiness: Probe = bh?.ready !== undefined ? { kind: 'http', path: bh.ready } : (exec ?? { kind: 'tcp' });
   const liveness: Probe = bh?.live !== undefined ? { kind: 'http', path: bh.live } : (exec ?? { kind: 'tcp' });
   // x-bricks.health is the more specific place, so its timing wins over healthcheck's.
-  const pick = <K extends keyof TimingSpec>(k: K): number => bh?.[k] ?? hc?.[k] ?? LOCAL_PROBE_TIMING[k];
-  return {
-    readiness,
-    liveness,
-    timing: {
-      intervalMs: pick('intervalMs'),
-      timeoutMs: pick('timeoutMs'),
-      retries: pick('retries'),
-      startPeriodMs: pick('startPeriodMs'),
-      startIntervalMs: pick('startIntervalMs'),
-    },
-  };
+  const timing: { -readonly [K in keyof ProbeTimingSpec]: ProbeTimingSpec[K] } = {};
+  for (const k of TIMING_KEYS) {
+    const v = bh?.[k] ?? hc?.[k];
+    if (v !== undefined) timing[k] = v;
+  }
+  return { readiness, liveness, timing };
 }
 
 function readTiming(r: Reader, key: string, value: Node, path: string, into: TimingSpec): boolean {
@@ -86,7 +65,6 @@ function readTiming(r: Reader, key: string, value: Node, path: string, into: Tim
 export function readHealthcheck(r: Reader, node: Node, path: string): HealthcheckSpec | undefined {
   const map = r.map(node, path);
   if (map === undefined) return undefined;
-  r.keys(map, path, HEALTHCHECK_KEYS, 'healthcheck');
   const spec: HealthcheckSpec = {};
   let disabled = false;
   for (const e of map.entries) {

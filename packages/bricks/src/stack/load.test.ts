@@ -62,12 +62,12 @@ test('the fixture stack: every supported key, .env, env_file, anchors', async ()
   assert.equal(stack.name, 'arcade-test');
   assert.equal(stack.file, join(dir, 'bricks.yaml'));
   assert.deepEqual(Object.keys(stack.services), ['gateway', 'catalog', 'scores', 'thumbnails']);
-  assert.deepEqual(stack.compose['x-bricks'], { base_port: 7000 });
+  assert.deepEqual(stack.bricks, { basePort: 7000 });
 
   const gateway = stack.services.gateway!;
   assert.deepEqual(gateway.run, { kind: 'argv', argv: ['node', 'server file.js', '--port', '8080'] });
   assert.equal(gateway.workingDir, join(dir, 'gateway'));
-  assert.equal(gateway.port, 8081);
+  assert.equal(gateway.bricks.port, 8081);
   assert.deepEqual(gateway.environment, {
     API_KEY: 'abc123',
     QUOTED: 'line one\nline two',
@@ -78,7 +78,7 @@ test('the fixture stack: every supported key, .env, env_file, anchors', async ()
     GREETING: 'hello $USER',
   });
   // restart: on-failure:5 comes through the `<<: *common` merge.
-  assert.deepEqual(gateway.restart, { condition: 'on-failure', delayMs: 100, maxDelayMs: 10_000, maxAttempts: 5, windowMs: 10_000 });
+  assert.deepEqual(gateway.restart, { condition: 'on-failure', maxAttempts: 5 });
   assert.deepEqual(gateway.health, {
     readiness: { kind: 'http', path: '/healthz' },
     liveness: { kind: 'http', path: '/healthz' },
@@ -86,25 +86,30 @@ test('the fixture stack: every supported key, .env, env_file, anchors', async ()
   });
   assert.equal(gateway.stopGracePeriodMs, 30_000);
   assert.deepEqual(gateway.dependsOn, [{ service: 'catalog', condition: 'service_started' }]);
-  assert.deepEqual(gateway.bricks, { port: 8081, health: '/healthz', group: 'edge' });
-  assert.deepEqual(gateway.compose.ports, ['8080:8080']);
-  assert.equal(gateway.compose.image, 'arcade/gateway:latest');
+  assert.deepEqual(gateway.bricks, { port: 8081, group: 'edge' });
+  assert.deepEqual(gateway.ports, [{ target: 8080, published: 8080, protocol: 'tcp' }]);
+  assert.equal(gateway.image, 'arcade/gateway:latest');
 
   const catalog = stack.services.catalog!;
   assert.deepEqual(catalog.run, { kind: 'shell', script: 'npm start --workspace catalog' });
   assert.deepEqual(catalog.environment, { DB_POOL: '4', DEBUG: 'true' }); // EMPTY: unset everywhere, dropped
   assert.equal(catalog.replicas, 3); // ${CATALOG_REPLICAS} from .env
-  assert.deepEqual((catalog.compose.deploy as Record<string, unknown>).replicas, 3); // cast back to a number
-  assert.deepEqual(catalog.restart, { condition: 'on-failure', delayMs: 2000, maxDelayMs: 10_000, maxAttempts: 3, windowMs: 60_000 });
+  assert.deepEqual(catalog.restart, { condition: 'on-failure', delayMs: 2000, maxAttempts: 3, windowMs: 60_000 });
+  assert.deepEqual(catalog.deploy.resources, { limits: { cpus: 0.5 } });
+  assert.deepEqual(catalog.build, { context: './catalog' });
+  assert.deepEqual(catalog.bricks.resilience, { timeout: 2000, retries: { max: 2 } });
+  assert.equal(catalog.bricks.readyTimeoutMs, 20_000);
   assert.deepEqual(catalog.health.readiness, { kind: 'http', path: '/ready' });
   assert.deepEqual(catalog.health.liveness, { kind: 'http', path: '/live' });
   assert.equal(catalog.health.timing.intervalMs, 2000);
   assert.deepEqual(catalog.dependsOn, [{ service: 'scores', condition: 'service_healthy' }]);
   assert.deepEqual(catalog.bricks.autoscale, { min: 1, max: 4 });
+  assert.deepEqual(catalog.passthrough, {});
 
   const scores = stack.services.scores!;
   assert.deepEqual(scores.run, { kind: 'argv', argv: ['node', 'scores.js'] }); // x-bricks.run over command
-  assert.deepEqual(scores.compose.entrypoint, ['node']);
+  assert.deepEqual(scores.command, { kind: 'argv', argv: ['scores.js', '--verbose'] });
+  assert.deepEqual(scores.passthrough, { entrypoint: ['node'] });
   assert.equal(scores.restart.condition, 'none');
   assert.deepEqual(scores.health.readiness, { kind: 'none' });
   assert.deepEqual(scores.health.liveness, { kind: 'none' });
@@ -115,19 +120,25 @@ test('the fixture stack: every supported key, .env, env_file, anchors', async ()
   assert.equal(thumbnails.workingDir, dir.replace(/\/$/, ''));
 });
 
-test('defaults for a bare service', () => {
+test('a bare service: what the file does not say stays unset', () => {
   const s = serviceOf(['services:', '  api:', '    command: node api.js'], 'api');
-  assert.equal(s.port, 8080);
-  assert.equal(s.replicas, 1);
-  assert.equal(s.stopGracePeriodMs, 10_000);
-  assert.equal(s.workingDir, '/project');
-  assert.deepEqual(s.environment, {});
-  assert.deepEqual(s.dependsOn, []);
-  assert.deepEqual(s.restart, { condition: 'any', delayMs: 100, maxDelayMs: 10_000, maxAttempts: null, windowMs: 10_000 });
-  assert.deepEqual(s.health, {
-    readiness: { kind: 'tcp' },
-    liveness: { kind: 'tcp' },
-    timing: { intervalMs: 1000, timeoutMs: 1000, retries: 3, startPeriodMs: 0, startIntervalMs: 100 },
+  assert.deepEqual(s, {
+    name: 'api',
+    run: { kind: 'argv', argv: ['node', 'api.js'] },
+    command: { kind: 'argv', argv: ['node', 'api.js'] },
+    environment: {},
+    workingDir: '/project',
+    deploy: {},
+    health: { readiness: { kind: 'tcp' }, liveness: { kind: 'tcp' }, timing: {} },
+    restart: {},
+    dependsOn: [],
+    ports: [],
+    volumes: [],
+    secrets: [],
+    configs: [],
+    networks: [],
+    bricks: {},
+    passthrough: {},
   });
   assert.equal(stackOf(['services:', '  api: {}']).name, 'project'); // the directory's name
 });
@@ -195,20 +206,20 @@ test('health: healthcheck test forms, x-bricks.health shorthand and map, NONE an
   ]);
   assert.deepEqual(mixed.readiness, { kind: 'http', path: '/ready' });
   assert.deepEqual(mixed.liveness, { kind: 'exec', command: { kind: 'argv', argv: ['check'] } });
-  assert.deepEqual(mixed.timing, { intervalMs: 5000, timeoutMs: 2000, retries: 3, startPeriodMs: 1000, startIntervalMs: 100 });
+  assert.deepEqual(mixed.timing, { intervalMs: 5000, timeoutMs: 2000, startPeriodMs: 1000 });
   const liveOnly = health(['    x-bricks:', '      health:', '        live: /healthz']);
   assert.deepEqual([liveOnly.readiness, liveOnly.liveness], [{ kind: 'tcp' }, { kind: 'http', path: '/healthz' }]);
 });
 
 test('restart: service-level restart maps onto the policy; deploy.restart_policy wins', () => {
-  const cond = (value: string): string => serviceOf(['services:', '  a:', `    restart: ${value}`], 'a').restart.condition;
+  const cond = (value: string): string | undefined => serviceOf(['services:', '  a:', `    restart: ${value}`], 'a').restart.condition;
   assert.deepEqual(['no', '"no"', 'always', 'unless-stopped', 'on-failure'].map(cond), ['none', 'none', 'any', 'any', 'on-failure']);
   assert.equal(serviceOf(['services:', '  a:', '    restart: on-failure:4'], 'a').restart.maxAttempts, 4);
   const both = serviceOf(
     ['services:', '  a:', '    restart: "no"', '    deploy:', '      restart_policy:', '        condition: any', '        delay: 20s', '        max_attempts: 0'],
     'a',
   );
-  assert.deepEqual(both.restart, { condition: 'any', delayMs: 20_000, maxDelayMs: 20_000, maxAttempts: null, windowMs: 10_000 });
+  assert.deepEqual(both.restart, { condition: 'any', delayMs: 20_000 });
 });
 
 test('depends_on: map form, optional targets, service_completed_successfully is a warning', () => {
@@ -255,10 +266,11 @@ test('interpolation applies to every value, casts typed fields, and warns on uns
   assert.ok(r.ok);
   const a = r.stack.services.a!;
   assert.equal(r.stack.name, 'shop');
-  assert.equal(a.compose.image, 'repo/a:');
+  assert.equal(a.image, 'repo/a:');
   assert.equal(a.replicas, 2);
-  assert.equal(a.port, 9000);
-  assert.deepEqual(a.bricks, { port: 9000, group: '' });
+  assert.deepEqual(a.passthrough, { labels: ['tag='] });
+  // An empty group (an unset variable) is no group.
+  assert.deepEqual(a.bricks, { port: 9000 });
   assert.deepEqual(
     r.warnings.map((w) => [w.line, w.col, w.message]),
     [
@@ -279,9 +291,9 @@ test('YAML anchors and merge keys: explicit keys win, merged ones fill in', () =
     '    image: mine',
     '  b: *base',
   ]);
-  assert.equal(s.services.a!.compose.image, 'mine');
+  assert.equal(s.services.a!.image, 'mine');
   assert.equal(s.services.a!.restart.condition, 'any');
-  assert.equal(s.services.b!.compose.image, 'base');
+  assert.equal(s.services.b!.image, 'base');
 });
 
 test('COMPOSE_PROJECT_NAME overrides the name in the file', () => {
@@ -319,7 +331,7 @@ test('unknown x-bricks key lists the known keys and suggests the nearest', () =>
     line: 4,
     col: 7,
     path: 'services.a.x-bricks.prot',
-    message: /unknown key "prot" in x-bricks; did you mean "port"\?; known keys are run, port, health, entry, external, group, autoscale, resilience, update/,
+    message: /unknown key "prot" in x-bricks; did you mean "port"\?; known keys are run, port, health, entry, external, group, edge, autoscale, resilience, update/,
   });
   only(problemsOf(['x-bricks:', '  baseport: 1', 'services:', '  a: {}']), {
     code: 'unknown-key',
@@ -562,9 +574,8 @@ test('stackToJson: plain JSON with services as an ordered list', () => {
   const json = stackToJson(stack);
   assert.deepEqual(JSON.parse(JSON.stringify(json)), json);
   assert.equal(json.name, 'shop');
-  const services = json.services as { name: string; run: unknown; stopGracePeriodMs: number }[];
-  assert.deepEqual(services.map((s) => s.name), ['zeta', 'alpha']);
-  assert.deepEqual(services[0]!.run, { kind: 'argv', argv: ['z'] });
-  assert.equal(services[1]!.stopGracePeriodMs, 10_000);
-  assert.deepEqual(json.compose, { 'x-bricks': { base_port: 7000 } });
+  assert.deepEqual(json.services.map((s) => s.name), ['zeta', 'alpha']);
+  assert.deepEqual(json.services[0]!.run, { kind: 'argv', argv: ['z'] });
+  assert.equal(json.services[1]!.stopGracePeriodMs, undefined);
+  assert.deepEqual(json.bricks, { basePort: 7000 });
 });

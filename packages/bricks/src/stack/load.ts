@@ -3,20 +3,23 @@
 import { readFileSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { BRICKS_TOP_KEYS, TOP_LEVEL_KEYS } from './known-keys.ts';
+import { readBricksStack } from './bricks-keys.ts';
+import { checkComposeSchema } from './compose-schema.ts';
 import { loadEnvFile } from './env.ts';
 import type { EnvContext, ReadText } from './env.ts';
 import { STACK_FILE_NAMES, findStackFile } from './find.ts';
 import { checkDependencies } from './graph.ts';
 import { interpolateTree } from './interpolate.ts';
 import type { Lookup } from './interpolate.ts';
-import type { LoadResult, Problem, Service, Stack } from './model.ts';
-import { childPath, describe, toPlain } from './node.ts';
+import type { BricksStackKeys, LoadResult, NetworkSpec, Problem, Service, Stack, StackCheck, ValueSource, VolumeSpec } from './model.ts';
+import { childPath, nodeAt, pathOf, toPlain } from './node.ts';
 import type { MapNode } from './node.ts';
 import { Problems, sortProblems } from './problems.ts';
 import { Reader } from './read.ts';
+import { checkReferences } from './references.ts';
 import { readService } from './service.ts';
-import type { DependencyRef, ServiceDraft } from './service.ts';
+import type { DependencyRef, NameRef, ServiceDraft } from './service.ts';
+import { readNetworks, readValueSources, readVolumes } from './top-level.ts';
 import { parseYaml } from './yaml-source.ts';
 
 export interface LoadOptions {
@@ -26,6 +29,8 @@ export interface LoadOptions {
   readonly cwd?: string;
   /** The interpolation environment. Default: process.env. Wins over the `.env` file. */
   readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Checks of the caller's target (the local target's limits), reported with the file's problems. */
+  readonly check?: StackCheck;
 }
 
 /** Compose's rule for project names, which bricks also applies to service names (they become DNS names). */
@@ -43,7 +48,7 @@ export async function loadStack(options: LoadOptions = {}): Promise<LoadResult> 
     const why = e instanceof Error ? e.message : String(e);
     return { ok: false, problems: [problemAt(file, `cannot read the stack file: ${why}`)], warnings: [] };
   }
-  return parseStack(text, file, options.env ?? process.env, readTextSync);
+  return parseStack(text, file, options.env ?? process.env, readTextSync, options.check);
 }
 
 function problemAt(file: string, message: string): Problem {
@@ -84,6 +89,7 @@ export function parseStack(
   file: string,
   processEnv: Readonly<Record<string, string | undefined>>,
   readText: ReadText,
+  check?: StackCheck,
 ): LoadResult {
   const dir = dirname(file);
   const problems = new Problems(file);
@@ -105,10 +111,13 @@ export function parseStack(
   if (raw === undefined) return finish(problems);
   const root = interpolateTree(raw, lookup, problems) as MapNode;
 
-  reader.keys(root, '', TOP_LEVEL_KEYS, 'the top level');
   let name = projectName(basename(dir));
   let servicesNode: MapNode | undefined;
-  const compose: Record<string, unknown> = {};
+  let bricks: BricksStackKeys = {};
+  let volumes: Record<string, VolumeSpec> = {};
+  let networks: Record<string, NetworkSpec> = {};
+  let secrets: Record<string, ValueSource> = {};
+  let configs: Record<string, ValueSource> = {};
   for (const e of root.entries) {
     const p = e.key;
     switch (e.key) {
@@ -128,21 +137,22 @@ export function parseStack(
       case 'services':
         servicesNode = reader.map(e.value, p, 'a map of service name to service settings');
         break;
-      case 'x-bricks': {
-        const m = reader.map(e.value, p, 'a map of bricks settings');
-        if (m === undefined) break;
-        reader.keys(m, p, BRICKS_TOP_KEYS, 'the top-level x-bricks', true);
-        for (const f of m.entries) if (f.key === 'base_port') reader.int(f.value, childPath(p, f.key), 1, 65535);
-        compose[e.key] = toPlain(e.value);
+      case 'x-bricks':
+        bricks = readBricksStack(reader, e.value, p);
         break;
-      }
-      default:
-        if (e.key === 'networks' || e.key === 'volumes' || e.key === 'secrets' || e.key === 'configs') {
-          if (!(e.value.kind === 'map' || (e.value.kind === 'scalar' && e.value.value === null))) {
-            problems.error('type', e.value.pos, p, `expected a map, got ${describe(e.value)}`);
-          }
-        }
-        compose[e.key] = toPlain(e.value);
+      case 'volumes':
+        volumes = readVolumes(reader, e.value, p);
+        break;
+      case 'networks':
+        networks = readNetworks(reader, e.value, p);
+        break;
+      case 'secrets':
+        secrets = readValueSources(reader, e.value, p, dir, 'secrets');
+        break;
+      case 'configs':
+        configs = readValueSources(reader, e.value, p, dir, 'configs');
+        break;
+      // Other x-* keys hold anchors; anything else is the schema's to report.
     }
   }
   // COMPOSE_PROJECT_NAME overrides the file's name, as in Compose.
@@ -153,7 +163,7 @@ export function parseStack(
     if (!root.entries.some((e) => e.key === 'services')) {
       problems.error('type', root.pos, '', 'the stack file has no "services"; expected services: { <name>: { ... } }');
     }
-    return finish(problems);
+    return finish(problems, root);
   }
   if (servicesNode.entries.length === 0) {
     problems.error('value', servicesNode.pos, 'services', 'no services are defined');
@@ -161,6 +171,7 @@ export function parseStack(
 
   const drafts = new Map<string, ServiceDraft>();
   const deps = new Map<string, readonly DependencyRef[]>();
+  const refs: NameRef[] = [];
   for (const e of servicesNode.entries) {
     const p = childPath('services', e.key);
     if (!NAME.test(e.key)) {
@@ -174,17 +185,42 @@ export function parseStack(
     if (draft === undefined) continue;
     drafts.set(e.key, draft);
     deps.set(e.key, draft.deps);
+    refs.push(...draft.refs);
   }
   const checked = checkDependencies(deps, problems);
-  if (problems.failed) return finish(problems);
+  checkReferences(refs, { secrets: Object.keys(secrets), configs: Object.keys(configs), volumes: Object.keys(volumes), networks: Object.keys(networks) }, problems);
+  if (problems.failed) return finish(problems, root);
 
   const services: Record<string, Service> = {};
   for (const [n, d] of drafts) services[n] = { ...d.service, dependsOn: checked.get(n) ?? [] };
-  const stack: Stack = { name, file, dir, services, compose };
+  const stack: Stack = { name, file, dir, services, volumes, networks, secrets, configs, bricks };
+  schemaProblems(root, problems);
+  for (const issue of check?.(stack) ?? []) {
+    // The key may be implied (replicas from `scale`, or unset): point at the nearest one written.
+    let at: ReturnType<typeof nodeAt>;
+    for (let n = issue.at.length; n >= 0 && at === undefined; n--) at = nodeAt(root, issue.at.slice(0, n));
+    problems.error(issue.code, at?.keyPos ?? at?.node.pos, pathOf(issue.at), issue.message);
+  }
+  if (problems.failed) return finish(problems, root);
   return { ok: true, stack, warnings: dedupe(problems.warnings) };
 }
 
-function finish(problems: Problems): LoadResult {
+/**
+ * The Compose schema's findings, except where bricks' own readers already said what is wrong
+ * at that key (or around it): theirs name the meaning, the schema's only the shape.
+ */
+function schemaProblems(root: MapNode, problems: Problems): void {
+  const said = problems.errors.map((p) => p.path);
+  const covered = (path: string): boolean => said.some((s) => s === '' || path === s || path.startsWith(`${s}.`) || path.startsWith(`${s}[`));
+  for (const f of checkComposeSchema(root, toPlain(root))) {
+    const path = pathOf(f.segments);
+    if (!covered(path)) problems.error(f.code, f.pos, path, f.message);
+  }
+}
+
+/** A failed load: the file's problems, the schema's among them when the tree was read. */
+function finish(problems: Problems, root?: MapNode): LoadResult {
+  if (root !== undefined && !problems.errors.some((p) => p.code === 'syntax')) schemaProblems(root, problems);
   return { ok: false, problems: dedupe(problems.errors), warnings: dedupe(problems.warnings) };
 }
 

@@ -73,3 +73,36 @@ export function describe(node: Node): string {
     }
   }
 }
+
+/** A key path from its segments: ['services', 'a', 'ports', 0] → `services.a.ports[0]`. */
+export function pathOf(segments: readonly (string | number)[]): string {
+  let path = '';
+  for (const s of segments) path = typeof s === 'number' ? itemPath(path, s) : childPath(path, s);
+  return path;
+}
+
+/**
+ * The node at a key path, and where its key is written (for a map entry): what a problem
+ * found on the plain data (the Compose schema, zod) points at. undefined when the path leaves
+ * the tree.
+ */
+export function nodeAt(root: Node, segments: readonly (string | number)[]): { readonly node: Node; readonly keyPos: Pos | undefined } | undefined {
+  let node: Node = root;
+  let keyPos: Pos | undefined;
+  for (const s of segments) {
+    if (node.kind === 'map') {
+      const e = node.entries.find((x) => x.key === String(s));
+      if (e === undefined) return undefined;
+      node = e.value;
+      keyPos = e.keyPos;
+    } else if (node.kind === 'seq') {
+      const item = node.items[Number(s)];
+      if (item === undefined) return undefined;
+      node = item;
+      keyPos = undefined;
+    } else {
+      return undefined;
+    }
+  }
+  return { node, keyPos };
+}

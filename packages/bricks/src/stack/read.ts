@@ -1,7 +1,7 @@
 // Typed readers over the located tree. Each one either returns the value or records a problem
 // at the offending node (saying what was expected and what was found) and returns undefined,
 // so a whole file is checked in one pass.
-import { parseDuration } from './duration.ts';
+import { readDuration } from '@bricks/sdk/duration';
 import { childPath, describe, itemPath } from './node.ts';
 import type { MapNode, Node } from './node.ts';
 import type { Problems } from './problems.ts';
@@ -55,6 +55,53 @@ export class Reader {
     return v;
   }
 
+  /** A number in [min, max] (fractions allowed); an interpolated string is read as one. */
+  number(node: Node, path: string, min: number, max = Number.MAX_VALUE): number | undefined {
+    const range = max === Number.MAX_VALUE ? `a number from ${min} up` : `a number from ${min} to ${max}`;
+    if (node.kind !== 'scalar') return this.wrong(node, path, range);
+    let v = node.value;
+    // Compose writes some numbers as strings (`cpus: '0.5'`).
+    if (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))) v = Number(v);
+    if (typeof v !== 'number' || !Number.isFinite(v)) return this.wrong(node, path, range);
+    if (v < min || v > max) {
+      this.problems.error('value', node.pos, path, `expected ${range}, got ${v}`);
+      return undefined;
+    }
+    return v;
+  }
+
+  /** A Compose byte size (`512m`, `1g`, a number of bytes), in bytes; Docker's units are binary. */
+  bytes(node: Node, path: string): number | undefined {
+    if (node.kind === 'scalar' && (typeof node.value === 'string' || typeof node.value === 'number')) {
+      const b = parseBytes(node.value);
+      if (b !== undefined) return b;
+    }
+    return this.wrong(node, path, 'a byte size such as "512m" or "1g"');
+  }
+
+  /** Compose's list_or_dict: `["KEY=value"]` or `{ KEY: value }`, values as strings. */
+  stringMap(node: Node, path: string): Record<string, string> | undefined {
+    const out: Record<string, string> = {};
+    if (node.kind === 'seq') {
+      node.items.forEach((item, i) => {
+        const s = this.string(item, itemPath(path, i), 'a "KEY=value" string');
+        if (s === undefined) return;
+        const eq = s.indexOf('=');
+        out[eq < 0 ? s : s.slice(0, eq)] = eq < 0 ? '' : s.slice(eq + 1);
+      });
+      return out;
+    }
+    const map = this.map(node, path, 'a map or a list of "KEY=value" strings');
+    if (map === undefined) return undefined;
+    for (const e of map.entries) {
+      const v = e.value;
+      if (v.kind === 'scalar' && v.value !== null) out[e.key] = String(v.value);
+      else if (v.kind === 'scalar') out[e.key] = '';
+      else this.wrong(v, childPath(path, e.key), 'a string, number or boolean');
+    }
+    return out;
+  }
+
   bool(node: Node, path: string): boolean | undefined {
     if (node.kind === 'scalar') {
       if (typeof node.value === 'boolean') return node.value;
@@ -71,7 +118,7 @@ export class Reader {
     if (node.kind !== 'scalar' || (typeof node.value !== 'string' && typeof node.value !== 'number')) {
       return this.wrong(node, path, 'a duration string such as "10s"');
     }
-    const d = parseDuration(node.value);
+    const d = readDuration(node.value);
     if (d.ok) return d.ms;
     this.problems.error('value', node.pos, path, d.message);
     return undefined;
@@ -98,4 +145,14 @@ export class Reader {
     });
     return ok ? out : undefined;
   }
+}
+
+// docker/go-units RAMInBytes: binary units, case-insensitive, an optional trailing "b".
+const BYTE_UNITS: Readonly<Record<string, number>> = { '': 1, b: 1, k: 1024, kb: 1024, m: 1024 ** 2, mb: 1024 ** 2, g: 1024 ** 3, gb: 1024 ** 3, t: 1024 ** 4, tb: 1024 ** 4 };
+
+export function parseBytes(v: string | number): number | undefined {
+  if (typeof v === 'number') return Number.isInteger(v) && v >= 0 ? v : undefined;
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*$/.exec(v);
+  const unit = m ? BYTE_UNITS[(m[2] ?? '').toLowerCase()] : undefined;
+  return m && unit !== undefined ? Math.round(Number(m[1]) * unit) : undefined;
 }

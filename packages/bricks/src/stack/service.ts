@@ -1,23 +1,24 @@
-// One service: checks its Compose keys and `x-bricks`, and normalizes it into the model's
-// Service. depends_on targets are checked later, across services (graph.ts).
+// One service: reads the Compose keys bricks interprets and its `x-bricks`, into the model's
+// Service. The Compose schema has already checked every key's name and type; these readers
+// check what it cannot (ranges, durations, paths) and keep the rest for the engine targets.
+// depends_on and the names a service refers to are checked later, across services.
 import { isAbsolute, resolve } from 'node:path';
-import { BRICKS_SERVICE_KEYS, DEPENDS_ON_KEYS, DEPLOY_KEYS, RESTART_POLICY_KEYS, SERVICE_KEYS, UPDATE_CONFIG_KEYS } from './known-keys.ts';
+import { readBricksService } from './bricks-keys.ts';
+import { readDeploy } from './deploy.ts';
+import type { DeployRead } from './deploy.ts';
 import { readEnvFiles, readEnvironment } from './env.ts';
 import type { EnvContext } from './env.ts';
-import { normalizeHealth, readBricksHealth, readHealthcheck } from './health.ts';
-import type { BricksHealthSpec, HealthcheckSpec } from './health.ts';
-import type { Command, DependsOnCondition, Service } from './model.ts';
+import { normalizeHealth, readHealthcheck } from './health.ts';
+import type { HealthcheckSpec } from './health.ts';
+import type { BricksHealthSpec } from './health.ts';
+import type { BricksServiceKeys, Command, DependsOnCondition, FileMount, PortMapping, RestartPolicySpec, Service, VolumeMount } from './model.ts';
+import { readFileMounts, readVolumeMounts } from './mounts.ts';
 import { childPath, describe, itemPath, toPlain } from './node.ts';
-import type { MapNode, Node, Pos } from './node.ts';
+import type { Node, Pos } from './node.ts';
+import { readPorts } from './ports.ts';
 import type { Reader } from './read.ts';
-import { normalizeRestart, parseRestart } from './restart.ts';
-import type { RestartPolicySpec, RestartSpec } from './restart.ts';
+import { parseRestart, restartSpec } from './restart.ts';
 import { splitShellWords } from './shell-words.ts';
-
-/** Compose's and Docker's default time between SIGTERM and SIGKILL. */
-export const DEFAULT_STOP_GRACE_MS = 10_000;
-/** What a service listens on when x-bricks.port is not given; a common HTTP default. */
-export const DEFAULT_PORT = 8080;
 
 /** A depends_on entry with where it was written, for the cross-service checks. */
 export interface DependencyRef {
@@ -29,63 +30,26 @@ export interface DependencyRef {
   readonly path: string;
 }
 
+/** A name a service refers to (a secret, config, volume or network), with where it was written. */
+export interface NameRef {
+  readonly kind: 'secrets' | 'configs' | 'volumes' | 'networks';
+  readonly name: string;
+  readonly pos: Pos;
+  readonly path: string;
+}
+
 export interface ServiceDraft {
   /** dependsOn is filled in once the targets are checked. */
   readonly service: Omit<Service, 'dependsOn'>;
   readonly deps: readonly DependencyRef[];
+  readonly refs: readonly NameRef[];
 }
 
-/** Shapes of Compose keys bricks does not interpret but still type-checks (schema types). */
-const SHAPES: Readonly<Record<string, 'string' | 'list' | 'map' | 'list|map' | 'string|map'>> = {
-  image: 'string',
-  container_name: 'string',
-  hostname: 'string',
-  user: 'string',
-  stop_signal: 'string',
-  build: 'string|map',
-  ports: 'list',
-  expose: 'list',
-  volumes: 'list',
-  secrets: 'list',
-  configs: 'list',
-  profiles: 'list',
-  labels: 'list|map',
-  networks: 'list|map',
-  extra_hosts: 'list|map',
-  logging: 'map',
-};
-
-function checkShape(r: Reader, node: Node, path: string, shape: string): void {
-  const ok =
-    (shape.includes('string') && node.kind === 'scalar' && typeof node.value === 'string') ||
-    (shape.includes('list') && node.kind === 'seq') ||
-    (shape.includes('map') && node.kind === 'map');
-  if (!ok) {
-    const expected = shape.split('|').map((s) => (s === 'list' ? 'a list' : `a ${s}`)).join(' or ');
-    r.problems.error('type', node.pos, path, `expected ${expected}, got ${describe(node)}`);
-  }
-}
-
-function readArgv(r: Reader, node: Node, path: string): string[] | undefined {
-  return r.strings(node, path);
-}
-
-function readRun(r: Reader, node: Node, path: string): Command | null | undefined {
-  if (node.kind === 'scalar' && typeof node.value === 'string') {
-    if (node.value.trim() !== '') return { kind: 'shell', script: node.value };
-    r.problems.error('value', node.pos, path, 'x-bricks.run is empty; expected a shell script or an argv list');
-    return undefined;
-  }
-  if (node.kind === 'seq') {
-    const argv = readArgv(r, node, path);
-    if (argv === undefined) return undefined;
-    if (argv.length > 0) return { kind: 'argv', argv };
-    r.problems.error('value', node.pos, path, 'x-bricks.run is an empty list; expected the program and its arguments');
-    return undefined;
-  }
-  r.string(node, path, 'a shell script string or an argv list');
-  return undefined;
-}
+/** Keys the model reads: everything else a service says is passed through to engine targets. */
+const INTERPRETED = new Set([
+  'command', 'entrypoint', 'env_file', 'environment', 'working_dir', 'image', 'build', 'healthcheck', 'deploy', 'scale',
+  'restart', 'stop_grace_period', 'stop_signal', 'depends_on', 'ports', 'volumes', 'secrets', 'configs', 'networks', 'x-bricks',
+]);
 
 function readCommand(r: Reader, node: Node, path: string): Command | null | undefined {
   if (node.kind === 'scalar' && node.value === null) return null;
@@ -98,7 +62,7 @@ function readCommand(r: Reader, node: Node, path: string): Command | null | unde
     }
     argv = split.argv;
   } else if (node.kind === 'seq') {
-    argv = readArgv(r, node, path);
+    argv = r.strings(node, path);
   } else {
     r.string(node, path, 'a string or a list of strings');
   }
@@ -124,7 +88,6 @@ function readDependsOn(r: Reader, node: Node, path: string): DependencyRef[] {
     let required = true;
     const v = e.value;
     if (v.kind === 'map') {
-      r.keys(v, p, DEPENDS_ON_KEYS, 'depends_on');
       for (const f of v.entries) {
         const fp = childPath(p, f.key);
         if (f.key === 'required') required = r.bool(f.value, fp) ?? true;
@@ -134,12 +97,7 @@ function readDependsOn(r: Reader, node: Node, path: string): DependencyRef[] {
           if (c === 'service_completed_successfully') {
             // Accepted so Compose files keep loading; the local platform has no "run to
             // completion" services yet, so it can only wait for the start.
-            r.problems.warn(
-              'unsupported',
-              f.value.pos,
-              fp,
-              'service_completed_successfully is not supported locally; treated as service_started',
-            );
+            r.problems.warn('unsupported', f.value.pos, fp, 'service_completed_successfully is not supported locally; treated as service_started');
           } else if (c !== undefined) condition = c;
         }
       }
@@ -152,156 +110,71 @@ function readDependsOn(r: Reader, node: Node, path: string): DependencyRef[] {
   return out;
 }
 
-interface DeploySpec {
-  replicas?: number;
-  global: boolean;
-  restartPolicy?: RestartPolicySpec;
-}
-
-function readDeploy(r: Reader, node: Node, path: string): DeploySpec {
-  const spec: DeploySpec = { global: false };
-  const map = r.map(node, path);
-  if (map === undefined) return spec;
-  r.keys(map, path, DEPLOY_KEYS, 'deploy');
-  for (const e of map.entries) {
-    const p = childPath(path, e.key);
-    switch (e.key) {
-      case 'replicas':
-        spec.replicas = r.int(e.value, p, 0);
-        break;
-      case 'mode':
-        spec.global = r.oneOf(e.value, p, ['replicated', 'global', 'replicated-job', 'global-job'])?.startsWith('global') ?? false;
-        break;
-      case 'endpoint_mode':
-        r.oneOf(e.value, p, ['vip', 'dnsrr']);
-        break;
-      case 'restart_policy':
-        spec.restartPolicy = readRestartPolicy(r, e.value, p);
-        break;
-      case 'labels':
-        checkShape(r, e.value, p, 'list|map');
-        break;
-      case 'update_config':
-      case 'rollback_config':
-        checkUpdateConfig(r, e.value, p, `deploy.${e.key}`);
-        break;
-      case 'resources':
-      case 'placement':
-        checkShape(r, e.value, p, 'map');
-        break;
-    }
+/** The names a service's `networks:` joins (list form, or the keys of the map form). */
+function readServiceNetworks(r: Reader, node: Node, path: string, refs: NameRef[]): string[] {
+  const names: { name: string; pos: Pos; path: string }[] = [];
+  if (node.kind === 'seq') {
+    node.items.forEach((item, i) => {
+      const p = itemPath(path, i);
+      const n = r.string(item, p, 'a network name');
+      if (n !== undefined) names.push({ name: n, pos: item.pos, path: p });
+    });
+  } else if (node.kind === 'map') {
+    for (const e of node.entries) names.push({ name: e.key, pos: e.keyPos, path: childPath(path, e.key) });
   }
-  return spec;
-}
-
-/** Kept in service.compose for the rolling-update code, but checked here so mistakes surface at load. */
-function checkUpdateConfig(r: Reader, node: Node, path: string, where: string): void {
-  const map = r.map(node, path);
-  if (map === undefined) return;
-  r.keys(map, path, UPDATE_CONFIG_KEYS, where);
-  for (const e of map.entries) {
-    const p = childPath(path, e.key);
-    switch (e.key) {
-      case 'parallelism':
-        r.int(e.value, p, 0);
-        break;
-      case 'delay':
-      case 'monitor':
-        r.duration(e.value, p);
-        break;
-      case 'failure_action':
-        r.oneOf(e.value, p, ['continue', 'rollback', 'pause']);
-        break;
-      case 'order':
-        r.oneOf(e.value, p, ['stop-first', 'start-first']);
-        break;
-      case 'max_failure_ratio':
-        if (!(e.value.kind === 'scalar' && typeof e.value.value === 'number' && e.value.value >= 0 && e.value.value <= 1)) {
-          r.problems.error('value', e.value.pos, p, `expected a number from 0 to 1, got ${describe(e.value)}`);
-        }
-        break;
-    }
-  }
-}
-
-function readRestartPolicy(r: Reader, node: Node, path: string): RestartPolicySpec | undefined {
-  const map = r.map(node, path);
-  if (map === undefined) return undefined;
-  r.keys(map, path, RESTART_POLICY_KEYS, 'deploy.restart_policy');
-  const spec: RestartPolicySpec = {};
-  for (const e of map.entries) {
-    const p = childPath(path, e.key);
-    if (e.key === 'condition') spec.condition = r.oneOf(e.value, p, ['none', 'on-failure', 'any']);
-    else if (e.key === 'delay') spec.delayMs = r.duration(e.value, p);
-    else if (e.key === 'window') spec.windowMs = r.duration(e.value, p);
-    else if (e.key === 'max_attempts') spec.maxAttempts = r.int(e.value, p, 0);
-  }
-  return spec;
-}
-
-interface BricksSpec {
-  run?: Command | null;
-  port?: number;
-  health?: BricksHealthSpec;
-}
-
-function readBricks(r: Reader, map: MapNode, path: string): BricksSpec {
-  r.keys(map, path, BRICKS_SERVICE_KEYS, 'x-bricks', true);
-  const spec: BricksSpec = {};
-  for (const e of map.entries) {
-    const p = childPath(path, e.key);
-    switch (e.key) {
-      case 'run':
-        spec.run = readRun(r, e.value, p);
-        break;
-      case 'port':
-        spec.port = r.int(e.value, p, 1, 65535);
-        break;
-      case 'health':
-        spec.health = readBricksHealth(r, e.value, p);
-        break;
-      case 'group':
-        r.string(e.value, p, 'a group name');
-        break;
-      // autoscale, resilience and update are read by the features that own them.
-    }
-  }
-  return spec;
+  for (const n of names) refs.push({ kind: 'networks', ...n });
+  return names.map((n) => n.name);
 }
 
 export function readService(ctx: EnvContext, name: string, node: Node, path: string): ServiceDraft | undefined {
   const r = ctx.reader;
   const map = r.map(node, path, 'a map of service settings');
   if (map === undefined) return undefined;
-  r.keys(map, path, SERVICE_KEYS, `service "${name}"`);
 
   let command: Command | null | undefined;
   let fileEnv = new Map<string, string>();
   let env = new Map<string, string>();
   let workingDir = ctx.dir;
+  let image: string | undefined;
+  let build: Record<string, unknown> | undefined;
   let healthcheck: HealthcheckSpec | undefined;
-  let deploy: DeploySpec = { global: false };
+  let deploy: DeployRead = { deploy: {} };
   let deployAt: Pos | undefined;
   let scale: number | undefined;
   let scaleAt: Pos | undefined;
-  let restart: RestartSpec | undefined;
-  let stopGraceMs = DEFAULT_STOP_GRACE_MS;
+  let restart: RestartPolicySpec | undefined;
+  let stopGracePeriodMs: number | undefined;
+  let stopSignal: string | undefined;
   let deps: DependencyRef[] = [];
-  let bricks: BricksSpec = {};
-  let bricksMap: MapNode | undefined;
+  let ports: PortMapping[] = [];
+  let volumes: VolumeMount[] = [];
+  let secrets: FileMount[] = [];
+  let configs: FileMount[] = [];
+  let networks: string[] = [];
+  const refs: NameRef[] = [];
+  let bricks: BricksServiceKeys = {};
+  let bricksHealth: BricksHealthSpec | undefined;
+  const passthrough: Record<string, unknown> = {};
 
   for (const e of map.entries) {
     const p = childPath(path, e.key);
     const v = e.value;
+    if (!INTERPRETED.has(e.key)) {
+      passthrough[e.key] = toPlain(v);
+      if (e.key === 'extends') r.problems.error('unsupported', e.keyPos, p, 'extends is not supported by bricks yet; share settings with YAML anchors (&name / <<: *name) instead');
+      continue;
+    }
     switch (e.key) {
       case 'command':
         command = readCommand(r, v, p);
         break;
       case 'entrypoint':
         if (!(v.kind === 'scalar' && v.value === null)) {
-          if (v.kind === 'seq') readArgv(r, v, p);
+          if (v.kind === 'seq') r.strings(v, p);
           else r.string(v, p, 'a string or a list of strings');
         }
+        // Engines run an image's entrypoint; bricks runs `run`/`command` locally.
+        passthrough[e.key] = toPlain(v);
         break;
       case 'env_file':
         fileEnv = readEnvFiles(ctx, v, p);
@@ -312,6 +185,15 @@ export function readService(ctx: EnvContext, name: string, node: Node, path: str
       case 'working_dir': {
         const wd = r.string(v, p, 'a directory path');
         if (wd !== undefined) workingDir = isAbsolute(wd) ? wd : resolve(ctx.dir, wd);
+        break;
+      }
+      case 'image':
+        image = r.string(v, p, 'an image reference such as node:20');
+        break;
+      case 'build': {
+        const b = toPlain(v);
+        if (typeof b === 'string') build = { context: b };
+        else if (typeof b === 'object' && b !== null && !Array.isArray(b)) build = b as Record<string, unknown>;
         break;
       }
       case 'healthcheck':
@@ -329,28 +211,48 @@ export function readService(ctx: EnvContext, name: string, node: Node, path: str
         const s = r.string(v, p, 'no, always, unless-stopped or on-failure[:max]');
         if (s === undefined) break;
         restart = parseRestart(s);
-        if (restart === undefined) {
-          r.problems.error('value', v.pos, p, `expected no, always, unless-stopped or on-failure[:max], got ${JSON.stringify(s)}`);
-        }
+        if (restart === undefined) r.problems.error('value', v.pos, p, `expected no, always, unless-stopped or on-failure[:max], got ${JSON.stringify(s)}`);
         break;
       }
       case 'stop_grace_period':
-        stopGraceMs = r.duration(v, p) ?? DEFAULT_STOP_GRACE_MS;
+        stopGracePeriodMs = r.duration(v, p);
+        break;
+      case 'stop_signal':
+        stopSignal = r.string(v, p, 'a signal name such as SIGTERM');
         break;
       case 'depends_on':
         deps = readDependsOn(r, v, p);
         break;
-      case 'x-bricks':
+      case 'ports':
+        ports = readPorts(r, v, p);
+        break;
+      case 'volumes': {
+        const read = readVolumeMounts(r, v, p, ctx.dir);
+        volumes = read.map((m) => m.value);
+        for (const m of read) if (m.value.type === 'volume' && m.value.source !== undefined) refs.push({ kind: 'volumes', name: m.value.source, pos: m.pos, path: m.path });
+        break;
+      }
+      case 'secrets':
+      case 'configs': {
+        const read = readFileMounts(r, v, p, e.key);
+        if (e.key === 'secrets') secrets = read.map((m) => m.value);
+        else configs = read.map((m) => m.value);
+        for (const m of read) refs.push({ kind: e.key, name: m.value.source, pos: m.pos, path: m.path });
+        break;
+      }
+      case 'networks':
+        networks = readServiceNetworks(r, v, p, refs);
+        // Aliases and addresses are the engine's business.
+        if (v.kind === 'map') passthrough[e.key] = toPlain(v);
+        break;
+      case 'x-bricks': {
         if (v.kind === 'scalar' && v.value === null) break;
-        bricksMap = r.map(v, p, 'a map of bricks settings');
-        if (bricksMap !== undefined) bricks = readBricks(r, bricksMap, p);
+        const bm = r.map(v, p, 'a map of bricks settings');
+        if (bm === undefined) break;
+        const read = readBricksService(r, bm, p);
+        bricks = read.keys;
+        bricksHealth = read.health;
         break;
-      case 'extends':
-        r.problems.error('unsupported', e.keyPos, p, 'extends is not supported by bricks yet; share settings with YAML anchors (&name / <<: *name) instead');
-        break;
-      default: {
-        const shape = SHAPES[e.key];
-        if (shape !== undefined) checkShape(r, v, p, shape);
       }
     }
   }
@@ -358,26 +260,36 @@ export function readService(ctx: EnvContext, name: string, node: Node, path: str
   if (scale !== undefined && deploy.replicas !== undefined && scale !== deploy.replicas) {
     r.problems.error('value', scaleAt, childPath(path, 'scale'), `scale (${scale}) and deploy.replicas (${deploy.replicas}) disagree; set one of them`);
   }
-  if (deploy.global && deploy.replicas !== undefined) {
+  const global = deploy.deploy.mode === 'global' || deploy.deploy.mode === 'global-job';
+  if (global && deploy.replicas !== undefined) {
     r.problems.error('value', deployAt, childPath(path, 'deploy.replicas'), 'deploy.replicas cannot be used with mode: global');
   }
-  // mode: global means one replica per node; a laptop is one node.
-  const replicas = deploy.global ? 1 : (deploy.replicas ?? scale ?? 1);
+  const replicas = deploy.replicas ?? scale;
 
   return {
     service: {
       name,
-      run: bricks.run !== undefined ? bricks.run : (command ?? null),
+      run: bricks.run ?? command ?? null,
+      command: command ?? null,
       environment: Object.fromEntries(new Map([...fileEnv, ...env])),
       workingDir,
-      port: bricks.port ?? DEFAULT_PORT,
-      replicas,
-      restart: normalizeRestart(deploy.restartPolicy, restart),
-      health: normalizeHealth(healthcheck, bricks.health),
-      stopGracePeriodMs: stopGraceMs,
-      compose: toPlain(map) as Record<string, unknown>,
-      bricks: bricksMap === undefined ? {} : (toPlain(bricksMap) as Record<string, unknown>),
+      ...(image === undefined ? {} : { image }),
+      ...(build === undefined ? {} : { build }),
+      ...(replicas === undefined ? {} : { replicas }),
+      deploy: deploy.deploy,
+      health: normalizeHealth(healthcheck, bricksHealth),
+      restart: restartSpec(deploy.restartPolicy, restart),
+      ...(stopGracePeriodMs === undefined ? {} : { stopGracePeriodMs }),
+      ...(stopSignal === undefined ? {} : { stopSignal }),
+      ports,
+      volumes,
+      secrets,
+      configs,
+      networks,
+      bricks,
+      passthrough,
     },
     deps,
+    refs,
   };
 }

@@ -1,26 +1,12 @@
-// The normalized stack as plain JSON, for `bricks config`: services as an ordered list (a JSON
-// object would reorder a service named like a number), durations in milliseconds.
-import type { Stack } from './model.ts';
+// The normalized stack as plain JSON, for `bricks config --json` and the control API: the
+// model itself, with services as an ordered list (a JSON object would reorder a service named
+// like a number), durations in milliseconds.
+import type { Service, Stack } from './model.ts';
 
-export function stackToJson(stack: Stack): Record<string, unknown> {
-  return {
-    name: stack.name,
-    file: stack.file,
-    dir: stack.dir,
-    services: Object.values(stack.services).map((s) => ({
-      name: s.name,
-      run: s.run,
-      environment: s.environment,
-      workingDir: s.workingDir,
-      port: s.port,
-      replicas: s.replicas,
-      restart: s.restart,
-      health: s.health,
-      stopGracePeriodMs: s.stopGracePeriodMs,
-      dependsOn: s.dependsOn,
-      bricks: s.bricks,
-      compose: s.compose,
-    })),
-    compose: stack.compose,
-  };
+export interface StackJson extends Omit<Stack, 'services'> {
+  readonly services: readonly Service[];
+}
+
+export function stackToJson(stack: Stack): StackJson {
+  return { ...stack, services: Object.values(stack.services) };
 }

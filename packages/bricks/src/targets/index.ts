@@ -4,7 +4,7 @@ export type { TargetErrorCode } from './errors.ts';
 export { formatEvent } from './progress.ts';
 export type { OnProgress, TargetEvent } from './progress.ts';
 export { imageRef, addressVariable } from './naming.ts';
-export { imageSource } from './compose-keys.ts';
+export { imageSource } from './service-shape.ts';
 export * from './kubernetes/index.ts';
 export * from './images/index.ts';
 export { dockerProblem } from './docker/cli.ts';

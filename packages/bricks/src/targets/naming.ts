@@ -1,6 +1,7 @@
 // Names shared by every engine target: image references, the address variables handed to
 // replicas, and the DNS-safe form of a service name.
 import type { Service, Stack } from '../stack/model.ts';
+import { servicePort } from '../stack/service-port.ts';
 
 export type TargetKind = 'swarm' | 'kubernetes';
 
@@ -46,13 +47,13 @@ export function replicaEnvironment(
   hostOf: (other: Service) => string,
 ): Record<string, string> {
   const env: Record<string, string> = { ...service.environment };
-  env['PORT'] = String(service.port);
+  env['PORT'] = String(servicePort(service));
   env['HOST'] = '0.0.0.0';
   env['BRICKS_SERVICE'] = service.name;
   env['BRICKS_STACK'] = stack.name;
   env['BRICKS_TARGET'] = target;
   for (const other of Object.values(stack.services)) {
-    env[addressVariable(other.name)] = `http://${hostOf(other)}:${other.port}`;
+    env[addressVariable(other.name)] = `http://${hostOf(other)}:${servicePort(other)}`;
   }
   return env;
 }

@@ -1,6 +1,8 @@
 // Configuration: typed env config, durations, and what the platform passes in the environment.
 export { config, ConfigError } from './config.ts';
 export type { ConfigIssue } from './config.ts';
-export { duration, parseDuration } from './duration.ts';
+export { DURATION_EXPECTED, formatDuration, parseDuration, readDuration } from './duration.ts';
+export type { ParsedDuration } from './duration.ts';
+export { duration } from './duration-schema.ts';
 export { readPlatformEnv, serviceUrl, serviceUrlVariable } from './platform-env.ts';
 export type { PlatformEnv } from './platform-env.ts';

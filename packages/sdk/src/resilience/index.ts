@@ -1,5 +1,5 @@
 // Resilience: policies (x-bricks.resilience), circuit breaker, retry budget, back-off.
-export { resilienceSchema, parseResilience, resolvePolicy, defaultPolicy, defaultRetryBudget, PolicyError } from './policy.ts';
+export { resilienceSchema, parseResilience, encodeResilience, resolvePolicy, defaultPolicy, defaultRetryBudget, PolicyError } from './policy.ts';
 export type { ResilienceSpec, Policy } from './policy.ts';
 export { CircuitBreaker } from './breaker.ts';
 export type { BreakerState, BreakerOptions } from './breaker.ts';

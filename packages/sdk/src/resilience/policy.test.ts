@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { backoffDelay } from './backoff.ts';
-import { defaultPolicy, parseResilience, PolicyError, resolvePolicy } from './policy.ts';
+import { defaultPolicy, encodeResilience, parseResilience, PolicyError, resolvePolicy } from './policy.ts';
 import { RetryBudget } from './retry-budget.ts';
 import { retryVerdict } from './retryable.ts';
 import { BricksError } from '../errors/index.ts';
@@ -31,6 +31,14 @@ test('invalid policies are rejected with the path of the mistake', () => {
   assert.throws(() => parseResilience('{"targets":{"a":{"retries":{"max":-1}}}}'), /resilience\.targets\.a\.retries\.max/);
   assert.throws(() => parseResilience('{"retrys":{}}'), PolicyError);
   assert.throws(() => parseResilience('{'), /not valid JSON/);
+  // The stack file's duration grammar: a bare number has no unit.
+  assert.throws(() => parseResilience('{"timeout":500}'), /resilience\.timeout: 500 has no unit/);
+});
+
+test('encodeResilience writes what parseResilience reads back', () => {
+  const spec = parseResilience(example);
+  assert.deepEqual(parseResilience(encodeResilience(spec)), spec);
+  assert.match(encodeResilience(spec), /"timeout":"2s"/);
 });
 
 test('the retry budget allows at most ratio × calls extra, plus the initial tokens', () => {

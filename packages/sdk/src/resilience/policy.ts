@@ -2,7 +2,8 @@
 // JSON in BRICKS_RESILIENCE), its defaults, and how a call's effective policy is resolved:
 // defaults ← top level ← targets[<service>] ← methods[<package.Service/Method>].
 import { z } from 'zod';
-import { duration } from '../config/duration.ts';
+import { formatDuration } from '../config/duration.ts';
+import { duration } from '../config/duration-schema.ts';
 
 const level = z
   .object({
@@ -87,6 +88,18 @@ export function parseResilience(json: string | undefined): ResilienceSpec {
   }
   return r.data;
 }
+
+/**
+ * A spec as the JSON parseResilience reads (durations written out with their unit): the
+ * platform validates `x-bricks.resilience` with this schema and hands the result to replicas
+ * in this form, so both sides read one format.
+ */
+export function encodeResilience(spec: ResilienceSpec): string {
+  return JSON.stringify(spec, (key, value: unknown) => (DURATION_KEYS.has(key) && typeof value === 'number' ? formatDuration(value) : value));
+}
+
+/** The keys of the schema whose values are durations. */
+const DURATION_KEYS: ReadonlySet<string> = new Set(['timeout', 'backoff', 'maxBackoff', 'halfOpenAfter']);
 
 function apply(base: Policy, l: Level | undefined): Policy {
   if (l === undefined) return base;

@@ -161,7 +161,7 @@ async function imagesOf(stack: Stack, tag: string, artifacts: readonly ServiceAr
 }
 
 export async function build(options: GlobalOptions & ImageFlags & { images?: boolean }): Promise<void> {
-  const stack = await loadOrFail(options);
+  const stack = await loadOrFail(options, null);
   await guarded(async () => {
     const started = performance.now();
     const tag = options.images === true ? await releaseOf(stack, say) : null;
@@ -183,7 +183,7 @@ function printerFor(json: boolean | undefined): Print {
 }
 
 export async function deploySwarmCommand(options: GlobalOptions & SwarmFlags): Promise<void> {
-  const stack = await loadOrFail(options);
+  const stack = await loadOrFail(options, null);
   const print = printerFor(options.json);
   await guarded(async () => {
     const tag = await releaseOf(stack, print);
@@ -205,7 +205,7 @@ export async function deploySwarmCommand(options: GlobalOptions & SwarmFlags): P
 }
 
 export async function rollbackSwarmCommand(ref: string, options: GlobalOptions & { json?: boolean }): Promise<void> {
-  const stack = await loadOrFail(options);
+  const stack = await loadOrFail(options, null);
   const print = printerFor(options.json);
   await guarded(async () => {
     const sha = resolveSwarmRef(await readSwarmHistory(swarmDir(stack, {})), ref);
@@ -228,7 +228,7 @@ export function renderTasks(tasks: readonly SwarmTask[]): string {
 }
 
 export async function psSwarmCommand(options: GlobalOptions & { json?: boolean }): Promise<void> {
-  const stack = await loadOrFail(options);
+  const stack = await loadOrFail(options, null);
   const tasks = await guarded(() => swarmPs(stack));
   if (options.json === true) {
     console.log(JSON.stringify({ stack: swarmStackName(stack), tasks }, null, 2));
@@ -238,7 +238,7 @@ export async function psSwarmCommand(options: GlobalOptions & { json?: boolean }
 }
 
 export async function downSwarmCommand(options: GlobalOptions & { volumes?: boolean }): Promise<void> {
-  const stack = await loadOrFail(options);
+  const stack = await loadOrFail(options, null);
   const volumes = options.volumes === true;
   await guarded(() => removeSwarm(stack, { onProgress: (e) => say(describeTarget(e)), volumes }));
   say(`${color.green('removed')} swarm stack ${swarmStackName(stack)}${volumes ? ' and its volumes' : ''}`);
@@ -250,7 +250,7 @@ export async function manifests(
   const target = parseTarget(options.target ?? 'kubernetes', ['kubernetes'], 'manifests');
   if (options.out === undefined) throw new CliError('usage', 'bricks manifests: name the output directory with -o DIR');
   const out = resolve(options.out);
-  const stack = await loadOrFail(options);
+  const stack = await loadOrFail(options, null);
   await guarded(async () => {
     const tag = await releaseOf(stack, say);
     // With --images the manifests name the images really built (an unchanged service keeps its

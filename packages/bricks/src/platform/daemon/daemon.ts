@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { loadStack, formatProblem } from '../../stack/index.ts';
+import { localLimits } from '../local-limits.ts';
 import type { Stack } from '../../stack/model.ts';
 import { writeFileAtomic } from '../../util/atomic-file.ts';
 import { routes } from '../api/routes.ts';
@@ -30,7 +31,7 @@ export class DaemonStartError extends Error {
 }
 
 export async function startDaemon(stackFile: string, log: (line: string) => void): Promise<RunningDaemon> {
-  const loaded = await loadStack({ file: stackFile });
+  const loaded = await loadStack({ file: stackFile, check: localLimits });
   if (!loaded.ok) throw new DaemonStartError(loaded.problems.map(formatProblem).join('\n'));
   const stack = loaded.stack;
   const paths = projectPaths(stack.dir);
@@ -157,8 +158,7 @@ export async function startDaemon(stackFile: string, log: (line: string) => void
 }
 
 function basePortOf(stack: Stack): number {
-  const x = stack.compose['x-bricks'] as { base_port?: unknown } | undefined;
-  return typeof x?.base_port === 'number' ? x.base_port : DEFAULT_BASE_PORT;
+  return stack.bricks.basePort ?? DEFAULT_BASE_PORT;
 }
 
 function describeProxyEvent(e: ProxyEvent): string {

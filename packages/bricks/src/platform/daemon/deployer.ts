@@ -7,12 +7,13 @@ import { dirname, join } from 'node:path';
 import { artifactDir, buildStack, ENTRY_FILE, readManifest } from '../../artifacts/index.ts';
 import { planEntry } from '../../artifacts/entry.ts';
 import type { BuildEvent } from '../../artifacts/index.ts';
-import { formatProblem, loadStack } from '../../stack/index.ts';
+import { formatProblem, loadStack, STACK_MODEL_VERSION } from '../../stack/index.ts';
+import { localLimits } from '../local-limits.ts';
 import type { Service, Stack } from '../../stack/model.ts';
 import type { PlatformEvent } from '../events.ts';
 import type { ProjectPaths } from '../paths.ts';
 import type { FailureAction } from '../reconciler/index.ts';
-import { collectArtifacts, diffServices, gitHead, gitState, ReleaseError, ReleaseStore } from '../releases/index.ts';
+import { collectArtifacts, diffServices, gitHead, gitState, modelOf, ReleaseError, ReleaseStore } from '../releases/index.ts';
 import type { Release, ReleaseEntry, ReleasedService } from '../releases/index.ts';
 import { DeployError } from './deploy-error.ts';
 import { foldGroups, GroupError } from './groups.ts';
@@ -103,6 +104,11 @@ export class Deployer {
     }
     const current = await mode.store.current();
     if (current === undefined) return;
+    if (modelOf(current.release) !== STACK_MODEL_VERSION) {
+      // The next deploy (every `bricks up` makes one) records this tree as a new release.
+      log(`release #${current.release.id} was recorded by an older bricks; it is not run again, the work tree is deployed instead`);
+      return;
+    }
     const stack = loaded ?? (await this.loadStack().catch(() => null));
     await this.applyRelease(current.release, stack, undefined);
     log(`running release #${current.release.id} (${current.release.sha.slice(0, 12)})`);
@@ -134,7 +140,7 @@ export class Deployer {
   }
 
   private async loadStack(): Promise<Stack> {
-    const loaded = await loadStack({ file: this.options.stackFile });
+    const loaded = await loadStack({ file: this.options.stackFile, check: localLimits });
     if (!loaded.ok) throw new DeployError('invalid-stack', loaded.problems.map(formatProblem).join('\n'));
     return loaded.stack;
   }
@@ -181,7 +187,8 @@ export class Deployer {
     }
     await mode.store.mark(id, { kind: 'failed', reason: verdict.detail });
     this.emitRelease(id, git.sha, 'failed', verdict.changed, verdict.detail);
-    if (verdict.paused || current === undefined) {
+    // A release of an older bricks cannot be run again (see restore): no automatic rollback to it.
+    if (verdict.paused || current === undefined || modelOf(current.release) !== STACK_MODEL_VERSION) {
       return { outcome: verdict.paused ? 'paused' : 'failed', release: id, sha: git.sha, changed: verdict.changed, detail: verdict.detail };
     }
     // Automatic rollback: the previous release as a whole, and never rolled back itself.
@@ -203,6 +210,13 @@ export class Deployer {
     const target = await store.resolve(ref).catch((err: unknown) => {
       throw new DeployError('bad-ref', err instanceof Error ? err.message : String(err), { cause: err });
     });
+    if (modelOf(target.release) !== STACK_MODEL_VERSION) {
+      throw new DeployError(
+        'old-release',
+        `release #${target.release.id} (${target.release.sha.slice(0, 12)}) was recorded by an older bricks, whose saved configuration this version cannot run; ` +
+          `deploy that commit again instead: git checkout ${target.release.sha.slice(0, 12)} && bricks deploy`,
+      );
+    }
     const current = await store.current();
     const changes = current === undefined ? Object.keys(target.release.services) : diffServices(current.release.services, target.release.services).map((c) => c.name);
     progress({ kind: 'note', message: `rolling back to release #${target.release.id} (${target.release.sha.slice(0, 12)}): ${changes.length === 0 ? 'no service differs' : changes.join(', ')}` });

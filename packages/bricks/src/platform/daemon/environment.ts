@@ -1,6 +1,8 @@
 // The environment a replica starts with: the daemon's own (PATH, HOME: this is a laptop, not a
 // container), the service's `environment`, then what bricks promises every replica.
+import { encodeResilience } from '@bricks/sdk/resilience';
 import type { Service, Stack } from '../../stack/model.ts';
+import { localSettings } from '../local-defaults.ts';
 
 export interface ReplicaEnvInput {
   readonly stack: Stack;
@@ -27,8 +29,8 @@ export function replicaEnvironment(input: ReplicaEnvInput): Record<string, strin
   env.BRICKS_STACK = input.stack.name;
   env.BRICKS_DISCOVERY_URL = input.discoveryUrl;
   // The SDK's server finishes in-flight calls within this on SIGTERM.
-  env.BRICKS_STOP_GRACE_MS = String(input.service.stopGracePeriodMs);
+  env.BRICKS_STOP_GRACE_MS = String(localSettings(input.service).stopGracePeriodMs);
   const resilience = input.service.bricks.resilience;
-  if (resilience !== undefined) env.BRICKS_RESILIENCE = JSON.stringify(resilience);
+  if (resilience !== undefined) env.BRICKS_RESILIENCE = encodeResilience(resilience);
   return env;
 }

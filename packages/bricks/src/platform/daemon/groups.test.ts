@@ -2,25 +2,17 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Service } from '../../stack/model.ts';
+import { serviceFrom } from '../../stack/testing/stacks.ts';
 import { foldGroups, GROUP_LAUNCHER, GroupError } from './groups.ts';
 import type { MemberSpec } from './groups.ts';
 
 function service(name: string, over: Partial<Service> = {}, group?: string): Service {
-  return {
-    name,
-    run: { kind: 'argv', argv: ['node', `${name}.ts`] },
+  const base = serviceFrom(name, {
+    working_dir: '/app',
     environment: { [`${name.toUpperCase()}_ONLY`]: '1', SHARED: name },
-    workingDir: '/app',
-    port: 8080,
-    replicas: 1,
-    restart: { condition: 'any', delayMs: 100, maxDelayMs: 10_000, maxAttempts: null, windowMs: 10_000 },
-    health: { readiness: { kind: 'tcp' }, liveness: { kind: 'tcp' }, timing: { intervalMs: 1000, timeoutMs: 1000, retries: 3, startPeriodMs: 0, startIntervalMs: 100 } },
-    stopGracePeriodMs: 10_000,
-    dependsOn: [],
-    compose: {},
-    bricks: group === undefined ? {} : { group },
-    ...over,
-  };
+    'x-bricks': { run: ['node', `${name}.ts`], ...(group === undefined ? {} : { group }) },
+  });
+  return { ...base, ...over };
 }
 
 const member = (s: Service, version = 'v1', entry: string | null = `/app/${s.name}.ts`): MemberSpec => ({

@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import type { Dependency, Service } from '../../stack/model.ts';
 import type { ServiceSpec } from './supervisor.ts';
 import { packagePath } from '../../util/package-root.ts';
+import { localSettings } from '../local-defaults.ts';
 
 // A file of its own, not part of the CLI bundle: each group replica runs it as its main module.
 export const GROUP_LAUNCHER = packagePath('src', 'platform', 'runtime', 'group-launcher.mjs');
@@ -20,8 +21,7 @@ export class GroupError extends Error {
 }
 
 export function groupOf(s: Service): string | null {
-  const g = s.bricks.group;
-  return typeof g === 'string' && g !== '' ? g : null;
+  return s.bricks.group ?? null;
 }
 
 /**
@@ -59,8 +59,9 @@ export function foldGroups(members: Readonly<Record<string, MemberSpec>>, nodeFl
       ...first,
       name: group,
       environment,
-      replicas: Math.max(...configs.map((c) => c.replicas)),
-      stopGracePeriodMs: Math.max(...configs.map((c) => c.stopGracePeriodMs)),
+      // The unit runs as many replicas as its largest member asks for, and waits for the slowest to stop.
+      replicas: Math.max(...configs.map((c) => localSettings(c).replicas)),
+      stopGracePeriodMs: Math.max(...configs.map((c) => localSettings(c).stopGracePeriodMs)),
       dependsOn,
       bricks: { ...first.bricks, group },
     };

@@ -11,11 +11,11 @@ import { applyEvent, emptyServiceState, isActive, plan, serviceCondition } from 
 import type { Action, FailureAction, Replica, ReplicaEvent, Rollout, ServiceCondition, ServiceState, ServiceTarget } from '../reconciler/index.ts';
 import { freePort, spawnReplica, stopReplica } from '../runtime/index.ts';
 import type { ChildReplica, Reaper } from '../runtime/index.ts';
+import { localSettings } from '../local-defaults.ts';
 import type { LogStore } from '../telemetry/logs.ts';
 import { replicaEnvironment } from './environment.ts';
 import type { ServiceStatus } from './status-view.ts';
 import { statusOf } from './status-view.ts';
-import { updatePolicy } from './update-policy.ts';
 import { VersionFeed } from './version-feed.ts';
 
 /** What one service should run: its configuration, the program, and the version that names both. */
@@ -129,7 +129,7 @@ export class Supervisor {
 
   desiredReplicas(name: string): number {
     if (this.stopping || this.leaving.has(name)) return 0;
-    return this.scale[name] ?? this.service(name).replicas;
+    return this.scale[name] ?? localSettings(this.service(name)).replicas;
   }
 
   setScale(service: string, replicas: number): void {
@@ -248,13 +248,14 @@ export class Supervisor {
     const spec = this.specs.get(name);
     if (spec === undefined) throw new Error(`no spec for ${name}`);
     const s = spec.config;
-    const update = updatePolicy(s);
+    const local = localSettings(s);
+    const update = local.update;
     return {
       replicas: this.desiredReplicas(name),
       version: withRestartToken(spec.version, this.restartTokens[name] ?? 0),
-      restart: s.restart,
-      health: s.health,
-      stopGracePeriodMs: s.stopGracePeriodMs,
+      restart: local.restart,
+      health: local.health,
+      stopGracePeriodMs: local.stopGracePeriodMs,
       update: spec.failureAction === undefined ? update : { ...update, failureAction: spec.failureAction },
       canStart: !this.stopping && !this.leaving.has(name) && this.dependenciesMet(s),
     };
@@ -318,7 +319,8 @@ export class Supervisor {
     const s = this.specs.get(service)?.config;
     if (s === undefined) return;
     const before = state.replicas.find((r) => r.id === event.replicaId);
-    const after = applyEvent(state, event, { restart: s.restart, health: s.health });
+    const local = localSettings(s);
+    const after = applyEvent(state, event, { restart: local.restart, health: local.health });
     this.states.set(service, after);
     const replica = after.replicas.find((r) => r.id === event.replicaId);
     if (before !== undefined && replica !== undefined && before.ready !== replica.ready) {
@@ -361,7 +363,7 @@ export class Supervisor {
       await this.options.reaper.add(child.pid);
       this.events.emit({ type: 'replica-started', service: s.name, replica: replica.name, pid: child.pid, port, at: this.now() });
       this.report(s.name, { type: 'spawned', replicaId: replica.id, pid: child.pid, port, at: this.now() });
-      const prober = new Prober(s.health, { host: '127.0.0.1', port, env, cwd: spec.cwd }, (check, result) => {
+      const prober = new Prober(localSettings(s).health, { host: '127.0.0.1', port, env, cwd: spec.cwd }, (check, result) => {
         entry.lastProbe = result.ok ? 'ok' : result.detail;
         this.report(s.name, { type: 'probe', replicaId: replica.id, check, ok: result.ok, at: this.now() });
       });

@@ -4,12 +4,12 @@
 import assert from 'node:assert/strict';
 import { tmpdir } from 'node:os';
 import { describe, it } from 'node:test';
-import type { Health } from '../../stack/model.ts';
+import type { HealthPolicy } from '../reconciler/index.ts';
 import { Prober } from './prober.ts';
 import type { ProbeResult } from './probe.ts';
 
 const HOUR = 3_600_000;
-const health: Health = {
+const health: HealthPolicy = {
   readiness: { kind: 'http', path: '/readyz' },
   liveness: { kind: 'http', path: '/readyz' },
   timing: { intervalMs: HOUR, timeoutMs: 1000, retries: 3, startPeriodMs: 0, startIntervalMs: HOUR },

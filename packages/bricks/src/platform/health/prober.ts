@@ -2,7 +2,8 @@
 // Before the first successful readiness probe it probes every start_interval so a new
 // replica takes traffic soon after it can; afterwards every interval. A replica that says it is
 // ready (its ready notice) is probed at once.
-import type { Health, Probe } from '../../stack/model.ts';
+import type { Probe } from '../../stack/model.ts';
+import type { HealthPolicy } from '../reconciler/index.ts';
 import { runProbe } from './probe.ts';
 import type { ProbeResult, ProbeTarget } from './probe.ts';
 
@@ -20,7 +21,7 @@ export class Prober {
   private again = false;
 
   constructor(
-    private readonly health: Health,
+    private readonly health: HealthPolicy,
     private readonly target: ProbeTarget,
     private readonly report: ProbeReport,
     private readonly run: ProbeRunner = runProbe,

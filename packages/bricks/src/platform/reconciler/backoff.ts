@@ -1,5 +1,5 @@
 // Restart back-off: exponential from the policy's delay, capped, reset by a stable run.
-import type { RestartPolicy } from '../../stack/model.ts';
+import type { RestartPolicy } from './types.ts';
 
 /** Delay before restart number `failures` (1-based) of a slot. */
 export function restartDelay(policy: RestartPolicy, failures: number): number {

@@ -1,6 +1,6 @@
 // Applies one fact (a replica spawned, exited, answered a probe) to a service's state.
 // Pure: the planner decides what to do about it on the next tick.
-import type { Health, RestartPolicy } from '../../stack/model.ts';
+import type { HealthPolicy, RestartPolicy } from './types.ts';
 import { restartDelay } from './backoff.ts';
 import { slotOf, withoutReplica, withReplica, withSlot } from './state.ts';
 import type { ExitInfo, Replica, ReplicaEvent, ServiceState, SlotState } from './types.ts';
@@ -10,7 +10,7 @@ export const DEFAULT_STARTUP_MS = 30_000;
 
 export interface EventContext {
   readonly restart: RestartPolicy;
-  readonly health: Health;
+  readonly health: HealthPolicy;
 }
 
 export function applyEvent(state: ServiceState, event: ReplicaEvent, ctx: EventContext): ServiceState {
@@ -39,7 +39,7 @@ export function applyEvent(state: ServiceState, event: ReplicaEvent, ctx: EventC
   }
 }
 
-function applyProbe(r: Replica, check: 'readiness' | 'liveness', ok: boolean, at: number, health: Health): Replica {
+function applyProbe(r: Replica, check: 'readiness' | 'liveness', ok: boolean, at: number, health: HealthPolicy): Replica {
   if (r.phase !== 'running') return r;
   const ranMs = r.startedAt === null ? 0 : at - r.startedAt;
   if (check === 'readiness') {

@@ -1,12 +1,11 @@
 // Decisions tested synchronously: a fake clock is just the `now` number passed in.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Health, RestartPolicy } from '../../stack/model.ts';
 import { applyEvent, emptyServiceState, plan, restartDelay, serviceCondition } from './index.ts';
-import type { Action, ReplicaEvent, ServiceState, ServiceTarget, UpdatePolicy } from './index.ts';
+import type { Action, HealthPolicy, ReplicaEvent, RestartPolicy, ServiceState, ServiceTarget, UpdatePolicy } from './index.ts';
 
 const restart: RestartPolicy = { condition: 'any', delayMs: 100, maxDelayMs: 10_000, maxAttempts: null, windowMs: 10_000 };
-const health: Health = {
+const health: HealthPolicy = {
   readiness: { kind: 'http', path: '/ready' },
   liveness: { kind: 'http', path: '/live' },
   timing: { intervalMs: 1000, timeoutMs: 1000, retries: 3, startPeriodMs: 0, startIntervalMs: 100 },

@@ -1,6 +1,6 @@
 // The reconciler's vocabulary: observed state per service, the facts that change it (events),
 // what the desired state asks for (target), and the actions the runtime carries out.
-import type { Health, RestartPolicy } from '../../stack/model.ts';
+import type { Probe, ProbeTiming, RestartCondition, UpdateFailureAction, UpdateOrder } from '../../stack/model.ts';
 
 /** A replica's life as the reconciler sees it. Exited replicas leave the state (their slot remembers). */
 export type ReplicaPhase = 'starting' | 'running' | 'stopping';
@@ -90,9 +90,28 @@ export interface Rollout {
   readonly initial: boolean;
 }
 
-export type FailureAction = 'pause' | 'rollback' | 'continue';
+export type { UpdateFailureAction as FailureAction, UpdateOrder } from '../../stack/model.ts';
 
-export type UpdateOrder = 'start-first' | 'stop-first';
+/** A restart policy with every knob set, as the reconciler runs it (local-defaults.ts fills it in). */
+export interface RestartPolicy {
+  readonly condition: RestartCondition;
+  /** First back-off delay; doubles per consecutive failure up to maxDelayMs. */
+  readonly delayMs: number;
+  readonly maxDelayMs: number;
+  /** null = unlimited. */
+  readonly maxAttempts: number | null;
+  /** A run at least this long resets the back-off (Compose `window`). */
+  readonly windowMs: number;
+}
+
+/** Health with every timing knob set. */
+export interface HealthPolicy {
+  /** Gates traffic: a replica is routed to only while this passes. */
+  readonly readiness: Probe;
+  /** Failing it makes the platform replace the replica. */
+  readonly liveness: Probe;
+  readonly timing: ProbeTiming;
+}
 
 export interface UpdatePolicy {
   readonly parallelism: number;
@@ -102,7 +121,7 @@ export interface UpdatePolicy {
   readonly monitorMs: number;
   /** Failures tolerated, as a share of the desired replicas (Swarm `max_failure_ratio`). */
   readonly maxFailureRatio: number;
-  readonly failureAction: FailureAction;
+  readonly failureAction: UpdateFailureAction;
   /** A new replica not ready this long after it was started is a failure of the rollout. */
   readonly readyTimeoutMs: number;
 }
@@ -113,7 +132,7 @@ export interface ServiceTarget {
   /** Replicas of another version are replaced by a rolling update. */
   readonly version: string;
   readonly restart: RestartPolicy;
-  readonly health: Health;
+  readonly health: HealthPolicy;
   readonly stopGracePeriodMs: number;
   readonly update: UpdatePolicy;
   /** False while `depends_on` conditions are not met: nothing new starts. */

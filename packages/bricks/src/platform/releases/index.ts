@@ -13,7 +13,7 @@ export type {
   ReleaseStatus,
   ReleasedService,
 } from './model.ts';
-export { isUnfinished } from './model.ts';
+export { isUnfinished, modelOf } from './model.ts';
 export { ReleaseError } from './errors.ts';
 export type { ReleaseErrorCode } from './errors.ts';
 export { diffReleases, diffServices, differingPaths } from './release-diff.ts';

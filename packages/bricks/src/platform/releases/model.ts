@@ -26,6 +26,16 @@ export interface Release {
   readonly kind: ReleaseKind;
   /** For a rollback: the release whose artifacts it puts back. */
   readonly rollbackOf?: number;
+  /**
+   * The shape its services' `config` was saved in (the stack's STACK_MODEL_VERSION then);
+   * absent in releases recorded before bricks wrote it, which are version 1.
+   */
+  readonly model?: number;
+}
+
+/** The stack model a release's configs are in. */
+export function modelOf(release: Release): number {
+  return release.model ?? 1;
 }
 
 /** What `record` takes: the store assigns the id and, unless given, the time and `previous`. */

@@ -4,6 +4,7 @@
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { STACK_MODEL_VERSION } from '../../stack/model.ts';
 import type { Service } from '../../stack/model.ts';
 import { TEMP_PREFIX, createExclusive } from './durable-file.ts';
 import { ReleaseError } from './errors.ts';
@@ -33,6 +34,7 @@ const releaseSchema = z.object({
   previous: z.number().int().positive().optional(),
   kind: z.enum(['deploy', 'rollback']),
   rollbackOf: z.number().int().positive().optional(),
+  model: z.number().int().positive().optional(),
 });
 
 export interface ReleaseStoreOptions {
@@ -126,6 +128,7 @@ export class ReleaseStore {
           ...(previous === undefined ? {} : { previous }),
           kind: input.kind,
           ...(input.rollbackOf === undefined ? {} : { rollbackOf: input.rollbackOf }),
+          model: STACK_MODEL_VERSION,
         };
         let created: boolean;
         try {

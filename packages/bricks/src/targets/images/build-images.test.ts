@@ -7,11 +7,11 @@ import { test } from 'node:test';
 import type { DockerRunner } from '../docker/cli.ts';
 import { TargetError } from '../errors.ts';
 import { needsDocker } from '../testing/docker-gate.ts';
-import { makeService, makeStack } from '../testing/stack-fixture.ts';
+import { makeStack } from '../testing/stack-fixture.ts';
 import { buildImages, imageMap } from './build-images.ts';
 import { renderDockerfile } from './dockerfile.ts';
 
-const stack = makeStack('shop', [makeService('cart'), makeService('pay')], {}, '/project');
+const stack = makeStack('shop', { cart: {}, pay: {} }, {}, '/project');
 
 /** A fake docker that knows one base image and the images "built" so far (by key label). */
 function fakeDocker(existingKeys: Map<string, string> = new Map()): { run: DockerRunner; calls: string[][] } {
@@ -93,7 +93,7 @@ test('real docker: builds a runnable image from an artifact dir and reuses it fo
   if (!(await needsDocker(t))) return;
   const dir = mkdtempSync(join(tmpdir(), 'bricks-img-'));
   const stackName = `t5img${process.pid}`;
-  const real = makeStack(stackName, [makeService('hello')], {}, dir);
+  const real = makeStack(stackName, { hello: {} }, {}, dir);
   t.after(() => {
     const ids = execFileSync('docker', ['images', '-q', '--filter', `label=dev.bricks.stack=${stackName}`], { encoding: 'utf8' }).split('\n').filter(Boolean);
     if (ids.length > 0) execFileSync('docker', ['rmi', '-f', ...new Set(ids)], { stdio: 'ignore' });

@@ -1,7 +1,7 @@
 // What every Kubernetes object renderer needs to know about the release besides the service:
 // the stack, the version labels, where images come from and how services address each other.
 import type { Service, Stack } from '../../stack/model.ts';
-import { isEdge } from '../compose-keys.ts';
+import { isEdge } from '../service-shape.ts';
 import { dnsLabel } from '../naming.ts';
 
 export interface RenderContext {

@@ -4,8 +4,9 @@ import { Deployment } from 'kubernetes-models/apps/v1';
 import type { IDeploymentStrategy } from 'kubernetes-models/apps/v1';
 import type { IContainer } from 'kubernetes-models/v1';
 import type { Service } from '../../stack/model.ts';
-import { imageSource, readAutoscale, readResources, readUpdateConfig } from '../compose-keys.ts';
-import type { UpdateConfig } from '../compose-keys.ts';
+import { engineReplicas, engineStopGraceMs, engineUpdate } from '../engine-defaults.ts';
+import type { EngineUpdate } from '../engine-defaults.ts';
+import { autoscaleOf, imageSource } from '../service-shape.ts';
 import { dnsLabel, replicaEnvironment } from '../naming.ts';
 import { addressHost, metadata, objectLabels, selectorLabels } from './context.ts';
 import type { RenderContext } from './context.ts';
@@ -25,7 +26,7 @@ export const defaultCpuRequest = '100m';
  * means all at once. `delay` between batches has no direct twin; minReadySeconds (a new pod
  * must stay ready this long before the rollout moves on) is the nearest.
  */
-export function rollingUpdate(u: UpdateConfig): { strategy: IDeploymentStrategy; minReadySeconds?: number } {
+export function rollingUpdate(u: EngineUpdate): { strategy: IDeploymentStrategy; minReadySeconds?: number } {
   const step = u.parallelism === 0 ? '100%' : u.parallelism;
   const rollingUpdate = u.order === 'start-first'
     ? { maxSurge: step, maxUnavailable: 0 }
@@ -39,14 +40,14 @@ export function rollingUpdate(u: UpdateConfig): { strategy: IDeploymentStrategy;
 
 export function renderDeployment(ctx: RenderContext, service: Service): Deployment {
   const name = dnsLabel(service.name);
-  const autoscale = readAutoscale(service);
+  const autoscale = autoscaleOf(service);
   const env = replicaEnvironment(ctx.stack, service, 'kubernetes', addressHost);
   const sources = sourceMounts(ctx, service);
   const claims = claimMounts(ctx, service);
   const volumes = [...sources.volumes, ...claims.volumes];
   const mounts = [...sources.mounts, ...claims.mounts];
   const resources = resourceRequirements(
-    readResources(service),
+    service.deploy.resources,
     autoscale?.cpu != null ? defaultCpuRequest : null,
   );
   const source = imageSource(service);
@@ -56,23 +57,23 @@ export function renderDeployment(ctx: RenderContext, service: Service): Deployme
     imagePullPolicy: 'IfNotPresent',
     ports: namedPorts(service).map((p) => ({ name: p.name, containerPort: p.port, protocol: p.protocol })),
     env: Object.keys(env).sort().map((k) => ({ name: k, value: env[k] ?? '' })),
-    ...containerProbes(service.health, servicePortName),
+    ...containerProbes(service, servicePortName),
     ...(resources ? { resources } : {}),
     ...(mounts.length > 0 ? { volumeMounts: mounts } : {}),
   };
   // An image bricks did not build keeps its own entrypoint; Compose `command` overrides its CMD.
-  if (source.kind === 'external' && service.run) container.args = argvOf(service.run);
+  if (source.kind === 'external' && service.command !== null) container.args = argvOf(service.command);
   return new Deployment({
     metadata: metadata(ctx, name, service),
     spec: {
       // With an HPA the autoscaler owns the replica count; a fixed one would fight it on every apply.
-      ...(autoscale ? {} : { replicas: service.replicas }),
+      ...(autoscale ? {} : { replicas: engineReplicas(service) }),
       selector: { matchLabels: selectorLabels(ctx, service) },
-      ...rollingUpdate(readUpdateConfig(service)),
+      ...rollingUpdate(engineUpdate(service)),
       template: {
         metadata: { labels: objectLabels(ctx, service) },
         spec: {
-          terminationGracePeriodSeconds: Math.ceil(service.stopGracePeriodMs / 1000),
+          terminationGracePeriodSeconds: Math.ceil(engineStopGraceMs(service) / 1000),
           containers: [container],
           ...(volumes.length > 0 ? { volumes } : {}),
         },

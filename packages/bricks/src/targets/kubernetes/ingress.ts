@@ -2,7 +2,7 @@
 // Service. Host and class are left to the cluster's defaults; the Helm values can set them.
 import { Ingress } from 'kubernetes-models/networking.k8s.io/v1';
 import type { Service } from '../../stack/model.ts';
-import { isEdge } from '../compose-keys.ts';
+import { isEdge } from '../service-shape.ts';
 import { dnsLabel } from '../naming.ts';
 import { metadata } from './context.ts';
 import type { RenderContext } from './context.ts';

@@ -1,7 +1,8 @@
 // Compose/bricks health settings as Kubernetes probes. `start_period` (failures do not count
 // yet) is what a startupProbe means: liveness and readiness only start once it has passed.
 import type { IProbe } from 'kubernetes-models/v1';
-import type { Command, Health, Probe } from '../../stack/model.ts';
+import type { Command, Probe, Service } from '../../stack/model.ts';
+import { engineProbeTiming } from '../engine-defaults.ts';
 
 type Handler = Pick<IProbe, 'httpGet' | 'tcpSocket' | 'exec'>;
 
@@ -36,8 +37,9 @@ export interface ContainerProbes {
   startupProbe?: IProbe;
 }
 
-export function containerProbes(health: Health, portName: string): ContainerProbes {
-  const t = health.timing;
+export function containerProbes(service: Service, portName: string): ContainerProbes {
+  const health = service.health;
+  const t = engineProbeTiming(service);
   const timing = {
     periodSeconds: seconds(t.intervalMs),
     timeoutSeconds: seconds(t.timeoutMs),

@@ -6,7 +6,7 @@ import type { Ingress } from 'kubernetes-models/networking.k8s.io/v1';
 import type { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
 import type { ConfigMap, PersistentVolumeClaim, Secret, Service as KubeService } from 'kubernetes-models/v1';
 import type { Stack } from '../../stack/model.ts';
-import { imageSource } from '../compose-keys.ts';
+import { imageSource } from '../service-shape.ts';
 import { TargetError } from '../errors.ts';
 import { imageRef } from '../naming.ts';
 import type { RenderContext } from './context.ts';

@@ -4,7 +4,8 @@ import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
 import type { IMetricSpec } from 'kubernetes-models/autoscaling/v2';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
 import type { Service } from '../../stack/model.ts';
-import { readAutoscale } from '../compose-keys.ts';
+import { engineReplicas } from '../engine-defaults.ts';
+import { autoscaleOf } from '../service-shape.ts';
 import { dnsLabel } from '../naming.ts';
 import { metadata, selectorLabels } from './context.ts';
 import type { RenderContext } from './context.ts';
@@ -14,7 +15,7 @@ import type { RenderContext } from './context.ts';
 export const rpsMetricName = 'http_requests_per_second';
 
 export function renderAutoscaler(ctx: RenderContext, service: Service): HorizontalPodAutoscaler | null {
-  const a = readAutoscale(service);
+  const a = autoscaleOf(service);
   if (!a) return null;
   const metrics: IMetricSpec[] = [];
   if (a.cpu !== null) {
@@ -38,8 +39,8 @@ export function renderAutoscaler(ctx: RenderContext, service: Service): Horizont
 
 /** The fewest pods the service runs: its replicas, or the autoscaler's floor. */
 export function minimumPods(service: Service): number {
-  const a = readAutoscale(service);
-  return a ? Math.max(1, a.min) : service.replicas;
+  const a = autoscaleOf(service);
+  return a ? Math.max(1, a.min) : engineReplicas(service);
 }
 
 export function renderDisruptionBudget(ctx: RenderContext, service: Service): PodDisruptionBudget | null {

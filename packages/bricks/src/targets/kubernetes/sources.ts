@@ -3,9 +3,8 @@
 // Secret values are read here and only ever leave as base64 in the Secret object.
 import { ConfigMap, Secret } from 'kubernetes-models/v1';
 import type { IVolume, IVolumeMount } from 'kubernetes-models/v1';
-import type { Service } from '../../stack/model.ts';
-import { readConfigMounts, readSecretMounts, readSources, readSourceValue } from '../compose-keys.ts';
-import type { ValueSource } from '../compose-keys.ts';
+import type { Service, ValueSource } from '../../stack/model.ts';
+import { readSourceValue } from '../source-value.ts';
 import { TargetError } from '../errors.ts';
 import { dnsLabel } from '../naming.ts';
 import { metadata } from './context.ts';
@@ -32,13 +31,13 @@ export function renderSources(ctx: RenderContext, opts: { readSecrets: boolean }
   const used = (kind: Kind): Set<string> => {
     const names = new Set<string>();
     for (const s of Object.values(ctx.stack.services)) {
-      for (const m of kind === 'secrets' ? readSecretMounts(s) : readConfigMounts(s)) names.add(m.source);
+      for (const m of s[kind]) names.add(m.source);
     }
     return names;
   };
   const out: Array<Secret | ConfigMap> = [];
   for (const kind of ['secrets', 'configs'] as const) {
-    const sources = readSources(ctx.stack, kind);
+    const sources = ctx.stack[kind];
     for (const name of used(kind)) {
       const src = sources[name];
       if (!src) throw new TargetError('invalid-stack', `${kind}.${name}: used by a service but not declared at the top level`);
@@ -68,8 +67,8 @@ export function sourceMounts(ctx: RenderContext, service: Service): { volumes: I
   const volumes: IVolume[] = [];
   const mounts: IVolumeMount[] = [];
   for (const kind of ['secrets', 'configs'] as const) {
-    const sources = readSources(ctx.stack, kind);
-    const list = kind === 'secrets' ? readSecretMounts(service) : readConfigMounts(service);
+    const sources = ctx.stack[kind];
+    const list = service[kind];
     list.forEach((m, i) => {
       const volume = `${kind === 'secrets' ? 'secret' : 'config'}-${i}`;
       const name = objectName(kind, m.source, sources[m.source]);

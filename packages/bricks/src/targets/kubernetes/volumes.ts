@@ -4,7 +4,6 @@
 import { PersistentVolumeClaim } from 'kubernetes-models/v1';
 import type { IVolume, IVolumeMount } from 'kubernetes-models/v1';
 import type { Service } from '../../stack/model.ts';
-import { readVolumes } from '../compose-keys.ts';
 import { TargetError } from '../errors.ts';
 import { dnsLabel } from '../naming.ts';
 import { metadata } from './context.ts';
@@ -23,40 +22,22 @@ export interface NamedMount {
 }
 
 /**
- * A service's `volumes` entries that name a top-level volume (short `name:/path[:ro]` or long
- * `{ type: volume, source, target, read_only }`). A host path or tmpfs has no equal in a
- * cluster, and silently dropping it would lose data: those are errors that name the entry.
+ * A service's `volumes` entries, each of which must name a top-level volume. A host path or
+ * tmpfs has no equal in a cluster, and silently dropping it would lose data: those are errors
+ * that name the entry.
  */
 export function namedMounts(ctx: RenderContext, service: Service): NamedMount[] {
-  const raw = service.compose['volumes'];
-  if (!Array.isArray(raw)) return [];
-  const declared = topLevelVolumes(ctx);
-  return raw.map((entry: unknown, i) => {
-    const where = `services.${service.name}.volumes[${i}]`;
-    const m = parseMount(entry);
-    if (m === null || !declared.has(m.volume)) {
-      throw new TargetError('invalid-stack', `${where}: Kubernetes gets named volumes only (declared under the top-level volumes:); ${JSON.stringify(entry)} is a host path, tmpfs or undeclared volume`);
+  return service.volumes.map((m, i) => {
+    if (m.type !== 'volume' || m.source === undefined || ctx.stack.volumes[m.source] === undefined) {
+      const what = m.type === 'volume' ? (m.source === undefined ? 'an anonymous volume' : `the undeclared volume ${m.source}`) : `a ${m.type} mount`;
+      throw new TargetError('invalid-stack', `services.${service.name}.volumes[${i}]: Kubernetes gets named volumes only (declared under the top-level volumes:); ${m.target} is ${what}`);
     }
-    return m;
+    return { volume: m.source, target: m.target, readOnly: m.readOnly };
   });
 }
 
-function parseMount(entry: unknown): NamedMount | null {
-  if (typeof entry === 'string') {
-    const [source = '', target = '', mode = ''] = entry.split(':');
-    if (source === '' || target === '' || /^[./~]/.test(source)) return null;
-    return { volume: source, target, readOnly: mode.split(',').includes('ro') };
-  }
-  if (typeof entry === 'object' && entry !== null) {
-    const e = entry as Record<string, unknown>;
-    if (e['type'] !== 'volume' || typeof e['source'] !== 'string' || typeof e['target'] !== 'string') return null;
-    return { volume: e['source'], target: e['target'], readOnly: e['read_only'] === true };
-  }
-  return null;
-}
-
 function topLevelVolumes(ctx: RenderContext): Set<string> {
-  return new Set(Object.keys(readVolumes(ctx.stack)));
+  return new Set(Object.keys(ctx.stack.volumes));
 }
 
 /** The claim of a named volume: the volume's name, as a Deployment is named after its service. */

@@ -3,8 +3,10 @@
 // readiness probe is used, else liveness. bricks images have node but no curl: http and tcp
 // checks are `node -e` one-liners. Unlike the local platform's in-process probes, each check
 // starts a process in the container, so its timing gets floors (below).
-import type { Health, Probe, Service } from '../../stack/model.ts';
-import { imageSource } from '../compose-keys.ts';
+import type { Probe, Service } from '../../stack/model.ts';
+import { servicePort } from '../../stack/service-port.ts';
+import { engineProbeTiming } from '../engine-defaults.ts';
+import { imageSource } from '../service-shape.ts';
 
 export interface SwarmHealthcheck {
   test: string[];
@@ -48,12 +50,13 @@ export const MIN_CHECK_TIMEOUT_MS = 5_000;
  */
 export const DEFAULT_START_PERIOD_MS = 30_000;
 
-export function swarmHealthcheck(service: Service, health: Health = service.health): SwarmHealthcheck | null {
+export function swarmHealthcheck(service: Service): SwarmHealthcheck | null {
+  const health = service.health;
   const probe = health.readiness.kind !== 'none' ? health.readiness : health.liveness;
   // Only images bricks built from an artifact are known to have node in them.
-  const test = healthTest(probe, service.port, imageSource(service).kind === 'built');
+  const test = healthTest(probe, servicePort(service), imageSource(service).kind === 'built');
   if (!test) return null;
-  const t = health.timing;
+  const t = engineProbeTiming(service);
   return {
     test,
     interval: duration(t.intervalMs),

@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { DockerResult, DockerRunner } from '../docker/cli.ts';
 import { TargetError } from '../errors.ts';
-import { makeService, makeStack } from '../testing/stack-fixture.ts';
+import { makeStack } from '../testing/stack-fixture.ts';
 import { removeSwarm } from './ps.ts';
 
-const stack = makeStack('shop', [makeService('a')]);
+const stack = makeStack('shop', { a: {} });
 const ok = (stdout = ''): DockerResult => ({ code: 0, stdout, stderr: '' });
 const refused: DockerResult = {
   code: 1, stdout: '',

@@ -4,8 +4,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
 import { TargetError } from '../errors.ts';
-import type { Health } from '../../stack/model.ts';
-import { arcadeLike, httpHealth, makeService, makeStack } from '../testing/stack-fixture.ts';
+import { arcadeLike, HTTP_HEALTH, makeService, makeStack } from '../testing/stack-fixture.ts';
 import { DEFAULT_START_PERIOD_MS, healthTest, MIN_CHECK_TIMEOUT_MS, swarmHealthcheck } from './healthcheck.ts';
 import { renderSwarmStack } from './render.ts';
 
@@ -37,7 +36,8 @@ test('services run their images; plain Compose images keep their command and get
   const db = svc(c, 'db');
   assert.equal(db.image, 'postgres:16');
   assert.deepEqual(db.command, ['postgres', '-c', 'fsync=off']);
-  assert.equal(db.healthcheck, undefined);
+  // The image's own HEALTHCHECK is turned off, as the stack says (healthcheck: { disable: true }).
+  assert.deepEqual(db.healthcheck, { disable: true });
   assert.equal(db.init, undefined);
 });
 
@@ -55,7 +55,7 @@ test('deploy keys: replicas, update_config with order, restart policy, resources
   const cat = svc(c, 'catalog');
   assert.equal(cat.deploy.replicas, 2);
   assert.deepEqual(cat.deploy.update_config, { parallelism: 2, delay: '5000ms', order: 'stop-first', failure_action: 'pause' });
-  assert.deepEqual(cat.deploy.restart_policy, { condition: 'any', delay: '100ms', window: '60000ms' });
+  assert.deepEqual(cat.deploy.restart_policy, { condition: 'any', delay: '100ms', window: '10000ms' });
   assert.deepEqual(cat.deploy.resources, { limits: { cpus: '0.5', memory: '256M' }, reservations: { cpus: '0.25', memory: '128M' } });
   // Host-mode ports: one task per node, and the old task must free the port before the new one starts.
   const gw = svc(c, 'gateway').deploy as Svc['deploy'] & { mode?: string };
@@ -94,12 +94,12 @@ test('secrets and configs get content-hashed names; inline values are materialis
 });
 
 test('named volumes: declared at the top as the user wrote them, mounted where the service says', () => {
-  const stack = makeStack('arcade', [makeService('catalog', { compose: { volumes: ['catalog-data:/app/.bricks/data/catalog'] } }), makeService('scores')], {
+  const stack = makeStack('arcade', { catalog: { volumes: ['catalog-data:/app/.bricks/data/catalog'] }, scores: {} }, {
     volumes: { 'catalog-data': {}, shared: { driver: 'local', labels: { team: 'games' } }, bare: null },
   });
   const c = renderSwarmStack(stack, { catalog: 'arcade-catalog:aaa', scores: 'arcade-scores:aaa' });
   assert.deepEqual(c.volumes, { 'catalog-data': {}, shared: { driver: 'local', labels: { team: 'games' } }, bare: {} });
-  assert.deepEqual(c.services['catalog']?.['volumes'], ['catalog-data:/app/.bricks/data/catalog']);
+  assert.deepEqual(c.services['catalog']?.['volumes'], [{ type: 'volume', source: 'catalog-data', target: '/app/.bricks/data/catalog' }]);
   assert.equal(c.services['scores']?.['volumes'], undefined);
   assert.equal(render().volumes, undefined, 'no volumes key when the stack declares none');
 });
@@ -119,17 +119,17 @@ test('node checks get a timeout floor and a start period (a check is a fresh pro
   assert.equal(hc.interval, '5000ms');
   assert.equal(hc.timeout, `${MIN_CHECK_TIMEOUT_MS}ms`);
   assert.equal(hc.start_period, '10000ms');
-  const quick: Health = { ...httpHealth, timing: { ...httpHealth.timing, intervalMs: 1000, timeoutMs: 1000, startPeriodMs: 0 } };
-  const fast = swarmHealthcheck(makeService('x', { health: quick }))!;
+  const quick = { ...HTTP_HEALTH, interval: '1s', timeout: '1s', start_period: '0s' };
+  const fast = swarmHealthcheck(makeService('x', { 'x-bricks': { health: quick } }))!;
   assert.equal(fast.timeout, `${MIN_CHECK_TIMEOUT_MS}ms`);
   assert.equal(fast.start_period, `${DEFAULT_START_PERIOD_MS}ms`);
   assert.equal(fast.interval, '1000ms');
-  const shell: Health = { ...quick, readiness: { kind: 'exec', command: { kind: 'shell', script: 'true' } } };
-  assert.equal(swarmHealthcheck(makeService('y', { health: shell }))!.timeout, '1000ms');
+  const shell = makeService('y', { healthcheck: { test: 'true' }, 'x-bricks': { health: { ...quick, ready: undefined } } });
+  assert.equal(swarmHealthcheck(shell)!.timeout, '1000ms');
 });
 
 test('a built service without an image is an invalid-stack error', () => {
-  assert.throws(() => renderSwarmStack(makeStack('s', [makeService('x')]), {}), (e: unknown) => e instanceof TargetError && e.code === 'invalid-stack');
+  assert.throws(() => renderSwarmStack(makeStack('s', { x: {} }), {}), (e: unknown) => e instanceof TargetError && e.code === 'invalid-stack');
 });
 
 /** Runs a healthcheck's `node -e` command the way the container would (async: the server is in this process). */

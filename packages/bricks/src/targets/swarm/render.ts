@@ -3,11 +3,12 @@
 // unchanged spec, and Swarm leaves its tasks alone.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { Service, Stack } from '../../stack/model.ts';
-import {
-  imageSource, isEdge, readAutoscale, readNetworks, readPorts, readSources, readSourceValue, readUpdateConfig, readVolumes,
-} from '../compose-keys.ts';
+import type { FileMount, ResourceSet, Service, Stack, UpdateConfigSpec } from '../../stack/model.ts';
+import { engineReplicas, engineStopGraceMs, engineUpdate } from '../engine-defaults.ts';
+import type { EngineUpdate } from '../engine-defaults.ts';
 import { TargetError } from '../errors.ts';
+import { autoscaleOf, imageSource, isEdge } from '../service-shape.ts';
+import { readSourceValue } from '../source-value.ts';
 import { replicaEnvironment } from '../naming.ts';
 import { argvOf } from '../kubernetes/probes.ts';
 import { swarmHealthcheck } from './healthcheck.ts';
@@ -60,7 +61,7 @@ function renderSources(
   readFile: (p: string) => Buffer,
 ): Record<string, Record<string, unknown>> {
   const out: Record<string, Record<string, unknown>> = {};
-  for (const [name, src] of Object.entries(readSources(stack, kind))) {
+  for (const [name, src] of Object.entries(stack[kind])) {
     if (src.kind === 'external') {
       out[name] = { external: true, name: src.name };
       continue;
@@ -76,43 +77,103 @@ function renderSources(
   return out;
 }
 
-function renderService(stack: Stack, service: Service, image: string): Record<string, unknown> {
-  const raw = service.compose;
-  const rawDeploy = (typeof raw['deploy'] === 'object' && raw['deploy'] !== null ? raw['deploy'] : {}) as Record<string, unknown>;
+/**
+ * Restarts when the stack says nothing: at once and on any exit, as locally (Swarm's own 5 s
+ * delay would leave a crashed task's DNS entry empty for that long); a run of 10 s counts as
+ * a success again (Compose `window`).
+ */
+export const SWARM_RESTART = { condition: 'any', delayMs: 100, windowMs: 10_000 } as const;
+
+/** Docker's byte units: the largest binary unit that divides the size (`256M`, not `268435456`). */
+function bytes(n: number): string {
+  for (const [unit, size] of [['G', 1024 ** 3], ['M', 1024 ** 2], ['K', 1024]] as const) {
+    if (n >= size && n % size === 0) return `${n / size}${unit}`;
+  }
+  return String(n);
+}
+
+function resourceSet(r: ResourceSet | undefined): Record<string, unknown> | undefined {
+  if (r === undefined) return undefined;
+  return defined({ cpus: r.cpus === undefined ? undefined : String(r.cpus), memory: r.memoryBytes === undefined ? undefined : bytes(r.memoryBytes), pids: r.pids });
+}
+
+function updateConfig(u: EngineUpdate): Record<string, unknown> {
+  return defined({
+    parallelism: u.parallelism,
+    delay: ms(u.delayMs),
+    order: u.order,
+    failure_action: u.failureAction,
+    monitor: u.monitorMs === undefined ? undefined : ms(u.monitorMs),
+    max_failure_ratio: u.maxFailureRatio,
+  });
+}
+
+function rollbackConfig(u: UpdateConfigSpec): Record<string, unknown> {
+  return defined({
+    parallelism: u.parallelism,
+    delay: u.delayMs === undefined ? undefined : ms(u.delayMs),
+    order: u.order,
+    failure_action: u.failureAction,
+    monitor: u.monitorMs === undefined ? undefined : ms(u.monitorMs),
+    max_failure_ratio: u.maxFailureRatio,
+  });
+}
+
+function renderDeploy(service: Service): { deploy: Record<string, unknown>; global: boolean } {
+  const d = service.deploy;
   const edge = isEdge(service);
-  const published = readPorts(service);
-  const autoscale = readAutoscale(service);
+  const autoscale = autoscaleOf(service);
   // A port published in host mode can be bound by one task per node: such a service runs one
   // task on every node (global), unless the stack chose a mode itself (say, with placement
   // limits on a multi-node swarm). And its update must stop the old task before starting the new.
-  const hostPorts = published.some((p) => p.published !== null);
-  const global = rawDeploy['mode'] === 'global' || (hostPorts && rawDeploy['mode'] === undefined);
-  const update = hostPorts ? { ...readUpdateConfig(service), order: 'stop-first' as const } : readUpdateConfig(service);
+  const hostPorts = service.ports.some((p) => p.published !== undefined);
+  const global = d.mode === 'global' || (hostPorts && d.mode === undefined);
+  const update = hostPorts ? { ...engineUpdate(service), order: 'stop-first' as const } : engineUpdate(service);
   // Swarm has no autoscaler and nothing that wakes a service from zero: run the floor, at least one.
-  const replicas = autoscale ? Math.max(1, autoscale.min, service.replicas) : service.replicas;
+  const replicas = autoscale ? Math.max(1, autoscale.min, engineReplicas(service)) : engineReplicas(service);
   const r = service.restart;
-  const deploy: Record<string, unknown> = {
+  const placement = d.placement === undefined
+    ? undefined
+    : defined({ constraints: d.placement.constraints, preferences: d.placement.preferences?.map((spread) => ({ spread })), max_replicas_per_node: d.placement.maxReplicasPerNode });
+  const resources = d.resources === undefined ? undefined : defined({ limits: resourceSet(d.resources.limits), reservations: resourceSet(d.resources.reservations) });
+  const deploy = defined({
     ...(global ? { mode: 'global' } : { replicas }),
     // SDK clients balance over DNS A records themselves; the edge keeps a VIP unless told otherwise.
-    endpoint_mode: edge ? (rawDeploy['endpoint_mode'] ?? 'vip') : 'dnsrr',
-    update_config: {
-      parallelism: update.parallelism,
-      delay: ms(update.delayMs),
-      order: update.order,
-      failure_action: update.failureAction,
-      ...(update.monitorMs !== null ? { monitor: ms(update.monitorMs) } : {}),
-      ...(update.maxFailureRatio !== null ? { max_failure_ratio: update.maxFailureRatio } : {}),
-    },
-    restart_policy: {
-      condition: r.condition,
-      delay: ms(r.delayMs),
-      window: ms(r.windowMs),
-      ...(r.maxAttempts !== null ? { max_attempts: r.maxAttempts } : {}),
-    },
-  };
-  for (const key of ['resources', 'placement', 'labels', 'rollback_config'] as const) {
-    if (rawDeploy[key] !== undefined) deploy[key] = rawDeploy[key];
-  }
+    endpoint_mode: edge ? (d.endpointMode ?? 'vip') : 'dnsrr',
+    update_config: updateConfig(update),
+    restart_policy: defined({
+      condition: r.condition ?? SWARM_RESTART.condition,
+      delay: ms(r.delayMs ?? SWARM_RESTART.delayMs),
+      window: ms(r.windowMs ?? SWARM_RESTART.windowMs),
+      max_attempts: r.maxAttempts,
+    }),
+    resources: resources !== undefined && Object.keys(resources).length > 0 ? resources : undefined,
+    placement,
+    labels: d.labels,
+    rollback_config: d.rollbackConfig === undefined ? undefined : rollbackConfig(d.rollbackConfig),
+  });
+  return { deploy, global };
+}
+
+/** For an image bricks did not build: its own HEALTHCHECK, with the stack's timing, or none at all. */
+function externalHealthcheck(service: Service): Record<string, unknown> | undefined {
+  const h = service.health;
+  if (h.readiness.kind === 'none' && h.liveness.kind === 'none') return { disable: true };
+  const t = h.timing;
+  const timing = defined({
+    interval: t.intervalMs === undefined ? undefined : ms(t.intervalMs),
+    timeout: t.timeoutMs === undefined ? undefined : ms(t.timeoutMs),
+    retries: t.retries,
+    start_period: t.startPeriodMs === undefined ? undefined : ms(t.startPeriodMs),
+  });
+  return Object.keys(timing).length > 0 ? timing : undefined;
+}
+
+/** Compose keys bricks does not interpret that Swarm honours, passed on as written. */
+const PASSED_ON = ['user', 'hostname', 'init', 'ulimits', 'sysctls', 'cap_add', 'cap_drop', 'logging'] as const;
+
+function renderService(stack: Stack, service: Service, image: string): Record<string, unknown> {
+  const { deploy, global } = renderDeploy(service);
   const out: Record<string, unknown> = {
     image,
     environment: {
@@ -122,30 +183,35 @@ function renderService(stack: Stack, service: Service, image: string): Record<st
       BRICKS_REPLICA: `${service.name}.${global ? '{{.Node.Hostname}}' : '{{.Task.Slot}}'}`,
     },
     deploy,
-    stop_grace_period: ms(service.stopGracePeriodMs),
+    stop_grace_period: ms(engineStopGraceMs(service)),
   };
   const src = imageSource(service);
-  if (src.kind === 'external' && service.run) out['command'] = argvOf(service.run);
+  if (src.kind === 'external' && service.command !== null) out['command'] = argvOf(service.command);
   // A tiny init as PID 1 forwards SIGTERM to node, which as PID 1 itself would ignore it and
   // hold its host port until the grace period runs out.
   if (src.kind === 'built') out['init'] = true;
-  const health = swarmHealthcheck(service);
+  const health = swarmHealthcheck(service) ?? (src.kind === 'external' ? externalHealthcheck(service) : undefined);
   if (health) out['healthcheck'] = health;
-  else if (src.kind === 'external' && raw['healthcheck'] !== undefined) out['healthcheck'] = raw['healthcheck'];
+  if (service.stopSignal !== undefined) out['stop_signal'] = service.stopSignal;
   // The ingress routing mesh is not used: ports are bound on the node that runs the task.
-  const ports = published.map((p) => ({
-    target: p.target,
-    ...(p.published !== null ? { published: p.published } : {}),
-    protocol: p.protocol,
-    mode: 'host',
-  }));
+  const ports = service.ports.map((p) => defined({ target: p.target, published: p.published, protocol: p.protocol, mode: 'host' }));
   if (ports.length > 0) out['ports'] = ports;
-  const networks = readNetworks(service);
-  if (networks.length > 0) out['networks'] = networks;
-  for (const key of ['secrets', 'configs', 'user', 'hostname', 'init', 'ulimits', 'sysctls', 'cap_add', 'cap_drop', 'volumes', 'logging'] as const) {
-    if (raw[key] !== undefined) out[key] = raw[key];
+  // The map form (aliases, addresses) is passed on whole.
+  const networks = service.passthrough['networks'] ?? (service.networks.length > 0 ? [...service.networks] : undefined);
+  if (networks !== undefined) out['networks'] = networks;
+  const mount = (m: FileMount): Record<string, unknown> => defined({ source: m.source, target: m.target, uid: m.uid, gid: m.gid, mode: m.mode });
+  if (service.secrets.length > 0) out['secrets'] = service.secrets.map(mount);
+  if (service.configs.length > 0) out['configs'] = service.configs.map(mount);
+  if (service.volumes.length > 0) {
+    out['volumes'] = service.volumes.map((v) => defined({ type: v.type, source: v.source, target: v.target, read_only: v.readOnly || undefined }));
   }
+  for (const key of PASSED_ON) if (service.passthrough[key] !== undefined) out[key] = service.passthrough[key];
   return out;
+}
+
+/** The map without its undefined values. */
+function defined(o: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
 }
 
 /**
@@ -166,18 +232,16 @@ export function renderSwarmStack(
     if (!image) throw new TargetError('invalid-stack', `services.${service.name}: no image was built for it`);
     services[service.name] = renderService(stack, service, image);
   }
-  const userNetworks = (typeof stack.compose['networks'] === 'object' && stack.compose['networks'] !== null
-    ? stack.compose['networks'] : {}) as Record<string, unknown>;
   const networks: SwarmCompose['networks'] = { default: { driver: 'overlay', attachable: true } };
-  for (const [name, def] of Object.entries(userNetworks)) {
-    const d = (typeof def === 'object' && def !== null ? def : {}) as Record<string, unknown>;
-    networks[name] = d['external'] ? d : { ...d, driver: d['driver'] ?? 'overlay' };
+  for (const [name, n] of Object.entries(stack.networks)) {
+    const def = defined({ name: n.name, driver: n.driver, attachable: n.attachable, internal: n.internal, driver_opts: n.driverOpts, labels: n.labels });
+    networks[name] = n.external ? { ...def, external: true } : { ...def, driver: n.driver ?? 'overlay' };
   }
   const out: SwarmCompose = { version: '3.8', services, networks };
   // Named volumes as the user declared them: Swarm creates `<stack>_<name>` on first deploy and
   // keeps it across updates, rollbacks and `docker stack rm` (the data outlives the tasks).
-  const userVolumes = readVolumes(stack);
-  if (Object.keys(userVolumes).length > 0) out.volumes = userVolumes;
+  const volumes = Object.entries(stack.volumes).map(([name, v]) => [name, defined({ name: v.name, external: v.external || undefined, driver: v.driver, driver_opts: v.driverOpts, labels: v.labels })]);
+  if (volumes.length > 0) out.volumes = Object.fromEntries(volumes) as Record<string, Record<string, unknown>>;
   const secrets = renderSources(stack, 'secrets', opts, readFile);
   const configs = renderSources(stack, 'configs', opts, readFile);
   if (Object.keys(secrets).length > 0) out.secrets = secrets;

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { parse } from 'yaml';
 import type { IDeployment } from 'kubernetes-models/apps/v1';
 import type { IService } from 'kubernetes-models/v1';
-import { arcadeLike, makeService, makeStack } from '../../testing/stack-fixture.ts';
+import { arcadeLike, makeStack } from '../../testing/stack-fixture.ts';
 import { helmTemplate, validateAll } from '../../testing/helm-template.ts';
 import type { RenderedObject as Obj } from '../../testing/helm-template.ts';
 import { renderHelmChart } from './chart.ts';
@@ -91,7 +91,7 @@ test('installing without a secret value fails, naming the value to set', () => {
 });
 
 test('a literal {{ in the stack survives the chart unchanged', () => {
-  const stack = makeStack('s', [makeService('web', { environment: { GREETING: 'hello {{ name }}' } })]);
+  const stack = makeStack('s', { web: { environment: { GREETING: 'hello {{ name }}' } } });
   const [dep] = helmTemplate(renderHelmChart(stack, { sha })).filter((o) => o.kind === 'Deployment') as unknown as IDeployment[];
   const env = dep?.spec?.template.spec?.containers[0]?.env ?? [];
   assert.equal(env.find((e) => e.name === 'GREETING')?.value, 'hello {{ name }}');

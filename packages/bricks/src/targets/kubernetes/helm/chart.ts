@@ -3,7 +3,8 @@
 // values.yaml, and names and labels from _helpers.tpl.
 import { stringify } from 'yaml';
 import type { Stack, Service } from '../../../stack/model.ts';
-import { imageSource, isEdge, readAutoscale } from '../../compose-keys.ts';
+import { engineReplicas } from '../../engine-defaults.ts';
+import { autoscaleOf, imageSource, isEdge } from '../../service-shape.ts';
 import { dnsLabel, imageRepository } from '../../naming.ts';
 import { renderContext } from '../render.ts';
 import type { KubeObject } from '../render.ts';
@@ -162,9 +163,9 @@ function valuesYaml(stack: Stack, opts: HelmOptions, secretKeys: string[], claim
       const tag = opts.tags?.[s.name];
       if (tag !== undefined && tag !== opts.sha) v['tag'] = tag;
     }
-    const a = readAutoscale(s);
+    const a = autoscaleOf(s);
     if (a) v['autoscale'] = { min: Math.max(1, a.min), max: a.max };
-    else v['replicas'] = s.replicas;
+    else v['replicas'] = engineReplicas(s);
     services[s.name] = v;
   }
   const values = {

@@ -1,0 +1,155 @@
+// bricks' own keys: a service's `x-bricks` and the top-level `x-bricks`. The Compose schema
+// allows any `x-*` map, so every key here is checked by bricks, and an unknown one is an error
+// that lists the known ones.
+import { resilienceSchema } from '@bricks/sdk/resilience';
+import type { AutoscaleSpec, BricksServiceKeys, BricksStackKeys, Command } from './model.ts';
+import { compact } from './deploy.ts';
+import { readBricksHealth } from './health.ts';
+import type { BricksHealthSpec } from './health.ts';
+import { childPath, describe, nodeAt, pathOf, toPlain } from './node.ts';
+import type { MapNode, Node } from './node.ts';
+import type { Reader } from './read.ts';
+
+/** The keys of a service's `x-bricks`. */
+export const BRICKS_SERVICE_KEYS = ['run', 'port', 'health', 'entry', 'external', 'group', 'edge', 'autoscale', 'resilience', 'update'] as const;
+/** The keys of the top-level `x-bricks`. */
+export const BRICKS_TOP_KEYS = ['base_port', 'max_local_replicas'] as const;
+const AUTOSCALE_KEYS = ['min', 'max', 'cpu', 'rps'] as const;
+const UPDATE_KEYS = ['ready_timeout'] as const;
+
+export interface BricksServiceRead {
+  readonly keys: BricksServiceKeys;
+  readonly health: BricksHealthSpec | undefined;
+}
+
+export function readBricksService(r: Reader, map: MapNode, path: string): BricksServiceRead {
+  r.keys(map, path, BRICKS_SERVICE_KEYS, 'x-bricks', true);
+  const keys: { -readonly [K in keyof BricksServiceKeys]: BricksServiceKeys[K] } = {};
+  let health: BricksHealthSpec | undefined;
+  for (const e of map.entries) {
+    const p = childPath(path, e.key);
+    const v = e.value;
+    switch (e.key) {
+      case 'run':
+        keys.run = readRun(r, v, p);
+        break;
+      case 'port':
+        keys.port = r.int(v, p, 1, 65535);
+        break;
+      case 'health':
+        health = readBricksHealth(r, v, p);
+        break;
+      case 'entry':
+        keys.entry = r.string(v, p, 'a module path such as src/main.ts');
+        break;
+      case 'external':
+        keys.external = r.bool(v, p);
+        break;
+      case 'edge':
+        keys.edge = r.bool(v, p);
+        break;
+      case 'group': {
+        // An empty name (an unset variable) is no group.
+        const g = r.string(v, p, 'a group name');
+        if (g !== '') keys.group = g;
+        break;
+      }
+      case 'autoscale':
+        keys.autoscale = readAutoscale(r, v, p);
+        break;
+      case 'resilience':
+        keys.resilience = readResilience(r, v, p);
+        break;
+      case 'update': {
+        const m = r.map(v, p, 'a map such as { ready_timeout: 30s }');
+        if (m === undefined) break;
+        r.keys(m, p, UPDATE_KEYS, 'x-bricks.update', true);
+        const t = m.entries.find((x) => x.key === 'ready_timeout');
+        if (t !== undefined) keys.readyTimeoutMs = r.duration(t.value, childPath(p, 'ready_timeout'));
+        break;
+      }
+    }
+  }
+  return { keys: compact(keys), health };
+}
+
+export function readBricksStack(r: Reader, node: Node, path: string): BricksStackKeys {
+  const m = r.map(node, path, 'a map of bricks settings');
+  if (m === undefined) return {};
+  r.keys(m, path, BRICKS_TOP_KEYS, 'the top-level x-bricks', true);
+  const out: { -readonly [K in keyof BricksStackKeys]: BricksStackKeys[K] } = {};
+  for (const e of m.entries) {
+    const p = childPath(path, e.key);
+    if (e.key === 'base_port') out.basePort = r.int(e.value, p, 1, 65535);
+    else if (e.key === 'max_local_replicas') out.maxLocalReplicas = r.int(e.value, p, 1);
+  }
+  return compact(out);
+}
+
+function readRun(r: Reader, node: Node, path: string): Command | undefined {
+  if (node.kind === 'scalar' && typeof node.value === 'string') {
+    if (node.value.trim() !== '') return { kind: 'shell', script: node.value };
+    r.problems.error('value', node.pos, path, 'x-bricks.run is empty; expected a shell script or an argv list');
+    return undefined;
+  }
+  if (node.kind === 'seq') {
+    const argv = r.strings(node, path);
+    if (argv === undefined) return undefined;
+    if (argv.length > 0) return { kind: 'argv', argv };
+    r.problems.error('value', node.pos, path, 'x-bricks.run is an empty list; expected the program and its arguments');
+    return undefined;
+  }
+  r.string(node, path, 'a shell script string or an argv list');
+  return undefined;
+}
+
+function readAutoscale(r: Reader, node: Node, path: string): AutoscaleSpec | undefined {
+  const m = r.map(node, path, 'a map such as { min: 1, max: 4, cpu: 70 }');
+  if (m === undefined) return undefined;
+  r.keys(m, path, AUTOSCALE_KEYS, 'x-bricks.autoscale', true);
+  const spec: { min?: number; max?: number; cpu?: number; rps?: number } = {};
+  let ok = true;
+  for (const e of m.entries) {
+    const p = childPath(path, e.key);
+    const value =
+      e.key === 'min' ? r.int(e.value, p, 0) : e.key === 'max' ? r.int(e.value, p, 1) : e.key === 'cpu' ? r.number(e.value, p, 1, 1000) : e.key === 'rps' ? r.number(e.value, p, 0.001) : undefined;
+    if (value === undefined) ok = false;
+    else spec[e.key as keyof typeof spec] = value;
+  }
+  if (!ok) return undefined;
+  if (spec.max === undefined) {
+    r.problems.error('value', m.pos, path, 'x-bricks.autoscale needs max: the most replicas it may run');
+    return undefined;
+  }
+  if (spec.min !== undefined && spec.min > spec.max) {
+    const minAt = m.entries.find((e) => e.key === 'min');
+    r.problems.error('value', minAt?.value.pos ?? m.pos, childPath(path, 'min'), `min (${spec.min}) is above max (${spec.max}); the autoscaler could never satisfy both`);
+    return undefined;
+  }
+  return compact({ ...spec, max: spec.max });
+}
+
+/**
+ * `x-bricks.resilience` is the SDK's contract (its schema, the one the replicas parse
+ * BRICKS_RESILIENCE with), so it is checked with that schema here and its findings located.
+ */
+function readResilience(r: Reader, node: Node, path: string): BricksServiceKeys['resilience'] {
+  const parsed = resilienceSchema.safeParse(toPlain(node));
+  if (parsed.success) return parsed.data;
+  for (const issue of parsed.error.issues) {
+    const segments = issue.path.map((s) => (typeof s === 'number' ? s : String(s)));
+    const at = nodeAt(node, segments);
+    const p = segments.length === 0 ? path : `${path}.${pathOf(segments)}`;
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) {
+        const k = nodeAt(node, [...segments, key]);
+        r.problems.error('unknown-key', k?.keyPos ?? at?.node.pos, childPath(p, key), `unknown key "${key}" in x-bricks.resilience${segments.length > 0 ? `.${pathOf(segments)}` : ''}; see the SDK README for the policy's keys`);
+      }
+    } else if (issue.code === 'invalid_type' && at !== undefined) {
+      r.problems.error('type', at.node.pos, p, `expected ${issue.expected === 'object' ? 'a map' : `a ${issue.expected}`}, got ${describe(at.node)}`);
+    } else {
+      r.problems.error('value', at?.node.pos ?? node.pos, p, issue.message);
+    }
+  }
+  return undefined;
+}

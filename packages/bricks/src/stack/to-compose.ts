@@ -1,0 +1,160 @@
+// The normalized stack as a Compose document, what `bricks config` prints (as `docker compose
+// config` does): variables interpolated, env_file folded into environment, every entry in its
+// long form, durations written with their unit. Loading it again gives the same model.
+import { formatDuration } from '@bricks/sdk/duration';
+import { encodeResilience } from '@bricks/sdk/resilience';
+import type {
+  Command, Deploy, FileMount, Health, Probe, ProbeTimingSpec, ResourceSet, RestartPolicySpec, Service, Stack, UpdateConfigSpec, ValueSource,
+} from './model.ts';
+
+type Doc = Record<string, unknown>;
+
+export function stackToCompose(stack: Stack): Doc {
+  const doc: Doc = { name: stack.name };
+  const bricks = defined({ base_port: stack.bricks.basePort, max_local_replicas: stack.bricks.maxLocalReplicas });
+  if (Object.keys(bricks).length > 0) doc['x-bricks'] = bricks;
+  doc['services'] = Object.fromEntries(Object.values(stack.services).map((s) => [s.name, serviceDoc(stack, s)]));
+  const volumes = Object.entries(stack.volumes).map(([name, v]) => [name, defined({ name: v.name, external: v.external || undefined, driver: v.driver, driver_opts: v.driverOpts, labels: v.labels })]);
+  if (volumes.length > 0) doc['volumes'] = Object.fromEntries(volumes);
+  const networks = Object.entries(stack.networks).map(([name, n]) => [
+    name,
+    defined({ name: n.name, external: n.external || undefined, driver: n.driver, attachable: n.attachable, internal: n.internal, driver_opts: n.driverOpts, labels: n.labels }),
+  ]);
+  if (networks.length > 0) doc['networks'] = Object.fromEntries(networks);
+  for (const kind of ['secrets', 'configs'] as const) {
+    const entries = Object.entries(stack[kind]).map(([name, src]) => [name, sourceDoc(name, src)]);
+    if (entries.length > 0) doc[kind] = Object.fromEntries(entries);
+  }
+  return doc;
+}
+
+function serviceDoc(stack: Stack, s: Service): Doc {
+  const out: Doc = { ...s.passthrough };
+  if (s.image !== undefined) out['image'] = s.image;
+  if (s.build !== undefined) out['build'] = s.build;
+  if (s.command !== null) out['command'] = argv(s.command);
+  if (Object.keys(s.environment).length > 0) out['environment'] = s.environment;
+  if (s.workingDir !== stack.dir) out['working_dir'] = s.workingDir;
+  const health = healthDocs(s.health);
+  if (health.healthcheck !== undefined) out['healthcheck'] = health.healthcheck;
+  const deploy = deployDoc(s.deploy, s.replicas, s.restart);
+  if (Object.keys(deploy).length > 0) out['deploy'] = deploy;
+  if (s.stopGracePeriodMs !== undefined) out['stop_grace_period'] = formatDuration(s.stopGracePeriodMs);
+  if (s.stopSignal !== undefined) out['stop_signal'] = s.stopSignal;
+  if (s.dependsOn.length > 0) out['depends_on'] = Object.fromEntries(s.dependsOn.map((d) => [d.service, { condition: d.condition }]));
+  if (s.ports.length > 0) {
+    out['ports'] = s.ports.map((p) => defined({ target: p.target, published: p.published, protocol: p.protocol, host_ip: p.hostIp, mode: p.mode, name: p.name, app_protocol: p.appProtocol }));
+  }
+  if (s.volumes.length > 0) out['volumes'] = s.volumes.map((v) => defined({ type: v.type, source: v.source, target: v.target, read_only: v.readOnly || undefined }));
+  if (s.secrets.length > 0) out['secrets'] = s.secrets.map(mountDoc);
+  if (s.configs.length > 0) out['configs'] = s.configs.map(mountDoc);
+  // A map form (aliases, addresses) is kept whole in passthrough.
+  if (s.networks.length > 0 && out['networks'] === undefined) out['networks'] = [...s.networks];
+  const b = s.bricks;
+  const bricks = defined({
+    run: b.run === undefined ? undefined : b.run.kind === 'shell' ? b.run.script : [...b.run.argv],
+    port: b.port,
+    health: health.bricks,
+    entry: b.entry,
+    external: b.external,
+    group: b.group,
+    edge: b.edge,
+    autoscale: b.autoscale === undefined ? undefined : defined({ min: b.autoscale.min, max: b.autoscale.max, cpu: b.autoscale.cpu, rps: b.autoscale.rps }),
+    resilience: b.resilience === undefined ? undefined : (JSON.parse(encodeResilience(b.resilience)) as unknown),
+    update: b.readyTimeoutMs === undefined ? undefined : { ready_timeout: formatDuration(b.readyTimeoutMs) },
+  });
+  if (Object.keys(bricks).length > 0) out['x-bricks'] = bricks;
+  return out;
+}
+
+function argv(c: Command): string[] {
+  // `command` is an argv; a shell script only comes from x-bricks.run, which keeps its form.
+  return c.kind === 'argv' ? [...c.argv] : ['/bin/sh', '-c', c.script];
+}
+
+function timingDoc(t: ProbeTimingSpec): Doc {
+  const d = (ms: number | undefined): string | undefined => (ms === undefined ? undefined : formatDuration(ms));
+  return defined({ interval: d(t.intervalMs), timeout: d(t.timeoutMs), retries: t.retries, start_period: d(t.startPeriodMs), start_interval: d(t.startIntervalMs) });
+}
+
+/**
+ * The health keys that give back the same probes: HTTP paths under x-bricks.health, a command
+ * (or NONE) under healthcheck; the timing goes with x-bricks.health when it is there, since
+ * its timing wins over healthcheck's.
+ */
+function healthDocs(h: Health): { healthcheck?: Doc; bricks?: Doc } {
+  const http = defined({ ready: pathOf(h.readiness), live: pathOf(h.liveness) });
+  const command = [h.readiness, h.liveness].find((p) => p.kind === 'exec' || p.kind === 'none');
+  const timing = timingDoc(h.timing);
+  const hasHttp = Object.keys(http).length > 0;
+  const out: { healthcheck?: Doc; bricks?: Doc } = {};
+  if (hasHttp) out.bricks = { ...http, ...timing };
+  const test = command === undefined ? undefined : command.kind === 'none' ? { disable: true } : { test: testOf(command) };
+  if (test !== undefined || (!hasHttp && Object.keys(timing).length > 0)) out.healthcheck = { ...test, ...(hasHttp ? {} : timing) };
+  return out;
+}
+
+function pathOf(p: Probe): string | undefined {
+  return p.kind === 'http' ? p.path : undefined;
+}
+
+function testOf(p: Extract<Probe, { kind: 'exec' }>): string[] {
+  return p.command.kind === 'argv' ? ['CMD', ...p.command.argv] : ['CMD-SHELL', p.command.script];
+}
+
+function updateDoc(u: UpdateConfigSpec | undefined): Doc | undefined {
+  if (u === undefined) return undefined;
+  const d = (ms: number | undefined): string | undefined => (ms === undefined ? undefined : formatDuration(ms));
+  return defined({ parallelism: u.parallelism, delay: d(u.delayMs), failure_action: u.failureAction, monitor: d(u.monitorMs), max_failure_ratio: u.maxFailureRatio, order: u.order });
+}
+
+function restartDoc(r: RestartPolicySpec): Doc | undefined {
+  const d = (ms: number | undefined): string | undefined => (ms === undefined ? undefined : formatDuration(ms));
+  const doc = defined({ condition: r.condition, delay: d(r.delayMs), max_attempts: r.maxAttempts, window: d(r.windowMs) });
+  return Object.keys(doc).length > 0 ? doc : undefined;
+}
+
+function resourceDoc(r: ResourceSet | undefined): Doc | undefined {
+  if (r === undefined) return undefined;
+  return defined({ cpus: r.cpus, memory: r.memoryBytes === undefined ? undefined : String(r.memoryBytes), pids: r.pids });
+}
+
+function deployDoc(d: Deploy, replicas: number | undefined, restart: RestartPolicySpec): Doc {
+  const placement = d.placement === undefined
+    ? undefined
+    : defined({ constraints: d.placement.constraints, preferences: d.placement.preferences?.map((spread) => ({ spread })), max_replicas_per_node: d.placement.maxReplicasPerNode });
+  const resources = d.resources === undefined ? undefined : defined({ limits: resourceDoc(d.resources.limits), reservations: resourceDoc(d.resources.reservations) });
+  return defined({
+    mode: d.mode,
+    replicas,
+    endpoint_mode: d.endpointMode,
+    update_config: updateDoc(d.updateConfig),
+    rollback_config: updateDoc(d.rollbackConfig),
+    restart_policy: restartDoc(restart),
+    resources,
+    placement,
+    labels: d.labels,
+  });
+}
+
+function mountDoc(m: FileMount): Doc {
+  return defined({ source: m.source, target: m.target, uid: m.uid, gid: m.gid, mode: m.mode });
+}
+
+function sourceDoc(name: string, src: ValueSource): Doc {
+  switch (src.kind) {
+    case 'file':
+      return { file: src.path };
+    case 'environment':
+      return { environment: src.variable };
+    case 'content':
+      return { content: src.content };
+    case 'external':
+      return src.name === name ? { external: true } : { external: true, name: src.name };
+  }
+}
+
+/** The map without its undefined values. */
+function defined(o: Doc): Doc {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+}

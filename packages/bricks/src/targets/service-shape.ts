@@ -1,0 +1,34 @@
+// What the engine targets derive from a service in the model: whether it is the edge, where
+// its image comes from, and its autoscaler's bounds.
+import type { Service } from '../stack/model.ts';
+import { engineReplicas } from './engine-defaults.ts';
+
+/** The edge is the service reachable from outside: it publishes ports, or says `x-bricks.edge: true`. */
+export function isEdge(service: Service): boolean {
+  return service.ports.length > 0 || service.bricks.edge === true;
+}
+
+/** What image a service runs: the one bricks builds from its artifact, or a Compose `image:` as-is. */
+export type ImageSource =
+  | { readonly kind: 'built' }
+  | { readonly kind: 'external'; readonly ref: string };
+
+export function imageSource(service: Service): ImageSource {
+  const built = service.build !== undefined || service.bricks.run !== undefined;
+  return service.image !== undefined && !built ? { kind: 'external', ref: service.image } : { kind: 'built' };
+}
+
+export interface Autoscale {
+  /** The floor: `min`, else the service's replicas. */
+  readonly min: number;
+  readonly max: number;
+  readonly cpu: number | null;
+  readonly rps: number | null;
+}
+
+/** `x-bricks.autoscale` with its floor resolved; null when the service does not autoscale. */
+export function autoscaleOf(service: Service): Autoscale | null {
+  const a = service.bricks.autoscale;
+  if (a === undefined) return null;
+  return { min: a.min ?? engineReplicas(service), max: a.max, cpu: a.cpu ?? null, rps: a.rps ?? null };
+}
