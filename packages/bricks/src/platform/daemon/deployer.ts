@@ -11,6 +11,7 @@ import { formatProblem, loadStack } from '../../stack/index.ts';
 import type { Service, Stack } from '../../stack/model.ts';
 import type { PlatformEvent } from '../events.ts';
 import type { ProjectPaths } from '../paths.ts';
+import { configDigest, isVersionOf } from '../reconciler/index.ts';
 import type { FailureAction } from '../reconciler/index.ts';
 import { collectArtifacts, diffServices, gitHead, gitState, ReleaseError, ReleaseStore } from '../releases/index.ts';
 import type { Release, ReleaseEntry, ReleasedService } from '../releases/index.ts';
@@ -18,7 +19,6 @@ import { DeployError } from './deploy-error.ts';
 import { foldGroups, GroupError } from './groups.ts';
 import type { MemberSpec } from './groups.ts';
 import type { ServiceSpec, Supervisor } from './supervisor.ts';
-import { configDigest, isVersionOf } from './supervisor.ts';
 
 export type DeployProgress =
   | { readonly kind: 'build'; readonly event: BuildEvent }

@@ -1,13 +1,12 @@
 // The supervisor: keeps each service's observed state, runs the reconciler when a service is
 // marked, and carries out the actions with the runtime, the probes and the proxies.
 // Events only mark; `tick` decides; the runtime acts and reports back as events.
-import { createHash } from 'node:crypto';
 import type { Command, Service, Stack } from '../../stack/model.ts';
 import type { PlatformEvent } from '../events.ts';
 import { EventBus } from '../events.ts';
 import { Prober } from '../health/index.ts';
 import type { ServiceProxy } from '../proxy/index.ts';
-import { applyEvent, emptyServiceState, isActive, plan, serviceCondition } from '../reconciler/index.ts';
+import { applyEvent, emptyServiceState, isActive, plan, serviceCondition, withRestartToken } from '../reconciler/index.ts';
 import type { Action, FailureAction, Replica, ReplicaEvent, Rollout, ServiceCondition, ServiceState, ServiceTarget } from '../reconciler/index.ts';
 import { freePort, spawnReplica, stopReplica } from '../runtime/index.ts';
 import type { ChildReplica, Reaper } from '../runtime/index.ts';
@@ -414,19 +413,4 @@ export class Supervisor {
       this.events.emit({ type: 'service-condition', service: name, condition, at: this.now() });
     }
   }
-}
-
-/** `bricks restart` makes a new version of the same spec, so the rollout machinery replaces every replica. */
-export function withRestartToken(version: string, token: number): string {
-  return token === 0 ? version : `${version}~restart${token}`;
-}
-
-/** Whether a rollout's version is this spec version, with or without a restart token. */
-export function isVersionOf(rolloutVersion: string, specVersion: string | null | undefined): boolean {
-  return specVersion !== null && specVersion !== undefined && (rolloutVersion === specVersion || rolloutVersion.startsWith(`${specVersion}~`));
-}
-
-/** A version of a service's configuration: a change of it rolls the service. */
-export function configDigest(s: Service): string {
-  return createHash('sha256').update(JSON.stringify(s)).digest('hex').slice(0, 12);
 }
