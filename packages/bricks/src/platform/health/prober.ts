@@ -5,13 +5,11 @@
 import type { Health, Probe } from '../../stack/model.ts';
 import { runProbe } from './probe.ts';
 import type { ProbeResult, ProbeTarget } from './probe.ts';
-
-export type Check = 'readiness' | 'liveness';
-export type ProbeReport = (check: Check, result: ProbeResult) => void;
+import type { HealthWatch, HealthWatcher, ProbeReport } from './port.ts';
 
 export type ProbeRunner = (probe: Probe, target: ProbeTarget, timeoutMs: number) => Promise<ProbeResult>;
 
-export class Prober {
+export class Prober implements HealthWatch {
   private timer: NodeJS.Timeout | null = null;
   private stopped = false;
   private ready = false;
@@ -78,3 +76,12 @@ export class Prober {
 export function sameProbe(a: Probe, b: Probe): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
+
+/** The health port over real probes: one Prober per replica, started at once. */
+export const probers: HealthWatcher = {
+  watch({ health, target }, report) {
+    const prober = new Prober(health, target, report);
+    prober.start();
+    return prober;
+  },
+};
