@@ -39,8 +39,8 @@ export interface RunSpec {
 /** Per replica, what only the runner knows. */
 interface Run {
   readonly controller: ReplicaController;
-  /** Set once the replica runs: before that a stop has nothing to shut down. */
-  running: boolean;
+  /** Whether it got to run, once its start is over: a stop decided meanwhile waits for it. */
+  readonly started: Promise<boolean>;
   watch: HealthWatch | null;
   lastProbe: string;
 }
@@ -61,6 +61,7 @@ export class ReplicaRunner {
   /** Prepares, starts and watches the replica, and reports its exit. */
   start(replica: Replica, spec: RunSpec, environment: (port: number) => Record<string, string>): void {
     const { logs, clock } = this.options;
+    let started: (ran: boolean) => void = () => undefined;
     const run: Run = {
       controller: this.options.runtime.controller(
         { id: replica.id, command: spec.command, cwd: spec.cwd },
@@ -70,12 +71,12 @@ export class ReplicaRunner {
           ready: () => run.watch?.probeNow(),
         },
       ),
-      running: false,
+      started: new Promise((resolve) => (started = resolve)),
       watch: null,
       lastProbe: '',
     };
     this.runs.set(replica.id, run);
-    void this.life(replica, spec, run, environment);
+    void this.life(replica, spec, run, environment, started);
   }
 
   /**
@@ -88,29 +89,37 @@ export class ReplicaRunner {
     const run = this.runs.get(replica.id);
     run?.watch?.stop();
     if (reason !== 'liveness') await Promise.all(routes.map((r) => r.drained(replica.id, graceMs)));
-    if (run === undefined || !run.running) return; // still starting: life() sees `stopping`
+    if (run === undefined || !(await run.started)) return;
+    // Gone while it drained (a crash): its process group may no longer be ours to signal.
+    if (this.runs.get(replica.id) !== run) return;
     const stopped = run.controller.shutdown();
     if (!(await within(this.options.clock, stopped, graceMs))) await run.controller.terminate();
   }
 
-  private async life(replica: Replica, spec: RunSpec, run: Run, environment: (port: number) => Record<string, string>): Promise<void> {
+  private async life(
+    replica: Replica,
+    spec: RunSpec,
+    run: Run,
+    environment: (port: number) => Record<string, string>,
+    started: (ran: boolean) => void,
+  ): Promise<void> {
     const service = replica.service;
     this.emit({ type: 'replica-starting', service, replica: replica.name, at: this.now() });
-    let started: { port: number; pid: number; env: Record<string, string> };
+    let running: { port: number; pid: number; env: Record<string, string> };
     try {
       const { port } = await run.controller.prepare();
       const env = environment(port);
       const { pid } = await run.controller.start(env);
-      started = { port, pid, env };
+      running = { port, pid, env };
     } catch (err) {
+      started(false);
       this.runs.delete(replica.id);
       const error = err instanceof Error ? err.message : String(err);
       this.emit({ type: 'replica-failed-to-start', service, replica: replica.name, error, at: this.now() });
       this.options.report(service, { type: 'spawn-failed', replicaId: replica.id, error, at: this.now() });
       return;
     }
-    const { port, pid, env } = started;
-    run.running = true;
+    const { port, pid, env } = running;
     this.emit({ type: 'replica-started', service, replica: replica.name, pid, port, at: this.now() });
     this.options.report(service, { type: 'spawned', replicaId: replica.id, pid, port, at: this.now() });
     // A stop may already have been decided while it was starting: then nothing is watched.
@@ -120,6 +129,7 @@ export class ReplicaRunner {
         this.options.report(service, { type: 'probe', replicaId: replica.id, check, ok: result.ok, at: this.now() });
       });
     }
+    started(true);
     const exit = await run.controller.wait();
     run.watch?.stop();
     this.runs.delete(replica.id);

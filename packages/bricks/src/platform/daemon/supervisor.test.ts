@@ -100,6 +100,21 @@ describe('supervisor', () => {
     assert.deepEqual(w.steps('start'), [], 'a scale-down is not restarted');
   });
 
+  it('a replica that exits while it drains is not asked to stop', async () => {
+    const w = new World(service('api', { replicas: 2 }));
+    await w.apply('v1');
+    await w.allReady();
+    w.routes.of('api').holdDrains();
+    w.supervisor.setScale('api', 1);
+    await w.clock.settle();
+    w.runtime.replica('api.2#2').exit(0);
+    await w.clock.settle();
+    w.routes.of('api').finishDrain('api.2#2');
+    await w.clock.settle();
+    assert.deepEqual(w.steps('shutdown'), []);
+    assert.deepEqual(w.runtime.running(), ['api.1#1']);
+  });
+
   it('rolls start-first, `parallelism` slots at a time: an old replica stops only once its replacement is ready', async () => {
     const w = new World(service('api', { replicas: 3 }, { parallelism: 2 }));
     await w.apply('v1');
@@ -155,6 +170,23 @@ describe('supervisor', () => {
     w.runtime.replica('api.1#1').exit(1); // inside the monitor window
     await w.clock.settle();
     assert.deepEqual(w.of('rollout').map((e) => [e.version, e.state]), [['v1', 'paused']], 'a rollback is never itself rolled back');
+  });
+
+  it('a stop decided while a replica is still starting stops it once it runs', async () => {
+    const w = new World(service('api'));
+    w.runtime.holdStart('api.1#1');
+    await w.apply('v1');
+    let done = false;
+    const stopped = w.supervisor.shutdown().then(() => (done = true));
+    await w.clock.settle();
+    assert.deepEqual(w.steps('shutdown'), [], 'nothing to shut down yet');
+    w.runtime.replica('api.1#1').release();
+    await w.clock.settle();
+    assert.deepEqual(w.steps('shutdown'), ['shutdown api.1#1']);
+    assert.equal(w.health.watching('api.1#1'), false, 'never watched: it was on its way out');
+    assert.equal(done, true);
+    await stopped;
+    assert.deepEqual(w.runtime.running(), []);
   });
 
   it('shuts down gracefully: traffic leaves, every replica is asked to stop, and one that ignores it is terminated after the grace period', async () => {
