@@ -18,7 +18,8 @@ import type { Release, ReleaseEntry, ReleasedService } from '../releases/index.t
 import { DeployError } from './deploy-error.ts';
 import { foldGroups, GroupError } from './groups.ts';
 import type { MemberSpec } from './groups.ts';
-import type { ServiceSpec, Supervisor } from './supervisor.ts';
+import type { ServiceSpec } from './service-spec.ts';
+import type { Supervisor } from './supervisor.ts';
 
 export type DeployProgress =
   | { readonly kind: 'build'; readonly event: BuildEvent }

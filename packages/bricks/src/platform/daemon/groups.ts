@@ -3,7 +3,7 @@
 // serve every member; each member keeps its own service address, routed to the unit's replicas.
 import { createHash } from 'node:crypto';
 import type { Dependency, Service } from '../../stack/model.ts';
-import type { ServiceSpec } from './supervisor.ts';
+import type { ServiceSpec } from './service-spec.ts';
 import { packagePath } from '../../util/package-root.ts';
 
 // A file of its own, not part of the CLI bundle: each group replica runs it as its main module.

@@ -2,11 +2,11 @@
 // marked, and carries out the actions through its ports: the runtime and the health watcher
 // (by way of the replica runner), the routes, and the clock.
 // Events only mark; `tick` decides; the runtime acts and reports back as events.
-import type { Command, Service, Stack } from '../../stack/model.ts';
+import type { Service, Stack } from '../../stack/model.ts';
 import type { EventBus, PlatformEvent } from '../events.ts';
 import type { HealthWatcher } from '../health/index.ts';
-import { applyEvent, emptyServiceState, isActive, plan, serviceCondition, withRestartToken } from '../reconciler/index.ts';
-import type { Action, FailureAction, Replica, ReplicaEvent, Rollout, ServiceCondition, ServiceState, ServiceTarget } from '../reconciler/index.ts';
+import { applyEvent, emptyServiceState, plan, serviceCondition } from '../reconciler/index.ts';
+import type { Action, Replica, ReplicaEvent, Rollout, ServiceCondition, ServiceState, ServiceTarget } from '../reconciler/index.ts';
 import type { ReplicaRuntime } from '../runtime/index.ts';
 import type { Cancel, Clock } from './clock.ts';
 import { systemClock } from './clock.ts';
@@ -14,23 +14,11 @@ import { replicaEnvironment } from './environment.ts';
 import { ReplicaRunner } from './replica-runner.ts';
 import type { LogSink } from './replica-runner.ts';
 import type { Routes, ServiceRoute } from './routing.ts';
+import { dependenciesMet, serviceTarget } from './service-spec.ts';
+import type { ServiceSpec } from './service-spec.ts';
 import type { ServiceStatus } from './status-view.ts';
 import { statusOf } from './status-view.ts';
-import { updatePolicy } from './update-policy.ts';
 import { VersionFeed } from './version-feed.ts';
-
-/** What one service should run: its configuration, the program, and the version that names both. */
-export interface ServiceSpec {
-  readonly config: Service;
-  readonly command: Command;
-  readonly cwd: string;
-  /** Replicas of another version are replaced by a rolling update. */
-  readonly version: string;
-  /** Overrides update_config's failure_action: a rollback is never itself rolled back. */
-  readonly failureAction?: FailureAction;
-  /** The services this unit's replicas serve (an `x-bricks.group`); default: itself. */
-  readonly members?: readonly string[];
-}
 
 export interface SupervisorOptions {
   readonly stack: Stack;
@@ -64,7 +52,7 @@ export class Supervisor {
   private scale: Record<string, number>;
   private scheduled = false;
   private stopping = false;
-  private readonly discoveryFeed = new VersionFeed();
+  private readonly discoveryFeed: VersionFeed;
   private readonly idleWaiters = new Set<() => void>();
   private readonly clock: Clock;
   private readonly runner: ReplicaRunner;
@@ -74,6 +62,7 @@ export class Supervisor {
   constructor(private readonly options: SupervisorOptions) {
     this.scale = { ...options.scale };
     this.clock = options.clock ?? systemClock;
+    this.discoveryFeed = new VersionFeed(this.clock);
     this.currentStack = options.stack;
     this.runner = new ReplicaRunner({
       runtime: options.runtime,
@@ -259,25 +248,10 @@ export class Supervisor {
   private target(name: string): ServiceTarget {
     const spec = this.specs.get(name);
     if (spec === undefined) throw new Error(`no spec for ${name}`);
-    const s = spec.config;
-    const update = updatePolicy(s);
-    return {
+    return serviceTarget(spec, {
       replicas: this.desiredReplicas(name),
-      version: withRestartToken(spec.version, this.restartTokens[name] ?? 0),
-      restart: s.restart,
-      health: s.health,
-      stopGracePeriodMs: s.stopGracePeriodMs,
-      update: spec.failureAction === undefined ? update : { ...update, failureAction: spec.failureAction },
-      canStart: !this.stopping && !this.leaving.has(name) && this.dependenciesMet(s),
-    };
-  }
-
-  private dependenciesMet(s: Service): boolean {
-    return s.dependsOn.every((dep) => {
-      const state = this.states.get(this.unitOf(dep.service));
-      if (state === undefined) return true;
-      if (dep.condition === 'service_healthy') return state.replicas.some((r) => isActive(r) && r.ready);
-      return state.replicas.some((r) => r.phase === 'running') || Object.values(state.slots).some((x) => x.completed);
+      restartToken: this.restartTokens[name] ?? 0,
+      canStart: !this.stopping && !this.leaving.has(name) && dependenciesMet(spec.config, (dep) => this.states.get(this.unitOf(dep))),
     });
   }
 
