@@ -23,6 +23,8 @@ describe('supervisor', () => {
     assert.deepEqual(w.of('replica-started').map((e) => [e.replica, e.port]), [['api.1', first.port]]);
     assert.deepEqual(w.routes.of('api').endpoints, [], 'no traffic before it is ready');
 
+    first.say('listening');
+    assert.deepEqual(w.logs, [{ time: w.clock.now(), service: 'api', replica: 'api.1', stream: 'stdout', line: 'listening' }]);
     first.notifyReady();
     assert.equal(w.health.hurried('api.1#1'), 1, 'its ready notice has it probed at once');
     w.health.pass('api.1#1');

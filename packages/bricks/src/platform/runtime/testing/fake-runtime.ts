@@ -3,19 +3,27 @@
 // is slow to start, or ignores being asked to stop.
 import type { Exit, ReplicaController, ReplicaOutput, ReplicaRuntime, ReplicaSpec, Stream } from '../port.ts';
 
+/** What the test said about replicas to come, and where steps are written: shared with each controller. */
+interface Knobs {
+  readonly journal: string[];
+  readonly failing: Map<string, string>;
+  readonly held: Set<string>;
+  readonly stubborn: Set<string>;
+  nextPort: number;
+  nextPid: number;
+}
+
 export class FakeRuntime implements ReplicaRuntime {
   private readonly replicas = new Map<string, FakeReplica>();
-  private readonly failing = new Map<string, string>();
-  private readonly stubborn = new Set<string>();
-  private readonly held = new Set<string>();
-  private nextPort = 41_000;
-  private nextPid = 5_000;
+  private readonly knobs: Knobs;
 
   /** `journal` is shared with the other fakes, so a test reads one order of everything. */
-  constructor(readonly journal: string[] = []) {}
+  constructor(journal: string[] = []) {
+    this.knobs = { journal, failing: new Map(), held: new Set(), stubborn: new Set(), nextPort: 41_000, nextPid: 5_000 };
+  }
 
   controller(spec: ReplicaSpec, output: ReplicaOutput): ReplicaController {
-    const replica = new FakeReplica(spec, output, this);
+    const replica = new FakeReplica(spec, output, this.knobs);
     this.replicas.set(spec.id, replica);
     return replica;
   }
@@ -34,22 +42,17 @@ export class FakeRuntime implements ReplicaRuntime {
 
   /** That replica's start fails, as a program that does not exist would. */
   failStart(id: string, error = 'could not start: no such file'): void {
-    this.failing.set(id, error);
+    this.knobs.failing.set(id, error);
   }
 
   /** That replica's start is under way until the test calls `release()` on it. */
   holdStart(id: string): void {
-    this.held.add(id);
+    this.knobs.held.add(id);
   }
 
   /** That replica ignores shutdown (a process that traps SIGTERM): only terminate ends it. */
   ignoreShutdown(id: string): void {
-    this.stubborn.add(id);
-  }
-
-  /** @internal the controllers' view of the settings above. */
-  settings(id: string): { failure: string | undefined; held: boolean; stubborn: boolean; port: () => number; pid: () => number } {
-    return { failure: this.failing.get(id), held: this.held.has(id), stubborn: this.stubborn.has(id), port: () => this.nextPort++, pid: () => this.nextPid++ };
+    this.knobs.stubborn.add(id);
   }
 }
 
@@ -67,14 +70,14 @@ export class FakeReplica implements ReplicaController {
   constructor(
     readonly spec: ReplicaSpec,
     private readonly output: ReplicaOutput,
-    private readonly runtime: FakeRuntime,
+    private readonly knobs: Knobs,
   ) {
     this.exited = new Promise((resolve) => (this.resolveExit = resolve));
   }
 
   async prepare(): Promise<{ port: number }> {
     this.step('prepare');
-    this.port = this.runtime.settings(this.spec.id).port();
+    this.port = this.knobs.nextPort++;
     this.state = 'prepared';
     return { port: this.port };
   }
@@ -82,14 +85,14 @@ export class FakeReplica implements ReplicaController {
   async start(env: Readonly<Record<string, string>>): Promise<{ pid: number }> {
     this.step('start');
     this.env = env;
-    const settings = this.runtime.settings(this.spec.id);
-    if (settings.failure !== undefined) {
+    const failure = this.knobs.failing.get(this.spec.id);
+    if (failure !== undefined) {
       this.state = 'failed';
-      throw new Error(settings.failure);
+      throw new Error(failure);
     }
     this.state = 'starting';
-    if (settings.held) await new Promise<void>((resolve) => (this.releaseStart = resolve));
-    this.pid = settings.pid();
+    if (this.knobs.held.has(this.spec.id)) await new Promise<void>((resolve) => (this.releaseStart = resolve));
+    this.pid = this.knobs.nextPid++;
     this.state = 'running';
     return { pid: this.pid };
   }
@@ -100,7 +103,7 @@ export class FakeReplica implements ReplicaController {
 
   async shutdown(): Promise<void> {
     this.step('shutdown');
-    if (!this.runtime.settings(this.spec.id).stubborn) this.exit(null, 'SIGTERM');
+    if (!this.knobs.stubborn.has(this.spec.id)) this.exit(null, 'SIGTERM');
     await this.exited;
   }
 
@@ -133,6 +136,6 @@ export class FakeReplica implements ReplicaController {
   }
 
   private step(what: string): void {
-    this.runtime.journal.push(`${what} ${this.spec.id}`);
+    this.knobs.journal.push(`${what} ${this.spec.id}`);
   }
 }
