@@ -12,7 +12,10 @@ import type { DaemonInfo, ProjectPaths } from '../paths.ts';
 import { projectPaths } from '../paths.ts';
 import { startServiceProxy } from '../proxy/index.ts';
 import type { ProxyEvent, ServiceProxy } from '../proxy/index.ts';
-import { noticeReady, processStartTime, Reaper } from '../runtime/index.ts';
+import { EventBus } from '../events.ts';
+import type { PlatformEvent } from '../events.ts';
+import { probers } from '../health/index.ts';
+import { noticeReady, processStartTime, ProcessRuntime, Reaper } from '../runtime/index.ts';
 import { LogStore } from '../telemetry/logs.ts';
 import { assignAddresses, DEFAULT_BASE_PORT, readPersisted, writePersisted } from './persisted.ts';
 import { Deployer } from './deployer.ts';
@@ -114,9 +117,11 @@ export async function startDaemon(stackFile: string, log: (line: string) => void
     stack,
     addresses,
     scale: persisted.scale,
-    proxies,
-    reaper,
+    routes: proxies,
+    runtime: new ProcessRuntime(reaper),
+    health: probers,
     logs,
+    events: new EventBus<PlatformEvent>(),
     discoveryUrl: `${api.url}/v1/discovery`,
   });
   supervisor.events.subscribe((e) => log(JSON.stringify(e)));

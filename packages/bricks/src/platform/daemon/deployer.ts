@@ -12,14 +12,15 @@ import { localLimits } from '../local-limits.ts';
 import type { Service, Stack } from '../../stack/model.ts';
 import type { PlatformEvent } from '../events.ts';
 import type { ProjectPaths } from '../paths.ts';
+import { configDigest, isVersionOf } from '../reconciler/index.ts';
 import type { FailureAction } from '../reconciler/index.ts';
 import { collectArtifacts, diffServices, gitHead, gitState, modelOf, ReleaseError, ReleaseStore } from '../releases/index.ts';
 import type { Release, ReleaseEntry, ReleasedService } from '../releases/index.ts';
 import { DeployError } from './deploy-error.ts';
 import { foldGroups, GroupError } from './groups.ts';
 import type { MemberSpec } from './groups.ts';
-import type { ServiceSpec, Supervisor } from './supervisor.ts';
-import { configDigest, isVersionOf } from './supervisor.ts';
+import type { ServiceSpec } from './service-spec.ts';
+import type { Supervisor } from './supervisor.ts';
 
 export type DeployProgress =
   | { readonly kind: 'build'; readonly event: BuildEvent }

@@ -3,7 +3,7 @@
 // serve every member; each member keeps its own service address, routed to the unit's replicas.
 import { createHash } from 'node:crypto';
 import type { Dependency, Service } from '../../stack/model.ts';
-import type { ServiceSpec } from './supervisor.ts';
+import type { ServiceSpec } from './service-spec.ts';
 import { packagePath } from '../../util/package-root.ts';
 import { localSettings } from '../local-defaults.ts';
 

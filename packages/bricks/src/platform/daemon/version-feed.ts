@@ -1,8 +1,13 @@
 // A version number that long-polls can wait on: the discovery document's, bumped whenever
 // routing changes, so SDK clients hear of a new or gone replica at once.
+import type { Clock } from './clock.ts';
+import { systemClock } from './clock.ts';
+
 export class VersionFeed {
   private current = 1;
   private readonly waiters = new Set<() => void>();
+
+  constructor(private readonly clock: Pick<Clock, 'after'> = systemClock) {}
 
   get version(): number {
     return this.current;
@@ -18,11 +23,11 @@ export class VersionFeed {
     if (seen !== this.current) return Promise.resolve();
     return new Promise((resolve) => {
       const done = (): void => {
-        clearTimeout(timer);
+        cancel();
         this.waiters.delete(done);
         resolve();
       };
-      const timer = setTimeout(done, timeoutMs);
+      const cancel = this.clock.after(timeoutMs, done);
       this.waiters.add(done);
     });
   }

@@ -6,13 +6,11 @@ import type { Probe } from '../../stack/model.ts';
 import type { HealthPolicy } from '../reconciler/index.ts';
 import { runProbe } from './probe.ts';
 import type { ProbeResult, ProbeTarget } from './probe.ts';
-
-export type Check = 'readiness' | 'liveness';
-export type ProbeReport = (check: Check, result: ProbeResult) => void;
+import type { HealthWatch, HealthWatcher, ProbeReport } from './port.ts';
 
 export type ProbeRunner = (probe: Probe, target: ProbeTarget, timeoutMs: number) => Promise<ProbeResult>;
 
-export class Prober {
+export class Prober implements HealthWatch {
   private timer: NodeJS.Timeout | null = null;
   private stopped = false;
   private ready = false;
@@ -79,3 +77,12 @@ export class Prober {
 export function sameProbe(a: Probe, b: Probe): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
+
+/** The health port over real probes: one Prober per replica, started at once. */
+export const probers: HealthWatcher = {
+  watch({ health, target }, report) {
+    const prober = new Prober(health, target, report);
+    prober.start();
+    return prober;
+  },
+};

@@ -7,5 +7,6 @@ export type { Plan } from './plan.ts';
 export { restartDelay } from './backoff.ts';
 export { CRASH_LOOP_FAILURES, serviceCondition } from './status.ts';
 export type { ServiceCondition } from './status.ts';
+export { configDigest, isVersionOf, withRestartToken } from './version.ts';
 export { emptyServiceState, isActive, isRoutable, slotOf } from './state.ts';
 export type * from './types.ts';

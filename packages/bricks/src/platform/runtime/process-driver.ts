@@ -5,6 +5,7 @@ import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import type { Command } from '../../stack/model.ts';
 import { RuntimeError } from './errors.ts';
+import type { Exit, ReplicaOutput } from './port.ts';
 import { NOTIFY_FD, NOTIFY_FD_VARIABLE, onReadyNotice } from './ready-notice.ts';
 
 export interface SpawnSpec {
@@ -12,13 +13,6 @@ export interface SpawnSpec {
   readonly env: Readonly<Record<string, string>>;
   readonly cwd: string;
 }
-
-export interface Exit {
-  readonly code: number | null;
-  readonly signal: string | null;
-}
-
-export type Stream = 'stdout' | 'stderr';
 
 export interface ChildReplica {
   readonly pid: number;
@@ -29,13 +23,7 @@ export function argvOf(command: Command): readonly string[] {
   return command.kind === 'argv' ? command.argv : ['/bin/sh', '-c', command.script];
 }
 
-/** What a replica's process says: its output, line by line, and its ready notice (ready-notice.ts). */
-export interface ReplicaOutput {
-  line(stream: Stream, line: string): void;
-  ready(): void;
-}
-
-/** Starts the process; resolves once it is running, rejects if it could not be started. */
+/** Starts the process; resolves once it is running, rejects if it could not be started. Its ready notice: ready-notice.ts. */
 export function spawnReplica(spec: SpawnSpec, output: ReplicaOutput): Promise<ChildReplica> {
   const [file, ...args] = argvOf(spec.command);
   if (file === undefined) return Promise.reject(new RuntimeError('empty-command', 'the command is empty'));
@@ -70,23 +58,20 @@ export function signalGroup(pid: number, signal: NodeJS.Signals): boolean {
 }
 
 /**
- * SIGTERM, then SIGKILL after the grace period. SIGCONT follows SIGTERM so a stopped
- * (SIGSTOP) process can act on it instead of sitting out the whole grace period.
+ * SIGTERM, and SIGCONT so that a stopped (SIGSTOP) process can act on it instead of sitting
+ * out the whole grace period. Resolves when the leader has exited, and takes any straggler of
+ * its group with it. How long to wait before `killGroup` is the caller's grace period.
  */
-export async function stopReplica(child: ChildReplica, graceMs: number): Promise<Exit> {
+export async function askToStop(child: ChildReplica): Promise<Exit> {
   signalGroup(child.pid, 'SIGTERM');
   signalGroup(child.pid, 'SIGCONT');
-  let timer: NodeJS.Timeout | undefined;
-  const killed = new Promise<'timeout'>((resolve) => {
-    timer = setTimeout(() => resolve('timeout'), graceMs);
-  });
-  const first = await Promise.race([child.exited, killed]);
-  clearTimeout(timer);
-  if (first === 'timeout') {
-    signalGroup(child.pid, 'SIGKILL');
-    return child.exited;
-  }
-  // The leader is gone; take any straggler of its group with it.
+  const exit = await child.exited;
   signalGroup(child.pid, 'SIGKILL');
-  return first;
+  return exit;
+}
+
+/** SIGKILL to the whole group; resolves when the leader has exited. */
+export async function killGroup(child: ChildReplica): Promise<Exit> {
+  signalGroup(child.pid, 'SIGKILL');
+  return child.exited;
 }

@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { freePort, portIsFree, Reaper, signalGroup, spawnReplica, stopReplica } from './index.ts';
+import { askToStop, freePort, killGroup, portIsFree, ProcessRuntime, Reaper, signalGroup, spawnReplica } from './index.ts';
 import type { ReplicaOutput } from './index.ts';
 
 function alive(pid: number): boolean {
@@ -62,9 +62,9 @@ describe('process driver', () => {
     });
   });
 
-  it('stops gracefully with SIGTERM, and kills after the grace period when ignored', async () => {
+  it('asks to stop with SIGTERM, and kills a process that ignores it', async () => {
     const polite = await spawnReplica({ command: { kind: 'argv', argv: ['sleep', '30'] }, env, cwd: tmpdir() }, quiet);
-    assert.deepEqual(await stopReplica(polite, 5000), { code: null, signal: 'SIGTERM' });
+    assert.deepEqual(await askToStop(polite), { code: null, signal: 'SIGTERM' });
 
     const said: string[] = [];
     const stubborn = await spawnReplica(
@@ -72,13 +72,16 @@ describe('process driver', () => {
       { line: (_stream, line) => said.push(line), ready: () => undefined },
     );
     await until('its SIGTERM handler is installed', () => said.includes('up'));
-    assert.deepEqual(await stopReplica(stubborn, 200), { code: null, signal: 'SIGKILL' });
+    const asked = askToStop(stubborn);
+    // It traps SIGTERM, so only the kill ends it, and the ask resolves with that exit.
+    assert.deepEqual(await killGroup(stubborn), { code: null, signal: 'SIGKILL' });
+    assert.deepEqual(await asked, { code: null, signal: 'SIGKILL' });
   });
 
-  it('a stopped (SIGSTOP) process still stops on SIGTERM without waiting out the grace', async () => {
+  it('a stopped (SIGSTOP) process still stops when asked', async () => {
     const child = await spawnReplica({ command: { kind: 'argv', argv: ['sleep', '30'] }, env, cwd: tmpdir() }, quiet);
     signalGroup(child.pid, 'SIGSTOP');
-    const exit = await stopReplica(child, 10_000);
+    const exit = await askToStop(child);
     assert.equal(exit.signal, 'SIGTERM');
   });
 
@@ -88,7 +91,7 @@ describe('process driver', () => {
     await until('grandchild pid', () => lines.length > 0);
     const grandchild = Number(lines[0]);
     assert.ok(alive(grandchild));
-    await stopReplica(child, 2000);
+    await askToStop(child);
     await until('grandchild gone', () => !alive(grandchild));
   });
 
@@ -96,6 +99,54 @@ describe('process driver', () => {
     const port = await freePort();
     assert.ok(port > 0);
     assert.equal(await portIsFree(port), true);
+  });
+});
+
+describe('process runtime', () => {
+  /** A group list that says what it holds. */
+  function listed(): { groups: Set<number>; add(pgid: number): Promise<void>; remove(pgid: number): Promise<void> } {
+    const groups = new Set<number>();
+    return { groups, add: async (g) => void groups.add(g), remove: async (g) => void groups.delete(g) };
+  }
+
+  it('prepares a port, starts with the env, lists the group while it runs, and shuts it down', async () => {
+    const groups = listed();
+    const lines: string[] = [];
+    const runtime = new ProcessRuntime(groups);
+    const controller = runtime.controller(
+      { id: 'api.1#1', command: { kind: 'shell', script: 'echo "port=$PORT"; exec sleep 30' }, cwd: tmpdir() },
+      { line: (_s, l) => lines.push(l), ready: () => undefined },
+    );
+    const { port } = await controller.prepare();
+    assert.ok(port > 0);
+    const { pid } = await controller.start({ ...env, PORT: String(port) });
+    assert.deepEqual([...groups.groups], [pid], 'listed with the reaper while it runs');
+    await until('its output', () => lines.length > 0);
+    assert.deepEqual(lines, [`port=${port}`]);
+    await controller.shutdown();
+    assert.deepEqual(await controller.wait(), { code: null, signal: 'SIGTERM' });
+    assert.deepEqual([...groups.groups], [], 'let go once it exited');
+  });
+
+  it('terminates a replica that ignores the ask, and reports a start that failed', async () => {
+    const groups = listed();
+    const runtime = new ProcessRuntime(groups);
+    const said: string[] = [];
+    const stubborn = runtime.controller(
+      { id: 'api.1#1', command: { kind: 'argv', argv: [process.execPath, '-e', 'process.on("SIGTERM",()=>{}); console.log("up"); setInterval(()=>{},1000)'] }, cwd: tmpdir() },
+      { line: (_s, l) => said.push(l), ready: () => undefined },
+    );
+    await stubborn.start(env);
+    await until('its SIGTERM handler is installed', () => said.includes('up'));
+    const asked = stubborn.shutdown();
+    await stubborn.terminate();
+    await asked;
+    assert.deepEqual(await stubborn.wait(), { code: null, signal: 'SIGKILL' });
+    assert.equal(groups.groups.size, 0);
+
+    const missing = runtime.controller({ id: 'api.2#2', command: { kind: 'argv', argv: ['/no/such/program'] }, cwd: tmpdir() }, quiet);
+    await assert.rejects(missing.start(env), { code: 'spawn-failed' });
+    assert.equal(groups.groups.size, 0, 'nothing listed for a process that never ran');
   });
 });
 
