@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { artifactDir, buildStack, ENTRY_FILE, readManifest } from '../../artifacts/index.ts';
 import { planEntry } from '../../artifacts/entry.ts';
+import { monorepoRoot } from '../../util/monorepo-root.ts';
 import type { BuildEvent } from '../../artifacts/index.ts';
 import { formatProblem, loadStack } from '../../stack/index.ts';
 import type { Service, Stack } from '../../stack/model.ts';
@@ -355,13 +356,5 @@ function fold(members: Readonly<Record<string, MemberSpec>>, nodeFlags: readonly
   } catch (err) {
     if (err instanceof GroupError) throw new DeployError('invalid-stack', err.message, { cause: err });
     throw err;
-  }
-}
-
-/** The nearest folder above `dir` with a package-lock.json (the npm workspace root), else `dir`. */
-export function monorepoRoot(dir: string): string {
-  for (let d = dir; ; d = dirname(d)) {
-    if (existsSync(join(d, 'package-lock.json'))) return d;
-    if (dirname(d) === d) return dir;
   }
 }
