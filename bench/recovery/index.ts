@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApiClient } from '../../packages/bricks/src/platform/api/client.ts';
-import type { PlatformEvent } from '../../packages/bricks/src/platform/events.ts';
+import type { PlatformEvent } from '../../packages/bricks/src/platform/api/contract/index.ts';
 import { projectPaths } from '../../packages/bricks/src/platform/paths.ts';
 import { Project, stackOf, steadyLoad } from '../../test/helpers/bricks.ts';
 import type { BenchSuite } from '../suite.ts';

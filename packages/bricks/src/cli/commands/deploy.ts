@@ -1,7 +1,6 @@
 // `bricks deploy`, `rollback`, `history` and `diff`: releases by git SHA, through the daemon.
 import type { ApiClient } from '../../platform/api/client.ts';
-import type { OperationLine } from '../../platform/api/routes.ts';
-import type { DeployResult } from '../../platform/daemon/deployer.ts';
+import type { DeployResult, OperationLine } from '../../platform/api/contract/index.ts';
 import type { ReleaseDiff, ReleaseEntry } from '../../platform/releases/index.ts';
 import type { GlobalOptions } from '../context.ts';
 import { clientOf, fromApi } from '../context.ts';

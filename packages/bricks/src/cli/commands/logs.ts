@@ -1,5 +1,5 @@
 // `bricks logs [-f] [service...]`: merged output of replicas, a coloured prefix per replica.
-import type { LogLine } from '../../platform/telemetry/logs.ts';
+import type { LogLine } from '../../platform/api/contract/index.ts';
 import type { GlobalOptions } from '../context.ts';
 import { clientOf, fromApi } from '../context.ts';
 import { colorFor } from '../format/color.ts';

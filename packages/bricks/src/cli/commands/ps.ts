@@ -1,9 +1,9 @@
 // `bricks ps`: every replica with its pid, port, state, health, restarts, uptime, CPU, memory.
+import type { ServiceRow, StatusDoc } from '../../platform/api/contract/index.ts';
 import type { GlobalOptions } from '../context.ts';
 import { clientOf, fromApi } from '../context.ts';
 import { color } from '../format/color.ts';
 import { bytes, duration, table } from '../format/table.ts';
-import type { ServiceRow, StatusDoc } from './status-types.ts';
 
 export async function ps(options: GlobalOptions & { json?: boolean }): Promise<void> {
   const api = await clientOf(options);

@@ -2,12 +2,12 @@
 // that the CLI prints or the dashboard renders.
 import { stackToJson } from '../../stack/index.ts';
 import { DeployError } from '../daemon/deploy-error.ts';
-import type { DeployProgress, DeployResult, Deployer } from '../daemon/deployer.ts';
+import type { Deployer } from '../daemon/deployer.ts';
 import type { Supervisor } from '../daemon/supervisor.ts';
 import { ReleaseError } from '../releases/index.ts';
-import type { PlatformEvent } from '../events.ts';
-import type { LogLine, LogStore } from '../telemetry/logs.ts';
+import type { LogStore } from '../telemetry/logs.ts';
 import { processUsage } from '../telemetry/usage.ts';
+import type { DeployProgress, DeployResult, LogLine, OperationLine, PlatformEvent } from './contract/index.ts';
 import { ApiError } from './errors.ts';
 import { streamOf } from './server.ts';
 import type { Route } from './server.ts';
@@ -165,8 +165,6 @@ export function routes(deps: RouteDeps): Route[] {
     },
   ];
 }
-
-export type OperationLine = { readonly kind: 'progress'; readonly progress: DeployProgress } | { readonly kind: 'result'; readonly result: DeployResult } | { readonly kind: 'error'; readonly code: string; readonly message: string };
 
 /**
  * Streams a deploy's progress and its result. The operation goes on in the daemon even if

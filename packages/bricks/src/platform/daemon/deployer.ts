@@ -7,10 +7,9 @@ import { dirname, join } from 'node:path';
 import { artifactDir, buildStack, ENTRY_FILE, readManifest } from '../../artifacts/index.ts';
 import { planEntry } from '../../artifacts/entry.ts';
 import { monorepoRoot } from '../../util/monorepo-root.ts';
-import type { BuildEvent } from '../../artifacts/index.ts';
 import { formatProblem, loadStack } from '../../stack/index.ts';
 import type { Service, Stack } from '../../stack/model.ts';
-import type { PlatformEvent } from '../events.ts';
+import type { DeployProgress, DeployResult, PlatformEvent } from '../api/contract/index.ts';
 import type { ProjectPaths } from '../paths.ts';
 import type { FailureAction } from '../reconciler/index.ts';
 import { collectArtifacts, diffServices, gitHead, gitState, ReleaseError, ReleaseStore } from '../releases/index.ts';
@@ -20,22 +19,6 @@ import { foldGroups, GroupError } from './groups.ts';
 import type { MemberSpec } from './groups.ts';
 import type { ServiceSpec, Supervisor } from './supervisor.ts';
 import { configDigest, isVersionOf } from './supervisor.ts';
-
-export type DeployProgress =
-  | { readonly kind: 'build'; readonly event: BuildEvent }
-  | { readonly kind: 'note'; readonly message: string };
-
-export type DeployOutcome = 'completed' | 'unchanged' | 'rolled-back' | 'paused' | 'failed';
-
-export interface DeployResult {
-  readonly outcome: DeployOutcome;
-  /** The release recorded, if any (sources mode records none). */
-  readonly release: number | null;
-  readonly sha: string | null;
-  /** Services whose replicas were replaced (or added, or removed). */
-  readonly changed: readonly string[];
-  readonly detail: string;
-}
 
 export interface DeployerOptions {
   readonly stackFile: string;

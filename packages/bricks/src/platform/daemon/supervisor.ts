@@ -3,7 +3,7 @@
 // Events only mark; `tick` decides; the runtime acts and reports back as events.
 import { createHash } from 'node:crypto';
 import type { Command, Service, Stack } from '../../stack/model.ts';
-import type { PlatformEvent } from '../events.ts';
+import type { PlatformEvent, ServiceStatus } from '../api/contract/index.ts';
 import { EventBus } from '../events.ts';
 import { Prober } from '../health/index.ts';
 import type { ServiceProxy } from '../proxy/index.ts';
@@ -13,7 +13,6 @@ import { freePort, spawnReplica, stopReplica } from '../runtime/index.ts';
 import type { ChildReplica, Reaper } from '../runtime/index.ts';
 import type { LogStore } from '../telemetry/logs.ts';
 import { replicaEnvironment } from './environment.ts';
-import type { ServiceStatus } from './status-view.ts';
 import { statusOf } from './status-view.ts';
 import { updatePolicy } from './update-policy.ts';
 import { VersionFeed } from './version-feed.ts';
