@@ -10,6 +10,7 @@ import { monorepoRoot } from '../../util/monorepo-root.ts';
 import { formatProblem, loadStack } from '../../stack/index.ts';
 import type { Service, Stack } from '../../stack/model.ts';
 import type { DeployProgress, DeployResult, PlatformEvent } from '../api/contract/index.ts';
+import type { EventBus } from '../events.ts';
 import type { ProjectPaths } from '../paths.ts';
 import type { FailureAction } from '../reconciler/index.ts';
 import { collectArtifacts, diffServices, gitHead, gitState, ReleaseError, ReleaseStore } from '../releases/index.ts';
@@ -24,6 +25,8 @@ export interface DeployerOptions {
   readonly stackFile: string;
   readonly paths: ProjectPaths;
   readonly supervisor: Supervisor;
+  /** The daemon's event bus: rollouts are watched on it, releases told on it. */
+  readonly events: EventBus<PlatformEvent>;
   /** Opens the service address of a service a deploy adds. */
   readonly addService: (name: string) => Promise<void>;
   /** Longest a rollout may take before the deploy gives up waiting (it goes on in the daemon). */
@@ -279,7 +282,7 @@ export class Deployer {
           resolve();
         }
       };
-      const unsubscribe = sup.events.subscribe((e: PlatformEvent) => {
+      const unsubscribe = this.options.events.subscribe((e: PlatformEvent) => {
         if (e.type === 'service-removed' && waiting.get(e.service) === null) waiting.delete(e.service);
         if (e.type === 'rollout' && waiting.has(e.service) && isVersionOf(e.version, waiting.get(e.service))) {
           waiting.delete(e.service);
@@ -309,7 +312,7 @@ export class Deployer {
   }
 
   private emitRelease(id: number, sha: string, state: Extract<PlatformEvent, { type: 'release' }>['state'], services: readonly string[], detail: string): void {
-    this.options.supervisor.events.emit({ type: 'release', id, sha, state, services, detail, at: Date.now() });
+    this.options.events.emit({ type: 'release', id, sha, state, services, detail, at: Date.now() });
   }
 }
 

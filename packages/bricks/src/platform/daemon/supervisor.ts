@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import type { Command, Service, Stack } from '../../stack/model.ts';
 import type { PlatformEvent, ServiceStatus } from '../api/contract/index.ts';
-import { EventBus } from '../events.ts';
+import type { EventBus } from '../events.ts';
 import { Prober } from '../health/index.ts';
 import type { ServiceProxy } from '../proxy/index.ts';
 import { applyEvent, emptyServiceState, isActive, plan, serviceCondition } from '../reconciler/index.ts';
@@ -38,6 +38,8 @@ export interface SupervisorOptions {
   readonly proxies: ReadonlyMap<string, ServiceProxy>;
   readonly reaper: Reaper;
   readonly logs: LogStore;
+  /** The daemon's event bus: the supervisor tells it what it does. */
+  readonly events: EventBus<PlatformEvent>;
   readonly discoveryUrl: string;
   readonly now?: () => number;
 }
@@ -53,7 +55,6 @@ interface Running {
 type Tokens = Record<string, number>;
 
 export class Supervisor {
-  readonly events = new EventBus<PlatformEvent>();
   private readonly states = new Map<string, ServiceState>();
   private readonly specs = new Map<string, ServiceSpec>();
   /** Services a deploy removed: their replicas are stopping; the state goes once they are gone. */
@@ -76,6 +77,11 @@ export class Supervisor {
     this.scale = { ...options.scale };
     this.now = options.now ?? Date.now;
     this.currentStack = options.stack;
+  }
+
+  /** The daemon's event bus, which the supervisor emits on. */
+  get events(): EventBus<PlatformEvent> {
+    return this.options.events;
   }
 
   /** The stack of the desired state (the last one applied). */
