@@ -1,13 +1,14 @@
 // What every command starts from: the stack file (`-f`, else found in the working directory),
 // the project's `.bricks/` paths, and a control API client when a daemon runs.
 import { resolve } from 'node:path';
-import { ApiClient } from '../platform/api/client.ts';
+import type { ApiClient } from '../platform/api/client.ts';
 import { ApiError } from '../platform/api/errors.ts';
 import { projectPaths } from '../platform/paths.ts';
 import type { ProjectPaths } from '../platform/paths.ts';
 import { findStackFile, formatProblem, loadStack, STACK_FILE_NAMES } from '../stack/index.ts';
 import type { Stack } from '../stack/index.ts';
 import { dirname } from 'node:path';
+import { findDaemon } from './local-daemon/find.ts';
 import { CliError } from './errors.ts';
 
 export interface GlobalOptions {
@@ -41,7 +42,7 @@ export async function loadOrFail(options: GlobalOptions): Promise<Stack> {
 
 export async function clientOf(options: GlobalOptions): Promise<ApiClient> {
   try {
-    return await ApiClient.forProject(pathsOf(options));
+    return await findDaemon(pathsOf(options));
   } catch (err) {
     throw fromApi(err);
   }
