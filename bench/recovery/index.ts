@@ -4,8 +4,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ApiClient } from '../../packages/bricks/src/platform/api/client.ts';
-import type { PlatformEvent } from '../../packages/bricks/src/platform/events.ts';
+import { findDaemon } from '../../packages/bricks/src/cli/local-daemon/find.ts';
 import { projectPaths } from '../../packages/bricks/src/platform/paths.ts';
 import { Project, stackOf, steadyLoad } from '../../test/helpers/bricks.ts';
 import type { BenchSuite } from '../suite.ts';
@@ -24,7 +23,7 @@ const suite: BenchSuite = {
     try {
       const up = await p.bricks('up', '-d', '--wait', '60');
       if (up.code !== 0) throw new Error(`bricks up failed: ${up.stderr}`);
-      const api = await ApiClient.forProject(projectPaths(dir));
+      const api = await findDaemon(projectPaths(dir));
       const times: number[] = [];
       let failed = 0;
       let total = 0;
@@ -37,7 +36,7 @@ const suite: BenchSuite = {
         await new Promise((r) => setTimeout(r, 1000));
         const events = new AbortController();
         const ready = (async () => {
-          for await (const e of api.stream<PlatformEvent>('/v1/events', events.signal)) {
+          for await (const e of api.events({}, events.signal)) {
             if (e.type === 'replica-ready' && e.replica === victim.name) return Date.now();
           }
           return NaN;

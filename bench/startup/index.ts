@@ -6,7 +6,7 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { buildStack } from '../../packages/bricks/src/artifacts/index.ts';
 import { releaseTag } from '../../packages/bricks/src/cli/commands/targets.ts';
-import { monorepoRoot } from '../../packages/bricks/src/platform/daemon/deployer.ts';
+import { monorepoRoot } from '../../packages/bricks/src/util/monorepo-root.ts';
 import { gitState } from '../../packages/bricks/src/platform/releases/index.ts';
 import { formatProblem, loadStack } from '../../packages/bricks/src/stack/index.ts';
 import type { Stack } from '../../packages/bricks/src/stack/index.ts';

@@ -1,7 +1,7 @@
 // What every command starts from: the stack file (`-f`, else found in the working directory),
 // the project's `.bricks/` paths, and a control API client when a daemon runs.
 import { resolve } from 'node:path';
-import { ApiClient } from '../platform/api/client.ts';
+import type { ApiClient } from '../platform/api/client.ts';
 import { ApiError } from '../platform/api/errors.ts';
 import { projectPaths } from '../platform/paths.ts';
 import type { ProjectPaths } from '../platform/paths.ts';
@@ -9,6 +9,7 @@ import { findStackFile, formatProblem, loadStack, STACK_FILE_NAMES } from '../st
 import type { Stack, StackCheck } from '../stack/index.ts';
 import { localLimits } from '../platform/local-limits.ts';
 import { dirname } from 'node:path';
+import { findDaemon } from './local-daemon/find.ts';
 import { CliError } from './errors.ts';
 
 export interface GlobalOptions {
@@ -46,7 +47,7 @@ export async function loadOrFail(options: GlobalOptions, check: StackCheck | nul
 
 export async function clientOf(options: GlobalOptions): Promise<ApiClient> {
   try {
-    return await ApiClient.forProject(pathsOf(options));
+    return await findDaemon(pathsOf(options));
   } catch (err) {
     throw fromApi(err);
   }

@@ -1,47 +1,6 @@
-// What the platform tells the world: the event stream of `bricks up`, the API and the dashboard.
-import type { ServiceCondition, StopReason } from './reconciler/index.ts';
-
-export type PlatformEvent =
-  | { readonly type: 'replica-starting'; readonly service: string; readonly replica: string; readonly at: number }
-  | { readonly type: 'replica-started'; readonly service: string; readonly replica: string; readonly pid: number; readonly port: number; readonly at: number }
-  | { readonly type: 'replica-ready'; readonly service: string; readonly replica: string; readonly at: number }
-  | { readonly type: 'replica-unready'; readonly service: string; readonly replica: string; readonly detail: string; readonly at: number }
-  | { readonly type: 'replica-stopping'; readonly service: string; readonly replica: string; readonly reason: StopReason; readonly at: number }
-  | {
-      readonly type: 'replica-exited';
-      readonly service: string;
-      readonly replica: string;
-      readonly code: number | null;
-      readonly signal: string | null;
-      readonly expected: boolean;
-      readonly at: number;
-    }
-  | { readonly type: 'replica-failed-to-start'; readonly service: string; readonly replica: string; readonly error: string; readonly at: number }
-  | { readonly type: 'service-condition'; readonly service: string; readonly condition: ServiceCondition; readonly at: number }
-  | { readonly type: 'routes'; readonly service: string; readonly endpoints: readonly string[]; readonly at: number }
-  | { readonly type: 'scaled'; readonly service: string; readonly replicas: number; readonly at: number }
-  | { readonly type: 'restarting'; readonly service: string; readonly at: number }
-  | { readonly type: 'service-removed'; readonly service: string; readonly at: number }
-  | {
-      readonly type: 'rollout';
-      readonly service: string;
-      readonly version: string;
-      readonly state: 'completed' | 'paused' | 'failed';
-      readonly reason: string | null;
-      readonly at: number;
-    }
-  | {
-      readonly type: 'release';
-      readonly id: number;
-      readonly sha: string;
-      readonly state: 'building' | 'rolling' | 'completed' | 'failed' | 'rolled-back' | 'unchanged';
-      readonly services: readonly string[];
-      readonly detail: string;
-      readonly at: number;
-    }
-  | { readonly type: 'proxy'; readonly service: string; readonly detail: string; readonly at: number }
-  | { readonly type: 'platform'; readonly state: 'up' | 'stopping' | 'down'; readonly at: number };
-
+// A fan-out with a bounded history: the daemon's event bus (of PlatformEvents, which the control
+// API's contract defines), made once by the daemon and handed to every part that tells or
+// listens; the log store's live lines are another.
 export type Listener<T> = (value: T) => void;
 
 /** A minimal fan-out with a bounded history, so a late subscriber sees recent events. */

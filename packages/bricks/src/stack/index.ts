@@ -3,6 +3,7 @@ export { loadStack } from './load.ts';
 export type { LoadOptions } from './load.ts';
 export { findStackFile, STACK_FILE_NAMES } from './find.ts';
 export { stackToJson } from './to-json.ts';
+export type { StackJson } from './to-json.ts';
 export { stackToCompose } from './to-compose.ts';
 export { formatProblem, STACK_MODEL_VERSION } from './model.ts';
 export type * from './model.ts';

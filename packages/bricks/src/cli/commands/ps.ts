@@ -1,63 +1,14 @@
 // `bricks ps`: every replica with its pid, port, state, health, restarts, uptime, CPU, memory.
 import type { GlobalOptions } from '../context.ts';
 import { clientOf, fromApi } from '../context.ts';
-import { color } from '../format/color.ts';
-import { bytes, duration, table } from '../format/table.ts';
-import type { ServiceRow, StatusDoc } from './status-types.ts';
+import { renderPs } from '../format/ps.ts';
 
 export async function ps(options: GlobalOptions & { json?: boolean }): Promise<void> {
   const api = await clientOf(options);
-  const status = await api.get<StatusDoc>('/v1/status').catch((e: unknown) => Promise.reject(fromApi(e)));
+  const status = await api.status().catch((e: unknown) => Promise.reject(fromApi(e)));
   if (options.json === true) {
     console.log(JSON.stringify(status, null, 2));
     return;
   }
   console.log(renderPs(status, Date.now()));
-}
-
-export function conditionText(s: ServiceRow): string {
-  const text = `${s.condition} ${s.ready}/${s.desired}`;
-  switch (s.condition) {
-    case 'running':
-    case 'completed':
-      return color.green(text);
-    case 'starting':
-    case 'degraded':
-      return color.yellow(text);
-    case 'crash-looping':
-    case 'failed':
-      return color.red(text);
-    case 'stopped':
-      return color.dim(text);
-  }
-}
-
-export function renderPs(status: StatusDoc, now: number): string {
-  const services = table(
-    ['SERVICE', 'ADDRESS', 'STATE', 'RESTARTS', 'LAST EXIT'],
-    status.services.map((s) => [
-      s.name,
-      s.address,
-      conditionText(s),
-      String(s.restarts),
-      s.lastExit === null ? '' : s.lastExit.signal ?? `code ${s.lastExit.code}`,
-    ]),
-  );
-  const replicas = table(
-    ['REPLICA', 'PID', 'PORT', 'STATE', 'HEALTH', 'RESTARTS', 'UPTIME', 'CPU', 'MEM'],
-    status.services.flatMap((s) =>
-      s.replicas.map((r) => [
-        r.name,
-        r.pid === null ? '-' : String(r.pid),
-        r.port === null ? '-' : String(r.port),
-        r.phase === 'stopping' ? color.dim(`stopping (${r.stopReason ?? ''})`) : r.ready ? color.green('ready') : color.yellow(r.phase),
-        r.health === 'ok' || r.health === '' ? r.health : color.red(r.health.slice(0, 60)),
-        String(r.restarts),
-        r.startedAt === null ? '-' : duration(now - r.startedAt),
-        r.cpu === undefined ? '-' : `${r.cpu}%`,
-        r.memory === undefined ? '-' : bytes(r.memory),
-      ]),
-    ),
-  );
-  return `${services}\n\n${replicas}`;
 }

@@ -16,7 +16,7 @@ export async function scale(args: readonly string[], options: GlobalOptions): Pr
   const wanted = parseScaleArgs(args);
   const api = await clientOf(options);
   for (const w of wanted) {
-    await api.post('/v1/scale', w).catch((e: unknown) => Promise.reject(fromApi(e)));
+    await api.scale(w).catch((e: unknown) => Promise.reject(fromApi(e)));
     console.log(`${w.service} scaled to ${w.replicas}`);
   }
 }
@@ -25,7 +25,7 @@ export async function restart(services: readonly string[], options: GlobalOption
   if (services.length === 0) throw new CliError('usage', 'bricks restart needs at least one service name');
   const api = await clientOf(options);
   for (const service of services) {
-    await api.post('/v1/restart', { service }).catch((e: unknown) => Promise.reject(fromApi(e)));
+    await api.restart({ service }).catch((e: unknown) => Promise.reject(fromApi(e)));
     console.log(`${service}: rolling restart started`);
   }
 }

@@ -3,7 +3,7 @@
 import { resolve } from 'node:path';
 import { BuildError, buildStack } from '../../artifacts/index.ts';
 import type { BuildEvent, ServiceArtifact } from '../../artifacts/index.ts';
-import { monorepoRoot } from '../../platform/daemon/deployer.ts';
+import { monorepoRoot } from '../../util/monorepo-root.ts';
 import { gitState, ReleaseError } from '../../platform/releases/index.ts';
 import type { GitState } from '../../platform/releases/index.ts';
 import type { Stack } from '../../stack/index.ts';

@@ -1,5 +1,7 @@
-// Makes a replica's output line readable: pino-style JSON becomes `time LEVEL msg key=value`.
-import { color } from './color.ts';
+// A replica's output line as `logs` and `up` print it: a coloured prefix per replica, and
+// pino-style JSON made readable as `time LEVEL msg key=value`.
+import type { LogLine } from '../../platform/api/contract/index.ts';
+import { color, colorFor } from './color.ts';
 
 const LEVELS: Record<number, { name: string; paint: (s: string) => string }> = {
   10: { name: 'TRACE', paint: color.dim },
@@ -31,4 +33,8 @@ export function readableLine(line: string): string {
     .map(([k, v]) => `${color.dim(`${k}=`)}${typeof v === 'string' ? v : JSON.stringify(v)}`)
     .join(' ');
   return [time && color.dim(time), levelText, msg, rest].filter((s) => s !== '').join(' ');
+}
+
+export function formatLogLine(l: LogLine): string {
+  return `${colorFor(l.replica)(`${l.replica.padEnd(14)} |`)} ${readableLine(l.line)}`;
 }

@@ -1,11 +1,13 @@
-// The CLI's side of the control API: finds the project's daemon, sends the token, and turns
-// error answers back into ApiErrors.
-import { readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { processStartTime } from '../runtime/index.ts';
+// The control API's client: one typed call per route of the contract, so that callers write no
+// path and cast no answer. It sends the token and turns error answers back into ApiErrors.
+// Finding the project's daemon (daemon.json, the token file) is the CLI's part.
 import { request } from 'node:http';
 import type { IncomingMessage } from 'node:http';
-import type { DaemonInfo, ProjectPaths } from '../paths.ts';
+import { API } from './contract/index.ts';
+import type {
+  ConfigDoc, DiffDoc, DiffQuery, DownAnswer, EventsQuery, HistoryDoc, JsonOf, LineOf, LogLine, LogsQuery, OperationLine, PlatformEvent, QueryCodec,
+  RequestOf, RestartAnswer, RestartRequest, RollbackRequest, RouteName, ScaleAnswer, ScaleRequest, StatusDoc, StatusQuery,
+} from './contract/index.ts';
 import { ApiError } from './errors.ts';
 
 export class ApiClient {
@@ -14,33 +16,62 @@ export class ApiClient {
     private readonly token: string,
   ) {}
 
-  /** Reads daemon.json and the token; `unavailable` when no daemon runs for the project. */
-  static async forProject(paths: ProjectPaths): Promise<ApiClient> {
-    let info: DaemonInfo;
-    let token: string;
-    try {
-      info = JSON.parse(await readFile(paths.daemon, 'utf8')) as DaemonInfo;
-      token = (await readFile(paths.token, 'utf8')).trim();
-    } catch {
-      throw new ApiError('unavailable', `no bricks daemon runs for ${paths.dir}: start one with \`bricks up\``);
-    }
-    // The pid must still be the daemon that wrote the file: pids are reused.
-    const sameProcess = info.startTime === undefined || processStartTime(info.pid) === info.startTime;
-    if (!pidAlive(info.pid) || !sameProcess) throw new ApiError('unavailable', `the bricks daemon (pid ${info.pid}) is not running: start it with \`bricks up\``);
-    return new ApiClient(info.apiUrl, token);
+  status(query: StatusQuery = {}): Promise<StatusDoc> {
+    return this.json('status', query);
   }
 
-  get<T>(path: string): Promise<T> {
-    return this.call<T>('GET', path, undefined);
+  config(): Promise<ConfigDoc> {
+    return this.json('config', undefined);
   }
 
-  post<T>(path: string, body: unknown): Promise<T> {
-    return this.call<T>('POST', path, body);
+  scale(body: ScaleRequest): Promise<ScaleAnswer> {
+    return this.json('scale', body);
   }
 
-  private call<T>(method: string, path: string, body: unknown): Promise<T> {
+  restart(body: RestartRequest): Promise<RestartAnswer> {
+    return this.json('restart', body);
+  }
+
+  down(): Promise<DownAnswer> {
+    return this.json('down', undefined);
+  }
+
+  /** Until the daemon closes the stream or `signal` aborts. */
+  events(query: EventsQuery, signal?: AbortSignal): AsyncIterable<PlatformEvent> {
+    return this.lines('events', query, signal);
+  }
+
+  logs(query: Omit<LogsQuery, 'follow'>): Promise<readonly LogLine[]> {
+    return this.json('logs', { ...query, follow: false });
+  }
+
+  /** The history, then new lines as they come, until `signal` aborts. */
+  followLogs(query: Omit<LogsQuery, 'follow'>, signal?: AbortSignal): AsyncIterable<LogLine> {
+    return this.lines('logs', { ...query, follow: true }, signal);
+  }
+
+  /** Progress, then the result (or an error line). */
+  deploy(): AsyncIterable<OperationLine> {
+    return this.lines('deploy', undefined);
+  }
+
+  rollback(body: RollbackRequest): AsyncIterable<OperationLine> {
+    return this.lines('rollback', body);
+  }
+
+  history(): Promise<HistoryDoc> {
+    return this.json('history', undefined);
+  }
+
+  diff(query: DiffQuery): Promise<DiffDoc> {
+    return this.json('diff', query);
+  }
+
+  /** Any route that answers with a document. */
+  json<K extends RouteName>(route: K, req: RequestOf<K>): Promise<JsonOf<K>> {
+    const { method, target, body } = this.prepare(route, req);
     return new Promise((resolve, reject) => {
-      const req = request(`${this.url}${path}`, { method, headers: this.headers() }, (res) => {
+      const call = request(target, { method, headers: this.headers() }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => {
@@ -54,29 +85,23 @@ export class ApiClient {
           if ((res.statusCode ?? 500) >= 400) {
             const err = (parsed as { error?: { message?: string } }).error;
             reject(ApiError.fromStatus(res.statusCode ?? 500, err?.message ?? text));
-          } else resolve(parsed as T);
+          }
+          // why: the daemon answers with the contract's document for this route; both sides build from it.
+          else resolve(parsed as JsonOf<K>);
         });
       });
-      req.on('error', (err) => reject(new ApiError('unavailable', `cannot reach the bricks daemon at ${this.url}: ${err.message}`, { cause: err })));
-      req.end(body === undefined ? undefined : JSON.stringify(body));
+      call.on('error', (err) => reject(new ApiError('unavailable', `cannot reach the bricks daemon at ${this.url}: ${err.message}`, { cause: err })));
+      call.end(body);
     });
   }
 
-  /** An NDJSON stream as parsed values; ends when the daemon closes it or `signal` aborts. */
-  stream<T>(path: string, signal?: AbortSignal): AsyncIterable<T> {
-    return this.streamCall<T>('GET', path, undefined, signal);
-  }
-
-  /** A command whose answer is a stream (deploy, rollback: progress, then the result). */
-  streamPost<T>(path: string, body: unknown, signal?: AbortSignal): AsyncIterable<T> {
-    return this.streamCall<T>('POST', path, body, signal);
-  }
-
-  private async *streamCall<T>(method: string, path: string, body: unknown, signal?: AbortSignal): AsyncIterable<T> {
+  /** Any route that answers with NDJSON lines, as parsed values; ends when the daemon closes it or `signal` aborts. */
+  async *lines<K extends RouteName>(route: K, req: RequestOf<K>, signal?: AbortSignal): AsyncIterable<LineOf<K>> {
+    const { method, target, body } = this.prepare(route, req);
     const res = await new Promise<IncomingMessage>((resolve, reject) => {
-      const req = request(`${this.url}${path}`, { method, headers: this.headers(), signal }, resolve);
-      req.on('error', (err) => reject(new ApiError('unavailable', `cannot reach the bricks daemon: ${err.message}`, { cause: err })));
-      req.end(body === undefined ? undefined : JSON.stringify(body));
+      const call = request(target, { method, headers: this.headers(), signal }, resolve);
+      call.on('error', (err) => reject(new ApiError('unavailable', `cannot reach the bricks daemon: ${err.message}`, { cause: err })));
+      call.end(body);
     });
     if ((res.statusCode ?? 500) >= 400) {
       const chunks: Buffer[] = [];
@@ -98,7 +123,8 @@ export class ApiClient {
         while ((nl = buffered.indexOf('\n')) >= 0) {
           const line = buffered.slice(0, nl);
           buffered = buffered.slice(nl + 1);
-          if (line.trim() !== '') yield JSON.parse(line) as T;
+          // why: each line is the contract's line type for this route, as the daemon wrote it.
+          if (line.trim() !== '') yield JSON.parse(line) as LineOf<K>;
         }
       }
     } catch (err) {
@@ -107,22 +133,24 @@ export class ApiClient {
     }
   }
 
+  /** Where the route's request goes: in the query string, or as the JSON body. */
+  private prepare<K extends RouteName>(route: K, req: RequestOf<K>): { method: string; target: string; body: string | undefined } {
+    const spec = API[route];
+    const target = `${this.url}${spec.path}`;
+    switch (spec.request.in) {
+      case 'none':
+        return { method: spec.method, target, body: undefined };
+      case 'query': {
+        // why: TypeScript does not relate API[K]'s codec to RequestOf<K>; both come from the same entry.
+        const query = (spec.request.codec as QueryCodec<RequestOf<K>>).encode(req).toString();
+        return { method: spec.method, target: query === '' ? target : `${target}?${query}`, body: undefined };
+      }
+      case 'body':
+        return { method: spec.method, target, body: JSON.stringify(req) };
+    }
+  }
+
   private headers(): Record<string, string> {
     return { authorization: `Bearer ${this.token}`, 'content-type': 'application/json' };
-  }
-}
-
-/** True while the process runs; a zombie (exited, not yet reaped by its parent) counts as gone. */
-export function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EPERM') return false;
-  }
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.charAt(stat.lastIndexOf(')') + 2) !== 'Z';
-  } catch {
-    return true; // no /proc: trust kill(0)
   }
 }

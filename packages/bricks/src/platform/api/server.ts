@@ -2,7 +2,7 @@
 // that the daemon writes to `.bricks/token` (0600). Streams (events, logs) are NDJSON.
 import { timingSafeEqual } from 'node:crypto';
 import { createServer } from 'node:http';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApiError } from './errors.ts';
 
@@ -33,13 +33,26 @@ export interface Route {
 /** Request bodies are small JSON commands; anything larger is a mistake. */
 const MAX_BODY = 1 << 20;
 
-export async function startApiServer(routes: readonly Route[], token: string): Promise<{ server: Server; url: string }> {
+export interface ApiServer {
+  readonly url: string;
+  /** Starts answering with these routes; until then every request is `unavailable`. */
+  serve(routes: readonly Route[]): void;
+  close(): Promise<void>;
+}
+
+/**
+ * Binds the listener before the routes exist: the daemon's parts need the API's address (replicas
+ * are told where discovery is) before the routes that serve them can be made.
+ */
+export async function listenApi(token: string): Promise<ApiServer> {
   const expected = Buffer.from(`Bearer ${token}`);
+  let routes: readonly Route[] | null = null;
   const server = createServer((req, res) => {
     void serve(req, res).catch((err: unknown) => sendError(res, ApiError.from(err)));
   });
 
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (routes === null) throw new ApiError('unavailable', 'the bricks daemon is still starting');
     const url = new URL(req.url ?? '/', 'http://bricks');
     const route = routes.find((r) => r.path === url.pathname && r.method === req.method);
     if (route === undefined) {
@@ -75,7 +88,18 @@ export async function startApiServer(routes: readonly Route[], token: string): P
 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  return { server, url: `http://127.0.0.1:${port}` };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    serve: (table) => {
+      if (routes !== null) throw new Error('the control API already serves its routes');
+      routes = table;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
 }
 
 function sendError(res: ServerResponse, err: ApiError): void {

@@ -1,24 +1,28 @@
-// The platform daemon's life: load the stack, guard against orphans, bind service addresses,
-// open the control API, run the supervisor, and on `down` or a signal stop everything.
+// The platform daemon's life, and the one place its parts are put together: load the stack,
+// guard against orphans, bind service addresses and the control API, run the supervisor and the
+// deployer, and on `down` or a signal stop everything.
 import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { loadStack, formatProblem } from '../../stack/index.ts';
 import { localLimits } from '../local-limits.ts';
 import type { Stack } from '../../stack/model.ts';
 import { writeFileAtomic } from '../../util/atomic-file.ts';
+import { API } from '../api/contract/index.ts';
+import type { PlatformEvent } from '../api/contract/index.ts';
 import { routes } from '../api/routes.ts';
-import { startApiServer } from '../api/server.ts';
+import { listenApi } from '../api/server.ts';
+import { EventBus } from '../events.ts';
 import type { DaemonInfo, ProjectPaths } from '../paths.ts';
 import { projectPaths } from '../paths.ts';
 import { startServiceProxy } from '../proxy/index.ts';
 import type { ProxyEvent, ServiceProxy } from '../proxy/index.ts';
-import { EventBus } from '../events.ts';
-import type { PlatformEvent } from '../events.ts';
 import { probers } from '../health/index.ts';
 import { noticeReady, processStartTime, ProcessRuntime, Reaper } from '../runtime/index.ts';
 import { LogStore } from '../telemetry/logs.ts';
+import { processUsage } from '../telemetry/usage.ts';
 import { assignAddresses, DEFAULT_BASE_PORT, readPersisted, writePersisted } from './persisted.ts';
 import { Deployer } from './deployer.ts';
+import { releaseApi } from './release-api.ts';
 import { Supervisor } from './supervisor.ts';
 
 export interface RunningDaemon {
@@ -33,6 +37,11 @@ export class DaemonStartError extends Error {
   override readonly name = 'DaemonStartError';
 }
 
+/**
+ * Builds the daemon's parts once each, in order, handing each what it needs: the event bus
+ * first (everything tells it), the service addresses, the API's listener (its address is the
+ * replicas' discovery URL), the supervisor, the deployer, and last the routes over them.
+ */
 export async function startDaemon(stackFile: string, log: (line: string) => void): Promise<RunningDaemon> {
   const loaded = await loadStack({ file: stackFile, check: localLimits });
   if (!loaded.ok) throw new DaemonStartError(loaded.problems.map(formatProblem).join('\n'));
@@ -44,18 +53,20 @@ export async function startDaemon(stackFile: string, log: (line: string) => void
   const leftovers = await reaper.start();
   if (leftovers > 0) log(`killed ${leftovers} replica process group(s) left by a previous daemon`);
 
+  const events = new EventBus<PlatformEvent>();
+  events.subscribe((e) => log(JSON.stringify(e)));
+  const logs = new LogStore(paths.logs);
+
   const basePort = basePortOf(stack);
   const addresses = await assignAddresses(Object.keys(stack.services), persisted.addresses, basePort);
   const proxies = new Map<string, ServiceProxy>();
-  const logs = new LogStore(paths.logs);
-  let supervisor: Supervisor | null = null;
   const openProxy = async (name: string, port: number): Promise<void> => {
     proxies.set(
       name,
       await startServiceProxy({
         service: name,
         port,
-        onEvent: (e) => supervisor?.events.emit({ type: 'proxy', service: name, detail: describeProxyEvent(e), at: Date.now() }),
+        onEvent: (e) => events.emit({ type: 'proxy', service: name, detail: describeProxyEvent(e), at: Date.now() }),
       }),
     );
   };
@@ -68,52 +79,9 @@ export async function startDaemon(stackFile: string, log: (line: string) => void
   }
 
   const token = randomBytes(32).toString('hex');
-  let shutdownStarted: Promise<void> | null = null;
-  const persist = (): Promise<void> =>
-    writePersisted(paths.state, { version: 1, addresses, scale: supervisor?.scaleOverrides() ?? persisted.scale });
+  const api = await listenApi(token);
 
-  const apiHolder: { close?: () => Promise<void> } = {};
-  let resolveDone: () => void = () => {};
-  const done = new Promise<void>((r) => (resolveDone = r));
-  // Every way of stopping (the API's `down`, a signal) ends here, and ends the process's wait.
-  const stop = (): Promise<void> => {
-    shutdownStarted ??= (async () => {
-      log('stopping every replica');
-      await supervisor?.shutdown();
-      await Promise.all([...proxies.values()].map((p) => p.close()));
-      await apiHolder.close?.();
-      await logs.close();
-      await reaper.stop();
-      await rm(paths.daemon, { force: true });
-      supervisor?.events.emit({ type: 'platform', state: 'down', at: Date.now() });
-      log('stopped');
-      resolveDone();
-    })();
-    return shutdownStarted;
-  };
-
-  const deployerHolder: { deployer?: Deployer } = {};
-  const api = await startApiServer(
-    routes({
-      get supervisor() {
-        return supervisor as Supervisor;
-      },
-      get deployer() {
-        return deployerHolder.deployer as Deployer;
-      },
-      logs,
-      shutdown: () => void stop(),
-      persist,
-    }),
-    token,
-  );
-  apiHolder.close = () =>
-    new Promise<void>((resolve) => {
-      api.server.closeAllConnections();
-      api.server.close(() => resolve());
-    });
-
-  supervisor = new Supervisor({
+  const supervisor = new Supervisor({
     stack,
     addresses,
     scale: persisted.scale,
@@ -121,16 +89,17 @@ export async function startDaemon(stackFile: string, log: (line: string) => void
     runtime: new ProcessRuntime(reaper),
     health: probers,
     logs,
-    events: new EventBus<PlatformEvent>(),
-    discoveryUrl: `${api.url}/v1/discovery`,
+    events,
+    discoveryUrl: `${api.url}${API.discovery.path}`,
   });
-  supervisor.events.subscribe((e) => log(JSON.stringify(e)));
-  const sup = supervisor;
+  const persist = (): Promise<void> => writePersisted(paths.state, { version: 1, addresses, scale: supervisor.scaleOverrides() });
+
   const deployer = await Deployer.open(
     {
       stackFile: stack.file,
       paths,
-      supervisor: sup,
+      supervisor,
+      events,
       // A deploy that brings a new service: give it an address (the next free one) and a proxy.
       addService: async (name) => {
         if (proxies.has(name)) return;
@@ -144,7 +113,29 @@ export async function startDaemon(stackFile: string, log: (line: string) => void
     },
     log,
   );
-  deployerHolder.deployer = deployer;
+
+  let shutdownStarted: Promise<void> | null = null;
+  let resolveDone: () => void = () => {};
+  const done = new Promise<void>((r) => (resolveDone = r));
+  // Every way of stopping (the API's `down`, a signal) ends here, and ends the process's wait.
+  const stop = (): Promise<void> => {
+    shutdownStarted ??= (async () => {
+      log('stopping every replica');
+      await supervisor.shutdown();
+      await Promise.all([...proxies.values()].map((p) => p.close()));
+      await api.close();
+      await logs.close();
+      await reaper.stop();
+      await rm(paths.daemon, { force: true });
+      events.emit({ type: 'platform', state: 'down', at: Date.now() });
+      log('stopped');
+      resolveDone();
+    })();
+    return shutdownStarted;
+  };
+
+  api.serve(routes({ services: supervisor, events, logs, releases: releaseApi(deployer), usage: processUsage, shutdown: () => void stop(), persist }));
+
   await persist();
   // Both describe this process: not durable (see writeFileAtomic).
   await writeFileAtomic(paths.token, `${token}\n`, 0o600, { durable: false });
@@ -156,7 +147,7 @@ export async function startDaemon(stackFile: string, log: (line: string) => void
   // In the deploy queue, so a `bricks deploy` that arrives meanwhile waits its turn; the API is
   // already up and `ps` shows the replicas coming.
   deployer.restore(log, stack).catch((err: unknown) => log(`could not put the current release back: ${err instanceof Error ? err.message : String(err)}`));
-  supervisor.events.emit({ type: 'platform', state: 'up', at: Date.now() });
+  events.emit({ type: 'platform', state: 'up', at: Date.now() });
   log(`up: ${Object.keys(stack.services).length} service(s), control API ${api.url}`);
 
   return { supervisor, apiUrl: api.url, done, stop };

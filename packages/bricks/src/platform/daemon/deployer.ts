@@ -6,11 +6,12 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { artifactDir, buildStack, ENTRY_FILE, readManifest } from '../../artifacts/index.ts';
 import { planEntry } from '../../artifacts/entry.ts';
-import type { BuildEvent } from '../../artifacts/index.ts';
+import { monorepoRoot } from '../../util/monorepo-root.ts';
 import { formatProblem, loadStack, STACK_MODEL_VERSION } from '../../stack/index.ts';
 import { localLimits } from '../local-limits.ts';
 import type { Service, Stack } from '../../stack/model.ts';
-import type { PlatformEvent } from '../events.ts';
+import type { DeployProgress, DeployResult, PlatformEvent } from '../api/contract/index.ts';
+import type { EventBus } from '../events.ts';
 import type { ProjectPaths } from '../paths.ts';
 import { configDigest, isVersionOf } from '../reconciler/index.ts';
 import type { FailureAction } from '../reconciler/index.ts';
@@ -22,26 +23,12 @@ import type { MemberSpec } from './groups.ts';
 import type { ServiceSpec } from './service-spec.ts';
 import type { Supervisor } from './supervisor.ts';
 
-export type DeployProgress =
-  | { readonly kind: 'build'; readonly event: BuildEvent }
-  | { readonly kind: 'note'; readonly message: string };
-
-export type DeployOutcome = 'completed' | 'unchanged' | 'rolled-back' | 'paused' | 'failed';
-
-export interface DeployResult {
-  readonly outcome: DeployOutcome;
-  /** The release recorded, if any (sources mode records none). */
-  readonly release: number | null;
-  readonly sha: string | null;
-  /** Services whose replicas were replaced (or added, or removed). */
-  readonly changed: readonly string[];
-  readonly detail: string;
-}
-
 export interface DeployerOptions {
   readonly stackFile: string;
   readonly paths: ProjectPaths;
   readonly supervisor: Supervisor;
+  /** The daemon's event bus: rollouts are watched on it, releases told on it. */
+  readonly events: EventBus<PlatformEvent>;
   /** Opens the service address of a service a deploy adds. */
   readonly addService: (name: string) => Promise<void>;
   /** Longest a rollout may take before the deploy gives up waiting (it goes on in the daemon). */
@@ -310,7 +297,7 @@ export class Deployer {
           resolve();
         }
       };
-      const unsubscribe = sup.events.subscribe((e: PlatformEvent) => {
+      const unsubscribe = this.options.events.subscribe((e: PlatformEvent) => {
         if (e.type === 'service-removed' && waiting.get(e.service) === null) waiting.delete(e.service);
         if (e.type === 'rollout' && waiting.has(e.service) && isVersionOf(e.version, waiting.get(e.service))) {
           waiting.delete(e.service);
@@ -340,7 +327,7 @@ export class Deployer {
   }
 
   private emitRelease(id: number, sha: string, state: Extract<PlatformEvent, { type: 'release' }>['state'], services: readonly string[], detail: string): void {
-    this.options.supervisor.events.emit({ type: 'release', id, sha, state, services, detail, at: Date.now() });
+    this.options.events.emit({ type: 'release', id, sha, state, services, detail, at: Date.now() });
   }
 }
 
@@ -370,13 +357,5 @@ function fold(members: Readonly<Record<string, MemberSpec>>, nodeFlags: readonly
   } catch (err) {
     if (err instanceof GroupError) throw new DeployError('invalid-stack', err.message, { cause: err });
     throw err;
-  }
-}
-
-/** The nearest folder above `dir` with a package-lock.json (the npm workspace root), else `dir`. */
-export function monorepoRoot(dir: string): string {
-  for (let d = dir; ; d = dirname(d)) {
-    if (existsSync(join(d, 'package-lock.json'))) return d;
-    if (dirname(d) === d) return dir;
   }
 }

@@ -3,11 +3,12 @@
 // as reconciler events. It decides nothing the reconciler decides; the grace period it keeps
 // is the one the stop action carries.
 import type { Command } from '../../stack/model.ts';
-import type { EventBus, PlatformEvent } from '../events.ts';
+import type { PlatformEvent } from '../api/contract/index.ts';
+import type { EventBus } from '../events.ts';
 import type { HealthWatch, HealthWatcher } from '../health/index.ts';
 import type { HealthPolicy, Replica, ReplicaEvent, StopReason } from '../reconciler/index.ts';
 import type { ReplicaController, ReplicaRuntime } from '../runtime/index.ts';
-import type { LogLine } from '../telemetry/logs.ts';
+import type { LogLine } from '../api/contract/index.ts';
 import type { Clock } from './clock.ts';
 import { within } from './clock.ts';
 import type { ServiceRoute } from './routing.ts';

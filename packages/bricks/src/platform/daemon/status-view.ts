@@ -1,38 +1,8 @@
-// What `ps`, the API and the dashboard show of one service: a plain document made from its
-// reconciler state (pure, no I/O).
+// What `ps`, the API and the dashboard show of one service (the contract's ServiceStatus), made
+// from its reconciler state (pure, no I/O).
 import { isActive, serviceCondition, slotOf } from '../reconciler/index.ts';
-import type { Replica, Rollout, ServiceCondition, ServiceState } from '../reconciler/index.ts';
-
-export interface ReplicaStatus {
-  readonly id: string;
-  readonly name: string;
-  readonly service: string;
-  readonly slot: number;
-  readonly version: string;
-  readonly phase: Replica['phase'];
-  readonly ready: boolean;
-  readonly pid: number | null;
-  readonly port: number | null;
-  readonly startedAt: number | null;
-  readonly restarts: number;
-  readonly health: string;
-  readonly stopReason: string | null;
-}
-
-export interface ServiceStatus {
-  readonly name: string;
-  readonly address: string;
-  /** The services this unit serves: itself, or the members of its `x-bricks.group`. */
-  readonly members: readonly { readonly name: string; readonly address: string }[];
-  readonly version: string;
-  readonly rollout: Rollout | null;
-  readonly desired: number;
-  readonly ready: number;
-  readonly condition: ServiceCondition;
-  readonly restarts: number;
-  readonly lastExit: { code: number | null; signal: string | null } | null;
-  readonly replicas: readonly ReplicaStatus[];
-}
+import type { ServiceState } from '../reconciler/index.ts';
+import type { ServiceStatus } from '../api/contract/index.ts';
 
 export function statusOf(
   state: ServiceState,

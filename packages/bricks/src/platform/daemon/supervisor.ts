@@ -3,7 +3,8 @@
 // (by way of the replica runner), the routes, and the clock.
 // Events only mark; `tick` decides; the runtime acts and reports back as events.
 import type { Service, Stack } from '../../stack/model.ts';
-import type { EventBus, PlatformEvent } from '../events.ts';
+import type { PlatformEvent, ServiceStatus } from '../api/contract/index.ts';
+import type { EventBus } from '../events.ts';
 import type { HealthWatcher } from '../health/index.ts';
 import { applyEvent, emptyServiceState, plan, serviceCondition } from '../reconciler/index.ts';
 import type { Action, Replica, ReplicaEvent, Rollout, ServiceCondition, ServiceState, ServiceTarget } from '../reconciler/index.ts';
@@ -17,7 +18,6 @@ import type { LogSink } from './replica-runner.ts';
 import type { Routes, ServiceRoute } from './routing.ts';
 import { dependenciesMet, serviceTarget } from './service-spec.ts';
 import type { ServiceSpec } from './service-spec.ts';
-import type { ServiceStatus } from './status-view.ts';
 import { statusOf } from './status-view.ts';
 import { VersionFeed } from './version-feed.ts';
 

@@ -3,15 +3,8 @@
 import { createWriteStream, mkdirSync } from 'node:fs';
 import type { WriteStream } from 'node:fs';
 import { join } from 'node:path';
+import type { LogLine } from '../api/contract/index.ts';
 import { EventBus } from '../events.ts';
-
-export interface LogLine {
-  readonly time: number;
-  readonly service: string;
-  readonly replica: string;
-  readonly stream: 'stdout' | 'stderr';
-  readonly line: string;
-}
 
 /** Lines kept in memory per service: enough for `logs` to show context without a file read. */
 const KEEP_PER_SERVICE = 2000;

@@ -4,11 +4,11 @@
 import type { Service, Stack } from '../../../stack/model.ts';
 import { serviceFrom, stackOf } from '../../../stack/testing/stacks.ts';
 import { EventBus } from '../../events.ts';
-import type { PlatformEvent } from '../../events.ts';
+import type { PlatformEvent } from '../../api/contract/index.ts';
 import { FakeHealth } from '../../health/testing/fake-health.ts';
 import type { FailureAction } from '../../reconciler/index.ts';
 import { FakeRuntime } from '../../runtime/testing/fake-runtime.ts';
-import type { LogLine } from '../../telemetry/logs.ts';
+import type { LogLine } from '../../api/contract/index.ts';
 import { Supervisor } from '../supervisor.ts';
 import { FakeClock } from './fake-clock.ts';
 import { FakeRoutes } from './fake-routes.ts';

@@ -1,0 +1,222 @@
+// The control API over loopback with fake ports: the client's typed calls and the routes agree
+// on the contract (queries, bodies, documents, lines), and requests are checked on the way in.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { makeStack } from '../../targets/testing/stack-fixture.ts';
+import { CodedError } from '../../util/coded-error.ts';
+import { EventBus } from '../events.ts';
+import { ApiClient } from './client.ts';
+import type { DeployProgress, DeployResult, LogLine, OperationLine, PlatformEvent, ServiceStatus } from './contract/index.ts';
+import { ApiError } from './errors.ts';
+import type { ReleasesPort, ServicesPort } from './ports.ts';
+import { routes } from './routes.ts';
+import { listenApi } from './server.ts';
+import type { ApiServer } from './server.ts';
+
+const TOKEN = 'secret';
+
+/** Stands for a layer's error (the deployer's, say): the routes know only CodedError. */
+class LayerError extends CodedError<'invalid-stack'> {}
+
+const replica = (pid: number | null): ServiceStatus['replicas'][number] => ({
+  id: 'api-1-a', name: 'api-1', service: 'api', slot: 1, version: 'v1', phase: 'running', ready: true,
+  pid, port: 4100, startedAt: 0, restarts: 0, health: 'ok', stopReason: null,
+});
+
+class FakeServices implements ServicesPort {
+  readonly stack = makeStack('demo', { api: {}, web: {} });
+  readonly scaled: [string, number][] = [];
+  readonly restarted: string[] = [];
+  status(): readonly ServiceStatus[] {
+    return [{
+      name: 'api', address: 'http://127.0.0.1:4000', members: [{ name: 'api', address: 'http://127.0.0.1:4000' }], version: 'v1', rollout: null,
+      desired: 1, ready: 1, condition: 'running', restarts: 0, lastExit: null, replicas: [replica(42)],
+    }];
+  }
+  setScale(service: string, replicas: number): void {
+    this.scaled.push([service, replicas]);
+  }
+  restart(service: string): void {
+    this.restarted.push(service);
+  }
+  discovery() {
+    return { version: 3, services: { api: { address: 'http://127.0.0.1:4000', endpoints: [{ id: 'api-1-a', url: 'http://127.0.0.1:4100' }] } } };
+  }
+  async waitForDiscovery(): Promise<void> {}
+}
+
+const result: DeployResult = { outcome: 'completed', release: 2, sha: 'abc', changed: ['api'], detail: '' };
+
+class FakeReleases implements ReleasesPort {
+  hasReleases = true;
+  rolledBackTo: string | null = null;
+  failWith: Error | null = null;
+  async deploy(progress: (p: DeployProgress) => void): Promise<DeployResult> {
+    progress({ kind: 'note', message: 'building' });
+    if (this.failWith !== null) throw this.failWith;
+    return result;
+  }
+  async rollback(ref: string): Promise<DeployResult> {
+    this.rolledBackTo = ref;
+    return result;
+  }
+  requireReleases(): void {
+    if (!this.hasReleases) throw new ApiError('conflict', 'no releases here');
+  }
+  async history() {
+    return { current: null, releases: [] };
+  }
+  async diff(): Promise<never> {
+    throw new ApiError('not-found', 'no such release');
+  }
+}
+
+async function collect<T>(lines: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const l of lines) out.push(l);
+  return out;
+}
+
+describe('control API', () => {
+  const services = new FakeServices();
+  const releases = new FakeReleases();
+  const events = new EventBus<PlatformEvent>();
+  const live = new EventBus<LogLine>(0);
+  const past: LogLine[] = [{ time: 1, service: 'api', replica: 'api-1', stream: 'stdout', line: 'hello' }];
+  const tails: [readonly string[], number][] = [];
+  let usageAsked = 0;
+  let persisted = 0;
+  let server: ApiServer;
+  let api: ApiClient;
+
+  before(async () => {
+    server = await listenApi(TOKEN);
+    api = new ApiClient(server.url, TOKEN);
+    server.serve(
+      routes({
+        services,
+        events,
+        logs: { tail: (s, n) => (tails.push([s, n]), past), live },
+        releases,
+        usage: async (pids) => {
+          usageAsked++;
+          return new Map(pids.map((p) => [p, { cpu: 5, memory: 1024 }]));
+        },
+        shutdown: () => {},
+        persist: async () => void persisted++,
+      }),
+    );
+  });
+  after(() => server.close());
+
+  it('answers `unavailable` until it serves its routes', async () => {
+    const early = await listenApi(TOKEN);
+    try {
+      await assert.rejects(new ApiClient(early.url, TOKEN).status(), (e: unknown) => e instanceof ApiError && e.code === 'unavailable');
+    } finally {
+      await early.close();
+    }
+  });
+
+  it('adds CPU and memory to the status unless asked not to', async () => {
+    const full = await api.status();
+    assert.equal(full.stack, 'demo');
+    assert.equal(full.services[0]?.replicas[0]?.cpu, 5);
+    const asked = usageAsked;
+    const lean = await api.status({ usage: false });
+    assert.equal(lean.services[0]?.replicas[0]?.cpu, undefined);
+    assert.equal(usageAsked, asked);
+  });
+
+  it('wants the token, except for discovery', async () => {
+    const stranger = new ApiClient(server.url, 'wrong');
+    await assert.rejects(stranger.status(), (e: unknown) => e instanceof ApiError && e.code === 'unauthenticated');
+    assert.equal((await stranger.json('discovery', { watch: true, version: 1 })).version, 3);
+  });
+
+  it('scales a known service and keeps the setting', async () => {
+    assert.deepEqual(await api.scale({ service: 'web', replicas: 3 }), { service: 'web', replicas: 3 });
+    assert.deepEqual(services.scaled.at(-1), ['web', 3]);
+    assert.ok(persisted > 0);
+  });
+
+  it('checks the scale body before anything is scaled', async () => {
+    const before = services.scaled.length;
+    await assert.rejects(api.scale({ service: 'nope', replicas: 1 }), (e: unknown) => e instanceof ApiError && e.code === 'not-found' && /services are api, web/.test(e.message));
+    await assert.rejects(api.scale({ service: 'web', replicas: -1 }), (e: unknown) => e instanceof ApiError && e.code === 'bad-request' && e.message === 'replicas must be a whole number ≥ 0, got -1');
+    await assert.rejects(api.scale({ service: 'web', replicas: 1.5 }), (e: unknown) => e instanceof ApiError && e.code === 'bad-request' && /got 1\.5/.test(e.message));
+    // More than the local target runs of one service (platform/local-limits.ts).
+    await assert.rejects(api.scale({ service: 'web', replicas: 5000 }), (e: unknown) => e instanceof ApiError && e.code === 'bad-request' && /runs at most 64 of one service/.test(e.message));
+    // A hand-written request with no body at all.
+    await assert.rejects(api.json('scale', {} as never), (e: unknown) => e instanceof ApiError && e.code === 'bad-request');
+    assert.equal(services.scaled.length, before);
+  });
+
+  it('restarts only a known service', async () => {
+    assert.deepEqual(await api.restart({ service: 'api' }), { service: 'api', restarting: true });
+    await assert.rejects(api.restart({ service: 'nope' }), (e: unknown) => e instanceof ApiError && e.code === 'not-found');
+    assert.deepEqual(services.restarted, ['api']);
+  });
+
+  it('passes the logs query through, and follows with the history first', async () => {
+    assert.deepEqual(await api.logs({ services: ['api'], tail: 5 }), past);
+    assert.deepEqual(tails.at(-1), [['api'], 5]);
+    await api.logs({ tail: Number('not a number') });
+    assert.deepEqual(tails.at(-1), [[], 200]);
+    await assert.rejects(api.logs({ services: ['nope'] }), (e: unknown) => e instanceof ApiError && e.code === 'not-found');
+
+    const controller = new AbortController();
+    const got: LogLine[] = [];
+    const next: LogLine = { time: 2, service: 'api', replica: 'api-1', stream: 'stderr', line: 'later' };
+    for await (const l of api.followLogs({ tail: 0 }, controller.signal)) {
+      got.push(l);
+      if (got.length === 1) live.emit(next);
+      if (got.length === 2) controller.abort();
+    }
+    assert.deepEqual(got, [...past, next]);
+  });
+
+  it('streams events with their history', async () => {
+    const e: PlatformEvent = { type: 'platform', state: 'up', at: 1 };
+    events.emit(e);
+    const controller = new AbortController();
+    for await (const got of api.events({ history: true }, controller.signal)) {
+      assert.deepEqual(got, e);
+      controller.abort();
+    }
+  });
+
+  it('streams a deploy: progress, then the result or the error with its layer\'s code', async () => {
+    assert.deepEqual(await collect(api.deploy()), [
+      { kind: 'progress', progress: { kind: 'note', message: 'building' } },
+      { kind: 'result', result },
+    ] satisfies OperationLine[]);
+    releases.failWith = new LayerError('invalid-stack', 'bad file');
+    try {
+      assert.deepEqual((await collect(api.deploy())).at(-1), { kind: 'error', code: 'invalid-stack', message: 'bad file' });
+      releases.failWith = new Error('boom');
+      assert.deepEqual((await collect(api.deploy())).at(-1), { kind: 'error', code: 'internal', message: 'boom' });
+    } finally {
+      releases.failWith = null;
+    }
+  });
+
+  it('rolls back to the previous release by default, and refuses without releases', async () => {
+    await collect(api.rollback({}));
+    assert.equal(releases.rolledBackTo, '-1');
+    await collect(api.rollback({ ref: 'abc1' }));
+    assert.equal(releases.rolledBackTo, 'abc1');
+    await assert.rejects(api.json('rollback', { ref: 7 } as never), (e: unknown) => e instanceof ApiError && e.code === 'bad-request');
+    releases.hasReleases = false;
+    try {
+      await assert.rejects(collect(api.rollback({})), (e: unknown) => e instanceof ApiError && e.code === 'conflict');
+    } finally {
+      releases.hasReleases = true;
+    }
+  });
+
+  it('needs both releases for a diff', async () => {
+    await assert.rejects(api.diff({ a: '-1', b: '-2' }), (e: unknown) => e instanceof ApiError && e.code === 'not-found');
+    await assert.rejects(api.json('diff', { a: '-1' } as never), (e: unknown) => e instanceof ApiError && e.code === 'bad-request' && /two releases/.test(e.message));
+  });
+});

@@ -1,0 +1,45 @@
+// The control API's routes, named once: the routes serve exactly these, and the client calls
+// them by name, so no path is written anywhere else.
+import type { StackJson } from '../../../stack/index.ts';
+import type { RestartRequest, RollbackRequest, ScaleRequest } from './bodies.ts';
+import type { DownAnswer, RestartAnswer, ScaleAnswer } from './commands.ts';
+import type { DiscoveryDoc, DiscoveryQuery } from './discovery.ts';
+import { discoveryQuery } from './discovery.ts';
+import type { EventsQuery, PlatformEvent } from './events.ts';
+import { eventsQuery } from './events.ts';
+import type { LogLine, LogsQuery } from './logs.ts';
+import { logsQuery } from './logs.ts';
+import type { OperationLine } from './operations.ts';
+import type { DiffDoc, DiffQuery, HistoryDoc } from './releases.ts';
+import { diffQuery } from './releases.ts';
+import { JSON_BODY, NO_REQUEST, route } from './route-spec.ts';
+import type { RouteSpec } from './route-spec.ts';
+import type { StatusDoc, StatusQuery } from './status.ts';
+import { statusQuery } from './status.ts';
+
+/** The normalized stack, as `bricks config --json` prints it. */
+export type ConfigDoc = StackJson;
+
+export const API = {
+  status: route<StatusQuery, StatusDoc>({ method: 'GET', path: '/v1/status', request: { in: 'query', codec: statusQuery } }),
+  config: route<void, ConfigDoc>({ method: 'GET', path: '/v1/config', request: NO_REQUEST }),
+  scale: route<ScaleRequest, ScaleAnswer>({ method: 'POST', path: '/v1/scale', request: JSON_BODY }),
+  restart: route<RestartRequest, RestartAnswer>({ method: 'POST', path: '/v1/restart', request: JSON_BODY }),
+  down: route<void, DownAnswer>({ method: 'POST', path: '/v1/down', request: NO_REQUEST }),
+  events: route<EventsQuery, never, PlatformEvent>({ method: 'GET', path: '/v1/events', request: { in: 'query', codec: eventsQuery } }),
+  /** A JSON array of the history; with `follow`, an NDJSON stream of it and then of new lines. */
+  logs: route<LogsQuery, readonly LogLine[], LogLine>({ method: 'GET', path: '/v1/logs', request: { in: 'query', codec: logsQuery } }),
+  deploy: route<void, never, OperationLine>({ method: 'POST', path: '/v1/deploy', request: NO_REQUEST }),
+  rollback: route<RollbackRequest, never, OperationLine>({ method: 'POST', path: '/v1/rollback', request: JSON_BODY }),
+  history: route<void, HistoryDoc>({ method: 'GET', path: '/v1/history', request: NO_REQUEST }),
+  diff: route<DiffQuery, DiffDoc>({ method: 'GET', path: '/v1/diff', request: { in: 'query', codec: diffQuery } }),
+  discovery: route<DiscoveryQuery, DiscoveryDoc>({ method: 'GET', path: '/v1/discovery', public: true, request: { in: 'query', codec: discoveryQuery } }),
+} as const satisfies Readonly<Record<string, RouteSpec<unknown, unknown, unknown>>>;
+
+export type RouteName = keyof typeof API;
+type TypesOf<K extends RouteName> = NonNullable<(typeof API)[K]['types']>;
+export type RequestOf<K extends RouteName> = TypesOf<K>['request'];
+/** The JSON document the route answers with; `never` for a route that only streams. */
+export type JsonOf<K extends RouteName> = TypesOf<K>['json'];
+/** One line of the route's NDJSON stream; `never` for a route that does not stream. */
+export type LineOf<K extends RouteName> = TypesOf<K>['line'];

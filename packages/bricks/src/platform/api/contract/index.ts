@@ -1,0 +1,17 @@
+// The control API's contract: its routes and, for each, the request it takes and the documents
+// or lines it answers with. The routes, the daemon's parts that make those documents, the
+// client and the CLI all import it from here.
+export { API } from './api.ts';
+export type { ConfigDoc, JsonOf, LineOf, RequestOf, RouteName } from './api.ts';
+export type { RouteSpec, RequestSpec, QueryCodec } from './route-spec.ts';
+
+export type { ReplicaRow, ReplicaStatus, ServiceRow, ServiceStatus, StatusDoc, StatusQuery } from './status.ts';
+export type { DownAnswer, RestartAnswer, ScaleAnswer } from './commands.ts';
+export type { RestartRequest, RollbackRequest, ScaleRequest } from './bodies.ts';
+export type { EventsQuery, PlatformEvent } from './events.ts';
+export { DEFAULT_LOG_TAIL } from './logs.ts';
+export type { LogLine, LogsQuery } from './logs.ts';
+export { DEFAULT_ROLLBACK_REF } from './operations.ts';
+export type { DeployOutcome, DeployProgress, DeployResult, OperationLine } from './operations.ts';
+export type { DiffDoc, DiffQuery, HistoryChange, HistoryDoc, HistoryRow } from './releases.ts';
+export type { DiscoveryDoc, DiscoveryQuery } from './discovery.ts';

@@ -1,0 +1,52 @@
+// What the control API's routes need of the platform, as narrow ports: the daemon hands in its
+// supervisor, event bus, log store and deployer (or adapters of them), and the routes know no
+// more of them than this.
+import type { Stack } from '../../stack/model.ts';
+import type { Usage } from '../telemetry/usage.ts';
+import type { DeployProgress, DeployResult, DiffDoc, DiscoveryDoc, HistoryDoc, LogLine, ServiceStatus } from './contract/index.ts';
+
+/** The running services: met by the supervisor. */
+export interface ServicesPort {
+  /** The stack of the desired state. */
+  readonly stack: Stack;
+  status(): readonly ServiceStatus[];
+  setScale(service: string, replicas: number): void;
+  /** A rolling restart of every replica. */
+  restart(service: string): void;
+  discovery(): DiscoveryDoc;
+  /** Resolves when the discovery version differs from `version`, or after `timeoutMs`. */
+  waitForDiscovery(version: number, timeoutMs: number): Promise<void>;
+}
+
+export interface Subscribable<T> {
+  subscribe(listener: (value: T) => void): () => void;
+}
+
+/** Events with their recent past: met by the daemon's event bus. */
+export interface EventFeed<T> extends Subscribable<T> {
+  history(): readonly T[];
+}
+
+/** Replicas' output: met by the log store. */
+export interface LogsPort {
+  /** The last `tail` lines of the given services (all when empty), in time order. */
+  tail(services: readonly string[], tail: number): readonly LogLine[];
+  readonly live: Subscribable<LogLine>;
+}
+
+/**
+ * Releases: met by the daemon's adapter of its deployer. Requests that cannot be served throw
+ * ApiErrors; a failing deploy or rollback rejects with its layer's error, whose code its error
+ * line carries.
+ */
+export interface ReleasesPort {
+  deploy(progress: (p: DeployProgress) => void): Promise<DeployResult>;
+  rollback(ref: string, progress: (p: DeployProgress) => void): Promise<DeployResult>;
+  /** Throws when there are no releases, so that a rollback refuses before its stream starts. */
+  requireReleases(): void;
+  history(): Promise<HistoryDoc>;
+  diff(a: string, b: string): Promise<DiffDoc>;
+}
+
+/** CPU and memory of replica process groups, by leader pid. */
+export type UsageReader = (leaders: readonly number[]) => Promise<ReadonlyMap<number, Usage>>;
