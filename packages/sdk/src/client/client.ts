@@ -9,7 +9,8 @@ import { performance } from 'node:perf_hooks';
 import { create, isMessage, type DescMessage, type DescMethodUnary, type DescService, type MessageInitShape, type MessageShape } from '@bufbuild/protobuf';
 import { MethodOptions_IdempotencyLevel } from '@bufbuild/protobuf/wkt';
 import type { Attributes } from '@opentelemetry/api';
-import { readPlatformEnv } from '../config/platform-env.ts';
+import { readPlatformEnv, serviceUrlVariable } from '../config/platform-env.ts';
+import { PROTOCOL_VARIABLE } from '../config/platform-env-names.js';
 import { currentScope } from '../context/call-context.ts';
 import type { CallScope, CancelSource } from '../context/call-scope.ts';
 import { clockAt } from '../context/clock.ts';
@@ -319,9 +320,9 @@ class ServiceClient {
     if (!t) {
       t = (async () => {
         const fast = await loadFast();
-        const protocol = opts.protocol ?? (env.BRICKS_PROTOCOL as Protocol | undefined) ?? (fast ? 'fast' : 'connect');
+        const protocol = opts.protocol ?? (env[PROTOCOL_VARIABLE] as Protocol | undefined) ?? (fast ? 'fast' : 'connect');
         const source = resolveTarget(targetName, { url: opts.url, env });
-        if (!source) throw new BricksError('unavailable', `no address for service "${targetName}": set ${targetName.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_URL or run under bricks`, { unsent: true });
+        if (!source) throw new BricksError('unavailable', `no address for service "${targetName}": set ${serviceUrlVariable(targetName)} or run under bricks`, { unsent: true });
         return new Target(targetName, source, protocol, fast, resolvePolicy(this.#spec, targetName, undefined), this.#spec.retryBudget ?? defaultRetryBudget);
       })();
       t.catch(() => targets.delete(key));

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { client, closeClients } from '../client/index.ts';
+import { DISCOVERY_URL_VARIABLE } from '../config/platform-env-names.js';
 import { serve, type Server } from '../server/index.ts';
 import { echoImpl, EchoService } from '../testing/echo-service.ts';
 import { fakeDiscovery, until } from '../testing/fake-discovery.ts';
@@ -45,7 +46,7 @@ test('endpoints added and removed while calls run: every call succeeds and traff
   });
   for (const protocol of ['connect', 'fast'] as const) {
     fake.set({ echo: { endpoints: [ep(0)] } });
-    const echo = client(EchoService, { target: 'echo', protocol, inProcess: false, env: { BRICKS_DISCOVERY_URL: fake.url } });
+    const echo = client(EchoService, { target: 'echo', protocol, inProcess: false, env: { [DISCOVERY_URL_VARIABLE]: fake.url } });
     const seen = new Map<string, number>();
     let failures = 0;
     let stop = false;
@@ -124,7 +125,7 @@ test('with a service address, readers and subscribers fall back to it while no r
     closeDiscovery();
     await fake.close();
   });
-  const src = resolveTarget('echo', { env: { BRICKS_DISCOVERY_URL: fake.url, ECHO_URL: 'http://127.0.0.1:7999' } })!;
+  const src = resolveTarget('echo', { env: { [DISCOVERY_URL_VARIABLE]: fake.url, ECHO_URL: 'http://127.0.0.1:7999' } })!;
   await src.ready();
   const seen: string[][] = [];
   src.subscribe((eps) => seen.push(eps.map((e) => e.url)));
@@ -147,6 +148,6 @@ test('a listed replica that refuses connections: calls go through the service ad
     await fake.close();
     await address.shutdown();
   });
-  const echo = client(EchoService, { target: 'echo', protocol: 'fast', inProcess: false, env: { BRICKS_DISCOVERY_URL: fake.url, ECHO_URL: address.url } });
+  const echo = client(EchoService, { target: 'echo', protocol: 'fast', inProcess: false, env: { [DISCOVERY_URL_VARIABLE]: fake.url, ECHO_URL: address.url } });
   for (let i = 0; i < 5; i++) assert.equal((await echo.echo({ text: 'x' })).replica, 'via-address');
 });
