@@ -1,5 +1,6 @@
-// Names shared by every engine target: image references, the address variables handed to
-// replicas, and the DNS-safe form of a service name.
+// Names shared by every engine target: image references, the environment handed to replicas
+// (its variables are named in @bricks/sdk/platform-env), and the DNS-safe form of a service name.
+import { HOST_VARIABLE, PORT_VARIABLE, SERVICE_VARIABLE, serviceUrlVariable, STACK_VARIABLE, TARGET_VARIABLE } from '@bricks/sdk/platform-env';
 import type { Service, Stack } from '../stack/model.ts';
 
 export type TargetKind = 'swarm' | 'kubernetes';
@@ -18,11 +19,6 @@ export function imageRepository(stack: string, service: string): string {
 export function imageRef(stack: string, service: string, sha: string, registry?: string): string {
   const prefix = registry ? `${registry.replace(/\/+$/, '')}/` : '';
   return `${prefix}${imageRepository(stack, service)}:${sha}`;
-}
-
-/** The variable that carries a service's address: `catalog` → `CATALOG_URL`, `hi-score` → `HI_SCORE_URL`. */
-export function addressVariable(service: string): string {
-  return `${service.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}_URL`;
 }
 
 /** A DNS-1035 label (Kubernetes object and Service names): `[a-z]([-a-z0-9]*[a-z0-9])?`, ≤ 63. */
@@ -46,13 +42,13 @@ export function replicaEnvironment(
   hostOf: (other: Service) => string,
 ): Record<string, string> {
   const env: Record<string, string> = { ...service.environment };
-  env['PORT'] = String(service.port);
-  env['HOST'] = '0.0.0.0';
-  env['BRICKS_SERVICE'] = service.name;
-  env['BRICKS_STACK'] = stack.name;
-  env['BRICKS_TARGET'] = target;
+  env[PORT_VARIABLE] = String(service.port);
+  env[HOST_VARIABLE] = '0.0.0.0';
+  env[SERVICE_VARIABLE] = service.name;
+  env[STACK_VARIABLE] = stack.name;
+  env[TARGET_VARIABLE] = target;
   for (const other of Object.values(stack.services)) {
-    env[addressVariable(other.name)] = `http://${hostOf(other)}:${other.port}`;
+    env[serviceUrlVariable(other.name)] = `http://${hostOf(other)}:${other.port}`;
   }
   return env;
 }

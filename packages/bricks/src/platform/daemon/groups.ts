@@ -2,6 +2,7 @@
 // group becomes one runnable unit (one reconciler state, one set of replicas) whose replicas
 // serve every member; each member keeps its own service address, routed to the unit's replicas.
 import { createHash } from 'node:crypto';
+import { GROUP_ENTRIES_VARIABLE, SERVICES_VARIABLE } from '@bricks/sdk/platform-env';
 import type { Dependency, Service } from '../../stack/model.ts';
 import type { ServiceSpec } from './supervisor.ts';
 import { packagePath } from '../../util/package-root.ts';
@@ -51,8 +52,8 @@ export function foldGroups(members: Readonly<Record<string, MemberSpec>>, nodeFl
     const environment: Record<string, string> = {};
     // Members' variables in file order; a variable set by two members keeps the first value.
     for (const c of configs) for (const [k, v] of Object.entries(c.environment)) if (!(k in environment)) environment[k] = v;
-    environment.BRICKS_GROUP_ENTRIES = JSON.stringify(list.map(([, m]) => m.entry));
-    environment.BRICKS_SERVICES = names.join(',');
+    environment[GROUP_ENTRIES_VARIABLE] = JSON.stringify(list.map(([, m]) => m.entry));
+    environment[SERVICES_VARIABLE] = names.join(',');
     const dependsOn: Dependency[] = [];
     for (const c of configs) for (const d of c.dependsOn) if (!names.includes(d.service) && !dependsOn.some((x) => x.service === d.service)) dependsOn.push(d);
     const config: Service = {

@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
+import { REPLICA_VARIABLE, TARGET_VARIABLE } from '@bricks/sdk/platform-env';
 import { TargetError } from '../errors.ts';
 import type { Health } from '../../stack/model.ts';
 import { arcadeLike, httpHealth, makeService, makeStack } from '../testing/stack-fixture.ts';
@@ -69,13 +70,13 @@ test('deploy keys: replicas, update_config with order, restart policy, resources
 test('every replica gets PORT and the service addresses by Swarm DNS name', () => {
   const env = svc(render(), 'scores').environment;
   assert.equal(env['PORT'], '8082');
-  assert.equal(env['BRICKS_TARGET'], 'swarm');
+  assert.equal(env[TARGET_VARIABLE], 'swarm');
   assert.equal(env['HOST'], '0.0.0.0');
   assert.equal(env['CATALOG_URL'], 'http://catalog:8081');
   assert.equal(env['GATEWAY_URL'], 'http://gateway:8080');
   // Swarm templates: one name per task, like the local `scores.2`; global tasks by node.
-  assert.equal(env['BRICKS_REPLICA'], 'scores.{{.Task.Slot}}');
-  assert.equal(svc(render(), 'gateway').environment['BRICKS_REPLICA'], 'gateway.{{.Node.Hostname}}');
+  assert.equal(env[REPLICA_VARIABLE], 'scores.{{.Task.Slot}}');
+  assert.equal(svc(render(), 'gateway').environment[REPLICA_VARIABLE], 'gateway.{{.Node.Hostname}}');
 });
 
 test('secrets and configs get content-hashed names; inline values are materialised; an overlay network', () => {
