@@ -5,6 +5,7 @@ import { rm } from 'node:fs/promises';
 import { loadStack, formatProblem } from '../../stack/index.ts';
 import type { Stack } from '../../stack/model.ts';
 import { writeFileAtomic } from '../../util/atomic-file.ts';
+import { CodedError } from '../../util/coded-error.ts';
 import { routes } from '../api/routes.ts';
 import { startApiServer } from '../api/server.ts';
 import type { DaemonInfo, ProjectPaths } from '../paths.ts';
@@ -25,13 +26,20 @@ export interface RunningDaemon {
   stop(): Promise<void>;
 }
 
-export class DaemonStartError extends Error {
+/** invalid-stack: the stack file has problems; no-addresses: a service address could not be opened. */
+export type DaemonStartErrorCode = 'invalid-stack' | 'no-addresses' | 'internal';
+
+export class DaemonStartError extends CodedError<DaemonStartErrorCode> {
   override readonly name = 'DaemonStartError';
+
+  static from(err: unknown, code: DaemonStartErrorCode = 'internal'): DaemonStartError {
+    return DaemonStartError.wrap(err, code);
+  }
 }
 
 export async function startDaemon(stackFile: string, log: (line: string) => void): Promise<RunningDaemon> {
   const loaded = await loadStack({ file: stackFile });
-  if (!loaded.ok) throw new DaemonStartError(loaded.problems.map(formatProblem).join('\n'));
+  if (!loaded.ok) throw new DaemonStartError('invalid-stack', loaded.problems.map(formatProblem).join('\n'));
   const stack = loaded.stack;
   const paths = projectPaths(stack.dir);
 
@@ -60,7 +68,7 @@ export async function startDaemon(stackFile: string, log: (line: string) => void
   } catch (err) {
     await Promise.all([...proxies.values()].map((p) => p.close()));
     await reaper.stop();
-    throw new DaemonStartError(`cannot open service addresses: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    throw new DaemonStartError('no-addresses', `cannot open service addresses: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
   }
 
   const token = randomBytes(32).toString('hex');
