@@ -25,8 +25,8 @@ import { formatTraceparent } from '../telemetry/trace-context.ts';
 import { beginRpcSpan, finishRpcSpan, idsOnlySpan, tracingEnabled, type RpcSpan } from '../telemetry/tracing.ts';
 import { methodPath, type Protocol } from '../transport/channel.ts';
 import { loadFast } from '../transport/fast-module.ts';
-import { InProcessRoute } from '../transport/in-process.ts';
 import { attempts, type RemoteCall } from './attempts.ts';
+import { InProcessRoute } from './in-process-route.ts';
 import { Target } from './target.ts';
 
 /** Anything `new Headers()` takes. */
