@@ -21,8 +21,8 @@ import { defaultRetryBudget, parseResilience, resolvePolicy, type Policy, type R
 import type { InvokeResult } from '../server/dispatcher.ts';
 import { localDispatcher, localVersion } from '../server/local-registry.ts';
 import { rpcMetrics, type HistogramSeries } from '../telemetry/metrics.ts';
-import { formatTraceparent } from '../telemetry/trace-context.ts';
-import { beginRpcSpan, finishRpcSpan, idsOnlySpan, tracingEnabled, type RpcSpan } from '../telemetry/tracing.ts';
+import { formatTraceparent } from '../tracing/trace-context.ts';
+import { beginRpcSpan, finishRpcSpan, idsOnlySpan, tracingEnabled, type RpcSpan } from '../tracing/rpc-span.ts';
 import { methodPath, type Protocol } from '../transport/channel.ts';
 import { loadFast } from '../transport/fast-module.ts';
 import { attempts, type RemoteCall } from './attempts.ts';
