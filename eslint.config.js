@@ -2,11 +2,31 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+/**
+ * The replica environment has one owner, the SDK's platform-env-names.js: a `BRICKS_*` name
+ * anywhere else, in a string, a template, `env.BRICKS_X` or `{ BRICKS_X: ... }`, fails. Not
+ * the replica's and so not in it: the CLI launcher's own switches (BRICKS_TSX, BRICKS_DEBUG, in
+ * bin/bricks.js) and the test and bench scripts' knobs (BRICKS_TEST_*, BRICKS_BENCH_*).
+ */
+const OWNER = 'packages/sdk/src/config/platform-env-names.js';
+const NOT_REPLICA = '(?!(TSX|DEBUG|TEST_[A-Z0-9_]+|BENCH_[A-Z0-9_]+)\\b)';
+const inText = `/\\bBRICKS_${NOT_REPLICA}[A-Z]/`;
+const asName = `/^BRICKS_${NOT_REPLICA}[A-Z]/`;
+const message = `Name the replica's environment variables through @bricks/sdk/platform-env (${OWNER}).`;
+const replicaEnvNames = [
+  'error',
+  { selector: `Literal[value=${inText}]`, message },
+  { selector: `TemplateElement[value.raw=${inText}]`, message },
+  { selector: `MemberExpression[computed=false] > Identifier.property[name=${asName}]`, message },
+  { selector: `Property[computed=false] > Identifier.key[name=${asName}]`, message },
+  { selector: `TSPropertySignature[computed=false] > Identifier.key[name=${asName}]`, message },
+];
+
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/gen/**', '**/.bricks/**', '.tmp/**', 'bench/.work/**', '**/*.js', '**/*.mjs', '**/*.cjs'] },
-  js.configs.recommended,
-  ...tseslint.configs.recommendedTypeChecked,
+  { ignores: ['**/node_modules/**', '**/gen/**', '**/.bricks/**', '**/.cache/**', '.tmp/**', 'bench/.work/**', '**/*.cjs'] },
   {
+    files: ['**/*.ts'],
+    extends: [js.configs.recommended, ...tseslint.configs.recommendedTypeChecked],
     languageOptions: {
       parserOptions: { project: './tsconfig.json', tsconfigRootDir: import.meta.dirname },
     },
@@ -26,5 +46,15 @@ export default tseslint.config(
   {
     files: ['**/*.test.ts', 'test/**/*.ts', 'bench/**/*.ts'],
     rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
+  },
+  // Plain JavaScript (the launchers, fixtures, scripts) is checked for this rule alone: it has no
+  // types for the rules above. A later `no-restricted-syntax` for these files would replace
+  // this one's list, not add to it: add to `replicaEnvNames` instead.
+  {
+    files: ['**/*.ts', '**/*.js', '**/*.mjs'],
+    // bench/rolling/replica.mjs is copied alone into the Swarm side's image, where no SDK is
+    // installed: it reads BRICKS_REPLICA as any program would.
+    ignores: [OWNER, 'bench/rolling/replica.mjs'],
+    rules: { 'no-restricted-syntax': replicaEnvNames },
   },
 );

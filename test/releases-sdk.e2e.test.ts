@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { appendFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { DISCOVERY_URL_VARIABLE, serviceUrlVariable } from '@bricks/sdk/platform-env';
 import { AnalyticsService } from '../examples/arcade/gen/arcade/v1/analytics_pb.ts';
 import { client, closeClients, closeDiscovery } from '../packages/sdk/src/index.ts';
 import { arcadeCopy } from './helpers/arcade-copy.ts';
@@ -25,7 +26,7 @@ test('20 deploys under load through SDK clients and a service address: 0 failed 
   const doc: PsDoc = await p.ps();
   const address = (name: string): string => doc.services.find((s) => s.name === name)!.address;
   const { apiUrl } = JSON.parse(readFileSync(join(p.dir, '.bricks', 'daemon.json'), 'utf8')) as { apiUrl: string };
-  const env = { BRICKS_DISCOVERY_URL: `${apiUrl}/v1/discovery`, ANALYTICS_URL: address('analytics') };
+  const env = { [DISCOVERY_URL_VARIABLE]: `${apiUrl}/v1/discovery`, [serviceUrlVariable('analytics')]: address('analytics') };
   t.after(async () => {
     await closeClients();
     closeDiscovery();

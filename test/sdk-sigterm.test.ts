@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { test } from 'node:test';
+import { DRAIN_DELAY_MS_VARIABLE, DISCOVERY_URL_VARIABLE, LOG_LEVEL_VARIABLE, PORT_VARIABLE, REPLICA_VARIABLE, SERVICE_VARIABLE, STOP_GRACE_MS_VARIABLE } from '@bricks/sdk/platform-env';
 import { client, closeClients, closeDiscovery } from '../packages/sdk/src/index.ts';
 import { EchoService } from '../packages/sdk/src/testing/echo-service.ts';
 import { fakeDiscovery, until } from '../packages/sdk/src/testing/fake-discovery.ts';
@@ -20,7 +21,15 @@ interface Replica {
 
 async function startReplica(id: string): Promise<Replica> {
   const child = spawn(process.execPath, ['--import', 'tsx', main], {
-    env: { ...process.env, PORT: '0', BRICKS_SERVICE: 'echo', BRICKS_REPLICA: id, BRICKS_DRAIN_DELAY_MS: '300', BRICKS_STOP_GRACE_MS: '5000', LOG_LEVEL: 'info' },
+    env: {
+      ...process.env,
+      [PORT_VARIABLE]: '0',
+      [SERVICE_VARIABLE]: 'echo',
+      [REPLICA_VARIABLE]: id,
+      [DRAIN_DELAY_MS_VARIABLE]: '300',
+      [STOP_GRACE_MS_VARIABLE]: '5000',
+      [LOG_LEVEL_VARIABLE]: 'info',
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const lines = createInterface({ input: child.stdout });
@@ -53,7 +62,7 @@ test('SIGTERM during load: zero failed calls, clean exit within the grace period
 
   let live = [...replicas];
   for (const [protocol, victim] of [['connect', replicas[0]!], ['fast', replicas[1]!]] as const) {
-    const echo = client(EchoService, { target: 'echo', protocol, inProcess: false, env: { BRICKS_DISCOVERY_URL: fake.url } });
+    const echo = client(EchoService, { target: 'echo', protocol, inProcess: false, env: { [DISCOVERY_URL_VARIABLE]: fake.url } });
     const answered = new Map<string, number>();
     const failures: string[] = [];
     let calls = 0;

@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { request } from 'node:http';
 import { join } from 'node:path';
+import { DISCOVERY_URL_VARIABLE } from '@bricks/sdk/platform-env';
 import { artifactDir, readManifest } from '../../packages/bricks/src/artifacts/index.ts';
 import { replicaEnvironment } from '../../packages/bricks/src/platform/daemon/environment.ts';
 import { localSettings } from '../../packages/bricks/src/platform/local-defaults.ts';
@@ -65,7 +66,7 @@ export async function floorStart(stack: Stack, digests: Readonly<Record<string, 
       (ports.get(name) ?? []).map((port, i) => {
         const env = replicaEnvironment({ stack, service, replica: `${name}.${i + 1}`, port, addresses, discoveryUrl: '' });
         // No daemon to ask: clients use the addresses above.
-        delete env.BRICKS_DISCOVERY_URL;
+        delete env[DISCOVERY_URL_VARIABLE];
         const child = spawn(program === 'node' ? process.execPath : (program ?? ''), args, { cwd: dir, env, stdio: 'ignore' });
         children.push(child);
         return untilReady(port, child, `${name}.${i + 1}`, deadline);

@@ -2,9 +2,11 @@
 // The stamp that names a CLI bundle: a hash of the path, size and mtime of every file the
 // bundle is made from (or with), and of the package.json of each dependency bundled in. Any
 // edit, added, removed or renamed file, or another installed version, changes it, so a bundle is
-// used only while its stamp is the sources' stamp. It costs a few ms: stats, one read.
+// used only while its stamp is the sources' stamp. A dependency that is a workspace package (a
+// link to sources beside ours, as @bricks/sdk is) is bundled from those sources as they are, so
+// the files the bundle takes from it are stamped as ours are. It costs a few ms: stats, one read.
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 /** What the bundle is made from: the sources, the launcher that builds them, the manifest. */
@@ -18,6 +20,18 @@ export const STAMPED_FILES = ['package.json'];
  * hundred files on every start; so their versions are part of the stamp.
  */
 export const EXTERNAL_PACKAGES = ['esbuild', 'tsx', 'kubernetes-models', 'pidusage'];
+/**
+ * The files the bundle takes from each workspace package, relative to it: stamped instead of the
+ * whole package (the SDK's some 120 entries would double the stamp's cost), and checked against
+ * the bundle's real inputs by source-stamp.test.ts. A workspace package not listed here is
+ * stamped whole.
+ * @type {Readonly<Record<string, readonly string[]>>}
+ */
+export const WORKSPACE_SOURCES = {
+  // The SDK's contracts with the platform: the replica environment's names, the duration
+  // grammar, and the resilience policy's schema (x-bricks.resilience, BRICKS_RESILIENCE).
+  '@bricks/sdk': ['src/config/platform-env-names.js', 'src/config/duration.ts', 'src/config/duration-schema.ts', 'src/resilience/policy.ts'],
+};
 
 /**
  * @typedef {{ readonly path: string; readonly size: number; readonly mtimeMs: number }} FileStat
@@ -42,27 +56,64 @@ export function stampOf(files) {
 export function listSources(root) {
   /** @type {FileStat[]} */
   const out = [];
-  // Plain concatenation, not path.join: this runs a few hundred times on every start.
-  const add = (/** @type {string} */ rel) => {
-    const s = statSync(`${root}/${rel}`);
-    out.push({ path: rel, size: s.size, mtimeMs: s.mtimeMs });
-  };
-  // A walk of our own: Node 20's recursive readdir takes about twice as long.
-  const walk = (/** @type {string} */ rel) => {
-    for (const entry of readdirSync(`${root}/${rel}`, { withFileTypes: true })) {
-      // Directories too: their mtime moves when an entry is added, removed or renamed.
-      add(`${rel}/${entry.name}`);
-      if (entry.isDirectory()) walk(`${rel}/${entry.name}`);
-    }
-  };
-  for (const dir of STAMPED_DIRS) walk(dir);
-  for (const file of STAMPED_FILES) add(file);
+  for (const dir of STAMPED_DIRS) walk(root, dir, '', out);
+  for (const file of STAMPED_FILES) add(root, file, '', out);
   for (const name of bundledPackages(root)) {
-    const s = installedManifest(root, name);
+    const installed = installedPackage(root, name);
     // Not installed: esbuild fails to bundle it, and the launcher runs the sources.
-    if (s !== undefined) out.push({ path: `dependency:${name}`, size: s.size, mtimeMs: s.mtimeMs });
+    if (installed === undefined) continue;
+    const { dir, manifest } = installed;
+    out.push({ path: `dependency:${name}`, size: manifest.size, mtimeMs: manifest.mtimeMs });
+    // npm links a workspace package into node_modules; an installed one is a directory there.
+    if (!lstatSync(dir).isSymbolicLink()) continue;
+    const listed = WORKSPACE_SOURCES[name];
+    if (listed === undefined) walkPackage(realpathSync(dir), `dependency:${name}/`, out);
+    else for (const file of listed) add(dir, file, `dependency:${name}/`, out);
   }
   return out;
+}
+
+/**
+ * Adds the stats of `base/rel`, listed as `prefix + rel`.
+ * @param {string} base
+ * @param {string} rel
+ * @param {string} prefix
+ * @param {FileStat[]} out
+ */
+function add(base, rel, prefix, out) {
+  // Plain concatenation, not path.join: this runs a few hundred times on every start.
+  const s = statSync(`${base}/${rel}`);
+  out.push({ path: prefix + rel, size: s.size, mtimeMs: s.mtimeMs });
+}
+
+/**
+ * Adds everything under `base/rel`. A walk of our own: Node 20's recursive readdir takes about
+ * twice as long.
+ * @param {string} base
+ * @param {string} rel
+ * @param {string} prefix
+ * @param {FileStat[]} out
+ */
+function walk(base, rel, prefix, out) {
+  for (const entry of readdirSync(`${base}/${rel}`, { withFileTypes: true })) {
+    // Directories too: their mtime moves when an entry is added, removed or renamed.
+    add(base, `${rel}/${entry.name}`, prefix, out);
+    if (entry.isDirectory()) walk(base, `${rel}/${entry.name}`, prefix, out);
+  }
+}
+
+/**
+ * Adds a workspace package's files but its node_modules and dot-entries (caches, not sources).
+ * @param {string} dir
+ * @param {string} prefix
+ * @param {FileStat[]} out
+ */
+function walkPackage(dir, prefix, out) {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name === 'node_modules' || entry.name.startsWith('.') || entry.name === 'package.json') continue;
+    add(dir, entry.name, prefix, out);
+    if (entry.isDirectory()) walk(dir, entry.name, prefix, out);
+  }
 }
 
 /**
@@ -76,16 +127,17 @@ function bundledPackages(root) {
 }
 
 /**
- * The stats of the package.json that `import name` from `root` finds (node_modules here or
- * above), or undefined. npm rewrites it when it installs another version.
+ * The directory that `import name` from `root` finds (node_modules here or above) and the stats
+ * of its package.json, which npm rewrites when it installs another version; or undefined.
  * @param {string} root
  * @param {string} name
- * @returns {import('node:fs').Stats | undefined}
+ * @returns {{ dir: string; manifest: import('node:fs').Stats } | undefined}
  */
-function installedManifest(root, name) {
+function installedPackage(root, name) {
   for (let dir = root; ; dir = dirname(dir)) {
-    const s = statSync(join(dir, 'node_modules', name, 'package.json'), { throwIfNoEntry: false });
-    if (s !== undefined) return s;
+    const candidate = join(dir, 'node_modules', name);
+    const manifest = statSync(join(candidate, 'package.json'), { throwIfNoEntry: false });
+    if (manifest !== undefined) return { dir: candidate, manifest };
     if (dirname(dir) === dir) return undefined;
   }
 }

@@ -1,11 +1,14 @@
 // The stamp that decides whether the CLI bundle is fresh: any change to the sources changes it.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, realpathSync, renameSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { describe, it } from 'node:test';
 import type { TestContext } from 'node:test';
-import { listSources, sourceStamp, stampOf } from './source-stamp.js';
+import { EXTERNAL_PACKAGES, listSources, sourceStamp, stampOf, WORKSPACE_SOURCES } from './source-stamp.js';
+
+/** The real bricks package. */
+const ROOT = new URL('..', import.meta.url).pathname;
 
 const files = [
   { path: 'src/a.ts', size: 10, mtimeMs: 1000 },
@@ -80,5 +83,82 @@ describe('sourceStamp', () => {
     assert.equal(sourceStamp(root), first, 'an external package is not in the bundle');
     writeFileSync(join(root, 'node_modules', 'yaml', 'package.json'), '{"version":"1.0.10"}');
     assert.notEqual(sourceStamp(root), first);
+  });
+});
+
+/** A workspace package beside `root` (as packages/sdk is), linked into its node_modules as npm does. */
+function workspacePackage(root: string, name: string): string {
+  const dir = join(root, '..', name.replace('/', '-'));
+  mkdirSync(join(dir, 'src', 'lib'), { recursive: true });
+  writeFileSync(join(dir, 'package.json'), `{"name":"${name}"}`);
+  writeFileSync(join(dir, 'src', 'lib', 'names.js'), 'export const A = 1;\n');
+  writeFileSync(join(dir, 'src', 'other.ts'), '');
+  mkdirSync(dirname(join(root, 'node_modules', name)), { recursive: true });
+  symlinkSync(dir, join(root, 'node_modules', name));
+  writeFileSync(join(root, 'package.json'), `{"name":"bricks","dependencies":{"${name}":"0.1.0"}}`);
+  return dir;
+}
+
+describe('sourceStamp of a workspace package bundled in', () => {
+  it('moves when a file the bundle takes from it changes, not for its other files', (t) => {
+    const root = join(fakePackage(t), 'bricks');
+    mkdirSync(root);
+    for (const d of ['src', 'bin']) mkdirSync(join(root, d));
+    const dir = workspacePackage(root, '@bricks/sdk');
+    assert.deepEqual(WORKSPACE_SOURCES['@bricks/sdk'], ['src/config/platform-env-names.js'], 'this test stands for that list');
+    mkdirSync(join(dir, 'src', 'config'));
+    writeFileSync(join(dir, 'src', 'config', 'platform-env-names.js'), "export const SERVICE_VARIABLE = 'X';\n");
+    const first = sourceStamp(root);
+    utimesSync(join(dir, 'src', 'other.ts'), new Date(), new Date(Date.now() + 5000));
+    assert.equal(sourceStamp(root), first, 'a file the bundle does not take');
+    writeFileSync(join(dir, 'src', 'config', 'platform-env-names.js'), "export const SERVICE_VARIABLE = 'Y2';\n");
+    assert.notEqual(sourceStamp(root), first);
+  });
+
+  it('stamps a workspace package it has no list for whole', (t) => {
+    const root = join(fakePackage(t), 'bricks');
+    mkdirSync(root);
+    for (const d of ['src', 'bin']) mkdirSync(join(root, d));
+    const dir = workspacePackage(root, 'unlisted');
+    assert.deepEqual(
+      listSources(root).map((f) => f.path).filter((p) => p.startsWith('dependency:')).sort(),
+      ['dependency:unlisted', 'dependency:unlisted/src', 'dependency:unlisted/src/lib', 'dependency:unlisted/src/lib/names.js', 'dependency:unlisted/src/other.ts'],
+    );
+    const first = sourceStamp(root);
+    writeFileSync(join(dir, 'src', 'lib', 'names.js'), 'export const A = 22;\n');
+    assert.notEqual(sourceStamp(root), first);
+  });
+});
+
+describe('the real CLI bundle', () => {
+  it('stamps the SDK module it takes in, as it is on disk', () => {
+    const sdk = realpathSync(resolve(ROOT, '..', '..', 'node_modules', '@bricks', 'sdk'));
+    const stamped = listSources(ROOT).find((f) => f.path === 'dependency:@bricks/sdk/src/config/platform-env-names.js');
+    const disk = statSync(join(sdk, 'src', 'config', 'platform-env-names.js'));
+    assert.deepEqual(stamped && { size: stamped.size, mtimeMs: stamped.mtimeMs }, { size: disk.size, mtimeMs: disk.mtimeMs });
+  });
+
+  it('takes from each workspace package only files its WORKSPACE_SOURCES lists', async () => {
+    const { build } = await import('esbuild');
+    // Only the inputs matter here: no splitting, minifying or source maps.
+    const result = await build({
+      absWorkingDir: ROOT,
+      entryPoints: ['src/cli/main.ts'],
+      outdir: 'unused',
+      write: false,
+      bundle: true,
+      metafile: true,
+      format: 'esm',
+      platform: 'node',
+      external: [...EXTERNAL_PACKAGES],
+      logLevel: 'silent',
+    });
+    const inputs = Object.keys(result.metafile.inputs).map((p) => resolve(ROOT, p));
+    for (const [name, listed] of Object.entries(WORKSPACE_SOURCES)) {
+      const dir = realpathSync(resolve(ROOT, '..', '..', 'node_modules', name));
+      const taken = inputs.filter((p) => p.startsWith(`${dir}/`)).map((p) => relative(dir, p));
+      assert.ok(taken.length > 0, `the bundle takes nothing from ${name}: drop it from WORKSPACE_SOURCES`);
+      assert.deepEqual(taken.filter((p) => !listed.includes(p)), [], `add these to WORKSPACE_SOURCES['${name}'] in bin/source-stamp.js`);
+    }
   });
 });

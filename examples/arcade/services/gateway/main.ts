@@ -1,6 +1,7 @@
 // gateway: arcade's edge. REST/JSON in over plain HTTP, typed SDK calls out to catalog, scores,
 // analytics and thumbnails (balanced on the client side, with deadlines and retries).
 import { client, config, logger } from '@bricks/sdk';
+import { DRAIN_DELAY_MS_VARIABLE, REPLICA_VARIABLE, STOP_GRACE_MS_VARIABLE } from '@bricks/sdk/platform-env';
 import { z } from 'zod';
 import { AnalyticsService } from '../../gen/arcade/v1/analytics_pb.ts';
 import { CatalogService } from '../../gen/arcade/v1/catalog_pb.ts';
@@ -14,11 +15,11 @@ const env = config(
   z.object({
     ...listenConfig,
     PORT: z.coerce.number().int().min(0).max(65535).default(8080),
-    BRICKS_REPLICA: z.string().default('gateway'),
+    [REPLICA_VARIABLE]: z.string().default('gateway'),
     // Compose's default stop_grace_period; the platform passes the stack's.
-    BRICKS_STOP_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
+    [STOP_GRACE_MS_VARIABLE]: z.coerce.number().int().min(0).default(10_000),
     // Long enough for the platform's proxy and the SDK's discovery to see the replica go unready.
-    BRICKS_DRAIN_DELAY_MS: z.coerce.number().int().min(0).default(1_000),
+    [DRAIN_DELAY_MS_VARIABLE]: z.coerce.number().int().min(0).default(1_000),
     // A cover image as PPM or RGBA: 4096x4096 RGBA is 64 MiB; 8 MiB is a generous cover.
     MAX_BODY_BYTES: z.coerce.number().int().min(1).default(8 * 1024 * 1024),
   }),
@@ -34,11 +35,11 @@ const server = await startGateway({
   router,
   host: env.HOST,
   port: env.PORT,
-  replica: env.BRICKS_REPLICA,
+  replica: env[REPLICA_VARIABLE],
   logger,
   maxBodyBytes: env.MAX_BODY_BYTES,
-  graceMs: env.BRICKS_STOP_GRACE_MS,
-  drainDelayMs: Math.min(env.BRICKS_DRAIN_DELAY_MS, env.BRICKS_STOP_GRACE_MS / 4),
+  graceMs: env[STOP_GRACE_MS_VARIABLE],
+  drainDelayMs: Math.min(env[DRAIN_DELAY_MS_VARIABLE], env[STOP_GRACE_MS_VARIABLE] / 4),
 });
 logger.info({ port: server.port, host: env.HOST }, 'gateway listening');
 

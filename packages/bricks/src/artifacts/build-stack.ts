@@ -33,7 +33,7 @@ export async function buildStack(stack: Stack, options: BuildOptions): Promise<B
       try {
         return await buildService(service, ctx);
       } catch (err) {
-        const error = BuildError.from(err, name);
+        const error = BuildError.from(err, 'io', name);
         emit({ kind: 'failed', service: name, message: error.message, location: error.location, error });
         return error;
       }

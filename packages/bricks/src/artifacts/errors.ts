@@ -1,4 +1,5 @@
 // The build layer's one error class: a closed set of codes, the original failure kept as `cause`.
+import { CodedError, messageOf } from '../util/coded-error.ts';
 
 export type BuildErrorCode =
   /** `only` names a service the stack does not have. */
@@ -22,9 +23,8 @@ export interface SourceLocation {
   readonly column: number;
 }
 
-export class BuildError extends Error {
+export class BuildError extends CodedError<BuildErrorCode> {
   override readonly name = 'BuildError';
-  readonly code: BuildErrorCode;
   readonly service: string | undefined;
   readonly location: SourceLocation | undefined;
   readonly failures: readonly BuildError[];
@@ -39,17 +39,18 @@ export class BuildError extends Error {
       failures?: readonly BuildError[];
     } = {},
   ) {
-    super(message, { cause: options.cause });
-    this.code = code;
+    super(code, message, { cause: options.cause });
     this.service = options.service;
     this.location = options.location;
     this.failures = options.failures ?? [];
   }
 
-  /** Wraps anything thrown below the build layer; a BuildError passes through unchanged. */
-  static from(err: unknown, service?: string): BuildError {
+  /**
+   * Wraps anything thrown below the build layer, naming the service it was building; a
+   * BuildError passes through unchanged. Not CodedError.wrap: the service is one more field.
+   */
+  static from(err: unknown, code: BuildErrorCode = 'io', service?: string): BuildError {
     if (err instanceof BuildError) return err;
-    const message = err instanceof Error ? err.message : String(err);
-    return new BuildError('io', message, { cause: err, ...(service === undefined ? {} : { service }) });
+    return new BuildError(code, messageOf(err), { cause: err, ...(service === undefined ? {} : { service }) });
   }
 }

@@ -8,4 +8,9 @@ export const EXIT_CODES: Record<CliErrorCode, number> = { failed: 1, usage: 2, '
 
 export class CliError extends CodedError<CliErrorCode> {
   override readonly name = 'CliError';
+
+  /** Wraps anything thrown below the CLI; a CliError passes through (fromApi maps an ApiError's code). */
+  static from(err: unknown, code: CliErrorCode = 'failed'): CliError {
+    return CliError.wrap(err, code);
+  }
 }

@@ -2,25 +2,30 @@
 // (`requireStack`). Loading itself never throws for a bad file: it returns problems.
 import { formatProblem } from './model.ts';
 import type { LoadResult, Problem, Stack } from './model.ts';
+import { CodedError, messageOf, type CodedErrorOptions } from '../util/coded-error.ts';
 
-export type StackErrorCode = 'invalid' | 'internal';
+export type StackErrorCode =
+  /** The stack file has problems: `problems` lists them. */
+  | 'invalid'
+  /** Anything else that failed below this layer, kept as `cause`. */
+  | 'internal';
 
-export class StackError extends Error {
+export class StackError extends CodedError<StackErrorCode> {
   override readonly name = 'StackError';
 
   constructor(
-    readonly code: StackErrorCode,
+    code: StackErrorCode,
     message: string,
     readonly problems: readonly Problem[] = [],
-    options?: { cause?: unknown },
+    options?: CodedErrorOptions,
   ) {
-    super(message, options);
+    super(code, message, options);
   }
 
   /** Wraps anything thrown below this layer; a StackError passes through unchanged. */
-  static from(e: unknown): StackError {
-    if (e instanceof StackError) return e;
-    return new StackError('internal', e instanceof Error ? e.message : String(e), [], { cause: e });
+  static from(err: unknown, code: StackErrorCode = 'internal'): StackError {
+    // Not CodedError.wrap: the problems come before the options.
+    return err instanceof StackError ? err : new StackError(code, messageOf(err), [], { cause: err });
   }
 }
 

@@ -1,6 +1,7 @@
 // Compose variable interpolation: `$VAR`, `${VAR}`, `${VAR:-default}`, `${VAR-default}`,
 // `${VAR:?err}`, `${VAR?err}`, `${VAR:+alt}`, `${VAR+alt}`, `$$` for a literal `$`.
 // Defaults and alternatives may nest (`${A:-${B}}`) and are only evaluated when used, as in Compose.
+import { CodedError } from '../util/coded-error.ts';
 import { castInterpolated } from './casts.ts';
 import { childPath, itemPath } from './node.ts';
 import type { Entry, Node } from './node.ts';
@@ -15,7 +16,13 @@ export type Interpolated =
 const NAME_START = /[A-Za-z_]/;
 const NAME_CHAR = /[A-Za-z0-9_]/;
 
-class Failure extends Error {}
+/**
+ * Why an interpolation failed; thrown only inside this file, where `interpolate` turns it into
+ * its `{ ok: false }` result (the loader reports the message at the value's position).
+ */
+class Failure extends CodedError<'invalid-format' | 'required-unset'> {
+  override readonly name = 'Failure';
+}
 
 export function interpolate(input: string, lookup: Lookup): Interpolated {
   const unset: string[] = [];
@@ -52,6 +59,7 @@ function expand(input: string, lookup: Lookup, unset: string[]): string {
       i = j;
     } else {
       throw new Failure(
+        'invalid-format',
         `invalid interpolation format in ${JSON.stringify(input)}: a "$" must start $VAR or \${VAR}; write "$$" for a literal "$"`,
       );
     }
@@ -73,7 +81,7 @@ function closingBrace(input: string, from: number): number {
       depth -= 1;
     }
   }
-  throw new Failure(`invalid interpolation format in ${JSON.stringify(input)}: "\${" is never closed with "}"`);
+  throw new Failure('invalid-format', `invalid interpolation format in ${JSON.stringify(input)}: "\${" is never closed with "}"`);
 }
 
 function variable(name: string, lookup: Lookup, unset: string[]): string {
@@ -93,12 +101,13 @@ function braced(body: string, lookup: Lookup, unset: string[]): string {
   const name = body.slice(0, n);
   const rest = body.slice(n);
   if (name === '') {
-    throw new Failure(`invalid interpolation format: "\${${body}}" does not start with a variable name`);
+    throw new Failure('invalid-format', `invalid interpolation format: "\${${body}}" does not start with a variable name`);
   }
   if (rest === '') return variable(name, lookup, unset);
   const op = OPERATORS.find((o) => rest.startsWith(o));
   if (op === undefined) {
     throw new Failure(
+      'invalid-format',
       `invalid interpolation format: "\${${body}}"; expected \${${name}}, \${${name}:-default}, \${${name}-default}, \${${name}:?error} or \${${name}?error}`,
     );
   }
@@ -115,7 +124,7 @@ function braced(body: string, lookup: Lookup, unset: string[]): string {
       if (op === ':?' ? empty : value === undefined) {
         const why = expand(arg, lookup, unset);
         const state = value === undefined ? 'is not set' : 'is empty';
-        throw new Failure(`required variable ${name} ${state}${why ? `: ${why}` : ''}`);
+        throw new Failure('required-unset', `required variable ${name} ${state}${why ? `: ${why}` : ''}`);
       }
       return value ?? '';
     }

@@ -1,5 +1,6 @@
 // The one error class of the engine targets (Kubernetes, Swarm, images), with a closed set of
 // codes so that the CLI can map each to a message and an exit status.
+import { CodedError } from '../util/coded-error.ts';
 
 export type TargetErrorCode =
   /** The stack asks for something the target cannot express (bad port, unknown secret, ...). */
@@ -23,19 +24,11 @@ export type TargetErrorCode =
   /** The operation was cancelled through its AbortSignal. */
   | 'aborted';
 
-export class TargetError extends Error {
+export class TargetError extends CodedError<TargetErrorCode> {
   override readonly name = 'TargetError';
-  readonly code: TargetErrorCode;
 
-  constructor(code: TargetErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.code = code;
-  }
-
-  /** Wraps anything thrown below this layer, keeping it as `cause`. */
+  /** Wraps anything thrown below this layer, keeping it as `cause`; a TargetError passes through. */
   static from(err: unknown, code: TargetErrorCode = 'io'): TargetError {
-    if (err instanceof TargetError) return err;
-    const message = err instanceof Error ? err.message : String(err);
-    return new TargetError(code, message, { cause: err });
+    return TargetError.wrap(err, code);
   }
 }

@@ -3,7 +3,7 @@ export { TargetError } from './errors.ts';
 export type { TargetErrorCode } from './errors.ts';
 export { formatEvent } from './progress.ts';
 export type { OnProgress, TargetEvent } from './progress.ts';
-export { imageRef, addressVariable } from './naming.ts';
+export { imageRef } from './naming.ts';
 export { imageSource } from './service-shape.ts';
 export * from './kubernetes/index.ts';
 export * from './images/index.ts';

@@ -1,7 +1,12 @@
-// Names shared by every engine target: image references, the address variables handed to
-// replicas, and the DNS-safe form of a service name.
+// Names shared by every engine target: image references, the environment handed to replicas
+// (its variables are named in @bricks/sdk/platform-env), and the DNS-safe form of a service name.
+import {
+  HOST_VARIABLE, PORT_VARIABLE, RESILIENCE_VARIABLE, SERVICE_VARIABLE, serviceUrlVariable, STACK_VARIABLE, STOP_GRACE_MS_VARIABLE, TARGET_VARIABLE,
+} from '@bricks/sdk/platform-env';
+import { encodeResilience } from '@bricks/sdk/resilience';
 import type { Service, Stack } from '../stack/model.ts';
 import { servicePort } from '../stack/service-port.ts';
+import { engineStopGraceMs } from './engine-defaults.ts';
 
 export type TargetKind = 'swarm' | 'kubernetes';
 
@@ -21,11 +26,6 @@ export function imageRef(stack: string, service: string, sha: string, registry?:
   return `${prefix}${imageRepository(stack, service)}:${sha}`;
 }
 
-/** The variable that carries a service's address: `catalog` → `CATALOG_URL`, `hi-score` → `HI_SCORE_URL`. */
-export function addressVariable(service: string): string {
-  return `${service.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}_URL`;
-}
-
 /** A DNS-1035 label (Kubernetes object and Service names): `[a-z]([-a-z0-9]*[a-z0-9])?`, ≤ 63. */
 export function dnsLabel(name: string): string {
   let s = name.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^[^a-z]+/, '');
@@ -35,10 +35,11 @@ export function dnsLabel(name: string): string {
 
 /**
  * The environment every replica gets on an engine target: the service's own `environment`,
- * then the platform's variables (they win, as locally): PORT, HOST, BRICKS_SERVICE,
- * BRICKS_STACK, BRICKS_TARGET and `<NAME>_URL` for every service of the stack, addressed
- * through `hostOf`. HOST is 0.0.0.0: in a container, a program that binds loopback only is
- * unreachable from other services and from published ports.
+ * then the platform's variables (they win, as locally): PORT, HOST, the service, stack and
+ * target names, the stop grace period and the resilience policy the SDK reads, and
+ * `<NAME>_URL` for every service of the stack, addressed through `hostOf`. HOST is 0.0.0.0:
+ * in a container, a program that binds loopback only is unreachable from other services and
+ * from published ports.
  */
 export function replicaEnvironment(
   stack: Stack,
@@ -47,13 +48,16 @@ export function replicaEnvironment(
   hostOf: (other: Service) => string,
 ): Record<string, string> {
   const env: Record<string, string> = { ...service.environment };
-  env['PORT'] = String(servicePort(service));
-  env['HOST'] = '0.0.0.0';
-  env['BRICKS_SERVICE'] = service.name;
-  env['BRICKS_STACK'] = stack.name;
-  env['BRICKS_TARGET'] = target;
+  env[PORT_VARIABLE] = String(servicePort(service));
+  env[HOST_VARIABLE] = '0.0.0.0';
+  env[SERVICE_VARIABLE] = service.name;
+  env[STACK_VARIABLE] = stack.name;
+  env[TARGET_VARIABLE] = target;
+  // The SDK finishes in-flight calls within this on SIGTERM, as locally.
+  env[STOP_GRACE_MS_VARIABLE] = String(engineStopGraceMs(service));
+  if (service.bricks.resilience !== undefined) env[RESILIENCE_VARIABLE] = encodeResilience(service.bricks.resilience);
   for (const other of Object.values(stack.services)) {
-    env[addressVariable(other.name)] = `http://${hostOf(other)}:${servicePort(other)}`;
+    env[serviceUrlVariable(other.name)] = `http://${hostOf(other)}:${servicePort(other)}`;
   }
   return env;
 }

@@ -9,7 +9,8 @@ import { performance } from 'node:perf_hooks';
 import { create, isMessage, type DescMessage, type DescMethodUnary, type DescService, type MessageInitShape, type MessageShape } from '@bufbuild/protobuf';
 import { MethodOptions_IdempotencyLevel } from '@bufbuild/protobuf/wkt';
 import type { Attributes } from '@opentelemetry/api';
-import { readPlatformEnv } from '../config/platform-env.ts';
+import { readPlatformEnv, serviceUrlVariable } from '../config/platform-env.ts';
+import { PROTOCOL_VARIABLE } from '../config/platform-env-names.js';
 import { currentScope } from '../context/call-context.ts';
 import type { CallScope, CancelSource } from '../context/call-scope.ts';
 import { clockAt } from '../context/clock.ts';
@@ -20,12 +21,12 @@ import { defaultRetryBudget, parseResilience, resolvePolicy, type Policy, type R
 import type { InvokeResult } from '../server/dispatcher.ts';
 import { localDispatcher, localVersion } from '../server/local-registry.ts';
 import { rpcMetrics, type HistogramSeries } from '../telemetry/metrics.ts';
-import { formatTraceparent } from '../telemetry/trace-context.ts';
-import { beginRpcSpan, finishRpcSpan, idsOnlySpan, tracingEnabled, type RpcSpan } from '../telemetry/tracing.ts';
+import { formatTraceparent } from '../tracing/trace-context.ts';
+import { beginRpcSpan, finishRpcSpan, idsOnlySpan, tracingEnabled, type RpcSpan } from '../tracing/rpc-span.ts';
 import { methodPath, type Protocol } from '../transport/channel.ts';
 import { loadFast } from '../transport/fast-module.ts';
-import { InProcessRoute } from '../transport/in-process.ts';
 import { attempts, type RemoteCall } from './attempts.ts';
+import { InProcessRoute } from './in-process-route.ts';
 import { Target } from './target.ts';
 
 /** Anything `new Headers()` takes. */
@@ -319,9 +320,9 @@ class ServiceClient {
     if (!t) {
       t = (async () => {
         const fast = await loadFast();
-        const protocol = opts.protocol ?? (env.BRICKS_PROTOCOL as Protocol | undefined) ?? (fast ? 'fast' : 'connect');
+        const protocol = opts.protocol ?? (env[PROTOCOL_VARIABLE] as Protocol | undefined) ?? (fast ? 'fast' : 'connect');
         const source = resolveTarget(targetName, { url: opts.url, env });
-        if (!source) throw new BricksError('unavailable', `no address for service "${targetName}": set ${targetName.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_URL or run under bricks`, { unsent: true });
+        if (!source) throw new BricksError('unavailable', `no address for service "${targetName}": set ${serviceUrlVariable(targetName)} or run under bricks`, { unsent: true });
         return new Target(targetName, source, protocol, fast, resolvePolicy(this.#spec, targetName, undefined), this.#spec.retryBudget ?? defaultRetryBudget);
       })();
       t.catch(() => targets.delete(key));

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { createServer, type AddressInfo } from 'node:net';
 import { test } from 'node:test';
+import { DISCOVERY_URL_VARIABLE } from '../config/platform-env-names.js';
 import { BricksError } from '../errors/index.ts';
 import { closeDiscovery } from '../discovery/resolve.ts';
 import { implement, serve, type Server } from '../server/index.ts';
@@ -117,7 +118,7 @@ test('a call that provably never reached a server (connection refused) is retrie
     await server.shutdown();
   });
   for (const protocol of ['connect', 'fast'] as const) {
-    const echo = client(EchoService, { target: 'echo', protocol, inProcess: false, env: { BRICKS_DISCOVERY_URL: fake.url } });
+    const echo = client(EchoService, { target: 'echo', protocol, inProcess: false, env: { [DISCOVERY_URL_VARIABLE]: fake.url } });
     for (let i = 0; i < 20; i++) {
       const r = await echo.count({ key: protocol });
       assert.equal(r.count, i + 1);

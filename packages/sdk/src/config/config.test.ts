@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { z } from 'zod';
 import { config, ConfigError, duration, parseDuration, readPlatformEnv, serviceUrlVariable } from './index.ts';
+import { DISCOVERY_URL_VARIABLE, PORT_VARIABLE, REPLICA_VARIABLE, SERVICE_VARIABLE, SERVICES_VARIABLE } from './platform-env-names.js';
 
 const schema = z.object({
   DATABASE_URL: z.url(),
@@ -43,7 +44,15 @@ test('durations', () => {
 
 test('platform env: service urls, groups, discovery', () => {
   assert.equal(serviceUrlVariable('catalog-api'), 'CATALOG_API_URL');
-  const env = readPlatformEnv({ PORT: '7000', BRICKS_SERVICE: 'catalog', BRICKS_REPLICA: 'catalog.2', BRICKS_SERVICES: 'catalog, scores', BRICKS_DISCOVERY_URL: 'http://127.0.0.1:1/v1/discovery' });
+  // One `_` per character, as every side (daemon, targets, clients) computes it.
+  assert.equal(serviceUrlVariable('hi--score_2'), 'HI__SCORE_2_URL');
+  const env = readPlatformEnv({
+    [PORT_VARIABLE]: '7000',
+    [SERVICE_VARIABLE]: 'catalog',
+    [REPLICA_VARIABLE]: 'catalog.2',
+    [SERVICES_VARIABLE]: 'catalog, scores',
+    [DISCOVERY_URL_VARIABLE]: 'http://127.0.0.1:1/v1/discovery',
+  });
   assert.equal(env.port, 7000);
   assert.equal(env.replica, 'catalog.2');
   assert.deepEqual(env.services, ['catalog', 'scores']);

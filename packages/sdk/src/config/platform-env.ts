@@ -1,5 +1,18 @@
 // What the platform tells a replica through its environment (locally the bricks daemon, on
-// Swarm/Kubernetes the generated manifests). Read once; tests pass their own env.
+// Swarm/Kubernetes the generated manifests), read once; tests pass their own env. The names
+// are in platform-env-names.js.
+import {
+  DISCOVERY_URL_VARIABLE,
+  PORT_VARIABLE,
+  REPLICA_VARIABLE,
+  RESILIENCE_VARIABLE,
+  SERVICE_VARIABLE,
+  SERVICES_VARIABLE,
+  serviceUrlVariable,
+  STOP_GRACE_MS_VARIABLE,
+} from './platform-env-names.js';
+
+export { serviceUrlVariable };
 
 export interface PlatformEnv {
   readonly port: number | undefined;
@@ -7,7 +20,7 @@ export interface PlatformEnv {
   readonly service: string | undefined;
   /** e.g. `catalog.2`. */
   readonly replica: string | undefined;
-  /** `x-bricks.group`: the services this one process serves (BRICKS_SERVICES=a,b). */
+  /** `x-bricks.group`: the services this one process serves (`a,b`). */
   readonly services: readonly string[];
   /** Local only: the daemon's endpoint list. */
   readonly discoveryUrl: string | undefined;
@@ -22,19 +35,14 @@ type Env = Readonly<Record<string, string | undefined>>;
 export function readPlatformEnv(env: Env = process.env): PlatformEnv {
   const int = (v: string | undefined): number | undefined => (v !== undefined && /^\d+$/.test(v) ? Number(v) : undefined);
   return {
-    port: int(env.PORT),
-    service: env.BRICKS_SERVICE || undefined,
-    replica: env.BRICKS_REPLICA || undefined,
-    services: (env.BRICKS_SERVICES ?? '').split(',').map((s) => s.trim()).filter((s) => s !== ''),
-    discoveryUrl: env.BRICKS_DISCOVERY_URL || undefined,
-    resilience: env.BRICKS_RESILIENCE || undefined,
-    stopGraceMs: int(env.BRICKS_STOP_GRACE_MS),
+    port: int(env[PORT_VARIABLE]),
+    service: env[SERVICE_VARIABLE] || undefined,
+    replica: env[REPLICA_VARIABLE] || undefined,
+    services: (env[SERVICES_VARIABLE] ?? '').split(',').map((s) => s.trim()).filter((s) => s !== ''),
+    discoveryUrl: env[DISCOVERY_URL_VARIABLE] || undefined,
+    resilience: env[RESILIENCE_VARIABLE] || undefined,
+    stopGraceMs: int(env[STOP_GRACE_MS_VARIABLE]),
   };
-}
-
-/** `catalog-api` → `CATALOG_API_URL`. */
-export function serviceUrlVariable(service: string): string {
-  return `${service.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_URL`;
 }
 
 export function serviceUrl(service: string, env: Env = process.env): string | undefined {

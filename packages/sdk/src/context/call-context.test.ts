@@ -2,7 +2,7 @@
 // and through nested handlers of both shapes, whichever place holds the context.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { beginRpcSpan } from '../telemetry/tracing.ts';
+import { beginRpcSpan } from '../tracing/rpc-span.ts';
 import { currentScope, runInCall, type HandlerShape } from './call-context.ts';
 import { CallScope } from './call-scope.ts';
 

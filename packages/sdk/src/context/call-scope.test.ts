@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { BricksError } from '../errors/index.ts';
-import { beginRpcSpan } from '../telemetry/tracing.ts';
+import { beginRpcSpan } from '../tracing/rpc-span.ts';
 import { CallScope, DEADLINE_SLACK_MS } from './call-scope.ts';
 
 const span = () => beginRpcSpan('t/M', 'server', undefined, () => ({}));

@@ -5,8 +5,8 @@
 // timer runs only while a handler's promise is pending (`watch`).
 import type { Context as OtelContext, SpanContext } from '@opentelemetry/api';
 import { BricksError } from '../errors/index.ts';
-import { formatTraceparent } from '../telemetry/trace-context.ts';
-import { contextOfSpan, type RpcSpan } from '../telemetry/tracing.ts';
+import { formatTraceparent } from '../tracing/trace-context.ts';
+import { contextOfSpan, type RpcSpan } from '../tracing/rpc-span.ts';
 import type { CallContext } from './call-context.ts';
 import { clockNow } from './clock.ts';
 import { abortError } from './deadline.ts';

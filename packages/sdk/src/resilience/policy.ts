@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { formatDuration } from '../config/duration.ts';
 import { duration } from '../config/duration-schema.ts';
+import { RESILIENCE_VARIABLE } from '../config/platform-env-names.js';
 
 const level = z
   .object({
@@ -79,12 +80,12 @@ export function parseResilience(json: string | undefined): ResilienceSpec {
   try {
     raw = JSON.parse(json);
   } catch (cause) {
-    throw new PolicyError(`BRICKS_RESILIENCE is not valid JSON: ${(cause as Error).message}`, { cause });
+    throw new PolicyError(`${RESILIENCE_VARIABLE} is not valid JSON: ${(cause as Error).message}`, { cause });
   }
   const r = resilienceSchema.safeParse(raw);
   if (!r.success) {
     const lines = r.error.issues.map((i) => `  ${['resilience', ...i.path.map(String)].join('.')}: ${i.message}`);
-    throw new PolicyError(`BRICKS_RESILIENCE is invalid:\n${lines.join('\n')}`, { cause: r.error });
+    throw new PolicyError(`${RESILIENCE_VARIABLE} is invalid:\n${lines.join('\n')}`, { cause: r.error });
   }
   return r.data;
 }

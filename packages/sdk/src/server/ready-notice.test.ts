@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { describe, it } from 'node:test';
+import { LOG_LEVEL_VARIABLE, NOTIFY_FD_VARIABLE, PORT_VARIABLE } from '../config/platform-env-names.js';
 
 const SERVE = new URL('./serve.ts', import.meta.url).href;
 
@@ -17,15 +18,15 @@ const script = `
   const { serve } = await import(${JSON.stringify(SERVE)});
   const a = await serve({ services: [], host: '127.0.0.1', handleSignals: false });
   await serve({ services: [], host: '127.0.0.1', port: a.port, handleSignals: false });
-  console.log(JSON.stringify({ port: a.port, inherited: process.env.BRICKS_NOTIFY_FD ?? null }));
+  console.log(JSON.stringify({ port: a.port, inherited: process.env[${JSON.stringify(NOTIFY_FD_VARIABLE)}] ?? null }));
   process.stdin.resume();
   process.stdin.on('end', () => process.exit(0));
 `;
 
 describe('ready notice', () => {
-  it('says READY=1 once, when /readyz answers 200, and takes BRICKS_NOTIFY_FD out of the environment', { timeout: 20_000 }, async (t) => {
+  it(`says READY=1 once, when /readyz answers 200, and takes ${NOTIFY_FD_VARIABLE} out of the environment`, { timeout: 20_000 }, async (t) => {
     const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
-      env: { ...process.env, PORT: '0', LOG_LEVEL: 'silent', BRICKS_NOTIFY_FD: '3' },
+      env: { ...process.env, [PORT_VARIABLE]: '0', [LOG_LEVEL_VARIABLE]: 'silent', [NOTIFY_FD_VARIABLE]: '3' },
       stdio: ['pipe', 'pipe', 'inherit', 'pipe'],
     });
     t.after(() => child.kill('SIGKILL'));
@@ -54,7 +55,7 @@ describe('ready notice', () => {
     const file = join(dir, 'not-a-pipe');
     const fd = openSync(file, 'w+');
     const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
-      env: { ...process.env, PORT: '0', LOG_LEVEL: 'silent', BRICKS_NOTIFY_FD: '3' },
+      env: { ...process.env, [PORT_VARIABLE]: '0', [LOG_LEVEL_VARIABLE]: 'silent', [NOTIFY_FD_VARIABLE]: '3' },
       stdio: ['pipe', 'pipe', 'inherit', fd],
     });
     t.after(() => child.kill('SIGKILL'));

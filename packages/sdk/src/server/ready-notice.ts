@@ -5,9 +5,8 @@
 // /readyz and decides on that. Elsewhere (Swarm, Kubernetes, tests) the variable is absent and
 // nothing happens.
 import { closeSync, fstatSync, writeSync } from 'node:fs';
+import { NOTIFY_FD_VARIABLE } from '../config/platform-env-names.js';
 import { processState } from './process-state.ts';
-
-export const NOTIFY_FD_VARIABLE = 'BRICKS_NOTIFY_FD';
 
 type Env = Readonly<Record<string, string | undefined>>;
 

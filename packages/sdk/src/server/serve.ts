@@ -6,6 +6,7 @@ import { createServer as createHttp2Server, type Http2ServerRequest, type Http2S
 import type { AddressInfo, Socket } from 'node:net';
 import { connectNodeAdapter } from '@connectrpc/connect-node';
 import { readPlatformEnv } from '../config/platform-env.ts';
+import { DRAIN_DELAY_MS_VARIABLE } from '../config/platform-env-names.js';
 import { parseResilience, resolvePolicy } from '../resilience/policy.ts';
 import { logger as defaultLogger, type Logger } from '../telemetry/logger.ts';
 import { rpcMetrics } from '../telemetry/metrics.ts';
@@ -67,7 +68,7 @@ export async function serve(opts: ServeOptions): Promise<Server> {
 
   const log = opts.logger ?? defaultLogger;
   const graceMs = opts.graceMs ?? penv.stopGraceMs ?? 10_000;
-  const drainEnv = env.BRICKS_DRAIN_DELAY_MS;
+  const drainEnv = env[DRAIN_DELAY_MS_VARIABLE];
   const drainDelayMs = Math.min(opts.drainDelayMs ?? (drainEnv !== undefined && /^\d+$/.test(drainEnv) ? Number(drainEnv) : 1000), graceMs / 4);
   const policy = resolvePolicy(parseResilience(penv.resilience), undefined, undefined);
 

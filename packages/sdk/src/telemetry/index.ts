@@ -3,6 +3,7 @@ export { logger, createLogger } from './logger.ts';
 export type { Logger } from './logger.ts';
 export { rpcMetrics } from './metrics.ts';
 export type { RpcMetrics } from './metrics.ts';
-export { startRpcSpan, endRpcSpan } from './tracing.ts';
-export type { StartedSpan } from './tracing.ts';
-export { parseTraceparent, formatTraceparent, contextFromHeaders } from './trace-context.ts';
+// Spans live in tracing/, below the call context that carries them (the logger above reads it).
+export { startRpcSpan, endRpcSpan } from '../tracing/rpc-span.ts';
+export type { StartedSpan } from '../tracing/rpc-span.ts';
+export { parseTraceparent, formatTraceparent, contextFromHeaders } from '../tracing/trace-context.ts';

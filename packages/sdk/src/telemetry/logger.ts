@@ -3,6 +3,7 @@
 import { trace } from '@opentelemetry/api';
 import { pino, type Logger } from 'pino';
 import { readPlatformEnv } from '../config/platform-env.ts';
+import { LOG_LEVEL_VARIABLE } from '../config/platform-env-names.js';
 import { currentScope } from '../context/call-context.ts';
 
 export type { Logger } from 'pino';
@@ -10,7 +11,7 @@ export type { Logger } from 'pino';
 export function createLogger(opts: { service?: string; replica?: string; level?: string } = {}): Logger {
   const env = readPlatformEnv();
   return pino({
-    level: opts.level ?? process.env.LOG_LEVEL ?? 'info',
+    level: opts.level ?? process.env[LOG_LEVEL_VARIABLE] ?? 'info',
     base: { service: opts.service ?? env.service ?? null, replica: opts.replica ?? env.replica ?? null },
     timestamp: pino.stdTimeFunctions.isoTime,
     mixin() {

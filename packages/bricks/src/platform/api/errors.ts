@@ -19,9 +19,9 @@ export class ApiError extends CodedError<ApiErrorCode> {
     return STATUS[this.code];
   }
 
-  static from(err: unknown): ApiError {
-    if (err instanceof ApiError) return err;
-    return new ApiError('internal', err instanceof Error ? err.message : String(err), { cause: err });
+  /** Wraps anything thrown below the API; an ApiError passes through. */
+  static from(err: unknown, code: ApiErrorCode = 'internal'): ApiError {
+    return ApiError.wrap(err, code);
   }
 
   static fromStatus(status: number, message: string): ApiError {

@@ -9,6 +9,7 @@ import type { Stack } from '../../stack/model.ts';
 import { writeFileAtomic } from '../../util/atomic-file.ts';
 import { API } from '../api/contract/index.ts';
 import type { PlatformEvent } from '../api/contract/index.ts';
+import { CodedError } from '../../util/coded-error.ts';
 import { routes } from '../api/routes.ts';
 import { listenApi } from '../api/server.ts';
 import { EventBus } from '../events.ts';
@@ -33,8 +34,15 @@ export interface RunningDaemon {
   stop(): Promise<void>;
 }
 
-export class DaemonStartError extends Error {
+/** invalid-stack: the stack file has problems; no-addresses: a service address could not be opened. */
+export type DaemonStartErrorCode = 'invalid-stack' | 'no-addresses' | 'internal';
+
+export class DaemonStartError extends CodedError<DaemonStartErrorCode> {
   override readonly name = 'DaemonStartError';
+
+  static from(err: unknown, code: DaemonStartErrorCode = 'internal'): DaemonStartError {
+    return DaemonStartError.wrap(err, code);
+  }
 }
 
 /**
@@ -44,7 +52,7 @@ export class DaemonStartError extends Error {
  */
 export async function startDaemon(stackFile: string, log: (line: string) => void): Promise<RunningDaemon> {
   const loaded = await loadStack({ file: stackFile, check: localLimits });
-  if (!loaded.ok) throw new DaemonStartError(loaded.problems.map(formatProblem).join('\n'));
+  if (!loaded.ok) throw new DaemonStartError('invalid-stack', loaded.problems.map(formatProblem).join('\n'));
   const stack = loaded.stack;
   const paths = projectPaths(stack.dir);
 
@@ -75,7 +83,7 @@ export async function startDaemon(stackFile: string, log: (line: string) => void
   } catch (err) {
     await Promise.all([...proxies.values()].map((p) => p.close()));
     await reaper.stop();
-    throw new DaemonStartError(`cannot open service addresses: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    throw new DaemonStartError('no-addresses', `cannot open service addresses: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
   }
 
   const token = randomBytes(32).toString('hex');

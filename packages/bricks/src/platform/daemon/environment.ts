@@ -1,5 +1,16 @@
 // The environment a replica starts with: the daemon's own (PATH, HOME: this is a laptop, not a
-// container), the service's `environment`, then what bricks promises every replica.
+// container), the service's `environment`, then what bricks promises every replica (the names
+// and what each carries: @bricks/sdk/platform-env).
+import {
+  DISCOVERY_URL_VARIABLE,
+  PORT_VARIABLE,
+  REPLICA_VARIABLE,
+  RESILIENCE_VARIABLE,
+  SERVICE_VARIABLE,
+  serviceUrlVariable,
+  STACK_VARIABLE,
+  STOP_GRACE_MS_VARIABLE,
+} from '@bricks/sdk/platform-env';
 import { encodeResilience } from '@bricks/sdk/resilience';
 import type { Service, Stack } from '../../stack/model.ts';
 import { localSettings } from '../local-defaults.ts';
@@ -13,24 +24,19 @@ export interface ReplicaEnvInput {
   readonly discoveryUrl: string;
 }
 
-/** `catalog` → `CATALOG_URL`, `user-profile` → `USER_PROFILE_URL`. */
-export function addressVariable(service: string): string {
-  return `${service.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_URL`;
-}
-
 export function replicaEnvironment(input: ReplicaEnvInput): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
   Object.assign(env, input.service.environment);
-  for (const [name, port] of Object.entries(input.addresses)) env[addressVariable(name)] = `http://127.0.0.1:${port}`;
-  env.PORT = String(input.port);
-  env.BRICKS_SERVICE = input.service.name;
-  env.BRICKS_REPLICA = input.replica;
-  env.BRICKS_STACK = input.stack.name;
-  env.BRICKS_DISCOVERY_URL = input.discoveryUrl;
+  for (const [name, port] of Object.entries(input.addresses)) env[serviceUrlVariable(name)] = `http://127.0.0.1:${port}`;
+  env[PORT_VARIABLE] = String(input.port);
+  env[SERVICE_VARIABLE] = input.service.name;
+  env[REPLICA_VARIABLE] = input.replica;
+  env[STACK_VARIABLE] = input.stack.name;
+  env[DISCOVERY_URL_VARIABLE] = input.discoveryUrl;
   // The SDK's server finishes in-flight calls within this on SIGTERM.
-  env.BRICKS_STOP_GRACE_MS = String(localSettings(input.service).stopGracePeriodMs);
+  env[STOP_GRACE_MS_VARIABLE] = String(localSettings(input.service).stopGracePeriodMs);
   const resilience = input.service.bricks.resilience;
-  if (resilience !== undefined) env.BRICKS_RESILIENCE = encodeResilience(resilience);
+  if (resilience !== undefined) env[RESILIENCE_VARIABLE] = encodeResilience(resilience);
   return env;
 }

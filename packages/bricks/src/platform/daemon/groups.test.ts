@@ -1,6 +1,7 @@
 // Folding x-bricks.group members into one runnable unit.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { GROUP_ENTRIES_VARIABLE, SERVICES_VARIABLE } from '@bricks/sdk/platform-env';
 import type { Service } from '../../stack/model.ts';
 import { serviceFrom } from '../../stack/testing/stacks.ts';
 import { foldGroups, GROUP_LAUNCHER, GroupError } from './groups.ts';
@@ -37,8 +38,8 @@ describe('x-bricks.group', () => {
     assert.equal(core.config.stopGracePeriodMs, 20_000);
     assert.deepEqual(core.config.dependsOn, [{ service: 'db', condition: 'service_healthy' }], 'dependencies inside the group drop out');
     assert.deepEqual(core.command, { kind: 'argv', argv: [process.execPath, '--import', 'tsx', GROUP_LAUNCHER] });
-    assert.equal(core.config.environment.BRICKS_GROUP_ENTRIES, JSON.stringify(['/app/catalog.ts', '/app/scores.ts']));
-    assert.equal(core.config.environment.BRICKS_SERVICES, 'catalog,scores');
+    assert.equal(core.config.environment[GROUP_ENTRIES_VARIABLE], JSON.stringify(['/app/catalog.ts', '/app/scores.ts']));
+    assert.equal(core.config.environment[SERVICES_VARIABLE], 'catalog,scores');
     assert.equal(core.config.environment.SHARED, 'catalog', 'first member wins a shared variable');
     assert.equal(core.config.environment.SCORES_ONLY, '1');
     assert.equal(specs.gateway?.members, undefined);

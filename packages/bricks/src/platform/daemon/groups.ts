@@ -2,8 +2,10 @@
 // group becomes one runnable unit (one reconciler state, one set of replicas) whose replicas
 // serve every member; each member keeps its own service address, routed to the unit's replicas.
 import { createHash } from 'node:crypto';
+import { GROUP_ENTRIES_VARIABLE, SERVICES_VARIABLE } from '@bricks/sdk/platform-env';
 import type { Dependency, Service } from '../../stack/model.ts';
 import type { ServiceSpec } from './service-spec.ts';
+import { CodedError } from '../../util/coded-error.ts';
 import { packagePath } from '../../util/package-root.ts';
 import { localSettings } from '../local-defaults.ts';
 
@@ -16,8 +18,21 @@ export interface MemberSpec {
   readonly entry: string | null;
 }
 
-export class GroupError extends Error {
+export type GroupErrorCode =
+  /** A group has the name of a service: both would need the one service address. */
+  | 'name-taken'
+  /** A member has no Node entry module: only Node services can share a process. */
+  | 'no-node-entry'
+  /** Anything else that failed below, kept as `cause`. */
+  | 'internal';
+
+export class GroupError extends CodedError<GroupErrorCode> {
   override readonly name = 'GroupError';
+
+  /** Wraps anything else; a GroupError passes through. */
+  static from(err: unknown, code: GroupErrorCode = 'internal'): GroupError {
+    return GroupError.wrap(err, code);
+  }
 }
 
 export function groupOf(s: Service): string | null {
@@ -40,10 +55,10 @@ export function foldGroups(members: Readonly<Record<string, MemberSpec>>, nodeFl
     groups.set(group, [...(groups.get(group) ?? []), [name, m]]);
   }
   for (const [group, list] of groups) {
-    if (members[group] !== undefined) throw new GroupError(`x-bricks.group '${group}' has the name of a service; name the group differently`);
+    if (members[group] !== undefined) throw new GroupError('name-taken', `x-bricks.group '${group}' has the name of a service; name the group differently`);
     const noEntry = list.filter(([, m]) => m.entry === null).map(([n]) => n);
     if (noEntry.length > 0) {
-      throw new GroupError(`${noEntry.join(', ')} in x-bricks.group '${group}' has no Node entry module (set x-bricks.entry): only Node services can share a process`);
+      throw new GroupError('no-node-entry', `${noEntry.join(', ')} in x-bricks.group '${group}' has no Node entry module (set x-bricks.entry): only Node services can share a process`);
     }
     const names = list.map(([n]) => n);
     const configs = list.map(([, m]) => m.spec.config);
@@ -51,8 +66,8 @@ export function foldGroups(members: Readonly<Record<string, MemberSpec>>, nodeFl
     const environment: Record<string, string> = {};
     // Members' variables in file order; a variable set by two members keeps the first value.
     for (const c of configs) for (const [k, v] of Object.entries(c.environment)) if (!(k in environment)) environment[k] = v;
-    environment.BRICKS_GROUP_ENTRIES = JSON.stringify(list.map(([, m]) => m.entry));
-    environment.BRICKS_SERVICES = names.join(',');
+    environment[GROUP_ENTRIES_VARIABLE] = JSON.stringify(list.map(([, m]) => m.entry));
+    environment[SERVICES_VARIABLE] = names.join(',');
     const dependsOn: Dependency[] = [];
     for (const c of configs) for (const d of c.dependsOn) if (!names.includes(d.service) && !dependsOn.some((x) => x.service === d.service)) dependsOn.push(d);
     const config: Service = {

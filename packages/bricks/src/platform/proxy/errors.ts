@@ -1,5 +1,6 @@
 // The proxy layer's one error class, with the closed set of reasons a proxied exchange fails.
 // These codes also name the reason in `retry` and `upstream-error` events.
+import { CodedError, type CodedErrorOptions } from '../../util/coded-error.ts';
 
 export type ProxyErrorCode =
   /** The listener could not bind its port. */
@@ -19,21 +20,20 @@ export type ProxyErrorCode =
   /** No endpoint became ready within the wait. */
   | 'no-endpoint'
   /** The proxy was closed while the request was in flight. */
-  | 'closed';
+  | 'closed'
+  /** Anything else that failed below the proxy, kept as `cause` (its callers name a reason). */
+  | 'internal';
 
-export class ProxyError extends Error {
+export class ProxyError extends CodedError<ProxyErrorCode> {
   override readonly name = 'ProxyError';
-  readonly code: ProxyErrorCode;
 
-  constructor(code: ProxyErrorCode, message: string, options: { cause?: unknown } = {}) {
-    super(`[${code}] ${message}`, options.cause === undefined ? undefined : { cause: options.cause });
-    this.code = code;
+  /** The message starts with the code: it is what a log line or an error reply body shows. */
+  constructor(code: ProxyErrorCode, message: string, options?: CodedErrorOptions) {
+    super(code, `[${code}] ${message}`, options);
   }
 
   /** Wraps anything thrown at the proxy's socket boundary; a ProxyError passes through. */
-  static from(reason: unknown, fallback: ProxyErrorCode): ProxyError {
-    if (reason instanceof ProxyError) return reason;
-    const message = reason instanceof Error ? reason.message : String(reason);
-    return new ProxyError(fallback, message, { cause: reason });
+  static from(err: unknown, code: ProxyErrorCode = 'internal'): ProxyError {
+    return ProxyError.wrap(err, code);
   }
 }

@@ -24,8 +24,8 @@ export type ReleaseErrorCode =
 export class ReleaseError extends CodedError<ReleaseErrorCode> {
   override readonly name = 'ReleaseError';
 
-  static from(err: unknown): ReleaseError {
-    if (err instanceof ReleaseError) return err;
-    return new ReleaseError('io', err instanceof Error ? err.message : String(err), { cause: err });
+  /** Wraps anything thrown below the release layer; a ReleaseError passes through. */
+  static from(err: unknown, code: ReleaseErrorCode = 'io'): ReleaseError {
+    return ReleaseError.wrap(err, code);
   }
 }

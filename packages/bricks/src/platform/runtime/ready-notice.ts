@@ -7,8 +7,9 @@
 import { closeSync, fstatSync, writeSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
+import { NOTIFY_FD_VARIABLE } from '@bricks/sdk/platform-env';
 
-export const NOTIFY_FD_VARIABLE = 'BRICKS_NOTIFY_FD';
+export { NOTIFY_FD_VARIABLE };
 /** The pipe's descriptor in the child: the first after stdin, stdout and stderr. */
 export const NOTIFY_FD = 3;
 

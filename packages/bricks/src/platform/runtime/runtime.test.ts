@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { NOTIFY_FD_VARIABLE } from '@bricks/sdk/platform-env';
 import { askToStop, freePort, killGroup, portIsFree, ProcessRuntime, Reaper, signalGroup, spawnReplica } from './index.ts';
 import type { ReplicaOutput } from './index.ts';
 
@@ -41,10 +42,10 @@ describe('process driver', () => {
     assert.deepEqual(lines.sort(), [`stdout:${tmpdir()}`, 'stderr:oops', 'stdout:port=4321'].sort());
   });
 
-  it('reports the ready notice a process writes to BRICKS_NOTIFY_FD, and names the fd to it', async () => {
+  it(`reports the ready notice a process writes to ${NOTIFY_FD_VARIABLE}, and names the fd to it`, async () => {
     let notices = 0;
     const said: string[] = [];
-    const script = 'const fs = require("fs"); const fd = Number(process.env.BRICKS_NOTIFY_FD); console.log("fd=" + fd); fs.writeSync(fd, "NOISE\\nREADY=1\\n"); fs.closeSync(fd)';
+    const script = `const fs = require("fs"); const fd = Number(process.env.${NOTIFY_FD_VARIABLE}); console.log("fd=" + fd); fs.writeSync(fd, "NOISE\\nREADY=1\\n"); fs.closeSync(fd)`;
     const child = await spawnReplica(
       { command: { kind: 'argv', argv: [process.execPath, '-e', script] }, env, cwd: tmpdir() },
       { line: (_s, l) => said.push(l), ready: () => notices++ },

@@ -3,6 +3,7 @@ import { mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, wr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { SERVICE_VARIABLE } from '@bricks/sdk/platform-env';
 import { parse } from 'yaml';
 import type { IDeployment } from 'kubernetes-models/apps/v1';
 import type { IService } from 'kubernetes-models/v1';
@@ -128,7 +129,7 @@ test('replicas get PORT, their name and every service address (headless for SDK 
   const objs = json(renderManifests(arcadeLike(fixtureDir(t)), { sha }));
   const env = Object.fromEntries((container(deployment(objs, 'scores')).env ?? []).map((e) => [e.name, e.value]));
   assert.equal(env['PORT'], '8082');
-  assert.equal(env['BRICKS_SERVICE'], 'scores');
+  assert.equal(env[SERVICE_VARIABLE], 'scores');
   assert.equal(env['CATALOG_URL'], 'http://catalog-headless:8081');
   assert.equal(env['GATEWAY_URL'], 'http://gateway:8080');
   const gwEnv = Object.fromEntries((container(deployment(objs, 'gateway')).env ?? []).map((e) => [e.name, e.value]));

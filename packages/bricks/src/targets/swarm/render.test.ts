@@ -3,10 +3,12 @@ import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
+import { REPLICA_VARIABLE, RESILIENCE_VARIABLE, STOP_GRACE_MS_VARIABLE, TARGET_VARIABLE } from '@bricks/sdk/platform-env';
 import { TargetError } from '../errors.ts';
 import { arcadeLike, HTTP_HEALTH, makeService, makeStack } from '../testing/stack-fixture.ts';
 import { DEFAULT_START_PERIOD_MS, healthTest, MIN_CHECK_TIMEOUT_MS, swarmHealthcheck } from './healthcheck.ts';
 import { renderSwarmStack } from './render.ts';
+import { parseResilience } from '@bricks/sdk/resilience';
 
 const images = {
   gateway: 'arcade-gateway:aaa', catalog: 'arcade-catalog:aaa', scores: 'arcade-scores:aaa',
@@ -66,16 +68,26 @@ test('deploy keys: replicas, update_config with order, restart policy, resources
   assert.equal(svc(c, 'thumbnails').deploy.replicas, 1);
 });
 
+test('SDK replicas get their stop grace period and the stack\'s resilience policy, as locally', () => {
+  const stack = makeStack('s', { api: { stop_grace_period: '7s', 'x-bricks': { resilience: { timeout: '2s', retries: { max: 1 } } } }, web: {} });
+  const c = renderSwarmStack(stack, { api: 'api:1', web: 'web:1' });
+  const env = (name: string): Record<string, string> => (c.services[name] as { environment: Record<string, string> }).environment;
+  assert.equal(env('api')[STOP_GRACE_MS_VARIABLE], '7000');
+  assert.deepEqual(parseResilience(env('api')[RESILIENCE_VARIABLE]), { timeout: 2000, retries: { max: 1 } });
+  assert.equal(env('web')[STOP_GRACE_MS_VARIABLE], '10000');
+  assert.equal(env('web')[RESILIENCE_VARIABLE], undefined);
+});
+
 test('every replica gets PORT and the service addresses by Swarm DNS name', () => {
   const env = svc(render(), 'scores').environment;
   assert.equal(env['PORT'], '8082');
-  assert.equal(env['BRICKS_TARGET'], 'swarm');
+  assert.equal(env[TARGET_VARIABLE], 'swarm');
   assert.equal(env['HOST'], '0.0.0.0');
   assert.equal(env['CATALOG_URL'], 'http://catalog:8081');
   assert.equal(env['GATEWAY_URL'], 'http://gateway:8080');
   // Swarm templates: one name per task, like the local `scores.2`; global tasks by node.
-  assert.equal(env['BRICKS_REPLICA'], 'scores.{{.Task.Slot}}');
-  assert.equal(svc(render(), 'gateway').environment['BRICKS_REPLICA'], 'gateway.{{.Node.Hostname}}');
+  assert.equal(env[REPLICA_VARIABLE], 'scores.{{.Task.Slot}}');
+  assert.equal(svc(render(), 'gateway').environment[REPLICA_VARIABLE], 'gateway.{{.Node.Hostname}}');
 });
 
 test('secrets and configs get content-hashed names; inline values are materialised; an overlay network', () => {

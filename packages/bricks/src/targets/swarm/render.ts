@@ -3,6 +3,7 @@
 // unchanged spec, and Swarm leaves its tasks alone.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { REPLICA_VARIABLE } from '@bricks/sdk/platform-env';
 import type { FileMount, ResourceSet, Service, Stack, UpdateConfigSpec } from '../../stack/model.ts';
 import { engineReplicas, engineStopGraceMs, engineUpdate } from '../engine-defaults.ts';
 import type { EngineUpdate } from '../engine-defaults.ts';
@@ -180,7 +181,7 @@ function renderService(stack: Stack, service: Service, image: string): Record<st
       ...replicaEnvironment(stack, service, 'swarm', (other) => other.name),
       // Which replica this is, as locally (`analytics.2`): Swarm fills the template in per task.
       // A global service's tasks have no slot, so they are named by node.
-      BRICKS_REPLICA: `${service.name}.${global ? '{{.Node.Hostname}}' : '{{.Task.Slot}}'}`,
+      [REPLICA_VARIABLE]: `${service.name}.${global ? '{{.Node.Hostname}}' : '{{.Task.Slot}}'}`,
     },
     deploy,
     stop_grace_period: ms(engineStopGraceMs(service)),

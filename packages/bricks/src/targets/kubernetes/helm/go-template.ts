@@ -4,6 +4,7 @@
 // pipelines, field chains on `.`, `$` and parentheses, string and integer literals, and the
 // functions include, dict, index, nindent, indent, quote, b64enc, required, default.
 // Stricter than Go on purpose: printing a missing value throws, so template mistakes surface.
+import { CodedError } from '../../../util/coded-error.ts';
 
 type Node =
   | { readonly type: 'text'; readonly text: string }
@@ -19,8 +20,26 @@ type Operand =
 type Command = readonly Operand[];
 type Pipeline = readonly Command[];
 
-export class TemplateError extends Error {
+export type TemplateErrorCode =
+  /** The template's text does not parse: an unclosed action or block, an unexpected token. */
+  | 'syntax'
+  /** A template printed a missing value, a map or a list. */
+  | 'unprintable'
+  /** `include` names no `define`d template, or a function is not one of those supported. */
+  | 'unknown-name'
+  /** A value was given arguments. */
+  | 'bad-call'
+  /** A `required` value is missing: the message is the template's own. */
+  | 'required'
+  /** Anything else that failed while rendering, kept as `cause`. */
+  | 'internal';
+
+export class TemplateError extends CodedError<TemplateErrorCode> {
   override readonly name = 'TemplateError';
+
+  static from(err: unknown, code: TemplateErrorCode = 'internal'): TemplateError {
+    return TemplateError.wrap(err, code);
+  }
 }
 
 interface Action {
@@ -55,12 +74,12 @@ function lex(src: string): Action[] {
         else if (c === '"') inString = false;
       } else if (src.startsWith('/*', j)) {
         const end = src.indexOf('*/', j + 2);
-        if (end === -1) throw new TemplateError('unclosed comment');
+        if (end === -1) throw new TemplateError('syntax', 'unclosed comment');
         j = end + 1;
       } else if (c === '"') inString = true;
       else if (src.startsWith('}}', j)) break;
     }
-    if (j >= src.length) throw new TemplateError(`unclosed action at ${open}`);
+    if (j >= src.length) throw new TemplateError('syntax', `unclosed action at ${open}`);
     let body = src.slice(open + 2, j);
     if (trimBefore) body = body.slice(1);
     if (body.endsWith(' -') || body.endsWith('\n-')) {
@@ -83,7 +102,7 @@ function tokenize(s: string): string[] {
     if (/^\s*$/.test(s.slice(pos))) break;
     tokenRe.lastIndex = pos;
     const m = tokenRe.exec(s);
-    if (!m || m[1] === undefined) throw new TemplateError(`cannot read "${s.slice(pos)}"`);
+    if (!m || m[1] === undefined) throw new TemplateError('syntax', `cannot read "${s.slice(pos)}"`);
     out.push(m[1]);
     pos = tokenRe.lastIndex;
   }
@@ -104,7 +123,7 @@ function parsePipeline(tokens: string[], at: { i: number }): Pipeline {
       cmd = [];
     } else if (t === '(') {
       const pipe = parsePipeline(tokens, at);
-      if (tokens[at.i++] !== ')') throw new TemplateError('missing )');
+      if (tokens[at.i++] !== ')') throw new TemplateError('syntax', 'missing )');
       // A field chain straight after the parenthesis: `(index .a "b").c`.
       let path: string[] = [];
       const next = tokens[at.i];
@@ -128,7 +147,7 @@ function parsePipeline(tokens: string[], at: { i: number }): Pipeline {
     }
   }
   cmds.push(cmd);
-  if (cmds.some((c) => c.length === 0)) throw new TemplateError('empty command in pipeline');
+  if (cmds.some((c) => c.length === 0)) throw new TemplateError('syntax', 'empty command in pipeline');
   return cmds;
 }
 
@@ -136,7 +155,7 @@ function pipelineOf(s: string): Pipeline {
   const tokens = tokenize(s);
   const at = { i: 0 };
   const p = parsePipeline(tokens, at);
-  if (at.i !== tokens.length) throw new TemplateError(`unexpected ${tokens[at.i]} in "${s}"`);
+  if (at.i !== tokens.length) throw new TemplateError('syntax', `unexpected ${tokens[at.i]} in "${s}"`);
   return p;
 }
 
@@ -159,7 +178,7 @@ function parse(src: string, defines: Map<string, Node[]>): Node[] {
       const define = /^define\s+"([^"]+)"$/.exec(a);
       if (define) {
         const body = block();
-        if (body.end !== 'end') throw new TemplateError(`define "${define[1]}" is not closed`);
+        if (body.end !== 'end') throw new TemplateError('syntax', `define "${define[1]}" is not closed`);
         defines.set(define[1]!, body.nodes);
       } else if (a.startsWith('if ')) {
         const cond = pipelineOf(a.slice(3));
@@ -167,9 +186,9 @@ function parse(src: string, defines: Map<string, Node[]>): Node[] {
         let otherwise: Node[] = [];
         if (then.end === 'else') {
           const e = block();
-          if (e.end !== 'end') throw new TemplateError('if/else is not closed');
+          if (e.end !== 'end') throw new TemplateError('syntax', 'if/else is not closed');
           otherwise = e.nodes;
-        } else if (then.end !== 'end') throw new TemplateError('if is not closed');
+        } else if (then.end !== 'end') throw new TemplateError('syntax', 'if is not closed');
         nodes.push({ type: 'if', cond, then: then.nodes, else: otherwise });
       } else {
         nodes.push({ type: 'output', pipe: pipelineOf(a) });
@@ -178,7 +197,7 @@ function parse(src: string, defines: Map<string, Node[]>): Node[] {
     return { nodes, end: 'eof' };
   };
   const top = block();
-  if (top.end !== 'eof') throw new TemplateError(`unexpected {{ ${top.end} }}`);
+  if (top.end !== 'eof') throw new TemplateError('syntax', `unexpected {{ ${top.end} }}`);
   return top.nodes;
 }
 
@@ -215,8 +234,8 @@ class Evaluator {
           break;
         case 'output': {
           const v = this.pipeline(n.pipe, dot, dollar);
-          if (v === undefined || v === null) throw new TemplateError('a template printed a missing value');
-          if (typeof v === 'object') throw new TemplateError('a template printed a map or list');
+          if (v === undefined || v === null) throw new TemplateError('unprintable', 'a template printed a missing value');
+          if (typeof v === 'object') throw new TemplateError('unprintable', 'a template printed a map or list');
           out += typeof v === 'string' ? v : JSON.stringify(v);
           break;
         }
@@ -253,7 +272,7 @@ class Evaluator {
       const args = rest.map((o) => this.operand(o, dot, dollar));
       return this.call(head.name, [...args, ...piped], dot);
     }
-    if (rest.length > 0 || piped.length > 0 || !head) throw new TemplateError('a value cannot take arguments');
+    if (rest.length > 0 || piped.length > 0 || !head) throw new TemplateError('bad-call', 'a value cannot take arguments');
     return this.operand(head, dot, dollar);
   }
 
@@ -262,7 +281,7 @@ class Evaluator {
     switch (name) {
       case 'include': {
         const body = this.defines.get(str(args[0]));
-        if (!body) throw new TemplateError(`no template "${str(args[0])}"`);
+        if (!body) throw new TemplateError('unknown-name', `no template "${str(args[0])}"`);
         return this.render(body, args[1], args[1]);
       }
       case 'dict': {
@@ -281,12 +300,12 @@ class Evaluator {
       case 'b64enc':
         return Buffer.from(str(args[0])).toString('base64');
       case 'required':
-        if (!truthy(args[1])) throw new TemplateError(str(args[0]));
+        if (!truthy(args[1])) throw new TemplateError('required', str(args[0]));
         return args[1];
       case 'default':
         return truthy(args[1]) ? args[1] : args[0];
       default:
-        throw new TemplateError(`unknown function ${name}`);
+        throw new TemplateError('unknown-name', `unknown function ${name}`);
     }
   }
 }

@@ -1,11 +1,12 @@
-// The co-located path: calls a dispatcher in this process with no socket. Request and
+// The client's co-located path: calls a dispatcher in this process with no socket. Request and
 // response are deep-copied (message-copy.ts), so caller and callee never share a mutable
-// object and see what a remote call would deliver (same defaults, same field rules).
+// object and see what a remote call would deliver (same defaults, same field rules). It sits in
+// client/, above both the server it calls and the transports' message copier.
 import type { DescMessage, MessageShape } from '@bufbuild/protobuf';
 import type { SpanContext } from '@opentelemetry/api';
 import type { CancelSource } from '../context/call-scope.ts';
 import type { Dispatcher, IncomingCall, InvokeResult, Route } from '../server/dispatcher.ts';
-import { isFlat, messageCopier } from './message-copy.ts';
+import { isFlat, messageCopier } from '../transport/message-copy.ts';
 
 type Copy = (m: MessageShape<DescMessage>) => MessageShape<DescMessage>;
 

@@ -1,0 +1,52 @@
+// What the daemon hands a replica: the SDK module's names, and the README's table saying so.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
+import {
+  DISCOVERY_URL_VARIABLE,
+  GROUP_ENTRIES_VARIABLE,
+  NOTIFY_FD_VARIABLE,
+  PORT_VARIABLE,
+  REPLICA_VARIABLE,
+  RESILIENCE_VARIABLE,
+  SERVICE_VARIABLE,
+  SERVICES_VARIABLE,
+  STACK_VARIABLE,
+  STOP_GRACE_MS_VARIABLE,
+} from '@bricks/sdk/platform-env';
+import { makeStack } from '../../targets/testing/stack-fixture.ts';
+import { replicaEnvironment } from './environment.ts';
+
+const README = new URL('../../../../../README.md', import.meta.url);
+
+function environment(): Record<string, string> {
+  const stack = makeStack('arcade', { 'hi--score': { stop_grace_period: '7s', environment: { OWN: '1' }, 'x-bricks': { resilience: { timeout: '2s' } } }, 'catalog-api': {} });
+  const service = stack.services['hi--score']!;
+  return replicaEnvironment({ stack, service, replica: 'hi--score.2', port: 7000, addresses: { 'hi--score': 7101, 'catalog-api': 7102 }, discoveryUrl: 'http://127.0.0.1:1/v1/discovery' });
+}
+
+test('a replica gets the variables the SDK reads, under the names it reads them by', () => {
+  const env = environment();
+  assert.equal(env[PORT_VARIABLE], '7000');
+  assert.equal(env[SERVICE_VARIABLE], 'hi--score');
+  assert.equal(env[REPLICA_VARIABLE], 'hi--score.2');
+  assert.equal(env[STACK_VARIABLE], 'arcade');
+  assert.equal(env[DISCOVERY_URL_VARIABLE], 'http://127.0.0.1:1/v1/discovery');
+  assert.equal(env[STOP_GRACE_MS_VARIABLE], '7000');
+  assert.deepEqual(JSON.parse(env[RESILIENCE_VARIABLE] ?? ''), { timeout: '2s' });
+  // The SDK's `<NAME>_URL` rule: one `_` for each character that is not a letter or digit.
+  assert.equal(env['HI__SCORE_URL'], 'http://127.0.0.1:7101');
+  assert.equal(env['CATALOG_API_URL'], 'http://127.0.0.1:7102');
+  assert.equal(env['OWN'], '1');
+});
+
+test("README's table 'What every replica gets' names every variable the daemon sets", () => {
+  const readme = readFileSync(README, 'utf8');
+  const table = readme.slice(readme.indexOf('## What every replica gets'), readme.indexOf('## How the local platform behaves'));
+  const own = new Set([...Object.keys(process.env), 'OWN']);
+  const set = Object.keys(environment()).filter((k) => !own.has(k) && !k.endsWith('_URL'));
+  // Set elsewhere: the runtime names the notice pipe, a group's unit carries its members.
+  for (const name of [...set, NOTIFY_FD_VARIABLE, SERVICES_VARIABLE, GROUP_ENTRIES_VARIABLE, DISCOVERY_URL_VARIABLE, '<NAME>_URL']) {
+    assert.ok(table.includes(`\`${name}\``), `README.md's table does not name ${name}`);
+  }
+});

@@ -1,0 +1,65 @@
+// @ts-check
+// The names of the replica environment, in one place: what the platform hands a replica, and
+// what the SDK reads from it. Plain JavaScript with no imports, so the platform and any plain
+// Node process (the group launcher, test fixtures) import it without a TypeScript loader and
+// without the SDK's runtime. It is `@bricks/sdk/platform-env`.
+
+// Set by the platform for every replica ------------------------------------------------------
+
+/** The port to listen on. The daemon: a free loopback port per replica; Swarm and Kubernetes: the service's port. */
+export const PORT_VARIABLE = 'PORT';
+/**
+ * The address to bind. Swarm and Kubernetes only: `0.0.0.0`, since a program that binds loopback
+ * in a container is unreachable. Locally bricks does not set it: programs keep their loopback default.
+ */
+export const HOST_VARIABLE = 'HOST';
+/** This replica's service, `catalog`. The daemon, Swarm and Kubernetes. The SDK's logger writes it on every line. */
+export const SERVICE_VARIABLE = 'BRICKS_SERVICE';
+/** This replica, `catalog.2`. The daemon; Swarm from the task slot (a global service: the node's hostname). */
+export const REPLICA_VARIABLE = 'BRICKS_REPLICA';
+/** The stack's name. The daemon, Swarm and Kubernetes. */
+export const STACK_VARIABLE = 'BRICKS_STACK';
+/** Where the replica runs: `swarm` or `kubernetes`. Those targets only. */
+export const TARGET_VARIABLE = 'BRICKS_TARGET';
+/** The daemon's list of ready endpoints, for the SDK's client-side balancing. The daemon only. */
+export const DISCOVERY_URL_VARIABLE = 'BRICKS_DISCOVERY_URL';
+/** The stack's `stop_grace_period` in ms: SIGTERM to SIGKILL. The daemon; the SDK's server drains within it. */
+export const STOP_GRACE_MS_VARIABLE = 'BRICKS_STOP_GRACE_MS';
+/** `x-bricks.resilience` as JSON, when the service has one. The daemon; the SDK's clients and server read it. */
+export const RESILIENCE_VARIABLE = 'BRICKS_RESILIENCE';
+/**
+ * The descriptor of a pipe on which a process may say `READY=1`. The daemon, to each replica it
+ * starts; `bricks up`, to the daemon. The SDK's server writes the notice once it is ready.
+ */
+export const NOTIFY_FD_VARIABLE = 'BRICKS_NOTIFY_FD';
+
+// Set by the daemon for an `x-bricks.group` replica only ----------------------------------
+
+/** The member services this one process serves, `catalog,scores`. The SDK serves them all on one port. */
+export const SERVICES_VARIABLE = 'BRICKS_SERVICES';
+/** A JSON array of the members' entry modules. The group launcher imports each of them. */
+export const GROUP_ENTRIES_VARIABLE = 'BRICKS_GROUP_ENTRIES';
+
+// Read by the SDK, set by the user (or a test), never by the platform --------------------------
+
+/** How long the SDK's server stays unready before it closes its port on SIGTERM, in ms. */
+export const DRAIN_DELAY_MS_VARIABLE = 'BRICKS_DRAIN_DELAY_MS';
+/** The SDK clients' wire protocol to remote endpoints: `fast` or `connect`. */
+export const PROTOCOL_VARIABLE = 'BRICKS_PROTOCOL';
+/** The SDK logger's level (pino's names). */
+export const LOG_LEVEL_VARIABLE = 'LOG_LEVEL';
+
+// The address of every service ----------------------------------------------------------------
+
+/**
+ * The variable that carries a service's stable address, `http://127.0.0.1:7101` locally and
+ * `http://catalog:8080` on Swarm and Kubernetes: the name upper-cased, each character other
+ * than a letter or digit made `_`, then `_URL`. `catalog` → `CATALOG_URL`,
+ * `catalog-api` → `CATALOG_API_URL`. The daemon and the targets set one per service of the
+ * stack; the SDK's clients read it.
+ * @param {string} service
+ * @returns {string}
+ */
+export function serviceUrlVariable(service) {
+  return `${service.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_URL`;
+}
