@@ -105,14 +105,20 @@ describe('sourceStamp of a workspace package bundled in', () => {
     mkdirSync(root);
     for (const d of ['src', 'bin']) mkdirSync(join(root, d));
     const dir = workspacePackage(root, '@bricks/sdk');
-    assert.deepEqual(WORKSPACE_SOURCES['@bricks/sdk'], ['src/config/platform-env-names.js'], 'this test stands for that list');
-    mkdirSync(join(dir, 'src', 'config'));
-    writeFileSync(join(dir, 'src', 'config', 'platform-env-names.js'), "export const SERVICE_VARIABLE = 'X';\n");
-    const first = sourceStamp(root);
+    const listed = WORKSPACE_SOURCES['@bricks/sdk'] ?? [];
+    assert.ok(listed.length > 0);
+    for (const file of listed) {
+      mkdirSync(dirname(join(dir, file)), { recursive: true });
+      writeFileSync(join(dir, file), 'export const A = 1;\n');
+    }
+    let stamp = sourceStamp(root);
     utimesSync(join(dir, 'src', 'other.ts'), new Date(), new Date(Date.now() + 5000));
-    assert.equal(sourceStamp(root), first, 'a file the bundle does not take');
-    writeFileSync(join(dir, 'src', 'config', 'platform-env-names.js'), "export const SERVICE_VARIABLE = 'Y2';\n");
-    assert.notEqual(sourceStamp(root), first);
+    assert.equal(sourceStamp(root), stamp, 'a file the bundle does not take');
+    for (const file of listed) {
+      writeFileSync(join(dir, file), 'export const A = 22;\n');
+      assert.notEqual(sourceStamp(root), stamp, file);
+      stamp = sourceStamp(root);
+    }
   });
 
   it('stamps a workspace package it has no list for whole', (t) => {
