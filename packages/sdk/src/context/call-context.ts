@@ -11,19 +11,10 @@
 // A synchronous handler's call ends when it returns: a promise chain it leaves running is not
 // part of the call (its span and deadline are over) and does not find it.
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { Context as OtelContext } from '@opentelemetry/api';
+import type { CallContext } from './call.ts';
 import type { CallScope } from './call-scope.ts';
 
-export interface CallContext {
-  /** Absolute deadline, epoch milliseconds. Every call has one. */
-  readonly deadline: number;
-  /** Aborts when the caller cancels or the deadline passes. */
-  readonly signal: AbortSignal;
-  /** The OpenTelemetry context of the server span, parent of spans for downstream calls. */
-  readonly otel: OtelContext;
-  /** `package.Service/Method` being served. */
-  readonly method: string;
-}
+export type { CallContext } from './call.ts';
 
 /** What a route's handler turned out to be, learned from its first call that returned. */
 export interface HandlerShape {

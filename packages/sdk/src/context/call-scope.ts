@@ -7,7 +7,7 @@ import type { Context as OtelContext, SpanContext } from '@opentelemetry/api';
 import { BricksError } from '../errors/index.ts';
 import { formatTraceparent } from '../tracing/trace-context.ts';
 import { contextOfSpan, type RpcSpan } from '../tracing/rpc-span.ts';
-import type { CallContext } from './call-context.ts';
+import type { CallContext } from './call.ts';
 import { clockNow } from './clock.ts';
 import { abortError } from './deadline.ts';
 

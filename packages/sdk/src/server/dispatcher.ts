@@ -15,7 +15,6 @@ import { beginRpcSpan, finishRpcSpan, idsOnlySpan } from '../tracing/rpc-span.ts
 import { methodPath } from '../transport/channel.ts';
 import { isFlat, messageCopier } from '../transport/message-copy.ts';
 import type { HandlerContext, ServiceImplementation, UnaryHandler } from './implement.ts';
-import { localChanged } from './local-registry.ts';
 
 type Transport = HandlerContext['transport'];
 
@@ -56,6 +55,8 @@ export interface DispatcherOptions {
   readonly logger: Logger;
   /** Deadline for calls that arrive without one (every call has one). */
   readonly defaultTimeoutMs: number;
+  /** Told when the dispatcher takes on services (the process's registry of local services). */
+  readonly onServicesAdded?: () => void;
 }
 
 export class Dispatcher {
@@ -75,7 +76,7 @@ export class Dispatcher {
       const path = methodPath(unary);
       this.#routes.set(path, { path, name: path.slice(1), method: unary, handler: impl.handlers[m.localName], series: {}, shape: { async: undefined }, attributes: {}, createOutput: outputCreator(unary.output) });
     }
-    localChanged();
+    this.opts.onServicesAdded?.();
   }
 
   serves(serviceTypeName: string): boolean {

@@ -4,7 +4,7 @@ import type { Dispatcher } from './dispatcher.ts';
 import { processState } from './process-state.ts';
 
 // Shared by every copy of the SDK in the process (see process-state.ts).
-const state = processState();
+const state = processState<unknown, Dispatcher>();
 const dispatchers = state.dispatchers;
 
 export function registerLocal(d: Dispatcher): void {

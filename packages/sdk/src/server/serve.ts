@@ -17,7 +17,7 @@ import { fastHandler } from './fast-handler.ts';
 import { serveHttpRoute } from './http-routes.ts';
 import type { ServiceImplementation } from './implement.ts';
 import { sniffingServer } from './listener.ts';
-import { registerLocal, unregisterLocal } from './local-registry.ts';
+import { localChanged, registerLocal, unregisterLocal } from './local-registry.ts';
 import { processState } from './process-state.ts';
 import { noticeReady } from './ready-notice.ts';
 
@@ -54,7 +54,7 @@ export interface Server {
 }
 
 /** The servers of this process, by port: a second serve() on the same port joins the first. */
-const running = processState().servers;
+const running = processState<Server>().servers;
 
 export async function serve(opts: ServeOptions): Promise<Server> {
   const env = opts.env ?? process.env;
@@ -72,7 +72,7 @@ export async function serve(opts: ServeOptions): Promise<Server> {
   const drainDelayMs = Math.min(opts.drainDelayMs ?? (drainEnv !== undefined && /^\d+$/.test(drainEnv) ? Number(drainEnv) : 1000), graceMs / 4);
   const policy = resolvePolicy(parseResilience(penv.resilience), undefined, undefined);
 
-  const dispatcher = new Dispatcher({ logger: log, defaultTimeoutMs: policy.timeoutMs });
+  const dispatcher = new Dispatcher({ logger: log, defaultTimeoutMs: policy.timeoutMs, onServicesAdded: localChanged });
   for (const s of opts.services) dispatcher.add(s);
   const { registry } = rpcMetrics();
 

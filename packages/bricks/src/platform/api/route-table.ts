@@ -2,7 +2,7 @@
 // from the contract, and each handler gets its request already decoded (query) or checked (body).
 import { API } from './contract/index.ts';
 import type { JsonOf, LineOf, RequestOf, RouteName } from './contract/index.ts';
-import { parseBody, takesBody } from './contract/bodies.ts';
+import { parseBody, takesBody } from './contract/body-check.ts';
 import type { ApiRequest, Route } from './server.ts';
 
 /** What a route may answer: its JSON document, its stream of lines, or (logs) either. */
