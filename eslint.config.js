@@ -52,9 +52,10 @@ export default tseslint.config(
   // this one's list, not add to it: add to `replicaEnvNames` instead.
   {
     files: ['**/*.ts', '**/*.js', '**/*.mjs'],
-    // bench/rolling/replica.mjs is copied alone into the Swarm side's image, where no SDK is
-    // installed: it reads BRICKS_REPLICA as any program would.
-    ignores: [OWNER, 'bench/rolling/replica.mjs'],
+    // bench/rolling/replica.mjs is copied alone into the Swarm side's image, and
+    // test/fixtures/echo-service.mjs into projects outside this repository, where no SDK is
+    // installed: they read BRICKS_REPLICA as any program would.
+    ignores: [OWNER, 'bench/rolling/replica.mjs', 'test/fixtures/echo-service.mjs'],
     rules: { 'no-restricted-syntax': replicaEnvNames },
   },
 );
