@@ -3,11 +3,9 @@
 // long form, durations written with their unit. Loading it again gives the same model.
 import { formatDuration } from '@bricks/sdk/duration';
 import { encodeResilience } from '@bricks/sdk/resilience';
-import type {
-  Command, Deploy, FileMount, Health, Probe, ProbeTimingSpec, ResourceSet, RestartPolicySpec, Service, Stack, UpdateConfigSpec, ValueSource,
-} from './model.ts';
-
-type Doc = Record<string, unknown>;
+import { defined, fileMountDoc, placementDoc, portDoc, resourcesDoc, restartPolicyDoc, timingDoc, updateConfigDoc, volumeMountDoc } from './compose-doc.ts';
+import type { Doc } from './compose-doc.ts';
+import type { Command, Deploy, Health, Probe, RestartPolicySpec, Service, Stack, ValueSource } from './model.ts';
 
 export function stackToCompose(stack: Stack): Doc {
   const doc: Doc = { name: stack.name };
@@ -42,12 +40,10 @@ function serviceDoc(stack: Stack, s: Service): Doc {
   if (s.stopGracePeriodMs !== undefined) out['stop_grace_period'] = formatDuration(s.stopGracePeriodMs);
   if (s.stopSignal !== undefined) out['stop_signal'] = s.stopSignal;
   if (s.dependsOn.length > 0) out['depends_on'] = Object.fromEntries(s.dependsOn.map((d) => [d.service, { condition: d.condition }]));
-  if (s.ports.length > 0) {
-    out['ports'] = s.ports.map((p) => defined({ target: p.target, published: p.published, protocol: p.protocol, host_ip: p.hostIp, mode: p.mode, name: p.name, app_protocol: p.appProtocol }));
-  }
-  if (s.volumes.length > 0) out['volumes'] = s.volumes.map((v) => defined({ type: v.type, source: v.source, target: v.target, read_only: v.readOnly || undefined }));
-  if (s.secrets.length > 0) out['secrets'] = s.secrets.map(mountDoc);
-  if (s.configs.length > 0) out['configs'] = s.configs.map(mountDoc);
+  if (s.ports.length > 0) out['ports'] = s.ports.map(portDoc);
+  if (s.volumes.length > 0) out['volumes'] = s.volumes.map(volumeMountDoc);
+  if (s.secrets.length > 0) out['secrets'] = s.secrets.map(fileMountDoc);
+  if (s.configs.length > 0) out['configs'] = s.configs.map(fileMountDoc);
   // A map form (aliases, addresses) is kept whole in passthrough.
   if (s.networks.length > 0 && out['networks'] === undefined) out['networks'] = [...s.networks];
   const b = s.bricks;
@@ -70,11 +66,6 @@ function serviceDoc(stack: Stack, s: Service): Doc {
 function argv(c: Command): string[] {
   // `command` is an argv; a shell script only comes from x-bricks.run, which keeps its form.
   return c.kind === 'argv' ? [...c.argv] : ['/bin/sh', '-c', c.script];
-}
-
-function timingDoc(t: ProbeTimingSpec): Doc {
-  const d = (ms: number | undefined): string | undefined => (ms === undefined ? undefined : formatDuration(ms));
-  return defined({ interval: d(t.intervalMs), timeout: d(t.timeoutMs), retries: t.retries, start_period: d(t.startPeriodMs), start_interval: d(t.startIntervalMs) });
 }
 
 /**
@@ -102,43 +93,19 @@ function testOf(p: Extract<Probe, { kind: 'exec' }>): string[] {
   return p.command.kind === 'argv' ? ['CMD', ...p.command.argv] : ['CMD-SHELL', p.command.script];
 }
 
-function updateDoc(u: UpdateConfigSpec | undefined): Doc | undefined {
-  if (u === undefined) return undefined;
-  const d = (ms: number | undefined): string | undefined => (ms === undefined ? undefined : formatDuration(ms));
-  return defined({ parallelism: u.parallelism, delay: d(u.delayMs), failure_action: u.failureAction, monitor: d(u.monitorMs), max_failure_ratio: u.maxFailureRatio, order: u.order });
-}
-
-function restartDoc(r: RestartPolicySpec): Doc | undefined {
-  const d = (ms: number | undefined): string | undefined => (ms === undefined ? undefined : formatDuration(ms));
-  const doc = defined({ condition: r.condition, delay: d(r.delayMs), max_attempts: r.maxAttempts, window: d(r.windowMs) });
-  return Object.keys(doc).length > 0 ? doc : undefined;
-}
-
-function resourceDoc(r: ResourceSet | undefined): Doc | undefined {
-  if (r === undefined) return undefined;
-  return defined({ cpus: r.cpus, memory: r.memoryBytes === undefined ? undefined : String(r.memoryBytes), pids: r.pids });
-}
-
 function deployDoc(d: Deploy, replicas: number | undefined, restart: RestartPolicySpec): Doc {
-  const placement = d.placement === undefined
-    ? undefined
-    : defined({ constraints: d.placement.constraints, preferences: d.placement.preferences?.map((spread) => ({ spread })), max_replicas_per_node: d.placement.maxReplicasPerNode });
-  const resources = d.resources === undefined ? undefined : defined({ limits: resourceDoc(d.resources.limits), reservations: resourceDoc(d.resources.reservations) });
+  const restartPolicy = restartPolicyDoc(restart);
   return defined({
     mode: d.mode,
     replicas,
     endpoint_mode: d.endpointMode,
-    update_config: updateDoc(d.updateConfig),
-    rollback_config: updateDoc(d.rollbackConfig),
-    restart_policy: restartDoc(restart),
-    resources,
-    placement,
+    update_config: d.updateConfig === undefined ? undefined : updateConfigDoc(d.updateConfig),
+    rollback_config: d.rollbackConfig === undefined ? undefined : updateConfigDoc(d.rollbackConfig),
+    restart_policy: Object.keys(restartPolicy).length > 0 ? restartPolicy : undefined,
+    resources: d.resources === undefined ? undefined : resourcesDoc(d.resources),
+    placement: d.placement === undefined ? undefined : placementDoc(d.placement),
     labels: d.labels,
   });
-}
-
-function mountDoc(m: FileMount): Doc {
-  return defined({ source: m.source, target: m.target, uid: m.uid, gid: m.gid, mode: m.mode });
 }
 
 function sourceDoc(name: string, src: ValueSource): Doc {
@@ -154,7 +121,3 @@ function sourceDoc(name: string, src: ValueSource): Doc {
   }
 }
 
-/** The map without its undefined values. */
-function defined(o: Doc): Doc {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
-}

@@ -56,8 +56,8 @@ test('deploy keys: replicas, update_config with order, restart policy, resources
   const c = render();
   const cat = svc(c, 'catalog');
   assert.equal(cat.deploy.replicas, 2);
-  assert.deepEqual(cat.deploy.update_config, { parallelism: 2, delay: '5000ms', order: 'stop-first', failure_action: 'pause' });
-  assert.deepEqual(cat.deploy.restart_policy, { condition: 'any', delay: '100ms', window: '10000ms' });
+  assert.deepEqual(cat.deploy.update_config, { parallelism: 2, delay: '5s', order: 'stop-first', failure_action: 'pause' });
+  assert.deepEqual(cat.deploy.restart_policy, { condition: 'any', delay: '100ms', window: '10s' });
   assert.deepEqual(cat.deploy.resources, { limits: { cpus: '0.5', memory: '256M' }, reservations: { cpus: '0.25', memory: '128M' } });
   // Host-mode ports: one task per node, and the old task must free the port before the new one starts.
   const gw = svc(c, 'gateway').deploy as Svc['deploy'] & { mode?: string };

@@ -2,11 +2,14 @@
 // service's spec depends on the SHA unless its image does: then an unchanged service has an
 // unchanged spec, and Swarm leaves its tasks alone.
 import { createHash } from 'node:crypto';
+import { formatDuration } from '@bricks/sdk/duration';
 import { readFileSync } from 'node:fs';
 import { REPLICA_VARIABLE } from '@bricks/sdk/platform-env';
-import type { FileMount, ResourceSet, Service, Stack, UpdateConfigSpec } from '../../stack/model.ts';
+import {
+  defined, fileMountDoc, placementDoc, portDoc, resourcesDoc, restartPolicyDoc, timingDoc, updateConfigDoc, volumeMountDoc,
+} from '../../stack/compose-doc.ts';
+import type { Service, Stack } from '../../stack/model.ts';
 import { engineReplicas, engineStopGraceMs, engineUpdate } from '../engine-defaults.ts';
-import type { EngineUpdate } from '../engine-defaults.ts';
 import { TargetError } from '../errors.ts';
 import { autoscaleOf, imageSource, isEdge } from '../service-shape.ts';
 import { readSourceValue } from '../source-value.ts';
@@ -44,12 +47,10 @@ export function swarmStackName(stack: Stack): string {
   return s === '' ? 'bricks' : s;
 }
 
-const ms = (v: number): string => `${Math.max(0, Math.round(v))}ms`;
 
 function hash8(v: Buffer | string): string {
   return createHash('sha256').update(v).digest('hex').slice(0, 8);
 }
-
 
 /**
  * Swarm secrets and configs cannot change once created, so each gets a name that carries a
@@ -85,41 +86,6 @@ function renderSources(
  */
 export const SWARM_RESTART = { condition: 'any', delayMs: 100, windowMs: 10_000 } as const;
 
-/** Docker's byte units: the largest binary unit that divides the size (`256M`, not `268435456`). */
-function bytes(n: number): string {
-  for (const [unit, size] of [['G', 1024 ** 3], ['M', 1024 ** 2], ['K', 1024]] as const) {
-    if (n >= size && n % size === 0) return `${n / size}${unit}`;
-  }
-  return String(n);
-}
-
-function resourceSet(r: ResourceSet | undefined): Record<string, unknown> | undefined {
-  if (r === undefined) return undefined;
-  return defined({ cpus: r.cpus === undefined ? undefined : String(r.cpus), memory: r.memoryBytes === undefined ? undefined : bytes(r.memoryBytes), pids: r.pids });
-}
-
-function updateConfig(u: EngineUpdate): Record<string, unknown> {
-  return defined({
-    parallelism: u.parallelism,
-    delay: ms(u.delayMs),
-    order: u.order,
-    failure_action: u.failureAction,
-    monitor: u.monitorMs === undefined ? undefined : ms(u.monitorMs),
-    max_failure_ratio: u.maxFailureRatio,
-  });
-}
-
-function rollbackConfig(u: UpdateConfigSpec): Record<string, unknown> {
-  return defined({
-    parallelism: u.parallelism,
-    delay: u.delayMs === undefined ? undefined : ms(u.delayMs),
-    order: u.order,
-    failure_action: u.failureAction,
-    monitor: u.monitorMs === undefined ? undefined : ms(u.monitorMs),
-    max_failure_ratio: u.maxFailureRatio,
-  });
-}
-
 function renderDeploy(service: Service): { deploy: Record<string, unknown>; global: boolean } {
   const d = service.deploy;
   const edge = isEdge(service);
@@ -133,25 +99,21 @@ function renderDeploy(service: Service): { deploy: Record<string, unknown>; glob
   // Swarm has no autoscaler and nothing that wakes a service from zero: run the floor, at least one.
   const replicas = autoscale ? Math.max(1, autoscale.min, engineReplicas(service)) : engineReplicas(service);
   const r = service.restart;
-  const placement = d.placement === undefined
-    ? undefined
-    : defined({ constraints: d.placement.constraints, preferences: d.placement.preferences?.map((spread) => ({ spread })), max_replicas_per_node: d.placement.maxReplicasPerNode });
-  const resources = d.resources === undefined ? undefined : defined({ limits: resourceSet(d.resources.limits), reservations: resourceSet(d.resources.reservations) });
   const deploy = defined({
     ...(global ? { mode: 'global' } : { replicas }),
     // SDK clients balance over DNS A records themselves; the edge keeps a VIP unless told otherwise.
     endpoint_mode: edge ? (d.endpointMode ?? 'vip') : 'dnsrr',
-    update_config: updateConfig(update),
-    restart_policy: defined({
+    update_config: updateConfigDoc(update),
+    restart_policy: restartPolicyDoc({
       condition: r.condition ?? SWARM_RESTART.condition,
-      delay: ms(r.delayMs ?? SWARM_RESTART.delayMs),
-      window: ms(r.windowMs ?? SWARM_RESTART.windowMs),
-      max_attempts: r.maxAttempts,
+      delayMs: r.delayMs ?? SWARM_RESTART.delayMs,
+      windowMs: r.windowMs ?? SWARM_RESTART.windowMs,
+      ...(r.maxAttempts === undefined ? {} : { maxAttempts: r.maxAttempts }),
     }),
-    resources: resources !== undefined && Object.keys(resources).length > 0 ? resources : undefined,
-    placement,
+    resources: d.resources === undefined ? undefined : resourcesDoc(d.resources),
+    placement: d.placement === undefined ? undefined : placementDoc(d.placement),
     labels: d.labels,
-    rollback_config: d.rollbackConfig === undefined ? undefined : rollbackConfig(d.rollbackConfig),
+    rollback_config: d.rollbackConfig === undefined ? undefined : updateConfigDoc(d.rollbackConfig),
   });
   return { deploy, global };
 }
@@ -160,13 +122,8 @@ function renderDeploy(service: Service): { deploy: Record<string, unknown>; glob
 function externalHealthcheck(service: Service): Record<string, unknown> | undefined {
   const h = service.health;
   if (h.readiness.kind === 'none' && h.liveness.kind === 'none') return { disable: true };
-  const t = h.timing;
-  const timing = defined({
-    interval: t.intervalMs === undefined ? undefined : ms(t.intervalMs),
-    timeout: t.timeoutMs === undefined ? undefined : ms(t.timeoutMs),
-    retries: t.retries,
-    start_period: t.startPeriodMs === undefined ? undefined : ms(t.startPeriodMs),
-  });
+  // Without start_interval: Swarm's compose loader (3.8) does not read it.
+  const { start_interval: _startInterval, ...timing } = timingDoc(h.timing);
   return Object.keys(timing).length > 0 ? timing : undefined;
 }
 
@@ -184,7 +141,7 @@ function renderService(stack: Stack, service: Service, image: string): Record<st
       [REPLICA_VARIABLE]: `${service.name}.${global ? '{{.Node.Hostname}}' : '{{.Task.Slot}}'}`,
     },
     deploy,
-    stop_grace_period: ms(engineStopGraceMs(service)),
+    stop_grace_period: formatDuration(engineStopGraceMs(service)),
   };
   const src = imageSource(service);
   if (src.kind === 'external' && service.command !== null) out['command'] = argvOf(service.command);
@@ -195,24 +152,16 @@ function renderService(stack: Stack, service: Service, image: string): Record<st
   if (health) out['healthcheck'] = health;
   if (service.stopSignal !== undefined) out['stop_signal'] = service.stopSignal;
   // The ingress routing mesh is not used: ports are bound on the node that runs the task.
-  const ports = service.ports.map((p) => defined({ target: p.target, published: p.published, protocol: p.protocol, mode: 'host' }));
+  const ports = service.ports.map((p) => portDoc({ target: p.target, protocol: p.protocol, mode: 'host', ...(p.published === undefined ? {} : { published: p.published }) }));
   if (ports.length > 0) out['ports'] = ports;
   // The map form (aliases, addresses) is passed on whole.
   const networks = service.passthrough['networks'] ?? (service.networks.length > 0 ? [...service.networks] : undefined);
   if (networks !== undefined) out['networks'] = networks;
-  const mount = (m: FileMount): Record<string, unknown> => defined({ source: m.source, target: m.target, uid: m.uid, gid: m.gid, mode: m.mode });
-  if (service.secrets.length > 0) out['secrets'] = service.secrets.map(mount);
-  if (service.configs.length > 0) out['configs'] = service.configs.map(mount);
-  if (service.volumes.length > 0) {
-    out['volumes'] = service.volumes.map((v) => defined({ type: v.type, source: v.source, target: v.target, read_only: v.readOnly || undefined }));
-  }
+  if (service.secrets.length > 0) out['secrets'] = service.secrets.map(fileMountDoc);
+  if (service.configs.length > 0) out['configs'] = service.configs.map(fileMountDoc);
+  if (service.volumes.length > 0) out['volumes'] = service.volumes.map(volumeMountDoc);
   for (const key of PASSED_ON) if (service.passthrough[key] !== undefined) out[key] = service.passthrough[key];
   return out;
-}
-
-/** The map without its undefined values. */
-function defined(o: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
 }
 
 /**
