@@ -1,6 +1,7 @@
 // The bricks command line. Each command talks to the project's daemon through the control API
 // (validate and config read the stack file itself, like `docker compose config`).
 import { Command, CommanderError } from 'commander';
+import manifest from '../../package.json' with { type: 'json' };
 import { CliError, EXIT_CODES } from './errors.ts';
 import { color } from './format/color.ts';
 import { parseTarget } from './target-name.ts';
@@ -22,6 +23,8 @@ const load = {
 
 const program = new Command('bricks')
   .description('Run a whole microservice stack on one machine, production-like.')
+  // -V and --version: commander's flags for it.
+  .version(manifest.version)
   .option('-f, --file <file>', 'the stack file (default: bricks.yaml or compose.yaml here)')
   .showHelpAfterError()
   .enablePositionalOptions()
