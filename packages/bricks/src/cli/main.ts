@@ -12,6 +12,7 @@ const load = {
   config: () => import('./commands/config.ts'),
   deploy: () => import('./commands/deploy.ts'),
   dev: () => import('./commands/dev.ts'),
+  gen: () => import('./commands/gen.ts'),
   down: () => import('./commands/down.ts'),
   logs: () => import('./commands/logs.ts'),
   ps: () => import('./commands/ps.ts'),
@@ -145,6 +146,10 @@ command('manifests')
 command('dev')
   .description('up, then rebuild and roll the services each source change reaches')
   .action(async (_opts: Opts, cmd: Command) => (await load.dev()).dev(globals(cmd)));
+
+command('gen')
+  .description("generate TypeScript for the project's protos (proto/ into gen/, or as its buf.gen.yaml says) with buf and protoc-gen-es")
+  .action(async (_opts: Opts, cmd: Command) => (await load.gen()).gen(globals(cmd)));
 
 command('config')
   .description('print the normalized stack')
