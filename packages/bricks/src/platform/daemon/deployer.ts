@@ -4,7 +4,7 @@
 // there is no history to roll back to.
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { artifactDir, buildStack, ENTRY_FILE, readManifest } from '../../artifacts/index.ts';
+import { artifactDir, buildStack, ENTRY_FILE, readManifest, workspaceRoot } from '../../artifacts/index.ts';
 import { planEntry } from '../../artifacts/entry.ts';
 import type { BuildEvent } from '../../artifacts/index.ts';
 import { formatProblem, loadStack } from '../../stack/index.ts';
@@ -358,10 +358,7 @@ function fold(members: Readonly<Record<string, MemberSpec>>, nodeFlags: readonly
   }
 }
 
-/** The nearest folder above `dir` with a package-lock.json (the npm workspace root), else `dir`. */
+/** The workspace root at or above `dir` (its npm, pnpm or yarn lockfile, or pnpm-workspace.yaml), else `dir`. */
 export function monorepoRoot(dir: string): string {
-  for (let d = dir; ; d = dirname(d)) {
-    if (existsSync(join(d, 'package-lock.json'))) return d;
-    if (dirname(d) === d) return dir;
-  }
+  return workspaceRoot(dir);
 }
