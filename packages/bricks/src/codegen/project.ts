@@ -1,4 +1,6 @@
 // `bricks gen` for one project folder: its tools, its plan, then buf.
+import { packageManagerOf, workspaceRoot } from '../artifacts/index.ts';
+import type { PackageManager } from '../artifacts/index.ts';
 import { generate, render } from './generate.ts';
 import type { GenReport } from './generate.ts';
 import { planFor } from './plan.ts';
@@ -23,6 +25,9 @@ export async function renderProject(dir: string): Promise<Map<string, Buffer>> {
   return render(plan, findTools(dir, (packages) => installDevCommand(dir, packages)));
 }
 
-function installDevCommand(dir: string, packages: readonly string[]): string {
-  return `cd ${dir} && npm install --save-dev ${packages.join(' ')}`;
+/** The command that adds dev dependencies to the project, in the words of the workspace's package manager. */
+export function installDevCommand(dir: string, packages: readonly string[]): string {
+  const add: Record<PackageManager, string> = { npm: 'npm install --save-dev', pnpm: 'pnpm add --save-dev', yarn: 'yarn add --dev' };
+  return `cd ${dir} && ${add[packageManagerOf(workspaceRoot(dir))]} ${packages.join(' ')}`;
 }
+
