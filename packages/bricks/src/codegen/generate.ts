@@ -64,13 +64,14 @@ function runBuf(plan: GenPlan, tools: Tools, scratch: string): Promise<void> {
   const path = [dirname(tools.protocGenEs.bin), ...binDirsAbove(plan.dir), process.env.PATH ?? ''].join(delimiter);
   return new Promise((resolve, reject) => {
     const child = spawn(tools.buf.bin, args, { cwd: plan.dir, env: { ...process.env, PATH: path }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    // buf prints its problems on stderr, a plugin may print on either: both are what buf said.
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
     child.on('error', (err) => reject(new CodegenError('failed', `cannot run ${tools.buf.bin}: ${err.message}; reinstall ${tools.buf.pkg}`, { cause: err })));
     child.on('close', (code, signal) => {
       if (code === 0) return resolve();
-      const said = stderr.trim();
+      const said = output.trim();
       if (code === BUF_EXIT_ANNOTATIONS) {
         const where = plan.input !== null ? join(plan.dir, plan.input) : (plan.templateFile ?? join(plan.dir, 'buf.yaml'));
         return reject(new CodegenError('proto-invalid', `buf found problems in the protos (${where}); nothing was written:\n${said}`));
