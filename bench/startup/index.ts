@@ -4,9 +4,8 @@
 import { rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import { buildStack } from '../../packages/bricks/src/artifacts/index.ts';
+import { buildStack, workspaceRoot } from '../../packages/bricks/src/artifacts/index.ts';
 import { releaseTag } from '../../packages/bricks/src/cli/commands/targets.ts';
-import { monorepoRoot } from '../../packages/bricks/src/util/monorepo-root.ts';
 import { gitState } from '../../packages/bricks/src/platform/releases/index.ts';
 import { formatProblem, loadStack } from '../../packages/bricks/src/stack/index.ts';
 import type { Stack } from '../../packages/bricks/src/stack/index.ts';
@@ -110,7 +109,7 @@ async function runSwarm(progress: (line: string) => void, v: Variant): Promise<S
     const s = stack;
     const tag = releaseTag(await gitState(s.dir));
     const built = await buildStack(s, {
-      rootDir: monorepoRoot(s.dir),
+      rootDir: workspaceRoot(s.dir),
       outDir: join(s.dir, '.bricks', 'artifacts'),
       only: Object.values(s.services).filter((x) => imageSource(x).kind === 'built').map((x) => x.name),
     });

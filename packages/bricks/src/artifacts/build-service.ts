@@ -1,7 +1,7 @@
 // Builds one service: checks the previous build's stamps first (stats only), and runs esbuild
 // only when something it depends on changed; a digest that already has a directory is reused.
-import { existsSync, statSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { existsSync } from 'node:fs';
+import { relative, sep } from 'node:path';
 import type { Service } from '../stack/model.ts';
 import { BUILD_FORMAT_VERSION, ENTRY_FILE, bundle, bundleFingerprint } from './bundle.ts';
 import { artifactDir, hasArtifact, publishArtifact, readManifest, writeFileIn } from './artifact-dir.ts';
@@ -17,6 +17,7 @@ import { stampFile } from './file-stamps.ts';
 import type { FileStamp } from './file-stamps.ts';
 import { sha256, stableJson } from './hash.ts';
 import { inPlaceInputs } from './in-place.ts';
+import { statLockfile } from './lockfile.ts';
 import type { LockEntry, Lockfile } from './lockfile.ts';
 import type { ArtifactManifest, BuildEvent, ServiceArtifact } from './types.ts';
 
@@ -132,7 +133,7 @@ async function bundleService(
     else sourcePaths.add(input);
   }
   for (const path of configInputs(ctx.rootDir, [...sourcePaths])) sourcePaths.add(path);
-  const externals = externalClosure(lockfile, ctx.rootDir, out.externalDirs);
+  const { entries: externals, layout } = externalClosure(lockfile, ctx.rootDir, out.externalDirs);
   for (const pkg of externals) packages.set(pkg.key, pkg);
 
   const sources = stampAll(ctx.rootDir, [...sourcePaths].sort(), previous, service.name);
@@ -156,7 +157,7 @@ async function bundleService(
     };
     rebuilt = publishArtifact(ctx.outDir, manifest, (dir) => {
       for (const [file, contents] of out.files) writeFileIn(dir, file, contents);
-      copyPackages(ctx.rootDir, dir, externals);
+      copyPackages(ctx.rootDir, dir, layout);
     });
   }
   writeCache(ctx.outDir, service.name, {
@@ -249,15 +250,6 @@ function lockEntries(lockfile: Lockfile, keys: readonly string[]): LockEntry[] |
 
 function packageNames(entries: readonly LockEntry[]): string[] {
   return [...new Set(entries.map((e) => `${e.name}@${e.version}`))].sort();
-}
-
-function statLockfile(rootDir: string): { size: number; mtimeMs: number } | null {
-  try {
-    const { size, mtimeMs } = statSync(join(rootDir, 'package-lock.json'));
-    return { size, mtimeMs };
-  } catch {
-    return null;
-  }
 }
 
 function sameStat(a: { size: number; mtimeMs: number } | null, b: { size: number; mtimeMs: number } | null): boolean {

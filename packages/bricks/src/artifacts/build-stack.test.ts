@@ -132,6 +132,30 @@ test('lockfile entries count, also for external packages and their dependencies'
   assert.notEqual(pad.services[1]!.digest, helper.services[1]!.digest);
 });
 
+test('a pnpm workspace: packages reached through its links, named by pnpm-lock.yaml, the same digests as npm gives', async (t) => {
+  const npm = fixture(t);
+  const pnpm = makeMonorepo('pnpm');
+  t.after(() => pnpm.cleanup());
+  const fromNpm = await buildStack(npm.stack(), { rootDir: npm.root, outDir: npm.outDir });
+  const first = await buildStack(pnpm.stack(), { rootDir: pnpm.root, outDir: pnpm.outDir });
+  // Same sources, same package versions and integrities: whichever tool installed them.
+  assert.deepEqual(digests(first), digests(fromNpm));
+  const alpha = first.services.find((s) => s.service === 'alpha')!;
+  assert.deepEqual(alpha.packages, ['tiny-pad@2.0.0', 'wasm-ish-helper@1.0.1', 'wasm-ish@0.3.0']);
+  // The external package's dependency is found in pnpm's store and laid out beside it.
+  const away = mkdtempSync(join(tmpdir(), 'bricks-artifact-'));
+  t.after(() => rmSync(away, { recursive: true, force: true }));
+  cpSync(alpha.dir, away, { recursive: true });
+  const out = execFileSync('node', alpha.command.slice(1), { cwd: away, encoding: 'utf8', env: { PATH: process.env['PATH'] ?? '' } });
+  assert.equal((JSON.parse(out) as { payload: string }).payload, 'not really wasm!');
+
+  const lockPath = join(pnpm.root, 'pnpm-lock.yaml');
+  pnpm.write('pnpm-lock.yaml', readFileSync(lockPath, 'utf8').replace('sha512-helper101', 'sha512-helper101-republished'));
+  const helper = await buildStack(pnpm.stack(), { rootDir: pnpm.root, outDir: pnpm.outDir });
+  assert.notEqual(helper.services[0]!.digest, first.services[0]!.digest);
+  assert.equal(helper.services[1]!.digest, first.services[1]!.digest);
+});
+
 test('a collected artifact directory is built again', async (t) => {
   const m = fixture(t);
   const opts = { rootDir: m.root, outDir: m.outDir };

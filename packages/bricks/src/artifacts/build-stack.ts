@@ -5,7 +5,8 @@ import { resolve } from 'node:path';
 import type { Stack } from '../stack/model.ts';
 import { buildService } from './build-service.ts';
 import { BuildError } from './errors.ts';
-import { Lockfile } from './lockfile.ts';
+import { readLockfile } from './lockfile.ts';
+import type { Lockfile } from './lockfile.ts';
 import type { BuildOptions, BuildResult, ServiceArtifact } from './types.ts';
 
 export async function buildStack(stack: Stack, options: BuildOptions): Promise<BuildResult> {
@@ -24,7 +25,7 @@ export async function buildStack(stack: Stack, options: BuildOptions): Promise<B
   }
   let lockfile: Lockfile | undefined;
   const emit = options.onProgress ?? (() => {});
-  const ctx = { rootDir, outDir, emit, lockfile: () => (lockfile ??= Lockfile.read(rootDir)) };
+  const ctx = { rootDir, outDir, emit, lockfile: () => (lockfile ??= readLockfile(rootDir)) };
 
   const settled = await Promise.all(
     names.map(async (name): Promise<ServiceArtifact | BuildError> => {

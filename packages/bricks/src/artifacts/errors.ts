@@ -8,7 +8,10 @@ export type BuildErrorCode =
   | 'entry-not-found'
   /** esbuild rejected the sources; `location` points at the first error. */
   | 'bundle-failed'
-  /** package-lock.json is missing or not a lockfile npm 7+ writes (lockfileVersion 2 or 3). */
+  /**
+   * The workspace root has no lockfile, lockfiles of two package managers, or one bricks cannot
+   * read (npm's lockfileVersion 2/3, pnpm's 6.0–9.0, yarn 1's or yarn 2+'s yarn.lock with node_modules).
+   */
   | 'lockfile-invalid'
   /** An in-place service whose working_dir is not inside a git work tree. */
   | 'not-git'

@@ -5,6 +5,8 @@ import { cpSync, existsSync, readdirSync, realpathSync, statSync } from 'node:fs
 import { dirname, join, relative, sep } from 'node:path';
 import type { Plugin } from 'esbuild';
 import type { Lockfile, LockEntry } from './lockfile.ts';
+import { layOutPackages } from './package-layout.ts';
+import type { Required } from './package-layout.ts';
 
 const UNBUNDLEABLE_FILE = /\.(?:node|wasm|data)$/;
 
@@ -80,34 +82,45 @@ export function externalsPlugin(forced: ReadonlySet<string>, found: Set<string>)
   };
 }
 
-/** The external packages plus every package they depend on, as lockfile entries. */
-export function externalClosure(lockfile: Lockfile, rootDir: string, dirs: Iterable<string>): LockEntry[] {
-  const out = new Map<string, LockEntry>();
-  const queue: LockEntry[] = [];
+export interface ExternalPackages {
+  /** The external packages plus every package they depend on. */
+  readonly entries: readonly LockEntry[];
+  /** Where each goes in the artifact (see package-layout.ts). */
+  readonly layout: ReadonlyMap<string, LockEntry>;
+}
+
+/** The external packages found in `dirs`, with their dependencies, as lockfile entries. */
+export function externalClosure(lockfile: Lockfile, rootDir: string, dirs: Iterable<string>): ExternalPackages {
+  const roots: Required[] = [];
   for (const dir of dirs) {
-    const entry = lockfile.get(relative(rootDir, dir).split(sep).join('/'));
-    if (entry) queue.push(entry);
+    const key = relative(rootDir, dir).split(sep).join('/');
+    const entry = lockfile.get(key);
+    // By the folder it was found in: the name the bundle imports it by.
+    if (entry) roots.push({ name: key.slice(key.lastIndexOf('node_modules/') + 'node_modules/'.length), entry });
   }
+  const dependenciesOf = (entry: LockEntry): Required[] =>
+    entry.dependencies.flatMap((name) => {
+      const found = lockfile.resolveDependency(entry.key, name);
+      return found === undefined ? [] : [{ name, entry: found }];
+    });
+  const out = new Map<string, LockEntry>();
+  const queue = roots.map((r) => r.entry);
   for (let next = queue.shift(); next; next = queue.shift()) {
     if (out.has(next.key)) continue;
     out.set(next.key, next);
-    for (const dep of next.dependencies) {
-      const found = lockfile.resolveDependency(next.key, dep);
-      if (found && !out.has(found.key)) queue.push(found);
-    }
+    for (const dep of dependenciesOf(next)) if (!out.has(dep.entry.key)) queue.push(dep.entry);
   }
-  return [...out.values()];
+  return { entries: [...out.values()], layout: layOutPackages(roots, dependenciesOf) };
 }
 
 /**
- * Copies packages into `<artifactDir>/node_modules`, keeping their layout below the first
- * node_modules (so nested versions stay nested) and leaving out nested node_modules, which are
- * separate entries of the closure when they are needed.
+ * Copies each package to its place in `<artifactDir>/node_modules`, leaving out the nested
+ * node_modules it has in the workspace: what it needs from there has a place of its own.
  */
-export function copyPackages(rootDir: string, artifactDir: string, entries: readonly LockEntry[]): void {
-  for (const entry of entries) {
+export function copyPackages(rootDir: string, artifactDir: string, layout: ReadonlyMap<string, LockEntry>): void {
+  for (const [at, entry] of layout) {
     const from = join(rootDir, entry.key);
-    const to = join(artifactDir, entry.key.slice(entry.key.indexOf('node_modules/')));
+    const to = join(artifactDir, at);
     if (existsSync(to)) continue;
     cpSync(from, to, {
       recursive: true,

@@ -8,3 +8,5 @@ export type { ArtifactManifest, BuildEvent, BuildOptions, BuildResult, ServiceAr
 export { MANIFEST_FILE, artifactDir, hasArtifact, readManifest } from './artifact-dir.ts';
 export { BUILD_FORMAT_VERSION, ENTRY_FILE } from './bundle.ts';
 export { isDigest } from './hash.ts';
+export { findLockfile, packageManagerOf, workspaceRoot } from './lockfile.ts';
+export type { PackageManager } from './lockfile.ts';

@@ -1,10 +1,11 @@
-// Test helpers: a service as the parser gives it, and a tiny npm-workspaces monorepo on disk
+// Test helpers: a service as the parser gives it, and a tiny workspaces monorepo on disk
 // (two services, a workspace package, a plain npm package and one that must stay external),
-// with a package-lock.json written the way npm 7+ writes it. Tests only.
+// installed as npm 7+ installs it (hoisted, with its package-lock.json) or as pnpm does (a
+// store of folders linked into each package's node_modules, with pnpm-lock.yaml). Tests only.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import type { Service, Stack } from '../stack/model.ts';
 import { serviceFrom, stackOf } from '../stack/testing/stacks.ts';
 
@@ -75,17 +76,92 @@ const FILES: Record<string, string> = {
   }),
 };
 
-export function makeMonorepo(): Monorepo {
+/** The same packages as pnpm 9 records them (integrities as in the npm lockfile above). */
+const PNPM_LOCK = `lockfileVersion: '9.0'
+
+importers:
+
+  .: {}
+
+  packages/shared: {}
+
+  services/alpha:
+    dependencies:
+      '@fx/shared':
+        specifier: workspace:*
+        version: link:../../packages/shared
+      tiny-pad:
+        specifier: ^2.0.0
+        version: 2.0.0
+      wasm-ish:
+        specifier: ^0.3.0
+        version: 0.3.0
+
+  services/beta:
+    dependencies:
+      tiny-pad:
+        specifier: ^2.0.0
+        version: 2.0.0
+
+packages:
+
+  tiny-pad@2.0.0:
+    resolution: {integrity: sha512-tinypad200}
+
+  wasm-ish-helper@1.0.1:
+    resolution: {integrity: sha512-helper101}
+
+  wasm-ish@0.3.0:
+    resolution: {integrity: sha512-wasmish030}
+
+snapshots:
+
+  tiny-pad@2.0.0: {}
+
+  wasm-ish-helper@1.0.1: {}
+
+  wasm-ish@0.3.0:
+    dependencies:
+      wasm-ish-helper: 1.0.1
+`;
+
+const VERSIONS: Record<string, string> = { 'tiny-pad': '2.0.0', 'wasm-ish': '0.3.0', 'wasm-ish-helper': '1.0.1' };
+
+/** Where pnpm keeps a package's files: `node_modules/.pnpm/<name>@<version>/node_modules/<name>`. */
+function pnpmStore(name: string): string {
+  return `node_modules/.pnpm/${name}@${VERSIONS[name]!}/node_modules/${name}`;
+}
+
+export function makeMonorepo(layout: 'npm' | 'pnpm' = 'npm'): Monorepo {
   const root = mkdtempSync(join(tmpdir(), 'bricks-build-'));
   const write = (path: string, contents: string): void => {
     mkdirSync(dirname(join(root, path)), { recursive: true });
     writeFileSync(join(root, path), contents);
   };
-  for (const [path, contents] of Object.entries(FILES)) write(path, contents);
-  mkdirSync(join(root, 'node_modules/@fx'), { recursive: true });
-  symlinkSync('../../packages/shared', join(root, 'node_modules/@fx/shared'));
-  symlinkSync('../services/alpha', join(root, 'node_modules/alpha'));
-  symlinkSync('../services/beta', join(root, 'node_modules/beta'));
+  const link = (target: string, at: string): void => {
+    mkdirSync(dirname(join(root, at)), { recursive: true });
+    symlinkSync(relative(dirname(join(root, at)), join(root, target)), join(root, at));
+  };
+  if (layout === 'npm') {
+    for (const [path, contents] of Object.entries(FILES)) write(path, contents);
+    link('packages/shared', 'node_modules/@fx/shared');
+    link('services/alpha', 'node_modules/alpha');
+    link('services/beta', 'node_modules/beta');
+  } else {
+    for (const [path, contents] of Object.entries(FILES)) {
+      if (path === 'package-lock.json') continue;
+      const name = /^node_modules\/([^/]+)\//.exec(path)?.[1];
+      write(name === undefined ? path : `${pnpmStore(name)}${path.slice(`node_modules/${name}`.length)}`, contents);
+    }
+    write('pnpm-workspace.yaml', 'packages:\n  - packages/*\n  - services/*\n');
+    write('pnpm-lock.yaml', PNPM_LOCK);
+    // Each package sees only what it depends on: nothing is hoisted to the root.
+    link('packages/shared', 'services/alpha/node_modules/@fx/shared');
+    link(pnpmStore('tiny-pad'), 'services/alpha/node_modules/tiny-pad');
+    link(pnpmStore('wasm-ish'), 'services/alpha/node_modules/wasm-ish');
+    link(pnpmStore('tiny-pad'), 'services/beta/node_modules/tiny-pad');
+    link(pnpmStore('wasm-ish-helper'), 'node_modules/.pnpm/wasm-ish@0.3.0/node_modules/wasm-ish-helper');
+  }
   const outDir = join(root, '.bricks/artifacts');
   return {
     root,

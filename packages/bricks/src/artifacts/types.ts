@@ -3,7 +3,7 @@
 import type { BuildError, SourceLocation } from './errors.ts';
 
 export interface BuildOptions {
-  /** The monorepo root: where package-lock.json is and what input paths are relative to. */
+  /** The monorepo root: where the lockfile is (see workspaceRoot) and what input paths are relative to. */
   readonly rootDir: string;
   /** Where artifact directories go, one per digest (e.g. `<project>/.bricks/artifacts`). */
   readonly outDir: string;

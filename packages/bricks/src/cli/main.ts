@@ -1,6 +1,7 @@
 // The bricks command line. Each command talks to the project's daemon through the control API
 // (validate and config read the stack file itself, like `docker compose config`).
 import { Command, CommanderError } from 'commander';
+import manifest from '../../package.json' with { type: 'json' };
 import { CliError, EXIT_CODES } from './errors.ts';
 import { color } from './format/color.ts';
 import { parseTarget } from './target-name.ts';
@@ -11,6 +12,7 @@ const load = {
   config: () => import('./commands/config.ts'),
   deploy: () => import('./commands/deploy.ts'),
   dev: () => import('./commands/dev.ts'),
+  gen: () => import('./commands/gen.ts'),
   down: () => import('./commands/down.ts'),
   logs: () => import('./commands/logs.ts'),
   ps: () => import('./commands/ps.ts'),
@@ -22,6 +24,8 @@ const load = {
 
 const program = new Command('bricks')
   .description('Run a whole microservice stack on one machine, production-like.')
+  // -V and --version: commander's flags for it.
+  .version(manifest.version)
   .option('-f, --file <file>', 'the stack file (default: bricks.yaml or compose.yaml here)')
   .showHelpAfterError()
   .enablePositionalOptions()
@@ -142,6 +146,10 @@ command('manifests')
 command('dev')
   .description('up, then rebuild and roll the services each source change reaches')
   .action(async (_opts: Opts, cmd: Command) => (await load.dev()).dev(globals(cmd)));
+
+command('gen')
+  .description("generate TypeScript for the project's protos (proto/ into gen/, or as its buf.gen.yaml says) with buf and protoc-gen-es")
+  .action(async (_opts: Opts, cmd: Command) => (await load.gen()).gen(globals(cmd)));
 
 command('config')
   .description('print the normalized stack as Compose YAML (as docker compose config does)')

@@ -1,9 +1,8 @@
 // `bricks build` and the engine targets behind the CLI: `deploy`/`rollback`/`ps`/`down` with
 // `--target swarm`, and `bricks manifests --target kubernetes`. They run here, not in the daemon.
 import { resolve } from 'node:path';
-import { BuildError, buildStack } from '../../artifacts/index.ts';
+import { BuildError, buildStack, workspaceRoot } from '../../artifacts/index.ts';
 import type { BuildEvent, ServiceArtifact } from '../../artifacts/index.ts';
-import { monorepoRoot } from '../../util/monorepo-root.ts';
 import { gitState, ReleaseError } from '../../platform/releases/index.ts';
 import type { GitState } from '../../platform/releases/index.ts';
 import type { Stack } from '../../stack/index.ts';
@@ -126,7 +125,7 @@ async function buildArtifacts(stack: Stack, options: GlobalOptions, print: Print
   if (only.length === 0) return [];
   print(`building ${only.length} service${only.length === 1 ? '' : 's'}`);
   const result = await buildStack(stack, {
-    rootDir: monorepoRoot(stack.dir),
+    rootDir: workspaceRoot(stack.dir),
     outDir: pathsOf(options).artifacts,
     only,
     onProgress: (e) => {

@@ -4,9 +4,8 @@
 // there is no history to roll back to.
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { artifactDir, buildStack, ENTRY_FILE, readManifest } from '../../artifacts/index.ts';
+import { artifactDir, buildStack, ENTRY_FILE, readManifest, workspaceRoot } from '../../artifacts/index.ts';
 import { planEntry } from '../../artifacts/entry.ts';
-import { monorepoRoot } from '../../util/monorepo-root.ts';
 import { formatProblem, loadStack, STACK_MODEL_VERSION } from '../../stack/index.ts';
 import { localLimits } from '../local-limits.ts';
 import type { Service, Stack } from '../../stack/model.ts';
@@ -62,7 +61,7 @@ export class Deployer {
       throw err;
     }
     const store = await ReleaseStore.open(options.paths.releases);
-    return new Deployer(options, { kind: 'releases', store, rootDir: monorepoRoot(dir) });
+    return new Deployer(options, { kind: 'releases', store, rootDir: workspaceRoot(dir) });
   }
 
   get releasesEnabled(): boolean {
