@@ -201,7 +201,7 @@ export function parseStack(
     for (let n = issue.at.length; n >= 0 && at === undefined; n--) at = nodeAt(root, issue.at.slice(0, n));
     problems.error(issue.code, at?.keyPos ?? at?.node.pos, pathOf(issue.at), issue.message);
   }
-  if (problems.failed) return finish(problems, root);
+  if (problems.failed) return finish(problems); // the schema has had its say above
   return { ok: true, stack, warnings: dedupe(problems.warnings) };
 }
 
