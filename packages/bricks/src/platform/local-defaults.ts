@@ -1,7 +1,8 @@
 // The local target's defaults: what a replica on this machine gets for every key the stack
 // file leaves unset, each with the reason it differs from Compose's or Swarm's. The stack model
 // keeps "unset"; this is the one place the local platform fills it in.
-import type { ProbeTiming, Service } from '../stack/model.ts';
+import type { AutoscaleSpec, ProbeTiming, Service } from '../stack/model.ts';
+import type { AutoscalePolicy } from './reconciler/autoscale.ts';
 import type { HealthPolicy, RestartPolicy, UpdatePolicy } from './reconciler/index.ts';
 
 /** What the local platform runs for one service. */
@@ -73,6 +74,49 @@ export function localSettings(s: Service): LocalSettings {
     },
     stopGracePeriodMs: s.stopGracePeriodMs ?? LOCAL_STOP_GRACE_MS,
     update: localUpdate(s),
+  };
+}
+
+/**
+ * The autoscaler's knobs when `x-bricks.autoscale` leaves them out. Kubernetes' HPA and
+ * Knative judge a cluster over minutes; a laptop sees its own load steps at once and should
+ * give CPU back soon, so the windows are shorter, each in proportion to theirs.
+ */
+export const LOCAL_AUTOSCALE = {
+  /** Without a target: 10 requests in flight per replica. One Node event loop serves one request at a time; 10 queued keep latency within about ten of them. */
+  concurrency: 10,
+  /** HPA's default. */
+  tolerance: 0.1,
+  /** Knative averages over 60 s; 10 s answers a load step within seconds. */
+  windowMs: 10_000,
+  /** Knative's panic window is 10% of its stable window (6 s); 2 s here, sampled every second. */
+  panicWindowMs: 2_000,
+  /** Knative's: panic when the short window asks for twice what runs. */
+  panicThreshold: 2,
+  /** HPA's default policy: at most +100% per step. */
+  maxScaleUpRate: 2,
+  /** HPA waits 300 s before scaling down; 15 s keeps a laptop from flapping without holding CPU for minutes. */
+  scaleDownDelayMs: 15_000,
+  /** Knative keeps an idle revision 30 s (its scale-to-zero grace period) before it goes to zero. */
+  idleMs: 30_000,
+} as const;
+
+/** The autoscaler's policy for a service that has `x-bricks.autoscale`; `replicas` is its floor when min is unset. */
+export function localAutoscale(a: AutoscaleSpec, replicas: number): AutoscalePolicy {
+  const d = LOCAL_AUTOSCALE;
+  const targets = { concurrency: a.concurrency, rps: a.rps, cpu: a.cpu };
+  const given = Object.fromEntries(Object.entries(targets).filter(([, v]) => v !== undefined));
+  return {
+    min: a.min ?? Math.min(replicas, a.max),
+    max: a.max,
+    targets: Object.keys(given).length > 0 ? given : { concurrency: d.concurrency },
+    tolerance: a.tolerance ?? d.tolerance,
+    stableWindowMs: a.windowMs ?? d.windowMs,
+    panicWindowMs: Math.min(a.panicWindowMs ?? d.panicWindowMs, a.windowMs ?? d.windowMs),
+    panicThreshold: a.panicThreshold ?? d.panicThreshold,
+    maxScaleUpRate: a.maxScaleUpRate ?? d.maxScaleUpRate,
+    scaleDownStabilizationMs: a.scaleDownDelayMs ?? d.scaleDownDelayMs,
+    idleMs: a.idleMs ?? d.idleMs,
   };
 }
 

@@ -14,7 +14,7 @@ import type { Reader } from './read.ts';
 export const BRICKS_SERVICE_KEYS = ['run', 'port', 'health', 'entry', 'external', 'group', 'edge', 'autoscale', 'resilience', 'update'] as const;
 /** The keys of the top-level `x-bricks`. */
 export const BRICKS_TOP_KEYS = ['base_port', 'max_local_replicas'] as const;
-const AUTOSCALE_KEYS = ['min', 'max', 'cpu', 'rps'] as const;
+const AUTOSCALE_KEYS = ['min', 'max', 'concurrency', 'rps', 'cpu', 'tolerance', 'window', 'panic_window', 'panic_threshold', 'max_scale_up_rate', 'scale_down_delay', 'idle'] as const;
 const UPDATE_KEYS = ['ready_timeout'] as const;
 
 export interface BricksServiceRead {
@@ -104,17 +104,43 @@ function readRun(r: Reader, node: Node, path: string): Command | undefined {
 }
 
 function readAutoscale(r: Reader, node: Node, path: string): AutoscaleSpec | undefined {
-  const m = r.map(node, path, 'a map such as { min: 1, max: 4, cpu: 70 }');
+  const m = r.map(node, path, 'a map such as { min: 1, max: 4, concurrency: 10 }');
   if (m === undefined) return undefined;
   r.keys(m, path, AUTOSCALE_KEYS, 'x-bricks.autoscale', true);
-  const spec: { min?: number; max?: number; cpu?: number; rps?: number } = {};
+  const spec: { -readonly [K in keyof AutoscaleSpec]?: AutoscaleSpec[K] } = {};
   let ok = true;
   for (const e of m.entries) {
     const p = childPath(path, e.key);
-    const value =
-      e.key === 'min' ? r.int(e.value, p, 0) : e.key === 'max' ? r.int(e.value, p, 1) : e.key === 'cpu' ? r.number(e.value, p, 1, 1000) : e.key === 'rps' ? r.number(e.value, p, 0.001) : undefined;
-    if (value === undefined) ok = false;
-    else spec[e.key as keyof typeof spec] = value;
+    const v = e.value;
+    const read = (): number | undefined => {
+      switch (e.key as (typeof AUTOSCALE_KEYS)[number]) {
+        case 'min':
+          return (spec.min = r.int(v, p, 0));
+        case 'max':
+          return (spec.max = r.int(v, p, 1));
+        case 'concurrency':
+          return (spec.concurrency = r.number(v, p, 0.01));
+        case 'rps':
+          return (spec.rps = r.number(v, p, 0.001));
+        case 'cpu':
+          return (spec.cpu = r.number(v, p, 1, 1000));
+        case 'tolerance':
+          return (spec.tolerance = r.number(v, p, 0, 1));
+        case 'window':
+          return (spec.windowMs = r.duration(v, p));
+        case 'panic_window':
+          return (spec.panicWindowMs = r.duration(v, p));
+        case 'panic_threshold':
+          return (spec.panicThreshold = r.number(v, p, 1));
+        case 'max_scale_up_rate':
+          return (spec.maxScaleUpRate = r.number(v, p, 1));
+        case 'scale_down_delay':
+          return (spec.scaleDownDelayMs = r.duration(v, p));
+        case 'idle':
+          return (spec.idleMs = r.duration(v, p));
+      }
+    };
+    if ((AUTOSCALE_KEYS as readonly string[]).includes(e.key) && read() === undefined) ok = false;
   }
   if (!ok) return undefined;
   if (spec.max === undefined) {
@@ -124,6 +150,12 @@ function readAutoscale(r: Reader, node: Node, path: string): AutoscaleSpec | und
   if (spec.min !== undefined && spec.min > spec.max) {
     const minAt = m.entries.find((e) => e.key === 'min');
     r.problems.error('value', minAt?.value.pos ?? m.pos, childPath(path, 'min'), `min (${spec.min}) is above max (${spec.max}); the autoscaler could never satisfy both`);
+    return undefined;
+  }
+  const windows = { window: spec.windowMs, panic_window: spec.panicWindowMs };
+  if (windows.window !== undefined && windows.panic_window !== undefined && windows.panic_window > windows.window) {
+    const at = m.entries.find((e) => e.key === 'panic_window');
+    r.problems.error('value', at?.value.pos ?? m.pos, childPath(path, 'panic_window'), 'panic_window is longer than window; the panic window is the short one');
     return undefined;
   }
   return compact({ ...spec, max: spec.max });

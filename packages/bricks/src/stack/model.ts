@@ -178,15 +178,31 @@ export interface NetworkSpec {
   readonly labels?: Readonly<Record<string, string>>;
 }
 
-/** `x-bricks.autoscale`. */
+/** `x-bricks.autoscale`: the bounds, a target per replica for one or more metrics, and the knobs. */
 export interface AutoscaleSpec {
-  /** The floor; unset = the service's replicas. */
+  /** The floor; unset = the service's replicas. 0 = scale to zero when idle. */
   readonly min?: number;
   readonly max: number;
-  /** Target average CPU utilisation, percent of the reservation. */
-  readonly cpu?: number;
+  /** Target requests in flight per replica. */
+  readonly concurrency?: number;
   /** Target requests per second per replica. */
   readonly rps?: number;
+  /** Target CPU per replica, percent (of one core locally; of the reservation on Kubernetes). */
+  readonly cpu?: number;
+  /** |observed ÷ target − 1| within this changes nothing. */
+  readonly tolerance?: number;
+  /** The averaging window of a decision. */
+  readonly windowMs?: number;
+  /** The short window that can trigger panic mode. */
+  readonly panicWindowMs?: number;
+  /** Panic when the short window asks for this many times the replicas running. */
+  readonly panicThreshold?: number;
+  /** At most this factor more replicas per decision. */
+  readonly maxScaleUpRate?: number;
+  /** A scale-down goes only as low as the highest recommendation over this window. */
+  readonly scaleDownDelayMs?: number;
+  /** With min 0: how long without a request before every replica stops. */
+  readonly idleMs?: number;
 }
 
 /** A service's `x-bricks` keys, typed. */

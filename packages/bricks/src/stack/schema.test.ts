@@ -60,6 +60,11 @@ const BAD: readonly { readonly name: string; readonly lines: readonly string[]; 
     want: ['value', 4, 25, 'services.a.x-bricks.autoscale.min', /min \(5\) is above max \(2\)/],
   },
   {
+    name: 'an autoscale panic window longer than its window',
+    lines: ['services:', '  a:', '    x-bricks:', '      autoscale: { max: 4, window: 5s, panic_window: 10s }'],
+    want: ['value', 4, 54, 'services.a.x-bricks.autoscale.panic_window', /panic_window is longer than window/],
+  },
+  {
     name: 'x-bricks.autoscale without max',
     lines: ['services:', '  a:', '    x-bricks:', '      autoscale: { min: 1 }'],
     want: ['value', 4, 18, 'services.a.x-bricks.autoscale', /needs max/],
@@ -200,7 +205,7 @@ test('the normalized Compose form is valid Compose and loads back to the same mo
     '      port: 80',
     '      group: edge',
     '      health: { ready: /ready, timeout: 2s }',
-    '      autoscale: { min: 1, max: 4, cpu: 70 }',
+    '      autoscale: { min: 0, max: 4, cpu: 70, concurrency: 8, window: 20s, panic_window: 3s, scale_down_delay: 1m, idle: 45s, tolerance: 0.2 }',
     '      resilience: { timeout: 2s, retries: { max: 1, backoff: 50ms }, targets: { api: { timeout: 1m } } }',
     '      update: { ready_timeout: 45s }',
     '  api:',

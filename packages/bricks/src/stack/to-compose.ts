@@ -5,7 +5,7 @@ import { formatDuration } from '@bricks/sdk/duration';
 import { encodeResilience } from '@bricks/sdk/resilience';
 import { defined, fileMountDoc, placementDoc, portDoc, resourcesDoc, restartPolicyDoc, timingDoc, updateConfigDoc, volumeMountDoc } from './compose-doc.ts';
 import type { Doc } from './compose-doc.ts';
-import type { Command, Deploy, Health, Probe, RestartPolicySpec, Service, Stack, ValueSource } from './model.ts';
+import type { AutoscaleSpec, Command, Deploy, Health, Probe, RestartPolicySpec, Service, Stack, ValueSource } from './model.ts';
 
 export function stackToCompose(stack: Stack): Doc {
   const doc: Doc = { name: stack.name };
@@ -55,12 +55,30 @@ function serviceDoc(stack: Stack, s: Service): Doc {
     external: b.external,
     group: b.group,
     edge: b.edge,
-    autoscale: b.autoscale === undefined ? undefined : defined({ min: b.autoscale.min, max: b.autoscale.max, cpu: b.autoscale.cpu, rps: b.autoscale.rps }),
+    autoscale: b.autoscale === undefined ? undefined : autoscaleDoc(b.autoscale),
     resilience: b.resilience === undefined ? undefined : (JSON.parse(encodeResilience(b.resilience)) as unknown),
     update: b.readyTimeoutMs === undefined ? undefined : { ready_timeout: formatDuration(b.readyTimeoutMs) },
   });
   if (Object.keys(bricks).length > 0) out['x-bricks'] = bricks;
   return out;
+}
+
+function autoscaleDoc(a: AutoscaleSpec): Doc {
+  const d = (ms: number | undefined): string | undefined => (ms === undefined ? undefined : formatDuration(ms));
+  return defined({
+    min: a.min,
+    max: a.max,
+    concurrency: a.concurrency,
+    rps: a.rps,
+    cpu: a.cpu,
+    tolerance: a.tolerance,
+    window: d(a.windowMs),
+    panic_window: d(a.panicWindowMs),
+    panic_threshold: a.panicThreshold,
+    max_scale_up_rate: a.maxScaleUpRate,
+    scale_down_delay: d(a.scaleDownDelayMs),
+    idle: d(a.idleMs),
+  });
 }
 
 function argv(c: Command): string[] {
