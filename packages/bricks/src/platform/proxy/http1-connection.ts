@@ -12,7 +12,7 @@ import { clientAddress, parseRequestHead, parseResponseHead, type ClientAddress,
 import type { UpstreamConn, UpstreamOwner } from './http1-pool.ts';
 import type { ProxyCore } from './proxy-core.ts';
 import { adoptWithReadBuffer } from './read-buffer-socket.ts';
-import { http1ErrorReply } from './replies.ts';
+import { http1ErrorReply, NO_ENDPOINT_RETRY_AFTER_S } from './replies.ts';
 
 const crlfCrlf = Buffer.from('\r\n\r\n', 'latin1');
 /** Every client connection reads into this one buffer, as upstream connections share theirs
@@ -307,15 +307,15 @@ export class Http1Connection implements UpstreamOwner {
     this.core.noEndpoint++;
     this.core.failures++;
     this.core.emit({ kind: 'no-endpoint', service: this.core.service, protocol: req.upgrade === '' ? 'http1' : 'upgrade', method: req.method, path: req.target, waitedMs });
-    this.replyError(503, 'no-endpoint', `no ready endpoint for service ${this.core.service}`);
+    this.replyError(503, 'no-endpoint', `no ready endpoint for service ${this.core.service}`, NO_ENDPOINT_RETRY_AFTER_S);
   }
 
-  private replyError(status: 502 | 503, code: ProxyError['code'], message: string): void {
+  private replyError(status: 502 | 503, code: ProxyError['code'], message: string, retryAfterS?: number): void {
     const req = this.req!;
     // A body the client is still sending cannot be skipped reliably: close after the reply.
     if (!this.reqBody.done) this.closeAfter = true;
     const connection = this.closeAfter ? 'close' : req.http10 ? 'keep-alive' : 'default';
-    this.socket.write(http1ErrorReply({ status, service: this.core.service, code, message, contentType: req.contentType, method: req.method, connection }));
+    this.socket.write(http1ErrorReply({ status, service: this.core.service, code, message, contentType: req.contentType, method: req.method, connection, ...(retryAfterS === undefined ? {} : { retryAfterS }) }));
     this.finishExchange();
   }
 

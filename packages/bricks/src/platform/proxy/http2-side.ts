@@ -7,7 +7,7 @@ import net from 'node:net';
 import type { EndpointState } from './endpoints.ts';
 import { ProxyError, type ProxyErrorCode } from './errors.ts';
 import type { ProxyCore } from './proxy-core.ts';
-import { encodeGrpcMessage, errorBody, grpcUnavailable, isGrpc } from './replies.ts';
+import { encodeGrpcMessage, errorBody, grpcUnavailable, isGrpc, NO_ENDPOINT_RETRY_AFTER_S } from './replies.ts';
 
 const { NGHTTP2_CANCEL, NGHTTP2_REFUSED_STREAM, NGHTTP2_NO_ERROR, NGHTTP2_FLAG_END_STREAM } = http2.constants;
 
@@ -201,7 +201,7 @@ class H2Exchange {
     this.core.noEndpoint++;
     this.core.failures++;
     this.core.emit({ kind: 'no-endpoint', service: this.core.service, protocol: 'h2c', method: this.method, path: this.path, waitedMs });
-    this.replyError(503, 'no-endpoint', `no ready endpoint for service ${this.core.service}`);
+    this.replyError(503, 'no-endpoint', `no ready endpoint for service ${this.core.service}`, NO_ENDPOINT_RETRY_AFTER_S);
   }
 
   private send(endpoint: EndpointState): void {
@@ -296,7 +296,7 @@ class H2Exchange {
     this.core.emit({ kind: 'retry', service: this.core.service, protocol: 'h2c', method: this.method, path: this.path, fromEndpoint: endpoint.id, toEndpoint: next?.id ?? '', reason: error.code });
   }
 
-  private replyError(status: 502 | 503, code: ProxyErrorCode, message: string): void {
+  private replyError(status: 502 | 503, code: ProxyErrorCode, message: string, retryAfterS?: number): void {
     const stream = this.stream;
     if (stream.closed || stream.destroyed || stream.headersSent) return;
     // The request body, if any, is not wanted any more; reading it lets the stream finish.
@@ -304,13 +304,19 @@ class H2Exchange {
     if (this.grpc) {
       // Trailers-only response: status and grpc-status in one HEADERS frame that ends the stream.
       stream.respond(
-        { ':status': 200, 'content-type': 'application/grpc', 'grpc-status': String(grpcUnavailable), 'grpc-message': encodeGrpcMessage(message) },
+        {
+          ':status': 200,
+          'content-type': 'application/grpc',
+          'grpc-status': String(grpcUnavailable),
+          'grpc-message': encodeGrpcMessage(message),
+          ...(retryAfterS === undefined ? {} : { 'grpc-retry-pushback-ms': String(retryAfterS * 1000) }),
+        },
         { endStream: true },
       );
       return;
     }
     const body = errorBody(this.core.service, code, message);
-    stream.respond({ ':status': status, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+    stream.respond({ ':status': status, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...(retryAfterS === undefined ? {} : { 'retry-after': String(retryAfterS) }) });
     stream.end(this.method === 'HEAD' ? undefined : body);
   }
 }

@@ -3,12 +3,24 @@
 import { EndpointSet, type EndpointState } from './endpoints.ts';
 import { EndpointWaiters } from './endpoint-waiters.ts';
 import { Http1Pool } from './http1-pool.ts';
+import { LoadMeter } from './load-meter.ts';
 import type { ProxyEvent } from './types.ts';
+
+export interface CoreOptions {
+  /** How long a request waits for a ready endpoint before 503 / grpc-status 14. */
+  readonly waitForEndpointMs: number;
+  /** The most requests held at once waiting for an endpoint; the next is answered 503 at once. */
+  readonly maxWaiting: number;
+  readonly onEvent: ((event: ProxyEvent) => void) | undefined;
+  /** A request is waiting for an endpoint (the service may be at zero: wake it). */
+  readonly onDemand: (() => void) | undefined;
+}
 
 export class ProxyCore {
   readonly endpoints = new EndpointSet();
   readonly pool = new Http1Pool();
   readonly waiters = new EndpointWaiters();
+  readonly meter = new LoadMeter();
   requests = 0;
   retries = 0;
   failures = 0;
@@ -17,14 +29,17 @@ export class ProxyCore {
 
   constructor(
     readonly service: string,
-    readonly waitForEndpointMs: number,
-    private readonly onEvent: ((event: ProxyEvent) => void) | undefined,
+    private readonly options: CoreOptions,
   ) {}
 
+  get waitForEndpointMs(): number {
+    return this.options.waitForEndpointMs;
+  }
+
   emit(event: ProxyEvent): void {
-    if (this.onEvent === undefined) return;
+    if (this.options.onEvent === undefined) return;
     try {
-      this.onEvent(event);
+      this.options.onEvent(event);
     } catch {
       // A throwing log sink must not take a connection down with it.
     }
@@ -35,20 +50,33 @@ export class ProxyCore {
    * how long it waited). Returns the cancel function, or null when there is no wait at all.
    */
   waitForEndpoint(ready: () => void, none: (waitedMs: number) => void): (() => void) | null {
-    if (this.waitForEndpointMs <= 0) {
+    // Bounded: past the queue's length a request is refused at once rather than held.
+    if (this.waitForEndpointMs <= 0 || this.waiters.size >= this.options.maxWaiting) {
       none(0);
       return null;
     }
     const started = Date.now();
-    return this.waiters.wait(this.waitForEndpointMs, ready, () => none(Date.now() - started));
+    const cancel = this.waiters.wait(this.waitForEndpointMs, ready, () => none(Date.now() - started));
+    try {
+      this.options.onDemand?.();
+    } catch {
+      // A throwing waker must not take the request down; it still waits.
+    }
+    return cancel;
   }
 
   /** Counts a request against an endpoint; pair with `release`. */
   acquire(endpoint: EndpointState): void {
     this.endpoints.acquire(endpoint);
+    this.meter.enter();
   }
 
   release(endpoint: EndpointState): void {
     this.endpoints.release(endpoint);
+    this.meter.leave();
+  }
+
+  load(): ReturnType<LoadMeter['read']> {
+    return this.meter.read(this.requests, this.waiters.size);
   }
 }

@@ -6,6 +6,12 @@ import type { ProxyErrorCode } from './errors.ts';
 /** gRPC's UNAVAILABLE (grpc/grpc doc/statuscodes.md). */
 export const grpcUnavailable = 14;
 
+/**
+ * When no replica became ready in time: a retry hint (seconds), so a caller tries again soon
+ * instead of giving up; a replica that is starting (from zero, say) is about that far away.
+ */
+export const NO_ENDPOINT_RETRY_AFTER_S = 1;
+
 export function isGrpc(contentType: string): boolean {
   return contentType.startsWith('application/grpc');
 }
@@ -38,6 +44,8 @@ export interface Http1ErrorReply {
   readonly method: string;
   /** Adds `connection: close` (true) or keeps an HTTP/1.0 client alive (`keep-alive`). */
   readonly connection: 'close' | 'keep-alive' | 'default';
+  /** A `retry-after` header (seconds); gRPC callers get the same as `grpc-retry-pushback-ms`. */
+  readonly retryAfterS?: number;
 }
 
 /** A complete HTTP/1.1 error response, head and body. */
@@ -46,9 +54,11 @@ export function http1ErrorReply(r: Http1ErrorReply): string {
   let body = '';
   if (isGrpc(r.contentType)) {
     head = `HTTP/1.1 200 OK\r\ncontent-type: ${r.contentType}\r\ngrpc-status: ${grpcUnavailable}\r\ngrpc-message: ${encodeGrpcMessage(r.message)}\r\ncontent-length: 0\r\n`;
+    if (r.retryAfterS !== undefined) head += `grpc-retry-pushback-ms: ${r.retryAfterS * 1000}\r\n`;
   } else {
     body = errorBody(r.service, r.code, r.message);
     head = `HTTP/1.1 ${r.status} ${reasons[r.status] ?? 'Error'}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n`;
+    if (r.retryAfterS !== undefined) head += `retry-after: ${r.retryAfterS}\r\n`;
     if (r.method === 'HEAD') body = '';
   }
   if (r.connection === 'close') head += 'connection: close\r\n';

@@ -13,6 +13,9 @@ import type { Endpoint, ServiceProxy, ServiceProxyOptions } from './types.ts';
  * enough to answer before common client timeouts (5 s and up) fire. */
 export const defaultWaitForEndpointMs = 3000;
 
+/** Requests held at once while no endpoint is ready: a burst at zero replicas fits, a flood does not. */
+export const defaultMaxWaiting = 1000;
+
 const h2Preface = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1');
 
 /** True/false once the bytes decide it; undefined while they are a strict prefix of the preface. */
@@ -23,7 +26,12 @@ function isH2Preface(buf: Buffer): boolean | undefined {
 }
 
 export async function startServiceProxy(options: ServiceProxyOptions): Promise<ServiceProxy> {
-  const core = new ProxyCore(options.service, options.waitForEndpointMs ?? defaultWaitForEndpointMs, options.onEvent);
+  const core = new ProxyCore(options.service, {
+    waitForEndpointMs: options.waitForEndpointMs ?? defaultWaitForEndpointMs,
+    maxWaiting: options.maxWaiting ?? defaultMaxWaiting,
+    onEvent: options.onEvent,
+    onDemand: options.onDemand,
+  });
   const h2 = new Http2Side(core);
   const sockets = new Set<net.Socket>();
 
@@ -100,6 +108,7 @@ export async function startServiceProxy(options: ServiceProxyOptions): Promise<S
       noEndpoint: core.noEndpoint,
       served: core.endpoints.servedCounts(),
     }),
+    load: () => core.load(),
     close(): Promise<void> {
       closing ??= new Promise<void>((resolve) => {
         core.closed = true;

@@ -1,6 +1,7 @@
 // The proxy's public shapes: what the daemon hands it (endpoints, options) and what it gets
 // back (the running proxy, its counters, the events it logs).
 import type { ProxyErrorCode } from './errors.ts';
+import type { ProxyLoad } from './load-meter.ts';
 
 /** The address of one ready replica. `id` is the daemon's replica id; it keys drain state. */
 export interface Endpoint {
@@ -69,7 +70,11 @@ export interface ServiceProxyOptions {
   readonly port: number;
   /** How long a request waits for a ready endpoint before 503 / grpc-status 14. */
   readonly waitForEndpointMs?: number;
+  /** The most requests held at once waiting for an endpoint (default 1000). */
+  readonly maxWaiting?: number;
   readonly onEvent?: (event: ProxyEvent) => void;
+  /** Called when a request starts to wait for an endpoint: the service may be at zero. */
+  readonly onDemand?: () => void;
 }
 
 export interface ServiceProxy {
@@ -83,6 +88,8 @@ export interface ServiceProxy {
   /** Resolves true when the endpoint's in-flight count reaches 0, false after `timeoutMs`. */
   drained(endpointId: string, timeoutMs: number): Promise<boolean>;
   stats(): ProxyStats;
+  /** What the autoscaler samples: requests, in flight, time-weighted in flight, waiting. */
+  load(): ProxyLoad;
   /** Stops listening, ends every connection (client and upstream) and frees timers. */
   close(): Promise<void>;
 }
