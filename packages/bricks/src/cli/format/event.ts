@@ -22,7 +22,7 @@ export function describeEvent(e: PlatformEvent): string | null {
     case 'service-condition':
       return `${tag} ${e.service} is ${e.condition}`;
     case 'scaled':
-      return `${tag} ${e.service} scaled to ${e.replicas}`;
+      return `${tag} ${e.service} scaled to ${e.replicas}: ${e.reason}`;
     case 'platform':
       return `${tag} platform ${e.state}`;
     case 'proxy':

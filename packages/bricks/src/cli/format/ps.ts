@@ -20,15 +20,24 @@ export function conditionText(s: ServiceRow): string {
   }
 }
 
+/** An autoscaled service: running (ready) of desired within min–max, and the last reason. */
+export function scalingText(s: ServiceRow): string {
+  const a = s.autoscale;
+  if (a === null) return '';
+  const running = s.replicas.filter((r) => r.phase !== 'stopping').length;
+  return `${running} → ${s.desired} (${a.min}–${a.max}): ${a.reason}`;
+}
+
 export function renderPs(status: StatusDoc, now: number): string {
   const services = table(
-    ['SERVICE', 'ADDRESS', 'STATE', 'RESTARTS', 'LAST EXIT'],
+    ['SERVICE', 'ADDRESS', 'STATE', 'RESTARTS', 'LAST EXIT', 'SCALING'],
     status.services.map((s) => [
       s.name,
       s.address,
       conditionText(s),
       String(s.restarts),
       s.lastExit === null ? '' : s.lastExit.signal ?? `code ${s.lastExit.code}`,
+      scalingText(s),
     ]),
   );
   const replicas = table(

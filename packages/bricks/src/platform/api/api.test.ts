@@ -24,13 +24,13 @@ const replica = (pid: number | null): ServiceStatus['replicas'][number] => ({
 });
 
 class FakeServices implements ServicesPort {
-  readonly stack = makeStack('demo', { api: {}, web: {} });
+  readonly stack = makeStack('demo', { api: {}, web: {}, auto: { 'x-bricks': { autoscale: { min: 1, max: 4 } } } });
   readonly scaled: [string, number][] = [];
   readonly restarted: string[] = [];
   status(): readonly ServiceStatus[] {
     return [{
       name: 'api', address: 'http://127.0.0.1:4000', members: [{ name: 'api', address: 'http://127.0.0.1:4000' }], version: 'v1', rollout: null,
-      desired: 1, ready: 1, condition: 'running', restarts: 0, lastExit: null, replicas: [replica(42)],
+      desired: 1, autoscale: null, ready: 1, condition: 'running', restarts: 0, lastExit: null, replicas: [replica(42)],
     }];
   }
   setScale(service: string, replicas: number): void {
@@ -145,6 +145,8 @@ describe('control API', () => {
     await assert.rejects(api.scale({ service: 'nope', replicas: 1 }), (e: unknown) => e instanceof ApiError && e.code === 'not-found' && /services are api, web/.test(e.message));
     await assert.rejects(api.scale({ service: 'web', replicas: -1 }), (e: unknown) => e instanceof ApiError && e.code === 'bad-request' && e.message === 'replicas must be a whole number ≥ 0, got -1');
     await assert.rejects(api.scale({ service: 'web', replicas: 1.5 }), (e: unknown) => e instanceof ApiError && e.code === 'bad-request' && /got 1\.5/.test(e.message));
+    // An autoscaled service's count is the autoscaler's.
+    await assert.rejects(api.scale({ service: 'auto', replicas: 3 }), (e: unknown) => e instanceof ApiError && e.code === 'conflict' && /auto is autoscaled.*change min and max/.test(e.message));
     // More than the local target runs of one service (platform/local-limits.ts).
     await assert.rejects(api.scale({ service: 'web', replicas: 5000 }), (e: unknown) => e instanceof ApiError && e.code === 'bad-request' && /runs at most 64 of one service/.test(e.message));
     // A hand-written request with no body at all.

@@ -50,6 +50,11 @@ export function routes(deps: RouteDeps): Route[] {
     config: async () => ({ kind: 'json', body: stackToJson(services.stack) }),
     scale: async ({ service, replicas }) => {
       if (!known(service)) throw new ApiError('not-found', `no service '${service}'; services are ${Object.keys(services.stack.services).join(', ')}`);
+      // An autoscaled service's count is the autoscaler's; its bounds are the stack file's.
+      const autoscale = services.stack.services[service]?.bricks.autoscale;
+      if (autoscale !== undefined) {
+        throw new ApiError('conflict', `${service} is autoscaled (x-bricks.autoscale, max ${autoscale.max}): the autoscaler sets its replicas; change min and max in ${services.stack.file} and deploy`);
+      }
       // The stack file's limit holds for `bricks scale` too.
       const tooMany = localReplicaProblem(services.stack, service, replicas);
       if (tooMany !== null) throw new ApiError('bad-request', tooMany);

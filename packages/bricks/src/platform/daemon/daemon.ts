@@ -25,6 +25,9 @@ import { assignAddresses, DEFAULT_BASE_PORT, readPersisted, writePersisted } fro
 import { Deployer } from './deployer.ts';
 import { releaseApi } from './release-api.ts';
 import { Supervisor } from './supervisor.ts';
+import { Autoscaler } from './autoscaler.ts';
+import { systemClock } from './clock.ts';
+import { cpuCores } from '../telemetry/usage.ts';
 
 export interface RunningDaemon {
   readonly supervisor: Supervisor;
@@ -63,6 +66,9 @@ export async function startDaemon(stackFile: string, log: (line: string) => void
 
   const events = new EventBus<PlatformEvent>();
   events.subscribe((e) => log(JSON.stringify(e)));
+  // Requests waiting at a service address with no ready replica: the autoscaler wakes a unit
+  // at zero on them. A bus of its own (no history): it is a signal, not news for the log.
+  const demand = new EventBus<string>(0);
   const logs = new LogStore(paths.logs);
 
   const basePort = basePortOf(stack);
@@ -75,6 +81,7 @@ export async function startDaemon(stackFile: string, log: (line: string) => void
         service: name,
         port,
         onEvent: (e) => events.emit({ type: 'proxy', service: name, detail: describeProxyEvent(e), at: Date.now() }),
+        onDemand: () => demand.emit(name),
       }),
     );
   };
@@ -101,6 +108,13 @@ export async function startDaemon(stackFile: string, log: (line: string) => void
     discoveryUrl: `${api.url}${API.discovery.path}`,
   });
   const persist = (): Promise<void> => writePersisted(paths.state, { version: 1, addresses, scale: supervisor.scaleOverrides() });
+  const autoscaler = new Autoscaler({
+    units: supervisor,
+    loadOf: (service) => proxies.get(service)?.load(),
+    cpuOf: cpuCores,
+    clock: systemClock,
+  });
+  demand.subscribe((service) => autoscaler.wake(service));
 
   const deployer = await Deployer.open(
     {
@@ -129,6 +143,7 @@ export async function startDaemon(stackFile: string, log: (line: string) => void
   const stop = (): Promise<void> => {
     shutdownStarted ??= (async () => {
       log('stopping every replica');
+      autoscaler.stop();
       await supervisor.shutdown();
       await Promise.all([...proxies.values()].map((p) => p.close()));
       await api.close();
@@ -155,6 +170,7 @@ export async function startDaemon(stackFile: string, log: (line: string) => void
   // In the deploy queue, so a `bricks deploy` that arrives meanwhile waits its turn; the API is
   // already up and `ps` shows the replicas coming.
   deployer.restore(log, stack).catch((err: unknown) => log(`could not put the current release back: ${err instanceof Error ? err.message : String(err)}`));
+  autoscaler.start();
   events.emit({ type: 'platform', state: 'up', at: Date.now() });
   log(`up: ${Object.keys(stack.services).length} service(s), control API ${api.url}`);
 

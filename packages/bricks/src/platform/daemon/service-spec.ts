@@ -40,11 +40,15 @@ export function serviceTarget(spec: ServiceSpec, now: TargetInput): ServiceTarge
   };
 }
 
-/** Whether every `depends_on` condition holds; `stateOf` gives the state of the unit that runs a service. */
-export function dependenciesMet(s: Service, stateOf: (service: string) => ServiceState | undefined): boolean {
+/**
+ * Whether every `depends_on` condition holds; `stateOf` gives the state of the unit that runs a
+ * service, `desiredOf` how many replicas it is set to run. A dependency scaled to zero counts as
+ * met: it starts when a request reaches it, not before its dependents.
+ */
+export function dependenciesMet(s: Service, stateOf: (service: string) => ServiceState | undefined, desiredOf: (service: string) => number = () => 1): boolean {
   return s.dependsOn.every((dep) => {
     const state = stateOf(dep.service);
-    if (state === undefined) return true;
+    if (state === undefined || desiredOf(dep.service) === 0) return true;
     if (dep.condition === 'service_healthy') return state.replicas.some((r) => isActive(r) && r.ready);
     return state.replicas.some((r) => r.phase === 'running') || Object.values(state.slots).some((x) => x.completed);
   });

@@ -10,6 +10,7 @@ export function statusOf(
   members: ServiceStatus['members'],
   version: string,
   lastProbe: (replicaId: string) => string,
+  autoscale: ServiceStatus['autoscale'] = null,
 ): ServiceStatus {
   const slots = Object.values(state.slots);
   const lastExit = slots
@@ -19,6 +20,7 @@ export function statusOf(
   return {
     name: state.name,
     address: members[0]?.address ?? '',
+    autoscale,
     members,
     version,
     rollout: state.rollout,

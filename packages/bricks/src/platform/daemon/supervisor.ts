@@ -11,7 +11,8 @@ import type { Action, Replica, ReplicaEvent, Rollout, ServiceCondition, ServiceS
 import type { ReplicaRuntime } from '../runtime/index.ts';
 import type { Cancel, Clock } from './clock.ts';
 import { systemClock } from './clock.ts';
-import { localSettings } from '../local-defaults.ts';
+import { localAutoscale, localSettings } from '../local-defaults.ts';
+import type { ScalableUnit } from './autoscaler.ts';
 import { replicaEnvironment } from './environment.ts';
 import { ReplicaRunner } from './replica-runner.ts';
 import type { LogSink } from './replica-runner.ts';
@@ -51,6 +52,8 @@ export class Supervisor {
   private readonly conditions = new Map<string, ServiceCondition>();
   private readonly restartTokens: Tokens = {};
   private scale: Record<string, number>;
+  /** What the autoscaler last set, and why, per autoscaled unit. */
+  private readonly scaledBy = new Map<string, { readonly replicas: number; readonly reason: string }>();
   private scheduled = false;
   private stopping = false;
   private readonly discoveryFeed: VersionFeed;
@@ -131,15 +134,38 @@ export class Supervisor {
 
   desiredReplicas(name: string): number {
     if (this.stopping || this.leaving.has(name)) return 0;
-    return this.scale[name] ?? localSettings(this.service(name)).replicas;
+    const config = this.service(name);
+    // An autoscaled unit runs what the autoscaler says; before its first word, its floor.
+    const autoscale = config.bricks.autoscale;
+    if (autoscale !== undefined) return this.scaledBy.get(name)?.replicas ?? localAutoscale(autoscale, localSettings(config).replicas).min;
+    return this.scale[name] ?? localSettings(config).replicas;
   }
 
   setScale(service: string, replicas: number): void {
     const name = this.unitOf(service);
     this.service(name); // throws for an unknown service
     this.scale[name] = replicas;
-    this.events.emit({ type: 'scaled', service: name, replicas, at: this.clock.now() });
+    this.events.emit({ type: 'scaled', service: name, replicas, reason: 'bricks scale', at: this.clock.now() });
     this.mark(name);
+  }
+
+  /** The units whose replica count the autoscaler sets (daemon/autoscaler.ts). */
+  autoscaled(): ScalableUnit[] {
+    const out: ScalableUnit[] = [];
+    for (const [unit, spec] of this.specs) {
+      const autoscale = spec.config.bricks.autoscale;
+      if (autoscale === undefined || this.leaving.has(unit)) continue;
+      const pids = (this.states.get(unit)?.replicas ?? []).flatMap((r) => (r.pid === null ? [] : [r.pid]));
+      out.push({ unit, members: this.membersOf(unit), autoscale, replicas: localSettings(spec.config).replicas, desired: this.desiredReplicas(unit), pids });
+    }
+    return out;
+  }
+
+  setAutoscaled(unit: string, replicas: number, reason: string): void {
+    if (!this.specs.has(unit)) return;
+    this.scaledBy.set(unit, { replicas, reason });
+    this.events.emit({ type: 'scaled', service: unit, replicas, reason, at: this.clock.now() });
+    this.mark(unit);
   }
 
   scaleOverrides(): Readonly<Record<string, number>> {
@@ -179,8 +205,12 @@ export class Supervisor {
   status(): ServiceStatus[] {
     return [...this.states.values()].map((state) => {
       const members = this.membersOf(state.name).map((m) => ({ name: m, address: this.address(m) }));
-      const version = this.specs.get(state.name)?.version ?? '';
-      return statusOf(state, this.desiredReplicas(state.name), members, version, (id) => this.runner.lastProbe(id));
+      const spec = this.specs.get(state.name);
+      const version = spec?.version ?? '';
+      const autoscale = spec?.config.bricks.autoscale;
+      const policy = autoscale === undefined || spec === undefined ? undefined : localAutoscale(autoscale, localSettings(spec.config).replicas);
+      const scaling = policy === undefined ? null : { min: policy.min, max: policy.max, reason: this.scaledBy.get(state.name)?.reason ?? 'starting at the floor' };
+      return statusOf(state, this.desiredReplicas(state.name), members, version, (id) => this.runner.lastProbe(id), scaling);
     });
   }
 
@@ -252,7 +282,7 @@ export class Supervisor {
     return serviceTarget(spec, {
       replicas: this.desiredReplicas(name),
       restartToken: this.restartTokens[name] ?? 0,
-      canStart: !this.stopping && !this.leaving.has(name) && dependenciesMet(spec.config, (dep) => this.states.get(this.unitOf(dep))),
+      canStart: !this.stopping && !this.leaving.has(name) && dependenciesMet(spec.config, (dep) => this.states.get(this.unitOf(dep)), (dep) => this.specs.has(this.unitOf(dep)) ? this.desiredReplicas(this.unitOf(dep)) : 1),
     });
   }
 

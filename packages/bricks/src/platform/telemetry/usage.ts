@@ -33,6 +33,14 @@ function processGroups(): Map<number, number[]> {
   return groups;
 }
 
+/** CPU in use by these replicas (process groups), in cores: for the autoscaler's cpu target. */
+export async function cpuCores(leaders: readonly number[]): Promise<number> {
+  const usage = await processUsage(leaders);
+  let percent = 0;
+  for (const u of usage.values()) percent += u.cpu;
+  return percent / 100;
+}
+
 export async function processUsage(leaders: readonly number[]): Promise<Map<number, Usage>> {
   const out = new Map<number, Usage>();
   if (leaders.length === 0) return out;

@@ -22,7 +22,8 @@ export type PlatformEvent =
   | { readonly type: 'replica-failed-to-start'; readonly service: string; readonly replica: string; readonly error: string; readonly at: number }
   | { readonly type: 'service-condition'; readonly service: string; readonly condition: ServiceCondition; readonly at: number }
   | { readonly type: 'routes'; readonly service: string; readonly endpoints: readonly string[]; readonly at: number }
-  | { readonly type: 'scaled'; readonly service: string; readonly replicas: number; readonly at: number }
+  /** A new replica count, and why: `bricks scale`, or the autoscaler's reason. */
+  | { readonly type: 'scaled'; readonly service: string; readonly replicas: number; readonly reason: string; readonly at: number }
   | { readonly type: 'restarting'; readonly service: string; readonly at: number }
   | { readonly type: 'service-removed'; readonly service: string; readonly at: number }
   | {

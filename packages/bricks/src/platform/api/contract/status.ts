@@ -28,6 +28,8 @@ export interface ServiceStatus {
   readonly version: string;
   readonly rollout: Rollout | null;
   readonly desired: number;
+  /** Set for an autoscaled service: its bounds, and why it runs `desired` replicas now. */
+  readonly autoscale: { readonly min: number; readonly max: number; readonly reason: string } | null;
   readonly ready: number;
   readonly condition: ServiceCondition;
   readonly restarts: number;
