@@ -122,6 +122,11 @@ describe('autoscale decision', () => {
     assert.match(s.reasons.at(-1)!, /a request arrived while at zero/);
   });
 
+  it('a unit that starts at zero stays there until a request comes', () => {
+    const s = new Scaler({ ...policy, min: 0 }, 0);
+    assert.deepEqual(new Set(s.run(60)), new Set([0]));
+  });
+
   it('a replica is kept while requests come, even with min 0 and little load', () => {
     const s = new Scaler({ ...policy, min: 0 }, 1);
     s.load = { ...s.load, concurrency: 0.2, rps: 1 };

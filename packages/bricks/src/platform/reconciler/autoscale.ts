@@ -152,7 +152,9 @@ export function decide(policy: AutoscalePolicy, state: AutoscaleState, current: 
     const held = Math.min(current, highest);
     return remember(policy, next, now, bound(held), `${reason}; held at ${held} by the ${seconds(policy.scaleDownStabilizationMs)} scale-down window`, desired);
   }
-  const final = bound(Math.max(desired, policy.min === 0 && idleFor < policy.idleMs ? 1 : 0));
+  // With min 0, a running unit keeps one replica until the idle window has passed; one at zero
+  // stays there until a request comes (the wake above).
+  const final = bound(Math.max(desired, policy.min === 0 && current > 0 && idleFor < policy.idleMs ? 1 : 0));
   if (final !== desired) reason += final > desired ? `; min ${policy.min}` : `; max ${policy.max}`;
   return remember(policy, next, now, final, reason, desired);
 }
