@@ -12,7 +12,7 @@ import { clientAddress, parseRequestHead, parseResponseHead, type ClientAddress,
 import type { UpstreamConn, UpstreamOwner } from './http1-pool.ts';
 import type { ProxyCore } from './proxy-core.ts';
 import { adoptWithReadBuffer } from './read-buffer-socket.ts';
-import { http1ErrorReply, NO_ENDPOINT_RETRY_AFTER_S } from './replies.ts';
+import { COLD_START_HEADER, http1ErrorReply, NO_ENDPOINT_RETRY_AFTER_S } from './replies.ts';
 
 const crlfCrlf = Buffer.from('\r\n\r\n', 'latin1');
 /** Every client connection reads into this one buffer, as upstream connections share theirs
@@ -82,6 +82,8 @@ export class Http1Connection implements UpstreamOwner {
   private clientPaused = false;
   private upstreamPaused = false;
   private cancelWait: (() => void) | null = null;
+  /** How long the current request waited for a ready endpoint; 0 when it did not. */
+  private waitedMs = 0;
   private readonly client: ClientAddress;
   /** The client's last request head: a repeated one is not parsed again. */
   private readonly requestMemo = new HeadMemo<RequestHead>();
@@ -291,8 +293,9 @@ export class Http1Connection implements UpstreamOwner {
 
   private waitForEndpoint(): void {
     this.cancelWait = this.core.waitForEndpoint(
-      () => {
+      (waitedMs) => {
         this.cancelWait = null;
+        this.waitedMs = waitedMs;
         this.dispatch(undefined);
       },
       (waitedMs) => {
@@ -455,7 +458,8 @@ export class Http1Connection implements UpstreamOwner {
     this.resBody.reset(head.framing);
     // An unframed body ends at close; an early response leaves an unread request body.
     if (this.resUntilClose || !this.reqBody.done) this.closeAfter = true;
-    const tail = this.closeAfter ? 'connection: close\r\n\r\n' : req.http10 ? 'connection: keep-alive\r\n\r\n' : '\r\n';
+    const cold = this.waitedMs > 0 ? `${COLD_START_HEADER}: ${this.waitedMs}ms\r\n` : '';
+    const tail = cold + (this.closeAfter ? 'connection: close\r\n\r\n' : req.http10 ? 'connection: keep-alive\r\n\r\n' : '\r\n');
     let end = rest;
     if (rest < buf.length) {
       try {
@@ -515,6 +519,7 @@ export class Http1Connection implements UpstreamOwner {
 
   private finishExchange(): void {
     this.req = null;
+    this.waitedMs = 0;
     if (this.closeAfter || (this.clientEnded && this.pending === null)) {
       this.endClient();
       return;

@@ -7,7 +7,7 @@ import net from 'node:net';
 import type { EndpointState } from './endpoints.ts';
 import { ProxyError, type ProxyErrorCode } from './errors.ts';
 import type { ProxyCore } from './proxy-core.ts';
-import { encodeGrpcMessage, errorBody, grpcUnavailable, isGrpc, NO_ENDPOINT_RETRY_AFTER_S } from './replies.ts';
+import { COLD_START_HEADER, encodeGrpcMessage, errorBody, grpcUnavailable, isGrpc, NO_ENDPOINT_RETRY_AFTER_S } from './replies.ts';
 
 const { NGHTTP2_CANCEL, NGHTTP2_REFUSED_STREAM, NGHTTP2_NO_ERROR, NGHTTP2_FLAG_END_STREAM } = http2.constants;
 
@@ -128,6 +128,8 @@ class H2Exchange {
   private requestTrailers: http2.IncomingHttpHeaders | undefined;
   private responseTrailers: http2.OutgoingHttpHeaders | undefined;
   private cancelWait: (() => void) | null = null;
+  /** How long this stream waited for a ready endpoint; 0 when it did not. */
+  private waitedMs = 0;
   private up: http2.ClientHttp2Stream | null = null;
 
   constructor(
@@ -186,8 +188,9 @@ class H2Exchange {
 
   private waitForEndpoint(): void {
     this.cancelWait = this.core.waitForEndpoint(
-      () => {
+      (waitedMs) => {
         this.cancelWait = null;
+        this.waitedMs = waitedMs;
         this.dispatch(undefined);
       },
       (waitedMs) => {
@@ -232,6 +235,7 @@ class H2Exchange {
       endpoint.served++;
       const out = copyHeaders(headers, false);
       out[':status'] = headers[':status'];
+      if (this.waitedMs > 0) out[COLD_START_HEADER] = `${this.waitedMs}ms`;
       // A trailers-only reply (gRPC errors): END_STREAM on the headers. `endAfterHeaders` is
       // not set for responses, so the frame flags tell.
       if ((flags & NGHTTP2_FLAG_END_STREAM) !== 0) {

@@ -49,14 +49,14 @@ export class ProxyCore {
    * Parks a request until an endpoint is ready (`ready`) or the wait runs out (`none`, with
    * how long it waited). Returns the cancel function, or null when there is no wait at all.
    */
-  waitForEndpoint(ready: () => void, none: (waitedMs: number) => void): (() => void) | null {
+  waitForEndpoint(ready: (waitedMs: number) => void, none: (waitedMs: number) => void): (() => void) | null {
     // Bounded: past the queue's length a request is refused at once rather than held.
     if (this.waitForEndpointMs <= 0 || this.waiters.size >= this.options.maxWaiting) {
       none(0);
       return null;
     }
     const started = Date.now();
-    const cancel = this.waiters.wait(this.waitForEndpointMs, ready, () => none(Date.now() - started));
+    const cancel = this.waiters.wait(this.waitForEndpointMs, () => ready(Date.now() - started), () => none(Date.now() - started));
     try {
       this.options.onDemand?.();
     } catch {

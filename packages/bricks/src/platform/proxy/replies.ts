@@ -12,6 +12,12 @@ export const grpcUnavailable = 14;
  */
 export const NO_ENDPOINT_RETRY_AFTER_S = 1;
 
+/**
+ * On a response to a request that waited for a replica to become ready (a cold start from
+ * zero, a restart): how long it waited, as `314ms`.
+ */
+export const COLD_START_HEADER = 'x-bricks-cold-start';
+
 export function isGrpc(contentType: string): boolean {
   return contentType.startsWith('application/grpc');
 }

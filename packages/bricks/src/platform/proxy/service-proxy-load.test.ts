@@ -44,9 +44,15 @@ test('at zero endpoints a request waits, asks for a wake, and goes on when a rep
   const reply = request(p.port, { path: '/x' });
   await waitFor('the request to be held', () => p.load().waiting === 1);
   assert.equal(demands, 1);
+  await new Promise((r) => setTimeout(r, 50));
   p.setEndpoints([up.endpoint]);
-  assert.equal((await reply).status, 200);
+  const answered = await reply;
+  assert.equal(answered.status, 200);
   assert.equal(p.load().waiting, 0);
+  // The response says how long the request waited for a replica: its cold start.
+  const cold = Number(/^(\d+)ms$/.exec(String(answered.headers['x-bricks-cold-start']))?.[1]);
+  assert.ok(cold >= 50 && cold < 5000, `x-bricks-cold-start: ${String(answered.headers['x-bricks-cold-start'])}`);
+  assert.equal((await request(p.port)).headers['x-bricks-cold-start'], undefined, 'not on a request that did not wait');
 });
 
 test('the hold is bounded: past maxWaiting, and after the wait, 503 with a retry hint', async (t) => {
