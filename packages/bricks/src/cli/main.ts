@@ -74,10 +74,33 @@ command('logs', '--file <file>')
   .description('show replicas\' output, merged, with a coloured prefix per replica')
   .argument('[services...]', 'only these services')
   .option('-f, --follow', 'keep following new lines')
-  .option('-n, --tail <lines>', 'lines of history per request', '200')
+  .option('-n, --tail <lines>', 'lines of history (default 200; every line in a --since window or a search)')
+  .option('--since <when>', 'lines from then: a duration back from now (10m, 1h30m) or a time (2026-12-02T13:00:00Z)')
+  .option('--until <when>', 'lines before then, as --since')
+  .option('--replica <name...>', 'only these replicas (catalog.2)')
+  .option('--level <level>', 'JSON lines at this level or above: trace, debug, info, warn, error, fatal')
+  .option('--trace <id>', 'lines logged inside this trace')
+  .option('--grep <text>', 'lines that contain this text (case-insensitive)')
+  .option('-t, --timestamps', 'the time each line arrived, first')
+  .option('--no-log-prefix', 'without the replica prefix')
+  .option('--no-color', 'plain text')
   .option('--json', 'one JSON object per line')
   .action(async (services: string[], opts: Opts, cmd: Command) =>
-    (await load.logs()).logs(services, { ...globals(cmd), follow: opts.follow === true, tail: String(opts.tail), json: opts.json === true }),
+    (await load.logs()).logs(services, {
+      ...globals(cmd),
+      follow: opts.follow === true,
+      ...(typeof opts.tail === 'string' ? { tail: opts.tail } : {}),
+      json: opts.json === true,
+      ...(typeof opts.since === 'string' ? { since: opts.since } : {}),
+      ...(typeof opts.until === 'string' ? { until: opts.until } : {}),
+      ...(Array.isArray(opts.replica) ? { replicas: opts.replica as string[] } : {}),
+      ...(typeof opts.level === 'string' ? { level: opts.level } : {}),
+      ...(typeof opts.trace === 'string' ? { trace: opts.trace } : {}),
+      ...(typeof opts.grep === 'string' ? { grep: opts.grep } : {}),
+      timestamps: opts.timestamps === true,
+      prefix: opts.logPrefix !== false,
+      color: opts.color !== false,
+    }),
   );
 
 command('scale')

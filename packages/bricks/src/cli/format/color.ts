@@ -1,5 +1,11 @@
-// Terminal colour, off when the output is not a terminal or NO_COLOR is set (no-color.org).
-const enabled = process.stdout.isTTY && process.env.NO_COLOR === undefined;
+// Terminal colour, off when the output is not a terminal, NO_COLOR is set (no-color.org), or a
+// command's --no-color says so.
+let enabled = process.stdout.isTTY && process.env.NO_COLOR === undefined;
+
+/** `--no-color`: plain text from here on. */
+export function disableColor(): void {
+  enabled = false;
+}
 
 const paint = (code: number) => (text: string): string => (enabled ? `\u001b[${code}m${text}\u001b[0m` : text);
 

@@ -9,6 +9,7 @@ import { NOTIFY_FD, NOTIFY_FD_VARIABLE, onReadyNotice } from '../../platform/run
 import { packagePath } from '../../util/package-root.ts';
 import { CliError } from '../errors.ts';
 import { color } from '../format/color.ts';
+import { readableLine } from '../format/log-line.ts';
 import { findDaemon, readDaemonInfo } from './find.ts';
 
 /** Longest a daemon may take to load the stack and open its addresses and API. */
@@ -66,9 +67,10 @@ export async function startDaemonProcess(stackFile: string, paths: ProjectPaths)
   }
 }
 
+/** The log's last lines, made readable (they are JSON, as replicas' lines are). */
 function tail(file: string, lines: number): string {
   try {
-    return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+    return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).map(readableLine).join('\n');
   } catch {
     return '(no log)';
   }

@@ -1,6 +1,7 @@
 // The control API over loopback with fake ports: the client's typed calls and the routes agree
 // on the contract (queries, bodies, documents, lines), and requests are checked on the way in.
 import assert from 'node:assert/strict';
+import type { LogFilter } from '../telemetry/log-filter.ts';
 import { after, before, describe, it } from 'node:test';
 import { makeStack } from '../../targets/testing/stack-fixture.ts';
 import { CodedError } from '../../util/coded-error.ts';
@@ -83,7 +84,7 @@ describe('control API', () => {
   const events = new EventBus<PlatformEvent>();
   const live = new EventBus<LogLine>(0);
   const past: LogLine[] = [{ time: 1, service: 'api', replica: 'api-1', stream: 'stdout', line: 'hello' }];
-  const tails: [readonly string[], number][] = [];
+  const tails: [LogFilter, number][] = [];
   let usageAsked = 0;
   let persisted = 0;
   let server: ApiServer;
@@ -96,7 +97,7 @@ describe('control API', () => {
       routes({
         services,
         events,
-        logs: { tail: (s, n) => (tails.push([s, n]), past), live },
+        logs: { query: (f, n) => (tails.push([f, n]), past), live },
         releases,
         usage: async (pids) => {
           usageAsked++;
@@ -162,9 +163,12 @@ describe('control API', () => {
 
   it('passes the logs query through, and follows with the history first', async () => {
     assert.deepEqual(await api.logs({ services: ['api'], tail: 5 }), past);
-    assert.deepEqual(tails.at(-1), [['api'], 5]);
+    assert.deepEqual(tails.at(-1), [{ services: ['api'], replicas: [] }, 5]);
     await api.logs({ tail: Number('not a number') });
-    assert.deepEqual(tails.at(-1), [[], 200]);
+    assert.deepEqual(tails.at(-1), [{ services: [], replicas: [] }, 200]);
+    // Every filter travels: the time window, replicas, level, trace and text.
+    await api.logs({ services: ['api'], replicas: ['api-1'], since: 1000, until: 2000, level: 40, trace: 'ab'.repeat(16), grep: 'boom', tail: -1 });
+    assert.deepEqual(tails.at(-1), [{ services: ['api'], replicas: ['api-1'], since: 1000, until: 2000, level: 40, trace: 'ab'.repeat(16), grep: 'boom' }, -1]);
     await assert.rejects(api.logs({ services: ['nope'] }), (e: unknown) => e instanceof ApiError && e.code === 'not-found');
 
     const controller = new AbortController();

@@ -2,6 +2,7 @@
 // supervisor, event bus, log store and deployer (or adapters of them), and the routes know no
 // more of them than this.
 import type { Stack } from '../../stack/model.ts';
+import type { LogFilter } from '../telemetry/log-filter.ts';
 import type { Usage } from '../telemetry/usage.ts';
 import type { DeployProgress, DeployResult, DiffDoc, DiscoveryDoc, HistoryDoc, LogLine, ServiceStatus } from './contract/index.ts';
 
@@ -29,8 +30,8 @@ export interface EventFeed<T> extends Subscribable<T> {
 
 /** Replicas' output: met by the log store. */
 export interface LogsPort {
-  /** The last `tail` lines of the given services (all when empty), in time order. */
-  tail(services: readonly string[], tail: number): readonly LogLine[];
+  /** The last `tail` lines that match (negative: all), in time order. */
+  query(filter: LogFilter, tail: number): readonly LogLine[];
   readonly live: Subscribable<LogLine>;
 }
 

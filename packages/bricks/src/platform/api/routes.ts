@@ -3,6 +3,7 @@
 // prints and the dashboard renders.
 import { stackToJson } from '../../stack/index.ts';
 import { localReplicaProblem } from '../local-limits.ts';
+import { matchesLog } from '../telemetry/log-filter.ts';
 import { CodedError } from '../../util/coded-error.ts';
 import { DEFAULT_LOG_TAIL, DEFAULT_ROLLBACK_REF } from './contract/index.ts';
 import type { DeployProgress, DeployResult, LogLine, OperationLine, PlatformEvent } from './contract/index.ts';
@@ -79,9 +80,10 @@ export function routes(deps: RouteDeps): Route[] {
     logs: async (query, { signal }) => {
       const wanted = query.services ?? [];
       for (const s of wanted) if (!known(s)) throw new ApiError('not-found', `no service '${s}'`);
-      const past = logs.tail(wanted, query.tail ?? DEFAULT_LOG_TAIL);
+      const { tail, follow: _follow, ...filter } = query;
+      const past = logs.query(filter, tail ?? DEFAULT_LOG_TAIL);
       if (query.follow !== true) return { kind: 'json', body: past };
-      const matches = (l: LogLine): boolean => wanted.length === 0 || wanted.includes(l.service);
+      const matches = (l: LogLine): boolean => matchesLog(l, filter);
       return {
         kind: 'stream',
         lines: streamOf<LogLine>((push) => logs.live.subscribe((l) => matches(l) && push(l)), signal, past),

@@ -53,7 +53,10 @@ export class DaemonStartError extends CodedError<DaemonStartErrorCode> {
  * first (everything tells it), the service addresses, the API's listener (its address is the
  * replicas' discovery URL), the supervisor, the deployer, and last the routes over them.
  */
-export async function startDaemon(stackFile: string, log: (line: string) => void): Promise<RunningDaemon> {
+/** The daemon's log: a message and, for an event, its fields. */
+export type DaemonLog = (msg: string, fields?: Record<string, unknown>) => void;
+
+export async function startDaemon(stackFile: string, log: DaemonLog): Promise<RunningDaemon> {
   const loaded = await loadStack({ file: stackFile, check: localLimits });
   if (!loaded.ok) throw new DaemonStartError('invalid-stack', loaded.problems.map(formatProblem).join('\n'));
   const stack = loaded.stack;
@@ -65,7 +68,7 @@ export async function startDaemon(stackFile: string, log: (line: string) => void
   if (leftovers > 0) log(`killed ${leftovers} replica process group(s) left by a previous daemon`);
 
   const events = new EventBus<PlatformEvent>();
-  events.subscribe((e) => log(JSON.stringify(e)));
+  events.subscribe((e) => log(e.type, { event: e }));
   // Requests waiting at a service address with no ready replica: the autoscaler wakes a unit
   // at zero on them. A bus of its own (no history): it is a signal, not news for the log.
   const demand = new EventBus<string>(0);

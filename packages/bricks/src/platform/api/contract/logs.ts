@@ -13,6 +13,18 @@ export interface LogLine {
 export interface LogsQuery {
   /** Only these services; all when empty. */
   readonly services?: readonly string[];
+  /** Only these replicas (`catalog.2`). */
+  readonly replicas?: readonly string[];
+  /** Epoch ms: lines from then on (reaching into the files when memory does not go back so far). */
+  readonly since?: number;
+  /** Epoch ms: lines before then. */
+  readonly until?: number;
+  /** Lines at this level or above (10 trace … 60 fatal); plain-text lines have none and are left out. */
+  readonly level?: number;
+  /** Lines logged inside this trace (its W3C id). */
+  readonly trace?: string;
+  /** Lines that contain this text, case-insensitive. */
+  readonly grep?: string;
   /** Lines of history; absent or not a number: the daemon's default. Negative: all it keeps. */
   readonly tail?: number;
   /** Keep the answer open as an NDJSON stream of new lines, after the history. */
@@ -22,10 +34,37 @@ export interface LogsQuery {
 /** Lines of history when the request names no number: a screenful or so of context. */
 export const DEFAULT_LOG_TAIL = 200;
 
+const num = (v: string | null): number | undefined => (v === null || v.trim() === '' || !Number.isFinite(Number(v)) ? undefined : Number(v));
+const str = (v: number | undefined): string | undefined => (v === undefined ? undefined : String(v));
+
 export const logsQuery: QueryCodec<LogsQuery> = {
-  encode: (q) => queryOf({ service: q.services, tail: q.tail === undefined ? undefined : String(q.tail), follow: q.follow === true ? '1' : undefined }),
+  encode: (q) =>
+    queryOf({
+      service: q.services,
+      replica: q.replicas,
+      tail: str(q.tail),
+      follow: q.follow === true ? '1' : undefined,
+      since: str(q.since),
+      until: str(q.until),
+      level: str(q.level),
+      trace: q.trace,
+      grep: q.grep,
+    }),
   decode: (query) => {
     const tail = Number(query.get('tail') ?? DEFAULT_LOG_TAIL);
-    return { services: query.getAll('service'), tail: Number.isFinite(tail) ? tail : DEFAULT_LOG_TAIL, follow: query.get('follow') === '1' };
+    const optional = {
+      since: num(query.get('since')),
+      until: num(query.get('until')),
+      level: num(query.get('level')),
+      trace: query.get('trace') ?? undefined,
+      grep: query.get('grep') ?? undefined,
+    };
+    return {
+      services: query.getAll('service'),
+      replicas: query.getAll('replica'),
+      tail: Number.isFinite(tail) ? tail : DEFAULT_LOG_TAIL,
+      follow: query.get('follow') === '1',
+      ...Object.fromEntries(Object.entries(optional).filter(([, v]) => v !== undefined)),
+    };
   },
 };
