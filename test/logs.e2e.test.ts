@@ -56,7 +56,7 @@ describe('bricks logs', () => {
 
     // The SDK's ISO time is shown; -t adds the arrival time; --no-log-prefix drops `talker.1 |`.
     const [alpha] = await all('--grep', 'alpha', '-t', '--no-log-prefix');
-    assert.match(alpha ?? '', /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z \d\d:\d\d:\d\d\.\d{3} INFO  alpha starting$/);
+    assert.match(alpha ?? '', /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z \d\d:\d\d:\d\d\.\d{3} INFO {2}alpha starting$/);
     assert.match((await all('--grep', 'gamma'))[0] ?? '', /^talker\.1\s+\| gamma plain text$/);
     const json = (await all('--grep', 'gamma', '--json')).map((l) => JSON.parse(l) as { replica: string; line: string; time: number });
     assert.deepEqual(json.map((l) => [l.replica, l.line]), [['talker.1', 'gamma plain text']]);
