@@ -18,6 +18,7 @@ const load = {
   ps: () => import('./commands/ps.ts'),
   scale: () => import('./commands/scale.ts'),
   targets: () => import('./commands/targets.ts'),
+  top: () => import('./commands/top.ts'),
   up: () => import('./commands/up.ts'),
   daemon: () => import('../platform/daemon/main.ts'),
 };
@@ -102,6 +103,20 @@ command('logs', '--file <file>')
       color: opts.color !== false,
     }),
   );
+
+command('top')
+  .description('requests/s, errors, p50/p99 latency, CPU and memory per service and replica, live')
+  .option('--window <duration>', 'the window rates and quantiles are taken over (default 15s)')
+  .option('--once', 'print once and return (the default when the output is not a terminal)')
+  .option('--json', 'machine-readable output, once')
+  .action(async (opts: Opts, cmd: Command) =>
+    (await load.top()).top({ ...globals(cmd), ...(typeof opts.window === 'string' ? { window: opts.window } : {}), once: opts.once === true, json: opts.json === true }));
+
+command('prometheus-config')
+  .description("a Prometheus config that scrapes the platform and every replica through the daemon's http_sd")
+  .option('-o, --output <file>', 'write it to this file (default: standard output)')
+  .action(async (opts: Opts, cmd: Command) =>
+    (await load.top()).prometheusConfigCommand({ ...globals(cmd), ...(typeof opts.output === 'string' ? { output: opts.output } : {}) }));
 
 command('scale')
   .description('set the number of replicas: bricks scale catalog=3 scores=2')

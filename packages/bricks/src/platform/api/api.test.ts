@@ -105,6 +105,11 @@ describe('control API', () => {
         },
         shutdown: () => {},
         persist: async () => void persisted++,
+        metrics: {
+          text: () => '# HELP bricks_x An example.\n# TYPE bricks_x gauge\nbricks_x 1\n',
+          targets: () => [{ targets: ['127.0.0.1:9'], labels: { service: 'api' } }],
+          top: async (windowMs) => ({ at: 1, windowMs, rows: [], addresses: [], replicas: [], store: { series: 0, maxSeries: 1, bytes: 0, retentionMs: 1, dropped: 0 } }),
+        },
       }),
     );
   });
@@ -129,10 +134,20 @@ describe('control API', () => {
     assert.equal(usageAsked, asked);
   });
 
-  it('wants the token, except for discovery', async () => {
+  it('wants the token, except for discovery and what Prometheus reads', async () => {
     const stranger = new ApiClient(server.url, 'wrong');
     await assert.rejects(stranger.status(), (e: unknown) => e instanceof ApiError && e.code === 'unauthenticated');
+    await assert.rejects(stranger.top(), (e: unknown) => e instanceof ApiError && e.code === 'unauthenticated');
     assert.equal((await stranger.json('discovery', { watch: true, version: 1 })).version, 3);
+    assert.match(await stranger.metrics(), /^bricks_x 1$/m);
+    assert.deepEqual(await stranger.prometheusTargets(), [{ targets: ['127.0.0.1:9'], labels: { service: 'api' } }]);
+  });
+
+  it('serves the metrics as Prometheus text, and top over the window asked for', async () => {
+    const res = await fetch(`${server.url}/v1/metrics`);
+    assert.equal(res.headers.get('content-type'), 'text/plain; version=0.0.4; charset=utf-8');
+    assert.equal((await api.top({ windowMs: 60_000 })).windowMs, 60_000);
+    assert.equal((await api.top()).windowMs, 15_000);
   });
 
   it('scales a known service and keeps the setting', async () => {

@@ -7,6 +7,7 @@ import { API } from './contract/index.ts';
 import type {
   ConfigDoc, DiffDoc, DiffQuery, DownAnswer, EventsQuery, HistoryDoc, JsonOf, LineOf, LogLine, LogsQuery, OperationLine, PlatformEvent, QueryCodec,
   RequestOf, RestartAnswer, RestartRequest, RollbackRequest, RouteName, ScaleAnswer, ScaleRequest, StatusDoc, StatusQuery,
+  HttpSdGroup, TopDoc, TopQuery,
 } from './contract/index.ts';
 import { ApiError } from './errors.ts';
 
@@ -65,6 +66,19 @@ export class ApiClient {
 
   diff(query: DiffQuery): Promise<DiffDoc> {
     return this.json('diff', query);
+  }
+
+  /** The exposition text: it starts with a comment, so it is never taken for JSON. */
+  metrics(): Promise<string> {
+    return this.json('metrics', undefined);
+  }
+
+  prometheusTargets(): Promise<readonly HttpSdGroup[]> {
+    return this.json('prometheusTargets', undefined);
+  }
+
+  top(query: TopQuery = {}): Promise<TopDoc> {
+    return this.json('top', query);
   }
 
   /** Any route that answers with a document. */

@@ -4,7 +4,7 @@
 import type { Stack } from '../../stack/model.ts';
 import type { LogFilter } from '../telemetry/log-filter.ts';
 import type { Usage } from '../telemetry/usage.ts';
-import type { DeployProgress, DeployResult, DiffDoc, DiscoveryDoc, HistoryDoc, LogLine, ServiceStatus } from './contract/index.ts';
+import type { DeployProgress, DeployResult, DiffDoc, DiscoveryDoc, HistoryDoc, HttpSdGroup, LogLine, ServiceStatus, TopDoc } from './contract/index.ts';
 
 /** The running services: met by the supervisor. */
 export interface ServicesPort {
@@ -51,3 +51,11 @@ export interface ReleasesPort {
 
 /** CPU and memory of replica process groups, by leader pid. */
 export type UsageReader = (leaders: readonly number[]) => Promise<ReadonlyMap<number, Usage>>;
+
+/** Metrics: met by the daemon's Metrics (telemetry/metrics.ts). */
+export interface MetricsPort {
+  /** The platform's own metrics in the text exposition format. */
+  text(): string;
+  targets(): readonly HttpSdGroup[];
+  top(windowMs: number): Promise<TopDoc>;
+}

@@ -8,6 +8,8 @@ import type { ApiRequest, Route } from './server.ts';
 /** What a route may answer: its JSON document, its stream of lines, or (logs) either. */
 export type Reply<K extends RouteName> =
   | ([JsonOf<K>] extends [never] ? never : { readonly kind: 'json'; readonly body: JsonOf<K> })
+  /** A route whose document is text (the metrics exposition) answers it as is. */
+  | ([JsonOf<K>] extends [string] ? { readonly kind: 'text'; readonly body: string; readonly contentType: string } : never)
   | ([LineOf<K>] extends [never] ? never : { readonly kind: 'stream'; readonly lines: AsyncIterable<LineOf<K>> });
 
 export type Handler<K extends RouteName> = (request: RequestOf<K>, context: { readonly signal: AbortSignal }) => Promise<Reply<K>>;

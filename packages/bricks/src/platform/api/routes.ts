@@ -8,9 +8,11 @@ import { CodedError } from '../../util/coded-error.ts';
 import { DEFAULT_LOG_TAIL, DEFAULT_ROLLBACK_REF } from './contract/index.ts';
 import type { DeployProgress, DeployResult, LogLine, OperationLine, PlatformEvent } from './contract/index.ts';
 import { ApiError } from './errors.ts';
-import type { EventFeed, LogsPort, ReleasesPort, ServicesPort, UsageReader } from './ports.ts';
+import type { EventFeed, LogsPort, MetricsPort, ReleasesPort, ServicesPort, UsageReader } from './ports.ts';
 import { routeTable } from './route-table.ts';
 import { streamOf } from './server.ts';
+import { EXPOSITION_CONTENT_TYPE } from '../telemetry/exposition-writer.ts';
+import { DEFAULT_TOP_WINDOW_MS } from './contract/index.ts';
 import type { Route } from './server.ts';
 
 export interface RouteDeps {
@@ -19,6 +21,7 @@ export interface RouteDeps {
   readonly logs: LogsPort;
   readonly releases: ReleasesPort;
   readonly usage: UsageReader;
+  readonly metrics: MetricsPort;
   /** Stops the daemon; the answer to `down` is sent first. */
   readonly shutdown: () => void;
   /** Writes the scale settings, so that they survive a daemon restart. */
@@ -100,6 +103,9 @@ export function routes(deps: RouteDeps): Route[] {
       if (watch === true && version !== undefined && Number.isFinite(version)) await services.waitForDiscovery(version, DISCOVERY_WATCH_MS);
       return { kind: 'json', body: services.discovery() };
     },
+    metrics: async () => ({ kind: 'text', body: deps.metrics.text(), contentType: EXPOSITION_CONTENT_TYPE }),
+    prometheusTargets: async () => ({ kind: 'json', body: deps.metrics.targets() }),
+    top: async ({ windowMs }) => ({ kind: 'json', body: await deps.metrics.top(windowMs ?? DEFAULT_TOP_WINDOW_MS) }),
   });
 }
 

@@ -20,7 +20,8 @@ export interface ApiRequest {
 export type ApiResponse =
   | { readonly kind: 'json'; readonly body: unknown; readonly status?: number }
   /** Lines are written as they come; the stream ends when the iterator does or the client leaves. */
-  | { readonly kind: 'stream'; readonly lines: AsyncIterable<unknown> };
+  | { readonly kind: 'stream'; readonly lines: AsyncIterable<unknown> }
+  | { readonly kind: 'text'; readonly body: string; readonly contentType: string };
 
 export interface Route {
   readonly method: 'GET' | 'POST';
@@ -44,7 +45,7 @@ export interface ApiServer {
  * Binds the listener before the routes exist: the daemon's parts need the API's address (replicas
  * are told where discovery is) before the routes that serve them can be made.
  */
-export async function listenApi(token: string): Promise<ApiServer> {
+export async function listenApi(token: string, preferredPort = 0): Promise<ApiServer> {
   const expected = Buffer.from(`Bearer ${token}`);
   let routes: readonly Route[] | null = null;
   const server = createServer((req, res) => {
@@ -74,6 +75,10 @@ export async function listenApi(token: string): Promise<ApiServer> {
         res.writeHead(result.status ?? 200, { 'content-type': 'application/json' });
         res.end(JSON.stringify(result.body));
         return;
+      case 'text':
+        res.writeHead(200, { 'content-type': result.contentType });
+        res.end(result.body);
+        return;
       case 'stream':
         res.writeHead(200, { 'content-type': 'application/x-ndjson', 'cache-control': 'no-cache' });
         res.flushHeaders();
@@ -86,7 +91,18 @@ export async function listenApi(token: string): Promise<ApiServer> {
     }
   }
 
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  // The port it had before when it is free (see PersistedState.apiPort), else any.
+  await new Promise<void>((resolve, reject) => {
+    const onError = (err: NodeJS.ErrnoException): void => {
+      if (preferredPort === 0 || err.code !== 'EADDRINUSE') return reject(err);
+      server.listen(0, '127.0.0.1', resolve);
+    };
+    server.once('error', onError);
+    server.listen(preferredPort, '127.0.0.1', () => {
+      server.off('error', onError);
+      resolve();
+    });
+  });
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,

@@ -21,6 +21,7 @@ import { probers } from '../health/index.ts';
 import { noticeReady, processStartTime, ProcessRuntime, Reaper } from '../runtime/index.ts';
 import { LogStore } from '../telemetry/logs.ts';
 import { processUsage } from '../telemetry/usage.ts';
+import { Metrics } from '../telemetry/metrics.ts';
 import { assignAddresses, DEFAULT_BASE_PORT, readPersisted, writePersisted } from './persisted.ts';
 import { Deployer } from './deployer.ts';
 import { releaseApi } from './release-api.ts';
@@ -97,7 +98,7 @@ export async function startDaemon(stackFile: string, log: DaemonLog): Promise<Ru
   }
 
   const token = randomBytes(32).toString('hex');
-  const api = await listenApi(token);
+  const api = await listenApi(token, persisted.apiPort);
 
   const supervisor = new Supervisor({
     stack,
@@ -110,7 +111,7 @@ export async function startDaemon(stackFile: string, log: DaemonLog): Promise<Ru
     events,
     discoveryUrl: `${api.url}${API.discovery.path}`,
   });
-  const persist = (): Promise<void> => writePersisted(paths.state, { version: 1, addresses, scale: supervisor.scaleOverrides() });
+  const persist = (): Promise<void> => writePersisted(paths.state, { version: 1, addresses, scale: supervisor.scaleOverrides(), apiPort: Number(new URL(api.url).port) });
   const autoscaler = new Autoscaler({
     units: supervisor,
     loadOf: (service) => proxies.get(service)?.load(),
@@ -118,6 +119,15 @@ export async function startDaemon(stackFile: string, log: DaemonLog): Promise<Ru
     clock: systemClock,
   });
   demand.subscribe((service) => autoscaler.wake(service));
+  const metrics = new Metrics({
+    proxies,
+    status: () => supervisor.status(),
+    events,
+    usage: processUsage,
+    apiHostPort: new URL(api.url).host,
+    metricsPath: API.metrics.path,
+    stack: stack.name,
+  });
 
   const deployer = await Deployer.open(
     {
@@ -147,6 +157,7 @@ export async function startDaemon(stackFile: string, log: DaemonLog): Promise<Ru
     shutdownStarted ??= (async () => {
       log('stopping every replica');
       autoscaler.stop();
+      metrics.stop();
       await supervisor.shutdown();
       await Promise.all([...proxies.values()].map((p) => p.close()));
       await api.close();
@@ -160,7 +171,7 @@ export async function startDaemon(stackFile: string, log: DaemonLog): Promise<Ru
     return shutdownStarted;
   };
 
-  api.serve(routes({ services: supervisor, events, logs, releases: releaseApi(deployer), usage: processUsage, shutdown: () => void stop(), persist }));
+  api.serve(routes({ services: supervisor, events, logs, releases: releaseApi(deployer), usage: processUsage, metrics, shutdown: () => void stop(), persist }));
 
   await persist();
   // Both describe this process: not durable (see writeFileAtomic).
@@ -174,6 +185,7 @@ export async function startDaemon(stackFile: string, log: DaemonLog): Promise<Ru
   // already up and `ps` shows the replicas coming.
   deployer.restore(log, stack).catch((err: unknown) => log(`could not put the current release back: ${err instanceof Error ? err.message : String(err)}`));
   autoscaler.start();
+  metrics.start();
   events.emit({ type: 'platform', state: 'up', at: Date.now() });
   log(`up: ${Object.keys(stack.services).length} service(s), control API ${api.url}`);
 

@@ -1,5 +1,5 @@
 // What the daemon keeps across restarts, in `.bricks/state.json` (atomic writes): the stable
-// service addresses and the scale set by `bricks scale`. Everything else is observed anew.
+// service addresses, the control API's port and the scale set by `bricks scale`. Everything else is observed anew.
 import { readFile } from 'node:fs/promises';
 import { writeFileAtomic } from '../../util/atomic-file.ts';
 import { portIsFree } from '../runtime/index.ts';
@@ -10,6 +10,11 @@ export interface PersistedState {
   readonly addresses: Readonly<Record<string, number>>;
   /** service → replicas set by `bricks scale` (overrides deploy.replicas until the next deploy). */
   readonly scale: Readonly<Record<string, number>>;
+  /**
+   * The control API's port, tried first on the next start: a Prometheus pointed at the http_sd
+   * URL (`bricks prometheus-config`) keeps finding the stack across daemon restarts.
+   */
+  readonly apiPort?: number;
 }
 
 export const EMPTY_STATE: PersistedState = { version: 1, addresses: {}, scale: {} };
@@ -23,7 +28,7 @@ export async function readPersisted(file: string): Promise<PersistedState> {
   }
   try {
     const parsed = JSON.parse(text) as Partial<PersistedState>;
-    return { version: 1, addresses: parsed.addresses ?? {}, scale: parsed.scale ?? {} };
+    return { version: 1, addresses: parsed.addresses ?? {}, scale: parsed.scale ?? {}, ...(typeof parsed.apiPort === 'number' ? { apiPort: parsed.apiPort } : {}) };
   } catch (err) {
     throw new Error(`${file} is not valid JSON (${String(err)}); remove it to start from scratch`, { cause: err });
   }

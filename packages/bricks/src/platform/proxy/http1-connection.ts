@@ -12,6 +12,7 @@ import { clientAddress, parseRequestHead, parseResponseHead, type ClientAddress,
 import type { UpstreamConn, UpstreamOwner } from './http1-pool.ts';
 import type { ProxyCore } from './proxy-core.ts';
 import { adoptWithReadBuffer } from './read-buffer-socket.ts';
+import { RequestMetrics } from './request-metrics.ts';
 import { COLD_START_HEADER, http1ErrorReply, NO_ENDPOINT_RETRY_AFTER_S } from './replies.ts';
 
 const crlfCrlf = Buffer.from('\r\n\r\n', 'latin1');
@@ -84,6 +85,9 @@ export class Http1Connection implements UpstreamOwner {
   private cancelWait: (() => void) | null = null;
   /** How long the current request waited for a ready endpoint; 0 when it did not. */
   private waitedMs = 0;
+  /** When the current request arrived (RequestMetrics.start) and the status it was answered with. */
+  private startedAt = 0;
+  private status = 0;
   private readonly client: ClientAddress;
   /** The client's last request head: a repeated one is not parsed again. */
   private readonly requestMemo = new HeadMemo<RequestHead>();
@@ -243,6 +247,8 @@ export class Http1Connection implements UpstreamOwner {
     }
     this.pending = end + 4 >= buf.length ? null : shared ? copy(buf, end + 4, buf.length) : buf.subarray(end + 4);
     this.core.requests++;
+    this.startedAt = RequestMetrics.start();
+    this.status = 0;
     this.req = head;
     this.attempt = 0;
     this.reqBody.reset(head.framing);
@@ -318,6 +324,7 @@ export class Http1Connection implements UpstreamOwner {
     // A body the client is still sending cannot be skipped reliably: close after the reply.
     if (!this.reqBody.done) this.closeAfter = true;
     const connection = this.closeAfter ? 'close' : req.http10 ? 'keep-alive' : 'default';
+    this.status = status;
     this.socket.write(http1ErrorReply({ status, service: this.core.service, code, message, contentType: req.contentType, method: req.method, connection, ...(retryAfterS === undefined ? {} : { retryAfterS }) }));
     this.finishExchange();
   }
@@ -453,6 +460,7 @@ export class Http1Connection implements UpstreamOwner {
     this.resStarted = true;
     this.clientGotBytes = true;
     this.endpoint!.served++;
+    this.status = head.status;
     this.resKeepAlive = head.keepAlive;
     this.resUntilClose = head.framing.kind === 'until-close';
     this.resBody.reset(head.framing);
@@ -518,6 +526,7 @@ export class Http1Connection implements UpstreamOwner {
   }
 
   private finishExchange(): void {
+    if (this.req !== null && this.status !== 0) this.core.metrics.done(this.startedAt, this.req.upgrade === '' ? 'http1' : 'upgrade', this.status, null);
     this.req = null;
     this.waitedMs = 0;
     if (this.closeAfter || (this.clientEnded && this.pending === null)) {
@@ -604,6 +613,8 @@ export class Http1Connection implements UpstreamOwner {
     this.resStarted = true;
     this.clientGotBytes = true;
     this.endpoint!.served++;
+    // Measured to the upgrade: the tunnel's own life is the application's.
+    this.core.metrics.done(this.startedAt, 'upgrade', 101, null);
     // The 101 head goes out verbatim: its Connection/Upgrade headers are the point of it.
     this.socket.write(head, 'latin1');
     if (rest < buf.length && !this.socket.write(copy(buf, rest, buf.length))) this.pauseUpstream(up);

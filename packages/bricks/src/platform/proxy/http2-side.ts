@@ -8,6 +8,7 @@ import type { EndpointState } from './endpoints.ts';
 import { ProxyError, type ProxyErrorCode } from './errors.ts';
 import type { ProxyCore } from './proxy-core.ts';
 import { COLD_START_HEADER, encodeGrpcMessage, errorBody, grpcUnavailable, isGrpc, NO_ENDPOINT_RETRY_AFTER_S } from './replies.ts';
+import { RequestMetrics } from './request-metrics.ts';
 
 const { NGHTTP2_CANCEL, NGHTTP2_REFUSED_STREAM, NGHTTP2_NO_ERROR, NGHTTP2_FLAG_END_STREAM } = http2.constants;
 
@@ -39,6 +40,14 @@ function copyHeaders(from: http2.IncomingHttpHeaders, keepPseudo: boolean): http
     out[name] = from[name];
   }
   return out;
+}
+
+/** grpc-status of a trailers block (or a trailers-only response's headers); null when absent. */
+function grpcStatusOf(headers: http2.IncomingHttpHeaders | http2.OutgoingHttpHeaders | undefined): number | null {
+  const v = headers?.['grpc-status'];
+  if (v === undefined) return null;
+  const n = Number(Array.isArray(v) ? v[0] : v);
+  return Number.isInteger(n) ? n : null;
 }
 
 function joined(value: string | string[] | undefined): string {
@@ -130,6 +139,10 @@ class H2Exchange {
   private cancelWait: (() => void) | null = null;
   /** How long this stream waited for a ready endpoint; 0 when it did not. */
   private waitedMs = 0;
+  private readonly startedAt = RequestMetrics.start();
+  /** The HTTP status the client was answered with (0: none yet) and, for gRPC, grpc-status. */
+  private status = 0;
+  private grpcStatus: number | null = null;
   private up: http2.ClientHttp2Stream | null = null;
 
   constructor(
@@ -167,6 +180,7 @@ class H2Exchange {
       stream.sendTrailers(this.responseTrailers ?? {});
     });
     stream.on('close', () => {
+      if (this.status !== 0) this.core.metrics.done(this.startedAt, 'h2c', this.status, this.grpc ? (this.grpcStatus ?? grpcStatusOf(this.responseTrailers)) : null);
       if (this.cancelWait !== null) {
         this.cancelWait();
         this.cancelWait = null;
@@ -235,6 +249,8 @@ class H2Exchange {
       endpoint.served++;
       const out = copyHeaders(headers, false);
       out[':status'] = headers[':status'];
+      this.status = Number(headers[':status']) || 200;
+      if (this.grpc) this.grpcStatus = grpcStatusOf(headers);
       if (this.waitedMs > 0) out[COLD_START_HEADER] = `${this.waitedMs}ms`;
       // A trailers-only reply (gRPC errors): END_STREAM on the headers. `endAfterHeaders` is
       // not set for responses, so the frame flags tell.
@@ -305,7 +321,9 @@ class H2Exchange {
     if (stream.closed || stream.destroyed || stream.headersSent) return;
     // The request body, if any, is not wanted any more; reading it lets the stream finish.
     stream.resume();
+    this.status = this.grpc ? 200 : status;
     if (this.grpc) {
+      this.grpcStatus = grpcUnavailable;
       // Trailers-only response: status and grpc-status in one HEADERS frame that ends the stream.
       stream.respond(
         {

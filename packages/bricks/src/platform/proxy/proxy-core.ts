@@ -4,6 +4,7 @@ import { EndpointSet, type EndpointState } from './endpoints.ts';
 import { EndpointWaiters } from './endpoint-waiters.ts';
 import { Http1Pool } from './http1-pool.ts';
 import { LoadMeter } from './load-meter.ts';
+import { RequestMetrics } from './request-metrics.ts';
 import type { ProxyEvent } from './types.ts';
 
 export interface CoreOptions {
@@ -21,6 +22,7 @@ export class ProxyCore {
   readonly pool = new Http1Pool();
   readonly waiters = new EndpointWaiters();
   readonly meter = new LoadMeter();
+  readonly metrics = new RequestMetrics();
   requests = 0;
   retries = 0;
   failures = 0;
@@ -56,7 +58,15 @@ export class ProxyCore {
       return null;
     }
     const started = Date.now();
-    const cancel = this.waiters.wait(this.waitForEndpointMs, () => ready(Date.now() - started), () => none(Date.now() - started));
+    const cancel = this.waiters.wait(
+      this.waitForEndpointMs,
+      () => {
+        const waited = Date.now() - started;
+        this.metrics.waited(waited);
+        ready(waited);
+      },
+      () => none(Date.now() - started),
+    );
     try {
       this.options.onDemand?.();
     } catch {

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { test, type TestContext } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
 import { startServiceProxy } from './index.ts';
+import { waitFor } from './testing/upstreams.ts';
 
 /** Bytes in, bytes out: no protobuf needed to exercise the wire. */
 const echoService: grpc.ServiceDefinition = {
@@ -63,4 +64,8 @@ test('a grpc-js channel through the proxy spreads unary calls over both replicas
   assert.equal(a.calls(), 3);
   assert.equal(b.calls(), 3);
   await assert.rejects(echo('fail'), (err: grpc.ServiceError) => err.code === grpc.status.FAILED_PRECONDITION && /refused by/u.test(err.details));
+  // The platform's metrics count each call by its gRPC status, read from the trailers.
+  const byCode = (): Record<string, number> => Object.fromEntries(proxy.metrics().requests.map((r) => [`${r.protocol} ${r.status} ${String(r.grpcStatus)}`, r.count]));
+  await waitFor('all seven calls measured', () => Object.values(byCode()).reduce((a, b) => a + b, 0) === 7);
+  assert.deepEqual(byCode(), { 'h2c 200 0': 6, [`h2c 200 ${grpc.status.FAILED_PRECONDITION}`]: 1 });
 });

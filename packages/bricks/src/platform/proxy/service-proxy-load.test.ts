@@ -69,3 +69,31 @@ test('the hold is bounded: past maxWaiting, and after the wait, 503 with a retry
     assert.equal(r.headers['retry-after'], '1');
   }
 });
+
+test('metrics: each request by protocol and status, with its duration; waits for a replica on their own', async (t) => {
+  const up = await startHttp1Upstream('a', (req, res) => {
+    res.statusCode = req.url === '/missing' ? 404 : 200;
+    setTimeout(() => res.end('ok'), req.url === '/slow' ? 120 : 0);
+  });
+  t.after(() => up.close());
+  const p = await proxy(t, { waitForEndpointMs: 200 });
+  // No replica yet: one request waits 200 ms and is answered 503; one waits and is served.
+  assert.equal((await request(p.port)).status, 503);
+  const waiting = request(p.port, { path: '/slow' });
+  await waitFor('the request to be held', () => p.load().waiting === 1);
+  p.setEndpoints([up.endpoint]);
+  assert.equal((await waiting).status, 200);
+  assert.equal((await request(p.port, { path: '/missing' })).status, 404);
+  const m = p.metrics();
+  const by = Object.fromEntries(m.requests.map((r) => [`${r.protocol} ${r.status}`, r]));
+  assert.deepEqual(Object.keys(by).sort(), ['http1 200', 'http1 404', 'http1 503']);
+  assert.equal(by['http1 200']?.count, 1);
+  assert.equal(by['http1 200']?.grpcStatus, null);
+  // The slow one took its 120 ms at the replica: it lands in the 0.25 s bucket, not below 0.1 s.
+  const slow = by['http1 200'];
+  assert.ok(slow.sum >= 0.12 && slow.sum < 5, `sum ${slow.sum}`);
+  assert.equal(slow.counts.slice(0, slow.bounds.indexOf(0.1) + 1).reduce((a, b) => a + b, 0), 0);
+  assert.ok((by['http1 503']?.sum ?? 0) >= 0.19, 'the refused one waited its 200 ms');
+  // Only the request that waited and then got a replica counts as a wait.
+  assert.equal(m.waits.count, 1);
+});

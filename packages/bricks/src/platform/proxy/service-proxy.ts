@@ -109,6 +109,7 @@ export async function startServiceProxy(options: ServiceProxyOptions): Promise<S
       served: core.endpoints.servedCounts(),
     }),
     load: () => core.load(),
+    metrics: () => ({ requests: core.metrics.series(), waits: core.metrics.waits() }),
     close(): Promise<void> {
       closing ??= new Promise<void>((resolve) => {
         core.closed = true;

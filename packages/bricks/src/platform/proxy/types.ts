@@ -2,6 +2,7 @@
 // back (the running proxy, its counters, the events it logs).
 import type { ProxyErrorCode } from './errors.ts';
 import type { ProxyLoad } from './load-meter.ts';
+import type { HistogramData, RequestSeries } from './request-metrics.ts';
 
 /** The address of one ready replica. `id` is the daemon's replica id; it keys drain state. */
 export interface Endpoint {
@@ -90,6 +91,8 @@ export interface ServiceProxy {
   stats(): ProxyStats;
   /** What the autoscaler samples: requests, in flight, time-weighted in flight, waiting. */
   load(): ProxyLoad;
+  /** What the platform's metrics export: request durations by protocol and result, waits for a replica. */
+  metrics(): { readonly requests: readonly RequestSeries[]; readonly waits: HistogramData };
   /** Stops listening, ends every connection (client and upstream) and frees timers. */
   close(): Promise<void>;
 }

@@ -8,6 +8,8 @@ import { discoveryQuery } from './discovery.ts';
 import type { EventsQuery, PlatformEvent } from './events.ts';
 import { eventsQuery } from './events.ts';
 import type { LogLine, LogsQuery } from './logs.ts';
+import type { HttpSdGroup, TopDoc, TopQuery } from './metrics.ts';
+import { topQuery } from './metrics.ts';
 import { logsQuery } from './logs.ts';
 import type { OperationLine } from './operations.ts';
 import type { DiffDoc, DiffQuery, HistoryDoc } from './releases.ts';
@@ -34,6 +36,11 @@ export const API = {
   history: route<void, HistoryDoc>({ method: 'GET', path: '/v1/history', request: NO_REQUEST }),
   diff: route<DiffQuery, DiffDoc>({ method: 'GET', path: '/v1/diff', request: { in: 'query', codec: diffQuery } }),
   discovery: route<DiscoveryQuery, DiscoveryDoc>({ method: 'GET', path: '/v1/discovery', public: true, request: { in: 'query', codec: discoveryQuery } }),
+  /** The platform's own metrics in Prometheus' text format (a string). Public: Prometheus scrapes it, and it holds no secret. */
+  metrics: route<void, string>({ method: 'GET', path: '/v1/metrics', public: true, request: NO_REQUEST }),
+  /** Prometheus http_sd: every ready replica and the platform, labelled service, replica, version. */
+  prometheusTargets: route<void, readonly HttpSdGroup[]>({ method: 'GET', path: '/v1/prometheus/targets', public: true, request: NO_REQUEST }),
+  top: route<TopQuery, TopDoc>({ method: 'GET', path: '/v1/top', request: { in: 'query', codec: topQuery } }),
 } as const satisfies Readonly<Record<string, RouteSpec<unknown, unknown, unknown>>>;
 
 export type RouteName = keyof typeof API;

@@ -15,3 +15,6 @@ export { DEFAULT_ROLLBACK_REF } from './operations.ts';
 export type { DeployOutcome, DeployProgress, DeployResult, OperationLine } from './operations.ts';
 export type { DiffDoc, DiffQuery, HistoryChange, HistoryDoc, HistoryRow } from './releases.ts';
 export type { DiscoveryDoc, DiscoveryQuery } from './discovery.ts';
+export { DEFAULT_TOP_WINDOW_MS } from './metrics.ts';
+export type { HttpSdGroup, TopDoc, TopQuery, TopReplica } from './metrics.ts';
+export type { TopRow } from '../../telemetry/top.ts';
