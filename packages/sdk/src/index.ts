@@ -19,7 +19,7 @@ export { readPlatformEnv, serviceUrlVariable, parseDuration } from './config/ind
 export type { PlatformEnv, ConfigIssue } from './config/index.ts';
 export { resilienceSchema, parseResilience, resolvePolicy, defaultPolicy } from './resilience/index.ts';
 export type { ResilienceSpec, Policy } from './resilience/index.ts';
-export { rpcMetrics, parseTraceparent, formatTraceparent } from './telemetry/index.ts';
+export { rpcMetrics, metricsText, METRICS_CONTENT_TYPE, parseTraceparent, formatTraceparent } from './telemetry/index.ts';
 export { closeDiscovery } from './discovery/resolve.ts';
 export type { Endpoint } from './discovery/index.ts';
 export type { Protocol } from './transport/channel.ts';

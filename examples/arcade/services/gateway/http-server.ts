@@ -2,7 +2,7 @@
 // BricksError codes as HTTP statuses, and a graceful stop (not ready, drain, finish in-flight).
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { BricksError, rpcMetrics, type Logger } from '@bricks/sdk';
+import { BricksError, METRICS_CONTENT_TYPE, metricsText, type Logger } from '@bricks/sdk';
 import { httpStatusOf } from './http-status.ts';
 import type { ApiResponse, Router } from './router.ts';
 
@@ -59,9 +59,8 @@ export async function startGateway(opts: GatewayOptions): Promise<GatewayServer>
         case '/readyz':
           return ready ? sendText(res, 200, 'ready\n') : sendText(res, 503, 'not ready\n');
         case '/metrics': {
-          const { registry } = rpcMetrics();
-          res.writeHead(200, { 'content-type': registry.contentType });
-          res.end(await registry.metrics());
+          res.writeHead(200, { 'content-type': METRICS_CONTENT_TYPE });
+          res.end(await metricsText());
           return;
         }
       }

@@ -20,7 +20,7 @@ import { BricksError } from '../errors/index.ts';
 import { defaultRetryBudget, parseResilience, resolvePolicy, type Policy, type ResilienceSpec } from '../resilience/policy.ts';
 import type { InvokeResult } from '../server/dispatcher.ts';
 import { localDispatcher, localVersion } from '../server/local-registry.ts';
-import { rpcMetrics, type HistogramSeries } from '../telemetry/metrics.ts';
+import { clientSeries, type HistogramSeries } from '../telemetry/metrics.ts';
 import { formatTraceparent } from '../tracing/trace-context.ts';
 import { beginRpcSpan, finishRpcSpan, idsOnlySpan, tracingEnabled, type RpcSpan } from '../tracing/rpc-span.ts';
 import { methodPath, type Protocol } from '../transport/channel.ts';
@@ -306,7 +306,7 @@ class ServiceClient {
   #end<E extends BricksError | undefined>(plan: MethodPlan, span: RpcSpan, start: number, error: E, end = performance.now()): E {
     finishRpcSpan(span, error);
     const code = error?.code ?? 'ok';
-    const series = (plan.series[code] ??= rpcMetrics().client.labels({ target: this.#targetName, method: plan.name, code }));
+    const series = (plan.series[code] ??= clientSeries(this.#targetName, plan.name, code));
     series.observe((end - start) / 1000);
     return error;
   }

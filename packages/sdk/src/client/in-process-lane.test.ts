@@ -63,12 +63,14 @@ test('repeated synchronous calls: answers, errors, invalid answers and a handler
 test('both histograms count every call, by code', async (t) => {
   await served(t, implement(EchoService, { count: () => ({ count: 1 }) }));
   const c = client(EchoService, { env: {} });
-  const method = 'method="bricks.test.v1.EchoService/Count"';
-  const server0 = await seriesCount('bricks_rpc_server_duration_seconds', `${method},code="ok",transport="in-process"`);
-  const client0 = await seriesCount('bricks_rpc_client_duration_seconds', `${method},code="ok"`);
+  const method = 'rpc_service="bricks.test.v1.EchoService",rpc_method="Count",rpc_grpc_status_code="0"';
+  const server = `rpc_system="bricks",${method},transport="in-process"`;
+  const called = `${method},peer_service="echo"`;
+  const server0 = await seriesCount('rpc_server_call_duration_seconds', server);
+  const client0 = await seriesCount('rpc_client_call_duration_seconds', called);
   for (let i = 0; i < 10; i++) await c.count({ key: 'k' });
-  assert.equal(await seriesCount('bricks_rpc_server_duration_seconds', `${method},code="ok",transport="in-process"`), server0 + 10);
-  assert.equal(await seriesCount('bricks_rpc_client_duration_seconds', `${method},code="ok"`), client0 + 10);
+  assert.equal(await seriesCount('rpc_server_call_duration_seconds', server), server0 + 10);
+  assert.equal(await seriesCount('rpc_client_call_duration_seconds', called), client0 + 10);
 });
 
 test('a synchronous handler calling another co-located one passes on its deadline and trace', async (t) => {

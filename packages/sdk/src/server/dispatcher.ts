@@ -9,7 +9,7 @@ import { CallScope, type Arrival, type CancelSource } from '../context/call-scop
 import { clockAt } from '../context/clock.ts';
 import { BricksError } from '../errors/index.ts';
 import type { Logger } from '../telemetry/logger.ts';
-import { rpcMetrics, type HistogramSeries } from '../telemetry/metrics.ts';
+import { serverSeries, type HistogramSeries } from '../telemetry/metrics.ts';
 import { parseTraceparent } from '../tracing/trace-context.ts';
 import { beginRpcSpan, finishRpcSpan, idsOnlySpan } from '../tracing/rpc-span.ts';
 import { methodPath } from '../transport/channel.ts';
@@ -233,7 +233,7 @@ export class Dispatcher {
     finishRpcSpan(scope.span, error);
     const code = error?.code ?? 'ok';
     const byCode = (route.series[transport] ??= {});
-    const series = (byCode[code] ??= rpcMetrics().server.labels({ method: route.name, code, transport }));
+    const series = (byCode[code] ??= serverSeries(route.name, code, transport));
     const end = performance.now();
     series.observe((end - start) / 1000);
     if (--this.#inFlight === 0 && this.#idle.length > 0) for (const r of this.#idle.splice(0)) r();

@@ -2,13 +2,13 @@
 // GET /healthz (live), GET /readyz (ready to take traffic), GET /metrics (Prometheus).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
-import type { Registry } from 'prom-client';
+import { METRICS_CONTENT_TYPE, metricsText } from '../telemetry/metrics.ts';
 
 type Req = IncomingMessage | Http2ServerRequest;
 type Res = ServerResponse | Http2ServerResponse;
 
 /** Answers the request if it is one of ours; false when it should go to the RPC router. */
-export function serveHttpRoute(req: Req, res: Res, state: { ready: () => boolean; registry: Registry }): boolean {
+export function serveHttpRoute(req: Req, res: Res, state: { ready: () => boolean }): boolean {
   if (req.method !== 'GET') return false;
   const path = (req.url ?? '').split('?')[0] ?? '';
   switch (path) {
@@ -21,8 +21,8 @@ export function serveHttpRoute(req: Req, res: Res, state: { ready: () => boolean
       return true;
     }
     case '/metrics':
-      state.registry.metrics().then(
-        (text) => send(res, 200, state.registry.contentType, text),
+      metricsText().then(
+        (text) => send(res, 200, METRICS_CONTENT_TYPE, text),
         () => send(res, 500, 'text/plain', 'metrics failed\n'),
       );
       return true;

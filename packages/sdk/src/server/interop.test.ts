@@ -1,6 +1,7 @@
 // Clients that are not the SDK: a stock @grpc/grpc-js client and a plain fetch with JSON.
 // Also the plain HTTP endpoints on the same port: /healthz, /readyz, /metrics.
 import assert from 'node:assert/strict';
+import { Counter, register } from 'prom-client';
 import { test } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
 import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
@@ -68,8 +69,13 @@ test('health, readiness and metrics answer on the same port', async (t) => {
   assert.equal((await fetch(`${server.url}/healthz`)).status, 200);
   assert.equal((await fetch(`${server.url}/readyz`)).status, 200);
   await fetch(`${server.url}/bricks.test.v1.EchoService/Echo`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+  // A service's own metric, registered the usual way (prom-client's default registry).
+  const own = new Counter({ name: 'interop_test_things_total', help: 'Things done.' });
+  t.after(() => register.removeSingleMetric('interop_test_things_total'));
+  own.inc(3);
   const metrics = await (await fetch(`${server.url}/metrics`)).text();
-  assert.match(metrics, /bricks_rpc_server_duration_seconds_count\{method="bricks\.test\.v1\.EchoService\/Echo",code="ok",transport="connect"\} [1-9]/);
+  assert.match(metrics, /^interop_test_things_total 3$/m);
+  assert.match(metrics, /rpc_server_call_duration_seconds_count\{rpc_system="connect_rpc",rpc_service="bricks\.test\.v1\.EchoService",rpc_method="Echo",rpc_grpc_status_code="0",transport="connect"\} [1-9]/);
   assert.match(metrics, /process_cpu_user_seconds_total/);
   assert.match(metrics, /nodejs_eventloop_lag_seconds/);
   assert.match(metrics, /nodejs_heap_size_used_bytes/);

@@ -9,7 +9,6 @@ import { readPlatformEnv } from '../config/platform-env.ts';
 import { DRAIN_DELAY_MS_VARIABLE } from '../config/platform-env-names.js';
 import { parseResilience, resolvePolicy } from '../resilience/policy.ts';
 import { logger as defaultLogger, type Logger } from '../telemetry/logger.ts';
-import { rpcMetrics } from '../telemetry/metrics.ts';
 import { loadFast, type FastServerLike } from '../transport/fast-module.ts';
 import { connectRoutes } from './connect-routes.ts';
 import { Dispatcher } from './dispatcher.ts';
@@ -74,7 +73,6 @@ export async function serve(opts: ServeOptions): Promise<Server> {
 
   const dispatcher = new Dispatcher({ logger: log, defaultTimeoutMs: policy.timeoutMs, onServicesAdded: localChanged });
   for (const s of opts.services) dispatcher.add(s);
-  const { registry } = rpcMetrics();
 
   let ready = false;
   let draining = false;
@@ -93,7 +91,7 @@ export async function serve(opts: ServeOptions): Promise<Server> {
       });
       if (draining) (res as ServerResponse).setHeader('connection', 'close');
     }
-    if (serveHttpRoute(req, res, { ready: () => ready, registry })) return;
+    if (serveHttpRoute(req, res, { ready: () => ready })) return;
     rpc(req, res);
   };
   const http1 = createHttp1Server(onRequest);

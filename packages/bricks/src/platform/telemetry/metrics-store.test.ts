@@ -71,16 +71,16 @@ describe('metrics', () => {
   it('top: rps, error rate and latency per replica and per service over the window', () => {
     const store = new SeriesStore({ intervalMs: 1000 });
     const write = (at: number, replica: string, okCalls: number, failed: number): void => {
-      const base = { service: 'api', replica, version: 'v1', method: 'a.B/C', transport: 'fast' };
+      const base = { service: 'api', replica, version: 'v1', rpc_service: 'a.B', rpc_method: 'C', transport: 'fast' };
       const count = (code: string, v: number): void => {
-        const labels = { ...base, code };
+        const labels = { ...base, rpc_grpc_status_code: code };
         store.append(seriesKey(`${SERVER_DURATION}_count`, labels), `${SERVER_DURATION}_count`, labels, at, v);
       };
-      count('ok', okCalls);
-      count('unavailable', failed);
+      count('0', okCalls);
+      count('14', failed);
       // Every call took between 5 and 10 ms.
       for (const [le, v] of [['0.005', 0], ['0.01', okCalls + failed], ['+Inf', okCalls + failed]] as const) {
-        const labels = { ...base, code: 'ok', le };
+        const labels = { ...base, rpc_grpc_status_code: '0', le };
         store.append(seriesKey(`${SERVER_DURATION}_bucket`, labels), `${SERVER_DURATION}_bucket`, labels, at, v);
       }
     };

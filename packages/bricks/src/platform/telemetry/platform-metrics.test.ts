@@ -43,7 +43,7 @@ test('metrics: proxy requests and scaling in the exposition, http_sd lists only 
   // An SDK-like replica: its /metrics says how many calls it served.
   const sdk = await listen((req, res) => {
     if (req.url === '/metrics') {
-      res.end(`# TYPE ${SERVER_DURATION} histogram\n${SERVER_DURATION}_bucket{method="a.B/C",code="ok",le="0.01"} ${calls}\n${SERVER_DURATION}_bucket{method="a.B/C",code="ok",le="+Inf"} ${calls}\n${SERVER_DURATION}_count{method="a.B/C",code="ok"} ${calls}\n`);
+      res.end(`# TYPE ${SERVER_DURATION} histogram\n${SERVER_DURATION}_bucket{rpc_method="C",rpc_grpc_status_code="0",le="0.01"} ${calls}\n${SERVER_DURATION}_bucket{rpc_method="C",rpc_grpc_status_code="0",le="+Inf"} ${calls}\n${SERVER_DURATION}_count{rpc_method="C",rpc_grpc_status_code="0"} ${calls}\n`);
       return;
     }
     calls++;

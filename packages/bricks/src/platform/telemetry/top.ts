@@ -1,13 +1,12 @@
 // What `bricks top` shows per service and replica, computed from the series store: requests per
 // second, the share of them that failed, and the median and 99th-percentile latency over a recent
 // window, from the SDK's RPC server histogram. Pure: the store and `now` in, rows out.
+import { GRPC_OK, RPC_LABELS, RPC_SERVER_DURATION } from '@bricks/sdk/metric-names';
 import { increaseOf } from './series-store.ts';
 import type { SeriesStore } from './series-store.ts';
 
-/** The SDK's server histogram (packages/sdk/src/telemetry/metrics.ts), by method and code. */
-export const SERVER_DURATION = 'bricks_rpc_server_duration_seconds';
-/** Its code label's value for a call that succeeded. */
-const OK = 'ok';
+/** The SDK's server histogram, by service, method and gRPC status code. */
+export const SERVER_DURATION = RPC_SERVER_DURATION;
 
 export interface TopRow {
   readonly service: string;
@@ -62,10 +61,11 @@ export function topRows(store: SeriesStore, now: number, windowMs: number): TopR
   };
   for (const s of store.select(`${SERVER_DURATION}_count`)) {
     const inc = increaseOf(store, s, from, now);
-    const { service = '', replica = '', code } = s.labels;
+    const { service = '', replica = '' } = s.labels;
+    const failed = s.labels[RPC_LABELS.grpcStatus] !== GRPC_OK;
     for (const a of [get(service, replica), get(service, null)]) {
       a.calls += inc;
-      if (code !== OK) a.errors += inc;
+      if (failed) a.errors += inc;
     }
   }
   for (const s of store.select(`${SERVER_DURATION}_bucket`)) {
