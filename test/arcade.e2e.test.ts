@@ -1,6 +1,8 @@
 // The arcade example end to end: the real CLI builds and starts every service (SDK services,
 // PGlite databases, the gateway), then every REST endpoint is checked through the gateway,
-// analytics is seen balancing over its two replicas, and a kill -9 of catalog heals.
+// analytics is seen balancing over its two replicas, a real Prometheus scrapes every replica
+// through the daemon's http_sd and answers every panel of the Grafana dashboards bricks writes,
+// and a kill -9 of catalog heals.
 //
 // It runs on a copy of examples/arcade inside the repo's git-ignored .tmp/: inside the work tree
 // so that @bricks/sdk, tsx and PGlite resolve from the root node_modules and `up` builds release
@@ -8,12 +10,14 @@
 // data) and takes free service ports instead of the example's remembered 7100.. ones, which a
 // developer's running `npm run arcade` may hold.
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { checkArcade, json } from './helpers/arcade-checks.ts';
+import { checkArcade, checkThumbnails, json } from './helpers/arcade-checks.ts';
 import { arcadeCopy } from './helpers/arcade-copy.ts';
 import { alive, get, steadyLoad, until, type PsDoc, type PsService } from './helpers/bricks.ts';
+import { findPrometheus, startPrometheus, type RunningPrometheus } from './helpers/prometheus.ts';
+import type { BricksDashboard } from '../packages/bricks/src/observability/index.ts';
 
 function service(doc: PsDoc, name: string): PsService {
   const s = doc.services.find((x) => x.name === name);
@@ -21,8 +25,9 @@ function service(doc: PsDoc, name: string): PsService {
   return s;
 }
 
-test('arcade: every endpoint through the gateway, analytics balancing, and a catalog crash that heals', { timeout: 240_000 }, async (t) => {
+test('arcade: every endpoint through the gateway, analytics balancing, Prometheus and the dashboards, and a catalog crash that heals', { timeout: 300_000 }, async (t) => {
   const p = arcadeCopy(t);
+  const startedS = Math.floor(Date.now() / 1000);
   // Generous: the first start of each PGlite database runs initdb (seconds, more on a busy machine).
   const up = await p.bricks('up', '-d', '--wait', '150');
   assert.equal(up.code, 0, `bricks up failed:\n${up.stdout}\n${up.stderr}`);
@@ -38,8 +43,57 @@ test('arcade: every endpoint through the gateway, analytics balancing, and a cat
   assert.ok(existsSync(join(p.dir, '.bricks', 'data', 'catalog')), 'catalog keeps its database beside the stack');
   assert.ok(existsSync(join(p.dir, '.bricks', 'data', 'scores')), 'scores keeps its database beside the stack');
 
+  // Prometheus from the start, so that it scrapes while the checks below make traffic.
+  const found = findPrometheus();
+  let prometheus: RunningPrometheus | null = null;
+  if ('bin' in found) {
+    const config = await p.bricks('prometheus-config');
+    assert.equal(config.code, 0, config.stderr);
+    prometheus = await startPrometheus(t, found.bin, config.stdout);
+  }
+
   // The checks every target's arcade test shares (test/helpers/arcade-checks.ts).
   const { createdGame: created } = await checkArcade(t, gw, { analyticsReplicas: ['analytics.1', 'analytics.2'] });
+
+  await t.test('Prometheus scrapes every replica through http_sd, and every dashboard panel returns series', { skip: 'skip' in found ? found.skip : false }, async () => {
+    const prom = prometheus!;
+    // thumbnails runs only while asked (it scales to zero): ask again, and wait for three scrapes of it.
+    await checkThumbnails(gw);
+    const expected = (await p.ps()).services.filter((s) => s.name !== 'thumbnails').flatMap((s) => s.replicas.filter((r) => r.ready).map((r) => r.name));
+    const targets = await until('every replica a healthy target', async () => {
+      const active = await prom.targets();
+      const names = new Set(active.filter((a) => a.health === 'up').map((a) => a.labels['replica']));
+      return active.every((a) => a.health === 'up') && [...expected, 'daemon'].every((n) => names.has(n)) ? active : undefined;
+    }, 60_000);
+    t.diagnostic(`targets: ${targets.map((a) => `${a.labels['replica']}=${a.health}`).join(' ')}`);
+    for (const a of targets) assert.equal(a.labels['stack'], 'arcade');
+
+    const out = join(p.dir, 'grafana');
+    const written = await p.bricks('grafana', '-o', out, '--prometheus-url', prom.url);
+    assert.equal(written.code, 0, written.stderr);
+    const dashboards = readdirSync(join(out, 'dashboards')).map((f) => JSON.parse(readFileSync(join(out, 'dashboards', f), 'utf8')) as BricksDashboard);
+    assert.deepEqual(dashboards.map((d) => d.title).sort(), ['arcade · analytics', 'arcade · catalog', 'arcade · gateway', 'arcade · overview', 'arcade · scores', 'arcade · thumbnails']);
+    assert.match(readFileSync(join(out, 'provisioning', 'datasources', 'arcade.yaml'), 'utf8'), new RegExp(`url: ${prom.url}`));
+    // rate() over a minute needs two scrapes of a series, and a range query's steps fall every
+    // 5 s from its start: wait until the overview's first panel has two steps of data.
+    const first = dashboards.find((d) => d.title.endsWith('overview'))!.panels[0]!.targets[0]!.expr;
+    await until('two steps of RPC rates', async () => ((await prom.queryRange(first, startedS, Math.ceil(Date.now() / 1000), 5))[0]?.values?.length ?? 0) >= 2, 60_000);
+    await until('three scrapes of thumbnails', async () => Number((await prom.query('count_over_time(process_cpu_seconds_total{stack="arcade",service="thumbnails"}[5m])'))[0]?.value?.[1] ?? 0) >= 3, 60_000);
+    const empty: string[] = [];
+    let queries = 0;
+    for (const d of dashboards) {
+      for (const panel of d.panels) {
+        let series = 0;
+        for (const target of panel.targets) {
+          queries++;
+          series += (await prom.queryRange(target.expr, startedS, Math.ceil(Date.now() / 1000), 5)).length;
+        }
+        if (series === 0) empty.push(`${d.title} / ${panel.title}: ${panel.targets.map((x) => x.expr).join(' | ')}`);
+      }
+    }
+    t.diagnostic(`${queries} queries over ${dashboards.reduce((n, d) => n + d.panels.length, 0)} panels`);
+    assert.deepEqual(empty, [], 'panels whose queries returned no series');
+  });
 
   await t.test('catalog killed with SIGKILL under GETs: replaced, its data kept, the GETs recover', async () => {
     const before = service(await p.ps(), 'catalog').replicas[0];

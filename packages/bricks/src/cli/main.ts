@@ -19,6 +19,7 @@ const load = {
   scale: () => import('./commands/scale.ts'),
   targets: () => import('./commands/targets.ts'),
   top: () => import('./commands/top.ts'),
+  observability: () => import('./commands/observability.ts'),
   up: () => import('./commands/up.ts'),
   daemon: () => import('../platform/daemon/main.ts'),
 };
@@ -116,7 +117,14 @@ command('prometheus-config')
   .description("a Prometheus config that scrapes the platform and every replica through the daemon's http_sd")
   .option('-o, --output <file>', 'write it to this file (default: standard output)')
   .action(async (opts: Opts, cmd: Command) =>
-    (await load.top()).prometheusConfigCommand({ ...globals(cmd), ...(typeof opts.output === 'string' ? { output: opts.output } : {}) }));
+    (await load.observability()).prometheusConfigCommand({ ...globals(cmd), ...(typeof opts.output === 'string' ? { output: opts.output } : {}) }));
+
+command('grafana')
+  .description("write the stack's Grafana dashboards (an overview, one per service) and the provisioning that loads them")
+  .option('-o, --output <dir>', 'the folder to write', 'grafana')
+  .option('--prometheus-url <url>', 'where Grafana reaches the Prometheus that scrapes the stack', 'http://localhost:9090')
+  .action(async (opts: Opts, cmd: Command) =>
+    (await load.observability()).grafanaCommand({ ...globals(cmd), output: String(opts.output), prometheusUrl: String(opts.prometheusUrl) }));
 
 command('scale')
   .description('set the number of replicas: bricks scale catalog=3 scores=2')

@@ -1,13 +1,10 @@
 // `bricks top`: requests/s, error rate, p50/p99, CPU and memory per service and replica, from
 // the daemon's metrics store, redrawn every 2 s on a terminal (like `docker stats`); once with
-// --once, --json or when the output is not a terminal. `bricks prometheus-config`: a scrape
-// config for a Prometheus of one's own, over the daemon's http_sd.
-import { writeFile } from 'node:fs/promises';
+// --once, --json or when the output is not a terminal.
 import { parseDuration } from '@bricks/sdk/duration';
-import { API } from '../../platform/api/contract/index.ts';
 import { SCRAPE_INTERVAL_MS } from '../../platform/telemetry/scraper.ts';
 import type { GlobalOptions } from '../context.ts';
-import { clientOf, fromApi, loadOrFail } from '../context.ts';
+import { clientOf, fromApi } from '../context.ts';
 import { CliError } from '../errors.ts';
 import { renderTop } from '../format/top.ts';
 
@@ -54,38 +51,4 @@ export async function top(options: TopOptions): Promise<void> {
   } finally {
     process.off('SIGINT', onSignal);
   }
-}
-
-export interface PrometheusConfigOptions extends GlobalOptions {
-  readonly output?: string;
-}
-
-/** A Prometheus scrape config that finds the platform and every replica through the daemon's http_sd. */
-export function prometheusConfig(stack: string, apiUrl: string, intervalS = SCRAPE_INTERVAL_MS / 1000): string {
-  return [
-    `# Written by bricks prometheus-config for the stack ${stack}.`,
-    '# The daemon lists its own endpoint and each ready replica with service, replica and version labels;',
-    '# its port is kept across restarts (.bricks/state.json), so this file stays right.',
-    'global:',
-    `  scrape_interval: ${intervalS}s`,
-    `  evaluation_interval: ${intervalS}s`,
-    'scrape_configs:',
-    `  - job_name: ${JSON.stringify(`bricks-${stack}`)}`,
-    '    http_sd_configs:',
-    `      - url: ${JSON.stringify(`${apiUrl}${API.prometheusTargets.path}`)}`,
-    `        refresh_interval: ${intervalS}s`,
-    '',
-  ].join('\n');
-}
-
-export async function prometheusConfigCommand(options: PrometheusConfigOptions): Promise<void> {
-  const stack = await loadOrFail(options);
-  const api = await clientOf(options);
-  const text = prometheusConfig(stack.name, api.url);
-  if (options.output === undefined) {
-    process.stdout.write(text);
-    return;
-  }
-  await writeFile(options.output, text);
-  console.error(`wrote ${options.output}: prometheus --config.file=${options.output}`);
 }

@@ -5,7 +5,7 @@
 import type { HttpSdGroup, PlatformEvent, ServiceStatus, TopDoc } from '../api/contract/index.ts';
 import type { Subscribable, UsageReader } from '../api/ports.ts';
 import type { ServiceProxy } from '../proxy/index.ts';
-import { PlatformMetrics } from './platform-metrics.ts';
+import { PLATFORM_METRIC, PLATFORM_TARGET, PlatformMetrics } from './platform-metrics.ts';
 import { Scraper } from './scraper.ts';
 import type { ScrapeTarget } from './scraper.ts';
 import { increaseOf, SeriesStore } from './series-store.ts';
@@ -25,8 +25,6 @@ export interface MetricsOptions {
 
 /** Replicas listen on loopback (the runtime binds them there); so do their /metrics. */
 const REPLICA_HOST = '127.0.0.1';
-/** The platform's own series carry these target labels, as Prometheus would give them. */
-const PLATFORM_TARGET = { service: 'bricks', replica: 'daemon', version: '' } as const;
 
 export class Metrics {
   readonly store = new SeriesStore();
@@ -89,7 +87,7 @@ export class Metrics {
     const from = now - windowMs;
     const requests = new Map<string, number>();
     // The platform's own series: the address's service is the exported one (the target's is bricks).
-    for (const s of this.store.select('bricks_proxy_request_duration_seconds_count', (l) => l['replica'] === PLATFORM_TARGET.replica)) {
+    for (const s of this.store.select(`${PLATFORM_METRIC.proxyDuration}_count`, (l) => l['replica'] === PLATFORM_TARGET.replica)) {
       const service = s.labels['exported_service'] ?? '';
       requests.set(service, (requests.get(service) ?? 0) + increaseOf(this.store, s, from, now));
     }

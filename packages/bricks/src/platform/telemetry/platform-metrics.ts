@@ -15,6 +15,28 @@ export interface PlatformMetricsSources {
   readonly events: Subscribable<PlatformEvent>;
 }
 
+/** The platform's metric names: what it exports here and what `top` and the dashboards read. */
+export const PLATFORM_METRIC = {
+  proxyDuration: 'bricks_proxy_request_duration_seconds',
+  replicaWait: 'bricks_proxy_replica_wait_seconds',
+  inFlight: 'bricks_proxy_in_flight_requests',
+  waiting: 'bricks_proxy_waiting_requests',
+  retries: 'bricks_proxy_retries_total',
+  failures: 'bricks_proxy_failures_total',
+  desired: 'bricks_service_desired_replicas',
+  ready: 'bricks_service_ready_replicas',
+  restarts: 'bricks_service_restarts_total',
+  rollouts: 'bricks_rollouts_total',
+  scaling: 'bricks_scaling_decisions_total',
+} as const;
+
+/**
+ * The target labels of the platform's own endpoint (the scraper's and http_sd's alike): its
+ * series' own `service` label (the service address's) becomes `exported_service`, as a
+ * Prometheus scrape without honor_labels makes it.
+ */
+export const PLATFORM_TARGET = { service: 'bricks', replica: 'daemon', version: '' } as const;
+
 type Direction = 'up' | 'down';
 
 /** Who changed a replica count: `bricks scale` or the autoscaler (whose reason is free text). */
@@ -64,7 +86,7 @@ export class PlatformMetrics {
     return [
       {
         type: 'histogram',
-        name: 'bricks_proxy_request_duration_seconds',
+        name: PLATFORM_METRIC.proxyDuration,
         help: 'Time from a request reaching a service address to the end of its response, by protocol, HTTP status and gRPC status.',
         samples: proxies.flatMap((p) =>
           p.metrics().requests.map((r) => ({
@@ -75,15 +97,15 @@ export class PlatformMetrics {
       },
       {
         type: 'histogram',
-        name: 'bricks_proxy_replica_wait_seconds',
+        name: PLATFORM_METRIC.replicaWait,
         help: 'Time a request waited at a service address for a ready replica before it was sent on (a start from zero, a restart); requests that did not wait are not counted.',
         samples: proxies.map((p) => ({ labels: { service: p.service }, data: p.metrics().waits })),
       },
-      gauge('bricks_proxy_in_flight_requests', 'Requests in flight from a service address to its replicas.', proxies.map((p) => ({ labels: { service: p.service }, value: p.load().inFlight }))),
-      gauge('bricks_proxy_waiting_requests', 'Requests held at a service address because no replica is ready.', proxies.map((p) => ({ labels: { service: p.service }, value: p.load().waiting }))),
-      counter('bricks_proxy_retries_total', 'Requests a service address sent a second time, to another replica.', proxies.map((p) => ({ labels: { service: p.service }, value: p.stats().retries }))),
+      gauge(PLATFORM_METRIC.inFlight, 'Requests in flight from a service address to its replicas.', proxies.map((p) => ({ labels: { service: p.service }, value: p.load().inFlight }))),
+      gauge(PLATFORM_METRIC.waiting, 'Requests held at a service address because no replica is ready.', proxies.map((p) => ({ labels: { service: p.service }, value: p.load().waiting }))),
+      counter(PLATFORM_METRIC.retries, 'Requests a service address sent a second time, to another replica.', proxies.map((p) => ({ labels: { service: p.service }, value: p.stats().retries }))),
       counter(
-        'bricks_proxy_failures_total',
+        PLATFORM_METRIC.failures,
         'Requests a service address answered itself with an error or cut off: no ready replica in time, or a replica failing.',
         proxies.flatMap((p) => {
           const s = p.stats();
@@ -93,14 +115,14 @@ export class PlatformMetrics {
           ];
         }),
       ),
-      gauge('bricks_service_desired_replicas', 'Replicas a service should run.', status.map((s) => ({ labels: { service: s.name }, value: s.desired }))),
-      gauge('bricks_service_ready_replicas', 'Replicas of a service that are ready.', status.map((s) => ({ labels: { service: s.name }, value: s.ready }))),
-      counter('bricks_service_restarts_total', "Restarts of a service's replicas after they exited or failed their health check.", status.map((s) => ({ labels: { service: s.name }, value: s.restarts }))),
-      counter('bricks_rollouts_total', 'Rollouts of a new version of a service, by how they ended.', [...this.rollouts].map(([key, value]) => {
+      gauge(PLATFORM_METRIC.desired, 'Replicas a service should run.', status.map((s) => ({ labels: { service: s.name }, value: s.desired }))),
+      gauge(PLATFORM_METRIC.ready, 'Replicas of a service that are ready.', status.map((s) => ({ labels: { service: s.name }, value: s.ready }))),
+      counter(PLATFORM_METRIC.restarts, "Restarts of a service's replicas after they exited or failed their health check.", status.map((s) => ({ labels: { service: s.name }, value: s.restarts }))),
+      counter(PLATFORM_METRIC.rollouts, 'Rollouts of a new version of a service, by how they ended.', [...this.rollouts].map(([key, value]) => {
         const [service, state] = key.split('\0');
         return { labels: { service: service ?? '', state: state ?? '' }, value };
       })),
-      counter('bricks_scaling_decisions_total', 'Changes of a service\'s replica count, by direction and by whom (user: `bricks scale`; autoscaler).', [...this.scalings].map(([key, value]) => {
+      counter(PLATFORM_METRIC.scaling, 'Changes of a service\'s replica count, by direction and by whom (user: `bricks scale`; autoscaler).', [...this.scalings].map(([key, value]) => {
         const [service, direction, by] = key.split('\0');
         return { labels: { service: service ?? '', direction: direction ?? '', by: by ?? '' }, value };
       })),

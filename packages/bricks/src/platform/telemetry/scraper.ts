@@ -5,6 +5,7 @@
 import { request } from 'node:http';
 import { parseExposition, seriesKey } from './exposition.ts';
 import type { SeriesStore } from './series-store.ts';
+import { PLATFORM_TARGET } from './platform-metrics.ts';
 
 /** The scrape interval: Prometheus' common 15 s is long for a laptop's `top`; 5 s still costs little. */
 export const SCRAPE_INTERVAL_MS = 5000;
@@ -80,7 +81,7 @@ export class Scraper {
         }
       };
       await Promise.all([
-        read({ service: 'bricks', replica: 'daemon', version: '' }, this.options.own()),
+        read(PLATFORM_TARGET, this.options.own()),
         ...this.options.targets().map((t) => read(t, fetchText(t.url), t.url)),
       ]);
       this.serving = serving;

@@ -1,0 +1,47 @@
+// `bricks prometheus-config`: a Prometheus configuration that scrapes the platform and every
+// replica through the daemon's http_sd. `bricks grafana`: the stack's dashboards and the
+// provisioning files that load them, for a Grafana pointed at that Prometheus.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { API } from '../../platform/api/contract/index.ts';
+import { grafanaFiles, localPrometheusConfig } from '../../observability/index.ts';
+import type { GlobalOptions } from '../context.ts';
+import { clientOf, loadOrFail } from '../context.ts';
+
+export interface PrometheusConfigOptions extends GlobalOptions {
+  readonly output?: string;
+}
+
+export async function prometheusConfigCommand(options: PrometheusConfigOptions): Promise<void> {
+  const stack = await loadOrFail(options);
+  const api = await clientOf(options);
+  const text = localPrometheusConfig(stack.name, `${api.url}${API.prometheusTargets.path}`);
+  if (options.output === undefined) {
+    process.stdout.write(text);
+    return;
+  }
+  await writeFile(options.output, text);
+  console.error(`wrote ${options.output}: prometheus --config.file=${options.output}`);
+}
+
+export interface GrafanaOptions extends GlobalOptions {
+  readonly output: string;
+  readonly prometheusUrl: string;
+}
+
+/** Prometheus' own default address. */
+export const DEFAULT_PROMETHEUS_URL = 'http://localhost:9090';
+
+export async function grafanaCommand(options: GrafanaOptions): Promise<void> {
+  // Any target's stack: the dashboards read the labels every target's scrape gives.
+  const stack = await loadOrFail(options, null);
+  const dir = resolve(options.output);
+  const files = grafanaFiles({ stack: stack.name, services: Object.keys(stack.services), prometheusUrl: options.prometheusUrl, dir });
+  for (const f of files) {
+    await mkdir(dirname(join(dir, f.path)), { recursive: true });
+    await writeFile(join(dir, f.path), f.text);
+  }
+  const dashboards = files.filter((f) => f.path.endsWith('.json')).length;
+  console.error(`wrote ${dashboards} dashboards and their provisioning to ${dir}`);
+  console.error(`grafana: set [paths] provisioning = ${join(dir, 'provisioning')} (or GF_PATHS_PROVISIONING); data source ${options.prometheusUrl}`);
+}
