@@ -157,9 +157,9 @@ export async function until<T>(what: string, probe: () => Promise<T | undefined 
   }
 }
 
-export function get(url: string, agent?: Agent): Promise<{ status: number; body: string }> {
+export function get(url: string, agent?: Agent, timeoutMs = 5000): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { agent: agent ?? false, timeout: 5000 }, (res) => {
+    const req = request(url, { agent: agent ?? false, timeout: timeoutMs }, (res) => {
       let body = '';
       res.on('data', (d: Buffer) => (body += d.toString()));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
@@ -183,6 +183,8 @@ export interface LoadProgress {
   ok: number;
 }
 
+const STEADY_LOAD_TIMEOUT_MS = 10_000;
+
 /** A steady stream of GETs from `concurrency` keep-alive clients until `stop` resolves. */
 export async function steadyLoad(url: string, concurrency: number, stop: Promise<void>, progress: LoadProgress = { ok: 0 }): Promise<LoadResult> {
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
@@ -195,7 +197,9 @@ export async function steadyLoad(url: string, concurrency: number, stop: Promise
   const worker = async (): Promise<void> => {
     while (!done) {
       try {
-        const r = await get(url, agent);
+        // Past the longest deadline a stack under test gives a call (arcade's gateway: 5 s to
+        // catalog), so that a slow answer is seen as the stack's 504, not as this client giving up.
+        const r = await get(url, agent, STEADY_LOAD_TIMEOUT_MS);
         if (r.status === 200) {
           ok++;
           progress.ok++;
