@@ -43,3 +43,49 @@ test('bricks dev rebuilds and rolls only the changed service, and Ctrl-C stops e
   await until('the daemon stopped', () => !alive(daemon), 30_000);
   for (const s of after.services) for (const r of s.replicas) assert.ok(!alive(r.pid!), `${r.name} stopped`);
 });
+
+test('bricks dev where git does not ignore .bricks/: one release per real change, and a note to ignore it', { timeout: 180_000 }, async (t) => {
+  // `other` runs in place (a shell command bricks does not bundle), so its digest is made from the
+  // files git lists in its folder: the project's root, where .bricks/ is.
+  const p = releaseProject(t, '', { ignoreState: false });
+  p.write('bricks.yaml', readFileSync(p.file, 'utf8').replace('run: node services/other.mjs', 'run: ["sh", "-c", "exec node services/other.mjs"]'));
+  p.git('commit', '-qam', 'other runs in place');
+  const dev = spawn(process.execPath, [BIN, 'dev'], { cwd: p.dir, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  dev.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  dev.stderr.on('data', (d: Buffer) => (out += d.toString()));
+  t.after(() => dev.kill('SIGKILL'));
+  t.after(() => {
+    if (process.exitCode !== 0) console.log(`bricks dev said:\n${out}`);
+  });
+  await until('dev watching', () => out.includes('watching for changes'), 90_000);
+  assert.match(out, /note: git does not ignore \.bricks\/.*echo '\.bricks\/' >> \.gitignore/);
+  const api = (await p.ps()).services.find((s) => s.name === 'api')!;
+
+  const releases = async (): Promise<{ id: number; changes: string[] }[]> => {
+    const r = await p.bricks('history', '--json');
+    assert.equal(r.code, 0, r.stderr);
+    const doc = JSON.parse(r.stdout) as { releases: { release: { id: number }; changes: { name: string }[] }[] };
+    return doc.releases.map((e) => ({ id: e.release.id, changes: e.changes.map((c) => c.name) }));
+  };
+  /** Six of dev's polls with traffic (log lines) and its own release files landing in .bricks/. */
+  const idle = async (expected: number): Promise<void> => {
+    for (const deadline = Date.now() + 3000; Date.now() < deadline; ) {
+      await fetch(`${api.address}/`).then((r) => r.arrayBuffer());
+      assert.equal((await releases()).length, expected, `still ${expected} release(s):\n${out}`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  };
+  await idle(1);
+
+  const src = join(p.dir, 'services', 'api.mjs');
+  writeFileSync(src, readFileSync(src, 'utf8').replace('process.env.VERSION = "1";', 'process.env.VERSION = "edited";'));
+  await until('the edit rolled out', async () => {
+    const r = await fetch(`${api.address}/`).catch(() => null);
+    return r !== null && ((await r.json()) as { version: string }).version === 'edited';
+  }, 60_000);
+  await idle(2);
+  // `other` changes with the edit too: every file in its folder is its input, but not .bricks/.
+  assert.deepEqual((await releases()).map((r) => r.changes), [['api', 'other'], ['api', 'other']]);
+  assert.doesNotMatch(out, /no service changed/);
+});
