@@ -12,7 +12,7 @@ import { loadOrFail } from './context.ts';
 import { findDaemon } from './local-daemon/find.ts';
 import { startDaemonProcess } from './local-daemon/start.ts';
 import { color } from './format/color.ts';
-import { printResult, runOperation } from './operation.ts';
+import { deployExplained } from './start-failure/deploy-explained.ts';
 
 export interface StackUp {
   readonly stack: Stack;
@@ -31,8 +31,7 @@ export async function bringUp(options: GlobalOptions): Promise<StackUp> {
   }
   // `up` runs the work tree as it is: a deploy (a release in a git work tree), which touches
   // nothing when the running release already is this tree.
-  const result = await runOperation(api.deploy());
-  if (result.outcome !== 'unchanged') printResult(result);
+  await deployExplained(api, stack.dir);
   await suggestIgnoringState(stack.dir);
   return { stack, paths, api };
 }
