@@ -146,7 +146,7 @@ describe('local platform', { concurrency: false }, () => {
     // deploy did the rollout) or the readiness wait (when the daemon's start had already done it).
     assert.match(r.stderr, /loop is crash-looping|loop: loop\.1 exited/);
     // ...and shows what the replica printed, not only a condition.
-    assert.match(r.stderr, /loop\.1 printed, last:\n(.*\n)*  \| crashing at start as asked/);
+    assert.match(r.stderr, /loop\.1 printed, last:\n(.*\n)* {2}\| crashing at start as asked/);
     const text = await until('ps to show loop crash-looping', async () => {
       const out = (await p.bricks('ps')).stdout;
       return /crash-looping 0\/1/.test(out) ? out : undefined;
@@ -168,7 +168,7 @@ describe('local platform', { concurrency: false }, () => {
     p.write('main.mjs', "import { GreeterService } from './gen/hello/v1/greeter_pb.js';\nconsole.log(GreeterService);\n");
     const r = await p.bricks('up', '-d', '--wait', '30');
     assert.equal(r.code, 1, r.stdout);
-    assert.match(r.stderr, /greeter\.\d printed, last:\n(.*\n)*  \| Error \[ERR_MODULE_NOT_FOUND\]: Cannot find module '.*\/gen\/hello\/v1\/greeter_pb\.js'/);
+    assert.match(r.stderr, /greeter\.\d printed, last:\n(.*\n)* {2}\| Error \[ERR_MODULE_NOT_FOUND\]: Cannot find module '.*\/gen\/hello\/v1\/greeter_pb\.js'/);
     assert.match(r.stderr, /what to do: gen\/hello\/v1\/greeter_pb\.js is generated code that is not there: run `bricks gen` in /);
   });
 
