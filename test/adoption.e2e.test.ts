@@ -143,13 +143,8 @@ describe('adoption: a new project outside the repository, from the packed packag
   });
 
   it('pnpm: init, install, gen, up as a release, both calls, the test, down', { timeout: 420_000 }, async (t) => {
-    const pnpm = findTool('pnpm', 'BRICKS_TEST_PNPM');
-    if (pnpm === null) {
-      // .ci/run installs pnpm; elsewhere it is the developer's choice.
-      assert.notEqual(process.env.CI, 'true', 'CI=true needs pnpm: .ci/run installs it and sets BRICKS_TEST_PNPM');
-      t.skip('pnpm is not on PATH (or BRICKS_TEST_PNPM): `npm install --prefix /tmp/tools pnpm@10` and BRICKS_TEST_PNPM=/tmp/tools/node_modules/.bin/pnpm');
-      return;
-    }
+    const pnpm = packageManager(t, 'pnpm', 'BRICKS_TEST_PNPM', 'pnpm@10');
+    if (pnpm === null) return;
     const p = await init(t, 'shop-pnpm', 'sdk');
     const bricks = installed(p);
     expectOk('pnpm install', await run(pnpm, ['install', '--config.engine-strict=true'], { cwd: p.dir, timeoutMs: 300_000 }));
@@ -161,12 +156,8 @@ describe('adoption: a new project outside the repository, from the packed packag
   });
 
   it('yarn: init, install, gen, the test, up as a release, both calls, down', { timeout: 420_000 }, async (t) => {
-    const yarn = findTool('yarn', 'BRICKS_TEST_YARN');
-    if (yarn === null) {
-      assert.notEqual(process.env.CI, 'true', 'CI=true needs yarn: .ci/run installs it and sets BRICKS_TEST_YARN');
-      t.skip('yarn is not on PATH (or BRICKS_TEST_YARN): `npm install --prefix /tmp/tools @yarnpkg/cli-dist@4` and BRICKS_TEST_YARN=/tmp/tools/node_modules/.bin/yarn');
-      return;
-    }
+    const yarn = packageManager(t, 'yarn', 'BRICKS_TEST_YARN', '@yarnpkg/cli-dist@4');
+    if (yarn === null) return;
     const p = await init(t, 'shop-yarn', 'sdk');
     // Yarn 2 and later install into node_modules by the project's .yarnrc.yml (bricks init writes it); yarn 1 always does.
     const env = userEnv({ YARN_ENABLE_TELEMETRY: '0' });
@@ -204,6 +195,18 @@ describe('adoption: a new project outside the repository, from the packed packag
     assert.deepEqual(listing(prefix), before, 'nothing in the install directory was added or changed');
   });
 });
+
+/**
+ * pnpm or yarn from BRICKS_TEST_* or PATH. Required under CI=true (.ci/run installs both); elsewhere
+ * the test is skipped, saying how to get the tool.
+ */
+function packageManager(t: TestContext, name: string, variable: string, pkg: string): string | null {
+  const found = findTool(name, variable);
+  if (found !== null) return found;
+  assert.notEqual(process.env.CI, 'true', `CI=true needs ${name}: .ci/run installs it and sets ${variable}`);
+  t.skip(`${name} is not on PATH (or ${variable}): \`npm install --prefix /tmp/tools ${pkg}\` and ${variable}=/tmp/tools/node_modules/.bin/${name}`);
+  return null;
+}
 
 function chownTree(dir: string, uid: number): void {
   chownSync(dir, uid, uid);
