@@ -181,6 +181,8 @@ describe('adoption: a new project outside the repository, from the packed packag
     assert.equal(version.stdout.trim(), (JSON.parse(readFileSync(join(prefix, 'node_modules', 'bricks', 'package.json'), 'utf8')) as { version: string }).version);
 
     const p = await init(t, 'web-readonly', 'http', { uid });
+    // In an x-bricks.group, so its replicas run the installed package's own group launcher (dist/).
+    p.write('bricks.yaml', readFileSync(p.file, 'utf8').replace('      health: { ready: /readyz, live: /healthz }', '      health: { ready: /readyz, live: /healthz }\n      group: edge'));
     // Installed as its team would (by root here, for npm's cache), then the project is nobody's.
     expectOk('npm install', await run('npm', ['install', '--no-audit', '--no-fund', '--engine-strict'], { cwd: p.dir }));
     if (uid !== undefined) chownTree(p.dir, uid);
@@ -188,9 +190,10 @@ describe('adoption: a new project outside the repository, from the packed packag
     await commit(p, uid);
     expectOk('bricks up -d from the read-only install', await bricks('up', '-d', '--wait', '90'));
     const doc = JSON.parse(expectOk('bricks ps --json', await bricks('ps', '--json')).stdout) as PsDoc;
-    const web = doc.services.find((s) => s.name === 'web');
-    assert.ok(web !== undefined && web.replicas.length === 2 && web.replicas.every((r) => r.ready), JSON.stringify(doc));
-    assert.deepEqual(await (await fetch(`${web.address}/hello?name=Ada`)).json(), { message: 'Hello, Ada!' });
+    const edge = doc.services.find((s) => s.name === 'edge') as (PsDoc['services'][number] & { members: { name: string; address: string }[] }) | undefined;
+    assert.ok(edge !== undefined && edge.replicas.length === 2 && edge.replicas.every((r) => r.ready), JSON.stringify(doc));
+    assert.deepEqual(edge.members.map((m) => m.name), ['web']);
+    assert.deepEqual(await (await fetch(`${edge.members[0]!.address}/hello?name=Ada`)).json(), { message: 'Hello, Ada!' });
     await downLeavesNothing(p, bricks, doc);
     assert.deepEqual(listing(prefix), before, 'nothing in the install directory was added or changed');
   });
