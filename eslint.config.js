@@ -23,7 +23,7 @@ const replicaEnvNames = [
 ];
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/gen/**', '**/.bricks/**', '**/.cache/**', '.tmp/**', 'bench/.work/**', '**/*.cjs'] },
+  { ignores: ['**/node_modules/**', '**/dist/**', '**/gen/**', '**/.bricks/**', '**/.cache/**', '.tmp/**', 'bench/.work/**', '**/*.cjs'] },
   {
     files: ['**/*.ts'],
     extends: [js.configs.recommended, ...tseslint.configs.recommendedTypeChecked],

@@ -1,4 +1,5 @@
 // The list of benchmark suites, in the order RESULTS.md shows them.
+import adoption from './adoption/index.ts';
 import autoscale from './autoscale/index.ts';
 import proxy from './proxy/index.ts';
 import recovery from './recovery/index.ts';
@@ -7,4 +8,4 @@ import rpc from './rpc/index.ts';
 import startup from './startup/index.ts';
 import type { BenchSuite } from './suite.ts';
 
-export const suites: readonly BenchSuite[] = [proxy, recovery, rpc, startup, rolling, autoscale];
+export const suites: readonly BenchSuite[] = [proxy, recovery, rpc, startup, rolling, autoscale, adoption];

@@ -1,6 +1,6 @@
 // Runs the project's tests with node's own test runner through tsx.
 // Node 20's `--test` takes no globs, so the files are found here:
-//   unit: *.test.ts beside the code (packages/, examples/);  e2e: test/**/*.test.ts.
+//   unit: *.test.ts beside the code (packages/, examples/, scripts/);  e2e: test/**/*.test.ts.
 // Extra arguments are substrings that filter the file list.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
@@ -19,7 +19,7 @@ function walk(dir, out) {
   return out;
 }
 
-const unit = [...walk(join(root, 'packages'), []), ...walk(join(root, 'examples'), [])];
+const unit = [...walk(join(root, 'packages'), []), ...walk(join(root, 'examples'), []), ...walk(join(root, 'scripts'), [])];
 const e2e = walk(join(root, 'test'), []);
 let files = kind === 'unit' ? unit : kind === 'e2e' ? e2e : [...unit, ...e2e];
 if (filters.length > 0) files = files.filter((f) => filters.some((s) => f.includes(s)));

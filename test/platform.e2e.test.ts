@@ -145,6 +145,8 @@ describe('local platform', { concurrency: false }, () => {
     // Whichever reaches `up` first names the service: the first rollout's verdict (when up's own
     // deploy did the rollout) or the readiness wait (when the daemon's start had already done it).
     assert.match(r.stderr, /loop is crash-looping|loop: loop\.1 exited/);
+    // ...and shows what the replica printed, not only a condition.
+    assert.match(r.stderr, /loop\.1 printed, last:\n(.*\n)* {2}\| crashing at start as asked/);
     const text = await until('ps to show loop crash-looping', async () => {
       const out = (await p.bricks('ps')).stdout;
       return /crash-looping 0\/1/.test(out) ? out : undefined;
@@ -158,6 +160,16 @@ describe('local platform', { concurrency: false }, () => {
       return s.condition === 'failed' ? s : undefined;
     });
     assert.equal(failed.restarts, 2);
+  });
+
+  it('a service that cannot start for want of its generated code: bricks up says so and what to run', async (t) => {
+    const p = project(t, 'services:\n  greeter:\n    x-bricks:\n      run: node main.mjs\n      health: /healthz\n');
+    p.write('package.json', JSON.stringify({ name: 'gen-missing', type: 'module' }));
+    p.write('main.mjs', "import { GreeterService } from './gen/hello/v1/greeter_pb.js';\nconsole.log(GreeterService);\n");
+    const r = await p.bricks('up', '-d', '--wait', '30');
+    assert.equal(r.code, 1, r.stdout);
+    assert.match(r.stderr, /greeter\.\d printed, last:\n(.*\n)* {2}\| Error \[ERR_MODULE_NOT_FOUND\]: Cannot find module '.*\/gen\/hello\/v1\/greeter_pb\.js'/);
+    assert.match(r.stderr, /what to do: gen\/hello\/v1\/greeter_pb\.js is generated code that is not there: run `bricks gen` in /);
   });
 
   it('the control API refuses requests without the token', async (t) => {

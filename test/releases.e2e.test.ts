@@ -49,6 +49,11 @@ describe('releases', { concurrency: false }, () => {
     const first = await settled(p);
     assert.match(await deploy(p), /unchanged/);
     assert.deepEqual(pids(svc((await p.ps()), 'api')), pids(svc(first, 'api')), 'no-change deploy touched nothing');
+    // A commit that no service reaches is no release either.
+    writeFileSync(join(p.dir, 'NOTES.md'), 'notes\n');
+    p.git('add', '-A');
+    p.git('commit', '-qm', 'notes');
+    assert.match(await deploy(p), /unchanged: no service changed since release #1/);
 
     p.setVersion('api', '2');
     const out = await deploy(p);

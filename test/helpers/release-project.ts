@@ -21,7 +21,12 @@ function source(version: string, broken?: 'exit' | 'never-ready'): string {
   return `${prelude.join('\n')}\n${echo}`;
 }
 
-export function releaseProject(t: TestContext, extraStack = ''): ReleaseProject {
+export interface ReleaseProjectOptions {
+  /** Whether the project's .gitignore names `.bricks/` (default true), as `bricks init` writes it. */
+  readonly ignoreState?: boolean;
+}
+
+export function releaseProject(t: TestContext, extraStack = '', options: ReleaseProjectOptions = {}): ReleaseProject {
   const stack = `
 services:
   api:
@@ -54,7 +59,7 @@ ${extraStack}`;
   writeFileSync(join(p.dir, 'services', 'other.mjs'), source('1'));
   writeFileSync(join(p.dir, 'package.json'), JSON.stringify({ name: 'release-test', private: true, type: 'module' }));
   writeFileSync(join(p.dir, 'package-lock.json'), JSON.stringify({ name: 'release-test', lockfileVersion: 3, requires: true, packages: { '': { name: 'release-test' } } }));
-  writeFileSync(join(p.dir, '.gitignore'), '.bricks/\n');
+  if (options.ignoreState !== false) writeFileSync(join(p.dir, '.gitignore'), '.bricks/\n');
   git('init', '-q');
   git('add', '-A');
   git('commit', '-qm', 'first');

@@ -1,6 +1,7 @@
 // @ts-check
-// The prebuilt CLI: esbuild bundles src/cli/main.ts, and through its lazy imports every command
-// and the daemon, into .cache/cli/<stamp>/, named by the stamp of the sources it was built from.
+// The CLI of a source checkout: esbuild bundles src/cli/main.ts, and through its lazy imports
+// every command and the daemon, into .cache/cli/<stamp>/, named by the stamp of the sources it was
+// built from (an installed bricks runs dist/, built at pack time with the same options).
 // A bundle is used only while its name is the sources' current stamp; otherwise a new one is
 // built beside it and published with one rename, so a concurrent `bricks` sees a whole bundle
 // or none.
@@ -57,6 +58,45 @@ export async function cliBundle(root, debug = () => {}) {
 }
 
 /**
+ * How the CLI is bundled, here into .cache/ and at pack time into dist/ (scripts/build-package.mjs):
+ * one set of options, so the installed CLI is the one the repo's tests run.
+ * @param {string} root the bricks package
+ * @param {Record<string, string>} entryPoints output name → source, relative to root
+ * @param {string} outdir
+ * @returns {import('esbuild').BuildOptions}
+ */
+export function cliBuildOptions(root, entryPoints, outdir) {
+  return {
+    absWorkingDir: root,
+    entryPoints,
+    outdir,
+    bundle: true,
+    // A chunk per lazy import keeps main.ts's lazy loading: `bricks ps` does not load the
+    // bundler or the Kubernetes schemas (esbuild hoists an external import to its chunk's top).
+    splitting: true,
+    chunkNames: 'chunks/[name]-[hash]',
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    // See EXTERNAL_PACKAGES; the rest of node_modules is bundled in.
+    external: [...EXTERNAL_PACKAGES],
+    // Bundled CommonJS (commander) requires node's built-ins: an ES module has no `require`.
+    banner: { js: "import { createRequire as __bricksCreateRequire } from 'node:module'; const require = __bricksCreateRequire(import.meta.url);" },
+    // Stack traces name the .ts files (bin/bricks.js turns source maps on). The maps point at
+    // src/ relative to the build dir, which the rename keeps at the same depth.
+    sourcemap: 'linked',
+    sourcesContent: false,
+    minifyWhitespace: true,
+    minifySyntax: true,
+    keepNames: true,
+    // The settings of the repo's tsconfig that change emitted code; given here so the bundle
+    // does not depend on whichever tsconfig.json esbuild would find above the package.
+    tsconfigRaw: { compilerOptions: { verbatimModuleSyntax: true, useDefineForClassFields: true } },
+    logLevel: 'silent',
+  };
+}
+
+/**
  * Builds the bundle into a temp dir beside `dir`, then renames it to `dir`.
  * @param {string} root
  * @param {string} dir
@@ -68,35 +108,7 @@ export async function buildCliBundle(root, dir) {
   const tmp = join(parent, `${TMP_PREFIX}${process.pid}-${randomBytes(4).toString('hex')}`);
   try {
     const { build } = await import('esbuild');
-    const result = await build({
-      absWorkingDir: root,
-      entryPoints: { main: ENTRY },
-      outdir: tmp,
-      write: false,
-      bundle: true,
-      // A chunk per lazy import keeps main.ts's lazy loading: `bricks ps` does not load the
-      // bundler or the Kubernetes schemas (esbuild hoists an external import to its chunk's top).
-      splitting: true,
-      chunkNames: 'chunks/[name]-[hash]',
-      format: 'esm',
-      platform: 'node',
-      target: 'node20',
-      // See EXTERNAL_PACKAGES; the rest of node_modules is bundled in.
-      external: EXTERNAL_PACKAGES,
-      // Bundled CommonJS (commander) requires node's built-ins: an ES module has no `require`.
-      banner: { js: "import { createRequire as __bricksCreateRequire } from 'node:module'; const require = __bricksCreateRequire(import.meta.url);" },
-      // Stack traces name the .ts files (bin/bricks.js turns source maps on). The maps point at
-      // src/ relative to the build dir, which the rename keeps at the same depth.
-      sourcemap: 'linked',
-      sourcesContent: false,
-      minifyWhitespace: true,
-      minifySyntax: true,
-      keepNames: true,
-      // The settings of the repo's tsconfig that change emitted code; given here so the bundle
-      // does not depend on whichever tsconfig.json esbuild would find above the package.
-      tsconfigRaw: { compilerOptions: { verbatimModuleSyntax: true, useDefineForClassFields: true } },
-      logLevel: 'silent',
-    });
+    const result = await build({ ...cliBuildOptions(root, { main: ENTRY }, tmp), write: false });
     for (const file of result.outputFiles) writeDurably(file.path, file.contents);
     syncDirs(tmp);
     try {

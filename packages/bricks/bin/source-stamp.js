@@ -17,7 +17,8 @@ export const STAMPED_FILES = ['package.json'];
  * must be loaded from their packages; kubernetes-models (tens of MB of schemas, loaded only by
  * `bricks manifests`); pidusage (CommonJS, loaded only by `ps`). The others (commander, yaml,
  * zod: every command loads them) are bundled in, which saves resolving and loading some
- * hundred files on every start; so their versions are part of the stamp.
+ * hundred files on every start; so their versions are part of the stamp. package.json's
+ * `dependencies` are these but tsx (only a source checkout runs through it).
  */
 export const EXTERNAL_PACKAGES = ['esbuild', 'tsx', 'kubernetes-models', 'pidusage'];
 /**
@@ -118,13 +119,16 @@ function walkPackage(dir, prefix, out) {
 }
 
 /**
- * The dependencies bundled in: those of package.json but the external ones.
+ * The packages bundled in: those package.json names but the external ones. The bundled ones are
+ * devDependencies (the installed CLI carries them in dist/, so its users do not install them);
+ * the external ones, which an installed CLI loads, are its dependencies.
  * @param {string} root
  * @returns {string[]}
  */
 function bundledPackages(root) {
   const manifest = JSON.parse(readFileSync(`${root}/package.json`, 'utf8'));
-  return Object.keys(manifest.dependencies ?? {}).filter((name) => !EXTERNAL_PACKAGES.includes(name));
+  const named = [...Object.keys(manifest.dependencies ?? {}), ...Object.keys(manifest.devDependencies ?? {})];
+  return [...new Set(named)].filter((name) => !EXTERNAL_PACKAGES.includes(name));
 }
 
 /**

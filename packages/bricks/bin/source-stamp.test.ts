@@ -71,7 +71,7 @@ describe('sourceStamp', () => {
 
   it('moves when a bundled dependency is installed in another version, not for an external one', (t) => {
     const root = fakePackage(t);
-    writeFileSync(join(root, 'package.json'), '{"name":"bricks","dependencies":{"yaml":"^2","esbuild":"^0.28"}}');
+    writeFileSync(join(root, 'package.json'), '{"name":"bricks","dependencies":{"esbuild":"^0.28"},"devDependencies":{"yaml":"^2"}}');
     for (const name of ['yaml', 'esbuild']) {
       mkdirSync(join(root, 'node_modules', name), { recursive: true });
       writeFileSync(join(root, 'node_modules', name, 'package.json'), '{"version":"1.0.0"}');

@@ -255,6 +255,10 @@ test('a service in another language is digested from its git files and runs in p
   const ignored = await buildStack(m.stack({ extra: [py] }), opts);
   assert.equal(ignored.services[0]!.digest, art.digest);
   assert.equal(ignored.services[0]!.rebuilt, false);
+  // bricks' own state, which no .gitignore here names, is not an input either.
+  m.write('services/py/.bricks/logs/py.log', 'a line\n');
+  const state = await buildStack(m.stack({ extra: [py] }), opts);
+  assert.equal(state.services[0]!.digest, art.digest, '.bricks/ is left out');
   m.write('services/py/util.py', 'X = 1\n');
   const added = await buildStack(m.stack({ extra: [py] }), opts);
   assert.notEqual(added.services[0]!.digest, art.digest);

@@ -5,6 +5,7 @@ import manifest from '../../package.json' with { type: 'json' };
 import { CliError, EXIT_CODES } from './errors.ts';
 import { color } from './format/color.ts';
 import { parseTarget } from './target-name.ts';
+import { DEFAULT_TEMPLATE, TEMPLATES } from '../scaffold/templates.ts';
 
 // Command modules load on demand: `bricks ps` should not pay for the Kubernetes schemas
 // (about a second on this machine) or the bundler.
@@ -13,6 +14,7 @@ const load = {
   deploy: () => import('./commands/deploy.ts'),
   dev: () => import('./commands/dev.ts'),
   gen: () => import('./commands/gen.ts'),
+  init: () => import('./commands/init.ts'),
   down: () => import('./commands/down.ts'),
   logs: () => import('./commands/logs.ts'),
   ps: () => import('./commands/ps.ts'),
@@ -46,6 +48,22 @@ const imageFlags = (opts: Opts): { registry?: string; baseImage?: string } => ({
   ...(typeof opts.registry === 'string' ? { registry: opts.registry } : {}),
   ...(typeof opts.baseImage === 'string' ? { baseImage: opts.baseImage } : {}),
 });
+
+program
+  .command('init')
+  .description('start a new project in DIR (default: here): package.json, tsconfig.json, bricks.yaml, a service, its test')
+  .argument('[dir]', 'the new project\'s folder, made if needed', '.')
+  .option('-t, --template <template>', `what the project starts with: ${TEMPLATES.map((t) => `${t.name} (${t.summary})`).join('; ')}`, DEFAULT_TEMPLATE)
+  .option('--name <name>', "the package's name (default: from the folder's)")
+  .option('--force', 'write into a folder that is not empty, keeping the files it has')
+  .option('--tarballs <dir>', 'take bricks and @bricks/sdk from the tarballs `npm pack` wrote in DIR instead of the registry')
+  .action(async (dir: string, opts: Opts) =>
+    (await load.init()).init(dir, {
+      template: String(opts.template),
+      force: opts.force === true,
+      ...(typeof opts.name === 'string' ? { name: opts.name } : {}),
+      ...(typeof opts.tarballs === 'string' ? { tarballs: opts.tarballs } : {}),
+    }));
 
 command('up')
   .description('start the stack (foreground with live status; -d to return once ready)')

@@ -57,7 +57,7 @@ function describeProgress(line: Extract<OperationLine, { kind: 'progress' }>): s
     case 'bundling':
       return `  ${name} building…`;
     case 'done':
-      return e.rebuilt ? `  ${name} built ${e.digest.slice(0, 12)} in ${e.durationMs} ms` : null;
+      return e.rebuilt ? `  ${name} built ${e.digest.slice(0, 12)} in ${Math.round(e.durationMs)} ms` : null;
     case 'failed':
       return `  ${name} ${color.red('failed')}: ${e.message}`;
   }

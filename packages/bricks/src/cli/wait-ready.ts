@@ -1,17 +1,18 @@
 // Waiting until every service of the stack is ready (`up -d`, `dev`), printing each service's
-// condition as it changes.
+// condition as it changes; a service that fails says what its replica printed and what to do.
 import type { ApiClient } from '../platform/api/client.ts';
 import { fromApi } from './context.ts';
 import { CliError } from './errors.ts';
 import { color } from './format/color.ts';
 import { renderPs } from './format/ps.ts';
+import { explainServices } from './start-failure/explain.ts';
 
 /**
  * The status is read again on each of the daemon's events (a replica started, became ready,
  * exited), so this returns as soon as the last replica is ready; the slow poll only covers a
  * broken event stream.
  */
-export async function waitUntilReady(api: ApiClient, timeoutMs: number): Promise<void> {
+export async function waitUntilReady(api: ApiClient, timeoutMs: number, projectDir: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   const seen = new Map<string, string>();
   const controller = new AbortController();
@@ -38,7 +39,9 @@ export async function waitUntilReady(api: ApiClient, timeoutMs: number): Promise
       }
       const failed = status.services.filter((s) => s.condition === 'failed' || s.condition === 'crash-looping');
       if (failed.length > 0) {
-        throw new CliError('failed', `${failed.map((s) => `${s.name} is ${s.condition}`).join(', ')}; see \`bricks logs ${failed.map((s) => s.name).join(' ')}\``);
+        const names = failed.map((s) => s.name);
+        const explained = await explainServices(api, names, projectDir);
+        throw new CliError('failed', `${failed.map((s) => `${s.name} is ${s.condition}`).join(', ')}; ${explained === '' ? `see \`bricks logs ${names.join(' ')}\`` : `\`bricks logs ${names.join(' ')}\` shows all it printed\n${explained}`}`);
       }
       if (status.services.every((s) => s.ready >= s.desired)) {
         const full = await api.status().catch(() => status);

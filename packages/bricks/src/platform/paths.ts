@@ -1,5 +1,6 @@
 // Where a project's platform keeps its files: `.bricks/` beside the stack file.
 import { join } from 'node:path';
+import { STATE_DIR } from '../util/state-dir.ts';
 
 export interface ProjectPaths {
   readonly dir: string;
@@ -20,7 +21,7 @@ export interface ProjectPaths {
 }
 
 export function projectPaths(projectDir: string): ProjectPaths {
-  const dir = join(projectDir, '.bricks');
+  const dir = join(projectDir, STATE_DIR);
   return {
     dir,
     token: join(dir, 'token'),

@@ -1,20 +1,24 @@
 // `bricks deploy`, `rollback`, `history` and `diff`: releases by git SHA, through the daemon.
 import { DEFAULT_ROLLBACK_REF } from '../../platform/api/contract/index.ts';
+import { dirname } from 'node:path';
 import type { GlobalOptions } from '../context.ts';
-import { clientOf, fromApi } from '../context.ts';
+import { clientOf, fromApi, stackFileOf } from '../context.ts';
 import { CliError } from '../errors.ts';
 import { color } from '../format/color.ts';
 import { table } from '../format/table.ts';
 import { printResult, runOperation } from '../operation.ts';
+import { deployExplained } from '../start-failure/deploy-explained.ts';
 
 export async function deploy(options: GlobalOptions & { json?: boolean }): Promise<void> {
   const api = await clientOf(options);
-  const result = await runOperation(api.deploy(), { json: options.json });
-  if (options.json === true) {
-    if (result.outcome !== 'completed' && result.outcome !== 'unchanged') throw new CliError('failed', result.detail);
+  if (options.json !== true) {
+    const result = await deployExplained(api, dirname(stackFileOf(options)));
+    // deployExplained is quiet about a deploy that changed nothing; `bricks deploy` says so.
+    if (result.outcome === 'unchanged') printResult(result);
     return;
   }
-  printResult(result);
+  const result = await runOperation(api.deploy(), { json: true });
+  if (result.outcome !== 'completed' && result.outcome !== 'unchanged') throw new CliError('failed', result.detail);
 }
 
 export async function rollback(ref: string | undefined, options: GlobalOptions & { json?: boolean }): Promise<void> {

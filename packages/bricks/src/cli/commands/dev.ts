@@ -6,7 +6,7 @@ import type { GlobalOptions } from '../context.ts';
 import { CliError } from '../errors.ts';
 import { color } from '../format/color.ts';
 import { follow } from '../follow.ts';
-import { printResult, runOperation } from '../operation.ts';
+import { deployExplained } from '../start-failure/deploy-explained.ts';
 import { bringUp } from '../stack-up.ts';
 import { waitUntilReady } from '../wait-ready.ts';
 
@@ -16,8 +16,8 @@ const POLL_MS = 500;
 const READY_TIMEOUT_MS = 60_000;
 
 export async function dev(options: GlobalOptions): Promise<void> {
-  const { api, paths } = await bringUp(options);
-  await waitUntilReady(api, READY_TIMEOUT_MS);
+  const { api, paths, stack } = await bringUp(options);
+  await waitUntilReady(api, READY_TIMEOUT_MS, stack.dir);
   console.log(color.dim('watching for changes; Ctrl-C stops the stack'));
   let stopped = false;
   const loop = (async () => {
@@ -25,8 +25,7 @@ export async function dev(options: GlobalOptions): Promise<void> {
       await new Promise((r) => setTimeout(r, POLL_MS));
       if (stopped) break;
       try {
-        const result = await runOperation(api.deploy(), { quietIfUnchanged: true });
-        if (result.outcome !== 'unchanged') printResult(result);
+        await deployExplained(api, stack.dir, { quietIfUnchanged: true });
       } catch (err) {
         // A broken edit is normal while developing: say it and keep watching.
         console.error(`${color.red('deploy failed')}: ${err instanceof CliError ? err.message : String(err)}`);

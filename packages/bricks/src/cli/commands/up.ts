@@ -12,9 +12,9 @@ export interface UpOptions extends GlobalOptions {
 }
 
 export async function up(options: UpOptions): Promise<void> {
-  const { api, paths } = await bringUp(options);
+  const { api, paths, stack } = await bringUp(options);
   if (options.detach === true) {
-    await waitUntilReady(api, Number(options.wait ?? '60') * 1000);
+    await waitUntilReady(api, Number(options.wait ?? '60') * 1000, stack.dir);
     return;
   }
   await follow(api, paths);

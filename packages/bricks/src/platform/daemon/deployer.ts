@@ -156,10 +156,13 @@ export class Deployer {
       if (config !== undefined) services[a.service] = { digest: a.digest, config };
     }
     const current = await mode.store.current();
-    const sameTree = current !== undefined && current.release.sha === git.sha && current.release.dirtyHash === git.dirtyHash;
     const changes = current === undefined ? Object.keys(services) : diffServices(current.release.services, services).map((c) => c.name);
-    if (sameTree && changes.length === 0 && this.running(current.release)) {
-      return { outcome: 'unchanged', release: current.release.id, sha: git.sha, changed: [], detail: `release #${current.release.id} already runs this tree` };
+    // A release is a change of what runs: a commit or an edit that no service reaches (a README,
+    // a test) records nothing, so the history lists real changes only and `dev` stays quiet.
+    if (current !== undefined && changes.length === 0 && this.running(current.release)) {
+      const sameTree = current.release.sha === git.sha && current.release.dirtyHash === git.dirtyHash;
+      const detail = sameTree ? `release #${current.release.id} already runs this tree` : `no service changed since release #${current.release.id} (${current.release.sha.slice(0, 12)}), which keeps running`;
+      return { outcome: 'unchanged', release: current.release.id, sha: git.sha, changed: [], detail };
     }
     const id = await mode.store.record({ sha: git.sha, dirty: git.dirty, dirtyHash: git.dirtyHash, services, kind: 'deploy' });
     await mode.store.mark(id, { kind: 'started' });

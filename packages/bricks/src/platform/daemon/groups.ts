@@ -6,11 +6,13 @@ import { GROUP_ENTRIES_VARIABLE, SERVICES_VARIABLE } from '@bricks/sdk/platform-
 import type { Dependency, Service } from '../../stack/model.ts';
 import type { ServiceSpec } from './service-spec.ts';
 import { CodedError } from '../../util/coded-error.ts';
+import { isSourceCheckout, PREBUILT_GROUP_LAUNCHER } from '../../../bin/package-layout.js';
 import { packagePath } from '../../util/package-root.ts';
 import { localSettings } from '../local-defaults.ts';
 
 // A file of its own, not part of the CLI bundle: each group replica runs it as its main module.
-export const GROUP_LAUNCHER = packagePath('src', 'platform', 'runtime', 'group-launcher.mjs');
+// An installed bricks runs its build in dist/, which carries the SDK names it imports.
+export const GROUP_LAUNCHER = isSourceCheckout(packagePath()) ? packagePath('src', 'platform', 'runtime', 'group-launcher.mjs') : packagePath(PREBUILT_GROUP_LAUNCHER);
 
 /** A member service's spec plus the module its program starts from (null: not a Node entry). */
 export interface MemberSpec {

@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { ReleaseError, gitHead, gitState } from './index.ts';
+import { ReleaseError, gitHead, gitIgnores, gitState } from './index.ts';
 
 function git(dir: string, ...args: string[]): string {
   return execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args], { cwd: dir, encoding: 'utf8' }).trim();
@@ -70,4 +70,35 @@ test('gitHead: the work tree and HEAD, whatever is uncommitted', async (t) => {
   writeFileSync(join(dir, 'a.txt'), 'two\n');
   mkdirSync(join(dir, 'sub'));
   assert.deepEqual(await gitHead(join(dir, 'sub')), { root: git(dir, 'rev-parse', '--show-toplevel'), sha: git(dir, 'rev-parse', 'HEAD') });
+});
+
+test("bricks' own .bricks/ folders never make the tree dirty, ignored or not, tracked or not", async (t) => {
+  const dir = tempDir(t);
+  git(dir, 'init', '-q');
+  writeFileSync(join(dir, 'a.txt'), 'one\n');
+  // Committed before any .gitignore existed, as a new project's first `git add -A` does.
+  mkdirSync(join(dir, '.bricks'));
+  writeFileSync(join(dir, '.bricks', 'state.json'), '{"v":1}');
+  git(dir, 'add', '-A');
+  git(dir, 'commit', '-q', '-m', 'first');
+  const sha = git(dir, 'rev-parse', 'HEAD');
+  assert.equal(await gitIgnores(dir, '.bricks/'), 'not-ignored');
+
+  writeFileSync(join(dir, '.bricks', 'state.json'), '{"v":2}');
+  writeFileSync(join(dir, '.bricks', 'daemon.log'), 'a line\n');
+  mkdirSync(join(dir, 'app', '.bricks'), { recursive: true });
+  writeFileSync(join(dir, 'app', '.bricks', 'token'), 'x');
+  assert.deepEqual(await gitState(dir), { sha, dirty: false }, 'changed, new and nested state files are not changes');
+
+  writeFileSync(join(dir, 'a.txt'), 'two\n');
+  const edited = await gitState(dir);
+  assert.equal(edited.dirty, true);
+  writeFileSync(join(dir, '.bricks', 'daemon.log'), 'a line\nanother line\n');
+  writeFileSync(join(dir, '.bricks', 'state.json'), '{"v":3}');
+  assert.deepEqual(await gitState(dir), edited, 'the hash of a real change does not move with the state folder');
+
+  writeFileSync(join(dir, '.gitignore'), '.bricks/\n');
+  assert.equal(await gitIgnores(dir, '.bricks/'), 'ignored');
+  assert.equal(await gitIgnores(join(dir, 'app'), '.bricks/'), 'ignored', 'from a subdirectory');
+  assert.equal(await gitIgnores(tempDir(t), '.bricks/'), 'not-a-work-tree');
 });

@@ -18,8 +18,8 @@ export { ReleaseError } from './errors.ts';
 export type { ReleaseErrorCode } from './errors.ts';
 export { diffReleases, diffServices, differingPaths } from './release-diff.ts';
 export type { ReleaseDiff, ServiceChange } from './release-diff.ts';
-export { gitHead, gitState } from './git-state.ts';
-export type { GitState } from './git-state.ts';
+export { gitHead, gitIgnores, gitState } from './git-state.ts';
+export type { GitState, IgnoreVerdict } from './git-state.ts';
 export { DEFAULT_KEEP_RELEASES, collectArtifacts } from './collect-artifacts.ts';
 export type { CollectOptions, CollectResult } from './collect-artifacts.ts';
 

@@ -1,0 +1,58 @@
+// What `npm pack` (prepack) builds into dist/ for an installed bricks, which runs on plain node
+// and writes nothing beside itself (bin/package-layout.js): the CLI with its lazily loaded chunks,
+// bundled as a source checkout bundles it (bin/cli-bundle.js), and the group launcher, a
+// program of its own, with the SDK's replica-environment names bundled in.
+import { build } from 'esbuild';
+import { cpSync, mkdirSync, rmSync } from 'node:fs';
+import { isBuiltin } from 'node:module';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { cliBuildOptions } from '../bin/cli-bundle.js';
+import { PREBUILT_GROUP_LAUNCHER, PREBUILT_MAIN } from '../bin/package-layout.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/**
+ * Builds the package's dist/ into `outDir` (a package's dist/, or a test's temp dir).
+ * @param {string} outDir
+ * @returns {Promise<{ external: string[] }>} the packages the built files import: what an installed bricks must have as dependencies
+ */
+export async function buildPackage(outDir) {
+  rmSync(outDir, { recursive: true, force: true });
+  const main = await build({ ...cliBuildOptions(ROOT, { main: 'src/cli/main.ts' }, join(outDir, relative('dist', dirname(PREBUILT_MAIN)))), metafile: true });
+  const launcher = await build({
+    absWorkingDir: ROOT,
+    entryPoints: ['src/platform/runtime/group-launcher.mjs'],
+    outfile: join(outDir, relative('dist', PREBUILT_GROUP_LAUNCHER)),
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    metafile: true,
+    logLevel: 'warning',
+  });
+  // The CLI carries the Compose schema (compiled to the validator it bundles): its licence goes with it.
+  const composeSpec = join(outDir, 'compose-spec');
+  mkdirSync(composeSpec, { recursive: true });
+  for (const file of ['LICENSE', 'NOTICE']) cpSync(join(ROOT, 'src', 'stack', 'compose-spec', file), join(composeSpec, file));
+  const external = new Set();
+  for (const { metafile } of [main, launcher]) {
+    for (const output of Object.values(metafile.outputs)) {
+      for (const i of output.imports) if (i.external && !isBuiltin(i.path)) external.add(packageName(i.path));
+    }
+  }
+  return { external: [...external].sort() };
+}
+
+/** @param {string} specifier */
+function packageName(specifier) {
+  const parts = specifier.split('/');
+  return specifier.startsWith('@') ? `${parts[0]}/${parts[1]}` : (parts[0] ?? specifier);
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const started = performance.now();
+  const dist = join(ROOT, 'dist');
+  const { external } = await buildPackage(dist);
+  console.log(`bricks: built ${dist} in ${Math.round(performance.now() - started)} ms (it imports ${external.join(', ')})`);
+}
