@@ -72,6 +72,23 @@ export function runInCall<I, T>(scope: CallScope, handler: (input: I, scope: Cal
   return result;
 }
 
+/** A streaming route's shape: its handler always runs in the storage (its body runs on every `next()`). */
+export function streamingShape(): HandlerShape {
+  asyncShapes++;
+  return { async: true };
+}
+
+/** Runs `fn` as the call `scope` in the storage: a stream handler's next step. */
+export function resumeInCall<T>(scope: CallScope, fn: () => T): T {
+  const outer = syncScope;
+  syncScope = undefined;
+  try {
+    return storage.run(scope, fn);
+  } finally {
+    syncScope = outer;
+  }
+}
+
 function learn(shape: HandlerShape, async: boolean): void {
   shape.async = async;
   if (async) asyncShapes++;

@@ -1,18 +1,16 @@
 // Serves the dispatcher's routes over the fast transport: decode protobuf binary, invoke,
 // encode; errors travel as gRPC status numbers. The fast server's context is handed on as the
 // call's cancel source: its AbortSignal is only made if the handler asks for one.
-import { fromBinary, toBinary, type DescMessage, type MessageShape } from '@bufbuild/protobuf';
+// Streaming calls go the same way, message by message, within the client's window.
+import { fromBinary, toBinary, type DescMessage, type DescMethod, type MessageShape } from '@bufbuild/protobuf';
 import { BricksError, codeToGrpc } from '../errors/index.ts';
-import type { FastHandler, FastModule } from '../transport/fast-module.ts';
+import type { FastHandler, FastModule, FastStreamCallLike, FastStreamHandler } from '../transport/fast-module.ts';
 import type { Dispatcher, InvokeResult, Route } from './dispatcher.ts';
 
 type FastReply = Awaited<ReturnType<FastHandler>>;
 
 export function fastHandler(fast: FastModule, dispatcher: Dispatcher): FastHandler {
-  const fail = (e: unknown): Error => {
-    const err = BricksError.from(e, 'internal');
-    return new fast.FastError(codeToGrpc(err.code), err.rawMessage, { cause: err });
-  };
+  const fail = failure(fast);
   const reply = (route: Route, r: InvokeResult): FastReply => ({ payload: toBinary(route.method.output, r.output), headers: r.headers });
   return (path, payload, ctx) => {
     try {
@@ -41,5 +39,56 @@ export function fastHandler(fast: FastModule, dispatcher: Dispatcher): FastHandl
     } catch (e) {
       return Promise.reject(fail(e));
     }
+  };
+}
+
+export function fastStreamHandler(fast: FastModule, dispatcher: Dispatcher): FastStreamHandler {
+  const fail = failure(fast);
+  return (path, call) => {
+    const route = dispatcher.route(path);
+    if (!route) {
+      call.fail(fail(new BricksError('unimplemented', `${path.slice(1)} is not served here`)));
+      return;
+    }
+    const s = dispatcher.stream(route, decoded(route.method, call.input), { deadline: call.ctx.deadline, cancel: call.ctx, headers: call.ctx.headers, transport: 'fast' });
+    void answer(route, s, call).catch((e: unknown) => call.fail(fail(e)));
+  };
+}
+
+async function answer(route: Route, s: ReturnType<Dispatcher['stream']>, call: FastStreamCallLike): Promise<void> {
+  let first = true;
+  for await (const m of s.output) {
+    if (first) {
+      first = false;
+      const headers = s.headers();
+      if (headers !== undefined) call.head(headers);
+    }
+    call.send(toBinary(route.method.output, m));
+    // The next answer is asked for only once the client's window takes it: a slow reader slows the handler.
+    if (!call.writable) await call.ready();
+  }
+  if (first) {
+    const headers = s.headers();
+    if (headers !== undefined) call.head(headers);
+  }
+  call.finish(s.trailers());
+}
+
+async function* decoded(method: DescMethod, payloads: AsyncIterable<Uint8Array>): AsyncGenerator<MessageShape<DescMessage>, void, undefined> {
+  for await (const p of payloads) {
+    let m: MessageShape<DescMessage>;
+    try {
+      m = fromBinary(method.input, p);
+    } catch (cause) {
+      throw new BricksError('invalid_argument', `cannot decode ${method.input.typeName}`, { cause });
+    }
+    yield m;
+  }
+}
+
+function failure(fast: FastModule): (e: unknown) => Error {
+  return (e) => {
+    const err = BricksError.from(e, 'internal');
+    return new fast.FastError(codeToGrpc(err.code), err.rawMessage, { cause: err });
   };
 }

@@ -13,7 +13,7 @@ import { rpcMetrics } from '../telemetry/metrics.ts';
 import { loadFast, type FastServerLike } from '../transport/fast-module.ts';
 import { connectRoutes } from './connect-routes.ts';
 import { Dispatcher } from './dispatcher.ts';
-import { fastHandler } from './fast-handler.ts';
+import { fastHandler, fastStreamHandler } from './fast-handler.ts';
 import { serveHttpRoute } from './http-routes.ts';
 import type { ServiceImplementation } from './implement.ts';
 import { sniffingServer } from './listener.ts';
@@ -106,7 +106,7 @@ export async function serve(opts: ServeOptions): Promise<Server> {
 
   const fast = await loadFast();
   let fastServer: FastServerLike | undefined;
-  if (fast) fastServer = new fast.FastServer(fastHandler(fast, dispatcher));
+  if (fast) fastServer = new fast.FastServer(fastHandler(fast, dispatcher), { streams: fastStreamHandler(fast, dispatcher) });
   const fastTarget = fast && fastServer ? { isPreamble: (b: Uint8Array) => fast.isFastPreamble(b), accept: (s: Socket, b: Buffer) => fastServer.acceptSocket(s, b) } : undefined;
   const { server: net, sockets, http1Sockets } = sniffingServer({ http1, http2, fast: fastTarget });
 

@@ -1,0 +1,159 @@
+// One served call run as a stream: the handler of any kind between the caller's messages and
+// its answers. The caller's pace is the handler's: it pulls the next answer only when it can
+// send it, and the handler reads the next request only when it wants one. The call's deadline
+// and cancellation interrupt both ways, also a handler that ignores its signal.
+import { create, isMessage, type DescMessage, type MessageShape } from '@bufbuild/protobuf';
+import { resumeInCall, runInCall } from '../context/call-context.ts';
+import type { CallScope } from '../context/call-scope.ts';
+import { BricksError } from '../errors/index.ts';
+import type { Route } from './dispatcher.ts';
+
+type Message = MessageShape<DescMessage>;
+
+export interface OpenStream {
+  /** The handler's answers; throws the BricksError the call ended with. Returning it early cancels the call. */
+  readonly output: AsyncIterable<Message>;
+  /** The response headers the handler set so far (send them with the first answer). */
+  headers(): Record<string, string> | undefined;
+  /** The trailers the handler set (send them at the end). */
+  trailers(): Record<string, string> | undefined;
+  /** The transport lost the caller: the handler's signal aborts and the output throws `reason`. */
+  abort(reason: BricksError): void;
+}
+
+export interface StreamEnds {
+  /** Records the call as failed; returns the error to throw. */
+  fail(e: unknown): BricksError;
+  succeed(): void;
+}
+
+const noop = (): void => undefined;
+
+export function openStream(route: Route, scope: CallScope, input: AsyncIterable<Message>, expired: boolean, ends: StreamEnds): OpenStream {
+  // A stream's handler is interrupted by the caller's cancel even when it never read its signal.
+  scope.follow();
+  const aborted = new Promise<never>((_, reject) => scope.watch(reject));
+  aborted.catch(noop);
+  const race = <T>(p: PromiseLike<T>): Promise<T> => Promise.race([p, aborted]);
+  const requests = guarded(input, race);
+
+  async function* run(): AsyncGenerator<Message, void, undefined> {
+    let inner: AsyncIterator<Message> | undefined;
+    let outcome: 'running' | 'done' | 'failed' = 'running';
+    try {
+      if (route.handler === undefined) throw new BricksError('unimplemented', `${route.name} is not implemented`);
+      if (expired) throw new BricksError('deadline_exceeded', 'deadline already passed');
+      const it = route.intercepted !== undefined ? await race(resumeInCall(scope, () => route.intercepted!.stream(requests, scope))) : answers(route, scope, requests);
+      inner = it[Symbol.asyncIterator]();
+      const source = inner;
+      const step = (): Promise<IteratorResult<Message>> => source.next();
+      for (;;) {
+        const r = await race(resumeInCall(scope, step));
+        if (r.done === true) break;
+        yield r.value;
+      }
+      outcome = 'done';
+    } catch (e) {
+      outcome = 'failed';
+      throw ends.fail(e);
+    } finally {
+      switch (outcome) {
+        case 'done':
+          ends.succeed();
+          break;
+        case 'running': {
+          // The transport stopped reading before the end: its caller is gone.
+          const reason = scope.reason ?? new BricksError('cancelled', 'the caller went away');
+          scope.abort(reason);
+          ends.fail(reason);
+          break;
+        }
+        case 'failed':
+          break;
+        default: {
+          const never: never = outcome;
+          void never;
+        }
+      }
+      // The handler's generator cleans up (its finally blocks run) once it reaches a yield.
+      if (outcome !== 'done') void inner?.return?.()?.then(noop, noop);
+    }
+  }
+
+  return {
+    output: run(),
+    headers: () => scope.responseRecord(),
+    trailers: () => scope.trailerRecord(),
+    abort: (reason) => scope.abort(reason),
+  };
+}
+
+/**
+ * The handler of any kind as a stream of answers, the caller's messages read as it asks.
+ * Runs inside the outer loop's steps, so the handler's body runs in the call's context.
+ */
+export async function* answers(route: Route, scope: CallScope, requests: AsyncIterable<Message>): AsyncGenerator<Message, void, undefined> {
+  const h = route.handler as unknown as (input: unknown, scope: CallScope) => unknown;
+  const kind = route.method.methodKind;
+  switch (kind) {
+    case 'unary':
+      yield toOutput(route, await runInCall(scope, h, await single(route, requests), route.shape));
+      return;
+    case 'server_streaming':
+      yield* outputs(route, runInCall(scope, h, await single(route, requests), route.shape) as AsyncIterable<unknown>);
+      return;
+    case 'client_streaming':
+      yield toOutput(route, await runInCall(scope, h, requests, route.shape));
+      return;
+    case 'bidi_streaming':
+      yield* outputs(route, runInCall(scope, h, requests, route.shape) as AsyncIterable<unknown>);
+      return;
+    default: {
+      const never: never = kind;
+      throw new Error(`unhandled method kind ${String(never)}`);
+    }
+  }
+}
+
+async function* outputs(route: Route, values: AsyncIterable<unknown>): AsyncGenerator<Message, void, undefined> {
+  if (values === null || typeof values !== 'object' || !(Symbol.asyncIterator in values)) {
+    throw new BricksError('internal', `${route.name} must answer with an async iterable (an async function*)`);
+  }
+  for await (const v of values) yield toOutput(route, v);
+}
+
+/** The one request of a method that takes one (gRPC sends it as a stream of one). */
+async function single(route: Route, requests: AsyncIterable<Message>): Promise<Message> {
+  const it = requests[Symbol.asyncIterator]();
+  const first = await it.next();
+  if (first.done === true) throw new BricksError('invalid_argument', `${route.name} takes one request message, got none`);
+  return first.value;
+}
+
+/** A handler's answer as the output message; a value no encoder would send is the handler's fault. */
+export function toOutput(route: Route, value: unknown): Message {
+  try {
+    return isMessage(value) ? create(route.method.output, value) : route.createOutput(value as never);
+  } catch (e) {
+    if (e instanceof BricksError && e.code === 'invalid_argument') throw new BricksError('internal', `${route.name} answered with ${e.rawMessage}`, { cause: e });
+    throw e;
+  }
+}
+
+/** The caller's messages, ending with the call's reason when it ends early. */
+async function* guarded(input: AsyncIterable<Message>, race: <T>(p: PromiseLike<T>) => Promise<T>): AsyncGenerator<Message, void, undefined> {
+  const it = input[Symbol.asyncIterator]();
+  let finished = false;
+  try {
+    for (;;) {
+      const r = await race(it.next());
+      if (r.done === true) {
+        finished = true;
+        return;
+      }
+      yield r.value;
+    }
+  } finally {
+    if (!finished) void it.return?.()?.then(noop, noop);
+  }
+}
