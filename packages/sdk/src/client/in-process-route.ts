@@ -96,7 +96,7 @@ export class InProcessRoute {
     return { headers: s.headers() ?? {}, output: rest(), trailers: () => s.trailers() };
   }
 
-  readonly #out = (r: InvokeResult): InvokeResult => (r.fresh && this.#flatOut ? r : { output: this.#copyOut(r.output), fresh: true, headers: r.headers, endedAt: r.endedAt });
+  readonly #out = (r: InvokeResult): InvokeResult => (r.fresh && this.#flatOut ? r : { output: this.#copyOut(r.output), fresh: true, headers: r.headers, trailers: r.trailers, endedAt: r.endedAt });
 }
 
 async function* copied(input: AsyncIterable<MessageShape<DescMessage>>, copy: Copy): AsyncGenerator<MessageShape<DescMessage>, void, undefined> {

@@ -72,10 +72,31 @@ export function runInCall<I, T>(scope: CallScope, handler: (input: I, scope: Cal
   return result;
 }
 
-/** A streaming route's shape: its handler always runs in the storage (its body runs on every `next()`). */
+/**
+ * A streaming (or intercepted) route's shape: its handler always runs in the storage, its body
+ * running on every `next()`. It does not count as an async route: the storage is kept on only
+ * while such calls run (`callStarted`/`callEnded`), so a service that merely has a streaming
+ * method costs its unary calls nothing.
+ */
 export function streamingShape(): HandlerShape {
+  return { async: true };
+}
+
+/** An intercepted unary route's shape: interceptors are async, so it is an async route from the start. */
+export function asyncShape(): HandlerShape {
   asyncShapes++;
   return { async: true };
+}
+
+/** Calls in the storage that are not async routes' (streams): running now. */
+let running = 0;
+
+export function callStarted(): void {
+  running++;
+}
+
+export function callEnded(): void {
+  if (--running === 0 && asyncShapes === 0 && learning === 0) storage.disable();
 }
 
 /** Runs `fn` as the call `scope` in the storage: a stream handler's next step. */
@@ -94,7 +115,7 @@ function learn(shape: HandlerShape, async: boolean): void {
   if (async) asyncShapes++;
   // No handler needs the storage now: turn its promise hooks off (the next first call turns
   // them on again).
-  else if (asyncShapes === 0 && learning === 0) storage.disable();
+  else if (asyncShapes === 0 && learning === 0 && running === 0) storage.disable();
 }
 
 export function isThenable(v: unknown): v is PromiseLike<unknown> {

@@ -4,7 +4,7 @@
 import { performance } from 'node:perf_hooks';
 import { create, isMessage, type DescMessage, type DescMethod, type MessageInitShape, type MessageShape } from '@bufbuild/protobuf';
 import type { Attributes, SpanContext } from '@opentelemetry/api';
-import { isThenable, runInCall, streamingShape, type HandlerShape } from '../context/call-context.ts';
+import { asyncShape, isThenable, runInCall, streamingShape, type HandlerShape } from '../context/call-context.ts';
 import { CallScope, type Arrival, type CancelSource } from '../context/call-scope.ts';
 import { clockAt } from '../context/clock.ts';
 import { BricksError } from '../errors/index.ts';
@@ -52,6 +52,8 @@ export interface InvokeResult {
   readonly fresh: boolean;
   /** Response headers the handler set, lowercase names; undefined when it set none. */
   readonly headers: Record<string, string> | undefined;
+  /** Trailers the handler set; undefined when it set none. */
+  readonly trailers: Record<string, string> | undefined;
   /** performance.now() when the call ended here: an in-process caller's end too. */
   readonly endedAt: number;
 }
@@ -91,7 +93,7 @@ export class Dispatcher {
     for (const m of impl.service.methods) {
       const path = methodPath(m);
       const handler = impl.handlers[m.localName];
-      const shape = m.methodKind === 'unary' && interceptors.length === 0 ? { async: undefined } : streamingShape();
+      const shape = m.methodKind !== 'unary' ? streamingShape() : interceptors.length === 0 ? { async: undefined } : asyncShape();
       const route: Route = { path, name: path.slice(1), method: m, handler, intercepted: undefined, series: {}, shape, attributes: {}, createOutput: outputCreator(m.output) };
       this.#routes.set(path, handler !== undefined && interceptors.length > 0 ? { ...route, intercepted: interceptedRoute(route, interceptors) } : route);
     }
@@ -260,7 +262,7 @@ export class Dispatcher {
       throw this.#fail(route, scope, transport, start, invalidAnswer(route, e));
     }
     const endedAt = this.#end(route, scope, transport, start, undefined);
-    return { output, fresh, headers: scope.responseRecord(), endedAt };
+    return { output, fresh, headers: scope.responseRecord(), trailers: scope.trailerRecord(), endedAt };
   }
 
   #fail(route: Route, scope: CallScope, transport: Transport, start: number, e: unknown): BricksError {

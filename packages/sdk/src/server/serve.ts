@@ -14,6 +14,8 @@ import { loadFast, type FastServerLike } from '../transport/fast-module.ts';
 import { connectRoutes } from './connect-routes.ts';
 import { Dispatcher } from './dispatcher.ts';
 import { fastHandler, fastStreamHandler } from './fast-handler.ts';
+import { grpcCalls } from './grpc/calls.ts';
+import { splitGrpc } from './grpc/split.ts';
 import { serveHttpRoute } from './http-routes.ts';
 import type { ServiceImplementation } from './implement.ts';
 import { sniffingServer } from './listener.ts';
@@ -98,6 +100,8 @@ export async function serve(opts: ServeOptions): Promise<Server> {
   };
   const http1 = createHttp1Server(onRequest);
   const http2 = createHttp2Server({}, onRequest);
+  // gRPC's own path; the dispatcher's routes are read per call, so services added later are served too.
+  const directGrpc = splitGrpc(http2, grpcCalls(dispatcher));
   const sessions = new Set<Http2Session>();
   http2.on('session', (s) => {
     sessions.add(s);
@@ -166,7 +170,7 @@ export async function serve(opts: ServeOptions): Promise<Server> {
   running.set(actualPort, server);
 
   if (opts.handleSignals ?? true) installSignals(log);
-  log.info({ port: actualPort, services: dispatcher.services, fast: server.fast }, 'serving');
+  log.info({ port: actualPort, services: dispatcher.services, fast: server.fast, directGrpc }, 'serving');
   noticeReady(env);
   return server;
 }

@@ -3,7 +3,7 @@
 // send it, and the handler reads the next request only when it wants one. The call's deadline
 // and cancellation interrupt both ways, also a handler that ignores its signal.
 import { create, isMessage, type DescMessage, type MessageShape } from '@bufbuild/protobuf';
-import { resumeInCall, runInCall } from '../context/call-context.ts';
+import { callEnded, callStarted, isThenable, resumeInCall, runInCall } from '../context/call-context.ts';
 import type { CallScope } from '../context/call-scope.ts';
 import { BricksError } from '../errors/index.ts';
 import type { Route } from './dispatcher.ts';
@@ -32,31 +32,61 @@ const noop = (): void => undefined;
 export function openStream(route: Route, scope: CallScope, input: AsyncIterable<Message>, expired: boolean, ends: StreamEnds): OpenStream {
   // A stream's handler is interrupted by the caller's cancel even when it never read its signal.
   scope.follow();
-  const aborted = new Promise<never>((_, reject) => scope.watch(reject));
-  aborted.catch(noop);
-  const race = <T>(p: PromiseLike<T>): Promise<T> => Promise.race([p, aborted]);
+  // Steps waiting on the handler (its next answer) or on the caller (its next message): the
+  // call's end rejects them at once, so a handler that ignores its signal cannot hold the call.
+  const waiting = new Set<(e: Error) => void>();
+  scope.watch((reason) => {
+    for (const reject of waiting) reject(reason);
+    waiting.clear();
+  });
+  const race = <T>(p: PromiseLike<T>): Promise<T> => {
+    if (scope.reason !== undefined) {
+      // Over already: what `p` ends with is nobody's concern, but must not go unhandled.
+      p.then(noop, noop);
+      return Promise.reject(scope.reason);
+    }
+    return new Promise<T>((resolve, reject) => {
+      waiting.add(reject);
+      p.then(
+        (v) => {
+          waiting.delete(reject);
+          resolve(v);
+        },
+        (e: unknown) => {
+          waiting.delete(reject);
+          reject(e instanceof Error ? e : new Error(String(e)));
+        },
+      );
+    });
+  };
   const requests = guarded(input, race);
 
   async function* run(): AsyncGenerator<Message, void, undefined> {
-    let inner: AsyncIterator<Message> | undefined;
+    let inner: AsyncIterator<unknown> | undefined;
     let outcome: 'running' | 'done' | 'failed' = 'running';
+    callStarted();
     try {
       if (route.handler === undefined) throw new BricksError('unimplemented', `${route.name} is not implemented`);
       if (expired) throw new BricksError('deadline_exceeded', 'deadline already passed');
-      const it = route.intercepted !== undefined ? await race(resumeInCall(scope, () => route.intercepted!.stream(requests, scope))) : answers(route, scope, requests);
-      inner = it[Symbol.asyncIterator]();
-      const source = inner;
-      const step = (): Promise<IteratorResult<Message>> => source.next();
-      for (;;) {
-        const r = await race(resumeInCall(scope, step));
-        if (r.done === true) break;
-        yield r.value;
+      const answered = route.intercepted !== undefined ? race(resumeInCall(scope, () => route.intercepted!.stream(requests, scope))) : handlerAnswers(route, scope, requests);
+      if (isThenable(answered)) {
+        // One answer (unary and client-streaming methods).
+        yield toOutput(route, await race(answered));
+      } else {
+        const source = (inner = iterate(route, answered));
+        const step = (): Promise<IteratorResult<unknown>> => source.next();
+        for (;;) {
+          const r = await race(resumeInCall(scope, step));
+          if (r.done === true) break;
+          yield toOutput(route, r.value);
+        }
       }
       outcome = 'done';
     } catch (e) {
       outcome = 'failed';
       throw ends.fail(e);
     } finally {
+      callEnded();
       switch (outcome) {
         case 'done':
           ends.succeed();
@@ -89,25 +119,21 @@ export function openStream(route: Route, scope: CallScope, input: AsyncIterable<
 }
 
 /**
- * The handler of any kind as a stream of answers, the caller's messages read as it asks.
- * Runs inside the outer loop's steps, so the handler's body runs in the call's context.
+ * The handler called by its method's kind: a promise of its one answer (unary, client
+ * streaming), or its stream of answers. A method that takes one request reads it first.
  */
-export async function* answers(route: Route, scope: CallScope, requests: AsyncIterable<Message>): AsyncGenerator<Message, void, undefined> {
+function handlerAnswers(route: Route, scope: CallScope, requests: AsyncIterable<Message>): PromiseLike<unknown> | AsyncIterable<unknown> {
   const h = route.handler as unknown as (input: unknown, scope: CallScope) => unknown;
   const kind = route.method.methodKind;
   switch (kind) {
     case 'unary':
-      yield toOutput(route, await runInCall(scope, h, await single(route, requests), route.shape));
-      return;
-    case 'server_streaming':
-      yield* outputs(route, runInCall(scope, h, await single(route, requests), route.shape) as AsyncIterable<unknown>);
-      return;
+      return single(route, requests).then((req) => runInCall(scope, h, req, route.shape));
     case 'client_streaming':
-      yield toOutput(route, await runInCall(scope, h, requests, route.shape));
-      return;
+      return Promise.resolve(runInCall(scope, h, requests, route.shape));
+    case 'server_streaming':
+      return afterFirst(route, scope, requests, h);
     case 'bidi_streaming':
-      yield* outputs(route, runInCall(scope, h, requests, route.shape) as AsyncIterable<unknown>);
-      return;
+      return runInCall(scope, h, requests, route.shape) as AsyncIterable<unknown>;
     default: {
       const never: never = kind;
       throw new Error(`unhandled method kind ${String(never)}`);
@@ -115,11 +141,31 @@ export async function* answers(route: Route, scope: CallScope, requests: AsyncIt
   }
 }
 
-async function* outputs(route: Route, values: AsyncIterable<unknown>): AsyncGenerator<Message, void, undefined> {
+/** A server-streaming handler's answers, once its one request came. */
+async function* afterFirst(route: Route, scope: CallScope, requests: AsyncIterable<Message>, h: (input: unknown, scope: CallScope) => unknown): AsyncGenerator<unknown, void, undefined> {
+  const req = await single(route, requests);
+  yield* iterable(route, runInCall(scope, h, req, route.shape));
+}
+
+function iterate(route: Route, answers: AsyncIterable<unknown>): AsyncIterator<unknown> {
+  return iterable(route, answers)[Symbol.asyncIterator]();
+}
+
+function iterable(route: Route, values: unknown): AsyncIterable<unknown> {
   if (values === null || typeof values !== 'object' || !(Symbol.asyncIterator in values)) {
     throw new BricksError('internal', `${route.name} must answer with an async iterable (an async function*)`);
   }
-  for await (const v of values) yield toOutput(route, v);
+  return values as AsyncIterable<unknown>;
+}
+
+/** The handler's answers as output messages (the core of an intercepted route's onion). */
+export async function* answers(route: Route, scope: CallScope, requests: AsyncIterable<Message>): AsyncGenerator<Message, void, undefined> {
+  const a = handlerAnswers(route, scope, requests);
+  if (isThenable(a)) {
+    yield toOutput(route, await a);
+    return;
+  }
+  for await (const v of iterable(route, a)) yield toOutput(route, v);
 }
 
 /** The one request of a method that takes one (gRPC sends it as a stream of one). */
