@@ -39,6 +39,8 @@ import { methodPath, type Protocol } from '../transport/channel.ts';
 import { loadFast } from '../transport/fast-module.ts';
 import { attempts, type RemoteCall } from './attempts.ts';
 import { InProcessRoute } from './in-process-route.ts';
+import type { Interceptor } from '../interceptors/interceptor.ts';
+import { interceptedStream, interceptedUnary } from './intercepted-call.ts';
 import { streamCall, type StreamHost } from './stream-call.ts';
 import { Target } from './target.ts';
 
@@ -60,6 +62,8 @@ export interface ClientOptions {
   readonly inProcess?: boolean;
   /** Policies; default: BRICKS_RESILIENCE. */
   readonly resilience?: ResilienceSpec;
+  /** Around every call of this client, outermost first (see interceptors/interceptor.ts). */
+  readonly interceptors?: readonly Interceptor[];
   readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
@@ -159,6 +163,7 @@ class ServiceClient {
   /** No default headers: calls without options may take the co-located lane. */
   readonly #noHeaders: boolean;
   readonly #inProcess: boolean;
+  readonly #interceptors: readonly Interceptor[];
   #target: Target | undefined;
   #targetGeneration = -1;
 
@@ -171,6 +176,7 @@ class ServiceClient {
     this.#headers = headerRecord(opts.headers);
     this.#noHeaders = Object.keys(this.#headers).length === 0;
     this.#inProcess = opts.inProcess ?? true;
+    this.#interceptors = opts.interceptors ?? [];
   }
 
   plan(method: DescMethod): MethodPlan {
@@ -191,6 +197,29 @@ class ServiceClient {
   }
 
   call(plan: MethodPlan, request: MessageInitShape<DescMessage>, o: CallOptions): Promise<Message> {
+    if (this.#interceptors.length > 0) return this.#interceptedCall(plan, request, o);
+    return this.#call(plan, request, o);
+  }
+
+  /** Where a call starts for its interceptors: the deadline and headers it would have. */
+  #callStart(plan: MethodPlan, o: CallOptions) {
+    const parent = currentScope();
+    let deadline = clockAt(performance.now()) + (o.timeoutMs ?? this.#opts.timeoutMs ?? plan.policy.timeoutMs);
+    if (parent !== undefined && parent.deadline < deadline) deadline = parent.deadline;
+    const signal = o.signal !== undefined && parent !== undefined ? AbortSignal.any([o.signal, parent.signal]) : (o.signal ?? parent?.signal);
+    const headers = o.headers === undefined ? this.#headers : { ...this.#headers, ...headerRecord(o.headers) };
+    return { deadline, signal, headers, transport: this.#local(plan) !== undefined ? ('in-process' as const) : ('remote' as const) };
+  }
+
+  async #interceptedCall(plan: MethodPlan, request: MessageInitShape<DescMessage>, o: CallOptions): Promise<Message> {
+    const reply = await interceptedUnary(this.#interceptors, plan, this.#callStart(plan, o), request, (message, inner) =>
+      this.#call(plan, message, { timeoutMs: inner.timeoutMs, signal: inner.signal, headers: inner.headers, onHeaders: inner.onHeaders }),
+    );
+    o.onHeaders?.(reply.headers);
+    return reply.message;
+  }
+
+  #call(plan: MethodPlan, request: MessageInitShape<DescMessage>, o: CallOptions): Promise<Message> {
     const start = performance.now();
     const now = clockAt(start);
     const parent = currentScope();
@@ -236,8 +265,13 @@ class ServiceClient {
       remote: () => (this.#target !== undefined && this.#targetGeneration === generation ? Promise.resolve(this.#target) : this.#remote()),
       end: (span, start, error) => void this.#end(plan, span, start, error),
     };
-    const headers = o.headers === undefined ? this.#headers : { ...this.#headers, ...headerRecord(o.headers) };
     const parent = currentScope();
+    if (this.#interceptors.length > 0) {
+      return interceptedStream(this.#interceptors, plan, this.#callStart(plan, o), input, (messages, inner) =>
+        streamCall(host, plan, messages, { timeoutMs: inner.timeoutMs, signal: inner.signal, headers: headerRecord(inner.headers), onHeaders: (h) => (inner.onHeaders(h), o.onHeaders?.(h)), onTrailers: (h) => (inner.onTrailers(h), o.onTrailers?.(h)) }, parent),
+      );
+    }
+    const headers = o.headers === undefined ? this.#headers : { ...this.#headers, ...headerRecord(o.headers) };
     return streamCall(host, plan, input, { ...o, headers }, parent);
   }
 

@@ -56,7 +56,11 @@ export interface StreamReply extends ReplyBase {
 
 export type Reply = UnaryReply | StreamReply;
 
-/** One layer of the onion. A unary call must get a unary reply, a stream call a stream reply. */
+/**
+ * One layer of the onion. A unary call must get a unary reply, a stream call a stream reply.
+ * On a client, a stream's `next` resolves at once: the call starts when its reply's messages are
+ * first read, and its headers and trailers fill in as they arrive.
+ */
 export type Next = (call: Call) => Promise<Reply>;
 
 export type Interceptor = (next: Next) => Next;

@@ -18,6 +18,7 @@ import { grpcCalls } from './grpc/calls.ts';
 import { splitGrpc } from './grpc/split.ts';
 import { serveHttpRoute } from './http-routes.ts';
 import type { ServiceImplementation } from './implement.ts';
+import type { Interceptor } from '../interceptors/interceptor.ts';
 import { sniffingServer } from './listener.ts';
 import { localChanged, registerLocal, unregisterLocal } from './local-registry.ts';
 import { processState } from './process-state.ts';
@@ -25,6 +26,8 @@ import { noticeReady } from './ready-notice.ts';
 
 export interface ServeOptions {
   readonly services: readonly ServiceImplementation[];
+  /** Around every call of these services, outermost first (see interceptors/interceptor.ts). */
+  readonly interceptors?: readonly Interceptor[];
   /** Default: $PORT, else 0 (any free port). */
   readonly port?: number;
   /** Default: all interfaces (Swarm/Kubernetes need that); tests pass 127.0.0.1. */
@@ -49,8 +52,8 @@ export interface Server {
   readonly ready: boolean;
   /** Whether the fast transport is served on the port (false while it is not part of the build). */
   readonly fast: boolean;
-  /** Adds services to this running server (an `x-bricks.group` process serving several). */
-  add(services: readonly ServiceImplementation[]): void;
+  /** Adds services to this running server (an `x-bricks.group` process serving several), with their interceptors. */
+  add(services: readonly ServiceImplementation[], interceptors?: readonly Interceptor[]): void;
   /** Graceful: not ready, wait drainDelayMs, stop accepting, finish in-flight calls (up to the grace). */
   shutdown(): Promise<void>;
 }
@@ -64,7 +67,7 @@ export async function serve(opts: ServeOptions): Promise<Server> {
   const port = opts.port ?? penv.port ?? 0;
   const existing = port !== 0 ? running.get(port) : undefined;
   if (existing) {
-    existing.add(opts.services);
+    existing.add(opts.services, opts.interceptors);
     return existing;
   }
 
@@ -75,7 +78,7 @@ export async function serve(opts: ServeOptions): Promise<Server> {
   const policy = resolvePolicy(parseResilience(penv.resilience), undefined, undefined);
 
   const dispatcher = new Dispatcher({ logger: log, defaultTimeoutMs: policy.timeoutMs, onServicesAdded: localChanged });
-  for (const s of opts.services) dispatcher.add(s);
+  for (const s of opts.services) dispatcher.add(s, { interceptors: opts.interceptors });
   const { registry } = rpcMetrics();
 
   let ready = false;
@@ -161,8 +164,8 @@ export async function serve(opts: ServeOptions): Promise<Server> {
       return ready;
     },
     fast: fastServer !== undefined,
-    add(services) {
-      for (const s of services) dispatcher.add(s);
+    add(services, interceptors) {
+      for (const s of services) dispatcher.add(s, { interceptors });
       rpc = connectNodeAdapter({ routes: connectRoutes(dispatcher) });
     },
     shutdown,

@@ -68,7 +68,9 @@ export function openStream(route: Route, scope: CallScope, input: AsyncIterable<
     try {
       if (route.handler === undefined) throw new BricksError('unimplemented', `${route.name} is not implemented`);
       if (expired) throw new BricksError('deadline_exceeded', 'deadline already passed');
-      const answered = route.intercepted !== undefined ? race(resumeInCall(scope, () => route.intercepted!.stream(requests, scope))) : handlerAnswers(route, scope, requests);
+      const intercepted = route.intercepted;
+      // Through interceptors the reply is a stream whatever the method's kind (one message for unary answers).
+      const answered = intercepted !== undefined ? await race(resumeInCall(scope, () => intercepted.stream(requests, scope))) : handlerAnswers(route, scope, requests);
       if (isThenable(answered)) {
         // One answer (unary and client-streaming methods).
         yield toOutput(route, await race(answered));
