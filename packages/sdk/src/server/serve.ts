@@ -22,6 +22,8 @@ import type { Interceptor } from '../interceptors/interceptor.ts';
 import { sniffingServer } from './listener.ts';
 import { localChanged, registerLocal, unregisterLocal } from './local-registry.ts';
 import { processState } from './process-state.ts';
+import { HealthState } from './standard/health.ts';
+import { reflection } from './standard/reflection.ts';
 import { noticeReady } from './ready-notice.ts';
 
 export interface ServeOptions {
@@ -52,6 +54,11 @@ export interface Server {
   readonly ready: boolean;
   /** Whether the fast transport is served on the port (false while it is not part of the build). */
   readonly fast: boolean;
+  /**
+   * What grpc.health.v1.Health says of one service ("" for all): false turns it NOT_SERVING
+   * (readiness still rules: nothing is SERVING while the server is not ready).
+   */
+  setServing(service: string, serving: boolean): void;
   /** Adds services to this running server (an `x-bricks.group` process serving several), with their interceptors. */
   add(services: readonly ServiceImplementation[], interceptors?: readonly Interceptor[]): void;
   /** Graceful: not ready, wait drainDelayMs, stop accepting, finish in-flight calls (up to the grace). */
@@ -79,6 +86,12 @@ export async function serve(opts: ServeOptions): Promise<Server> {
 
   const dispatcher = new Dispatcher({ logger: log, defaultTimeoutMs: policy.timeoutMs, onServicesAdded: localChanged });
   for (const s of opts.services) dispatcher.add(s, { interceptors: opts.interceptors });
+  // The standard services speak for this replica: not offered to co-located clients; left out
+  // where the application serves its own.
+  const health = new HealthState(() => dispatcher.services);
+  for (const impl of [health.implementation(), ...reflection(() => dispatcher.descriptors)]) {
+    if (!dispatcher.services.includes(impl.service.typeName)) dispatcher.add(impl, { local: false });
+  }
   const { registry } = rpcMetrics();
 
   let ready = false;
@@ -127,15 +140,18 @@ export async function serve(opts: ServeOptions): Promise<Server> {
   const actualPort = (net.address() as AddressInfo).port;
   registerLocal(dispatcher);
   ready = true;
+  health.setReady(true);
 
   let stopping: Promise<void> | undefined;
   const shutdown = (): Promise<void> => {
     stopping ??= (async () => {
       const deadline = Date.now() + graceMs;
       ready = false;
+      health.setReady(false);
       log.info({ drainDelayMs, graceMs, inFlight: dispatcher.inFlight }, 'shutting down: not ready');
       await delay(drainDelayMs);
       draining = true;
+      health.close();
       running.delete(actualPort);
       const closed = new Promise<void>((r) => net.close(() => r()));
       for (const s of sessions) s.close();
@@ -164,6 +180,9 @@ export async function serve(opts: ServeOptions): Promise<Server> {
       return ready;
     },
     fast: fastServer !== undefined,
+    setServing(service, serving) {
+      health.setServing(service, serving);
+    },
     add(services, interceptors) {
       for (const s of services) dispatcher.add(s, { interceptors });
       rpc = connectNodeAdapter({ routes: connectRoutes(dispatcher) });
