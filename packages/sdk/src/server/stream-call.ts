@@ -70,12 +70,13 @@ export function openStream(route: Route, scope: CallScope, input: AsyncIterable<
       if (expired) throw new BricksError('deadline_exceeded', 'deadline already passed');
       const intercepted = route.intercepted;
       // Through interceptors the reply is a stream whatever the method's kind (one message for unary answers).
-      const answered = intercepted !== undefined ? await race(resumeInCall(scope, () => intercepted.stream(requests, scope))) : handlerAnswers(route, scope, requests);
-      if (isThenable(answered)) {
+      const answered: Answers = intercepted !== undefined ? { many: await race(resumeInCall(scope, () => intercepted.stream(requests, scope))) } : handlerAnswers(route, scope, requests);
+      if ('one' in answered) {
         // One answer (unary and client-streaming methods).
-        yield toOutput(route, await race(answered));
+        yield toOutput(route, await race(answered.one));
       } else {
-        const source = (inner = iterate(route, answered));
+        const many = isThenable(answered.many) ? await race(answered.many) : answered.many;
+        const source = (inner = iterate(route, many));
         const step = (): Promise<IteratorResult<unknown>> => source.next();
         for (;;) {
           const r = await race(resumeInCall(scope, step));
@@ -120,33 +121,27 @@ export function openStream(route: Route, scope: CallScope, input: AsyncIterable<
   };
 }
 
-/**
- * The handler called by its method's kind: a promise of its one answer (unary, client
- * streaming), or its stream of answers. A method that takes one request reads it first.
- */
-function handlerAnswers(route: Route, scope: CallScope, requests: AsyncIterable<Message>): PromiseLike<unknown> | AsyncIterable<unknown> {
+/** A handler's answers: one (a promise of it), or a stream (once its one request, if any, was read). */
+type Answers = { readonly one: PromiseLike<unknown> } | { readonly many: AsyncIterable<unknown> | PromiseLike<AsyncIterable<unknown>> };
+
+/** The handler called by its method's kind. A method that takes one request reads it first. */
+function handlerAnswers(route: Route, scope: CallScope, requests: AsyncIterable<Message>): Answers {
   const h = route.handler as unknown as (input: unknown, scope: CallScope) => unknown;
   const kind = route.method.methodKind;
   switch (kind) {
     case 'unary':
-      return single(route, requests).then((req) => runInCall(scope, h, req, route.shape));
+      return { one: single(route, requests).then((req) => runInCall(scope, h, req, route.shape)) };
     case 'client_streaming':
-      return Promise.resolve(runInCall(scope, h, requests, route.shape));
+      return { one: Promise.resolve(runInCall(scope, h, requests, route.shape)) };
     case 'server_streaming':
-      return afterFirst(route, scope, requests, h);
+      return { many: single(route, requests).then((req) => runInCall(scope, h, req, route.shape) as AsyncIterable<unknown>) };
     case 'bidi_streaming':
-      return runInCall(scope, h, requests, route.shape) as AsyncIterable<unknown>;
+      return { many: runInCall(scope, h, requests, route.shape) as AsyncIterable<unknown> };
     default: {
       const never: never = kind;
       throw new Error(`unhandled method kind ${String(never)}`);
     }
   }
-}
-
-/** A server-streaming handler's answers, once its one request came. */
-async function* afterFirst(route: Route, scope: CallScope, requests: AsyncIterable<Message>, h: (input: unknown, scope: CallScope) => unknown): AsyncGenerator<unknown, void, undefined> {
-  const req = await single(route, requests);
-  yield* iterable(route, runInCall(scope, h, req, route.shape));
 }
 
 function iterate(route: Route, answers: AsyncIterable<unknown>): AsyncIterator<unknown> {
@@ -163,11 +158,25 @@ function iterable(route: Route, values: unknown): AsyncIterable<unknown> {
 /** The handler's answers as output messages (the core of an intercepted route's onion). */
 export async function* answers(route: Route, scope: CallScope, requests: AsyncIterable<Message>): AsyncGenerator<Message, void, undefined> {
   const a = handlerAnswers(route, scope, requests);
-  if (isThenable(a)) {
-    yield toOutput(route, await a);
+  if ('one' in a) {
+    yield toOutput(route, await a.one);
     return;
   }
-  for await (const v of iterable(route, a)) yield toOutput(route, v);
+  for await (const v of iterable(route, isThenable(a.many) ? await a.many : a.many)) yield toOutput(route, v);
+}
+
+/** A stream of exactly one message, without a generator (the request of a server-streaming call). */
+export function oneMessage(m: Message): AsyncIterable<Message> {
+  let done = false;
+  return {
+    [Symbol.asyncIterator]: () => ({
+      next: () => {
+        if (done) return Promise.resolve({ value: undefined, done: true });
+        done = true;
+        return Promise.resolve({ value: m, done: false });
+      },
+    }),
+  };
 }
 
 /** The one request of a method that takes one (gRPC sends it as a stream of one). */

@@ -11,6 +11,7 @@ import { clockNow } from '../../context/clock.ts';
 import { BricksError } from '../../errors/index.ts';
 import { Inbox } from '../../transport/inbox.ts';
 import type { Dispatcher, InvokeResult, Route } from '../dispatcher.ts';
+import { oneMessage, type OpenStream } from '../stream-call.ts';
 import { errorTrailers, frameMessage, GRPC_CONTENT_TYPE, MessageReader, parseTimeout, PREFIX_BYTES, STATUS, TIMEOUT } from './wire.ts';
 
 type Message = MessageShape<DescMessage>;
@@ -58,12 +59,28 @@ export function grpcCalls(dispatcher: Dispatcher): (stream: ServerHttp2Stream, h
     }
     const timeoutMs = parseTimeout(headers[TIMEOUT]);
     const deadline = timeoutMs === undefined ? undefined : clockNow() + timeoutMs;
-    if (route.method.methodKind === 'unary') unary(dispatcher, route, stream, headers, deadline);
-    else streaming(dispatcher, route, stream, headers, deadline);
+    const kind = route.method.methodKind;
+    switch (kind) {
+      case 'unary':
+        oneRequest(stream, route, (input) => unary(dispatcher, route, stream, headers, deadline, input));
+        return;
+      case 'server_streaming':
+        oneRequest(stream, route, (input) => answerStream(route, stream, dispatcher.stream(route, oneMessage(input), { deadline, cancel: new StreamCancel(stream), headers: requestRecord(headers), transport: 'grpc' })));
+        return;
+      case 'client_streaming':
+      case 'bidi_streaming':
+        streaming(dispatcher, route, stream, headers, deadline);
+        return;
+      default: {
+        const never: never = kind;
+        throw new Error(`unhandled method kind ${String(never)}`);
+      }
+    }
   };
 }
 
-function unary(dispatcher: Dispatcher, route: Route, stream: ServerHttp2Stream, headers: IncomingHttpHeaders, deadline: number | undefined): void {
+/** Reads a body of one message (unary and server-streaming methods) and hands it on decoded. */
+function oneRequest(stream: ServerHttp2Stream, route: Route, then: (input: Message) => void): void {
   let first: Buffer | undefined;
   let more: Buffer[] | undefined;
   stream.on('data', (chunk: Buffer) => {
@@ -71,29 +88,32 @@ function unary(dispatcher: Dispatcher, route: Route, stream: ServerHttp2Stream, 
     else (more ??= [first]).push(chunk);
   });
   stream.once('end', () => {
-    const body = more !== undefined ? Buffer.concat(more) : first;
     let input: Message;
     try {
-      input = decodeOne(route, body);
+      input = decodeOne(route, more !== undefined ? Buffer.concat(more) : first);
     } catch (e) {
       trailersOnly(stream, e);
       return;
     }
-    const cancel = new StreamCancel(stream);
-    let r: InvokeResult | Promise<InvokeResult>;
-    try {
-      r = dispatcher.invoke(route, input, { deadline, cancel, headers: requestRecord(headers), transport: 'grpc' });
-    } catch (e) {
-      trailersOnly(stream, e);
-      return;
-    }
-    if (!(r instanceof Promise)) answer(route, stream, r, cancel);
-    else
-      r.then(
-        (res) => answer(route, stream, res, cancel),
-        (e: unknown) => trailersOnly(stream, e),
-      );
+    then(input);
   });
+}
+
+function unary(dispatcher: Dispatcher, route: Route, stream: ServerHttp2Stream, headers: IncomingHttpHeaders, deadline: number | undefined, input: Message): void {
+  const cancel = new StreamCancel(stream);
+  let r: InvokeResult | Promise<InvokeResult>;
+  try {
+    r = dispatcher.invoke(route, input, { deadline, cancel, headers: requestRecord(headers), transport: 'grpc' });
+  } catch (e) {
+    trailersOnly(stream, e);
+    return;
+  }
+  if (!(r instanceof Promise)) answer(route, stream, r, cancel);
+  else
+    r.then(
+      (res) => answer(route, stream, res, cancel),
+      (e: unknown) => trailersOnly(stream, e),
+    );
 }
 
 function decodeOne(route: Route, body: Buffer | undefined): Message {
@@ -172,8 +192,11 @@ function streaming(dispatcher: Dispatcher, route: Route, stream: ServerHttp2Stre
     }
   });
   stream.once('end', () => (reader.leftover > 0 ? inbox.fail(new BricksError('internal', 'the request ended inside a message')) : inbox.end()));
-  const cancel = new StreamCancel(stream);
-  const s = dispatcher.stream(route, inbox, { deadline, cancel, headers: requestRecord(headers), transport: 'grpc' });
+  answerStream(route, stream, dispatcher.stream(route, inbox, { deadline, cancel: new StreamCancel(stream), headers: requestRecord(headers), transport: 'grpc' }));
+}
+
+/** Writes a stream's answers as the HTTP/2 stream takes them, then its trailers. */
+function answerStream(route: Route, stream: ServerHttp2Stream, s: OpenStream): void {
   void (async () => {
     try {
       for await (const m of s.output) {
@@ -181,12 +204,10 @@ function streaming(dispatcher: Dispatcher, route: Route, stream: ServerHttp2Stre
         if (!stream.headersSent) respondHeaders(stream, s.headers());
         if (!stream.write(frameMessage(toBinary(route.method.output, m)))) await drained(stream);
       }
-      cancel.over();
       if (stream.destroyed || stream.closed) return;
       if (!stream.headersSent) respondHeaders(stream, s.headers());
       endWith(stream, { ...s.trailers(), ...OK_TRAILERS });
     } catch (e) {
-      cancel.over();
       trailersOnly(stream, e);
     }
   })();
