@@ -34,7 +34,7 @@ export function connectChannel(baseUrl: string, protocol: 'connect' | 'grpc' | '
         return { output: res.message, headers };
       } catch (e) {
         if (req.signal?.aborted) throw abortError(req.signal);
-        throw BricksError.from(e);
+        throw fromTransport(e);
       }
     },
     async stream(req: StreamRequest): Promise<StreamResult> {
@@ -47,11 +47,26 @@ export function connectChannel(baseUrl: string, protocol: 'connect' | 'grpc' | '
         return { headers: headerRecord(res.header), output: withBricksErrors(res.message, req.signal), trailers: () => headerRecord(res.trailer) };
       } catch (e) {
         if (req.signal?.aborted) throw abortError(req.signal);
-        throw BricksError.from(e);
+        throw fromTransport(e);
       }
     },
     close() {
       session?.abort();
     },
   };
+}
+
+/**
+ * A stream the server refused (HTTP/2 REFUSED_STREAM: a GOAWAY crossed our request, or the
+ * server's stream limit) was provably not processed (RFC 9113 §8.7), so it is `unavailable` and
+ * unsent: safe to retry elsewhere. connect-node reports it as `internal`.
+ */
+function fromTransport(e: unknown): BricksError {
+  const err = BricksError.from(e);
+  for (let c: unknown = e, depth = 0; depth < 5 && typeof c === 'object' && c !== null; depth++, c = (c as { cause?: unknown }).cause) {
+    if (/NGHTTP2_REFUSED_STREAM/.test(String((c as { message?: unknown }).message))) {
+      return new BricksError('unavailable', err.rawMessage, { cause: e, unsent: true });
+    }
+  }
+  return err;
 }
