@@ -6,6 +6,7 @@ import { fromBinary, toBinary, type DescMessage, type DescMethod, type MessageSh
 import { BricksError, codeToGrpc } from '../errors/index.ts';
 import type { FastHandler, FastModule, FastStreamCallLike, FastStreamHandler } from '../transport/fast-module.ts';
 import type { Dispatcher, InvokeResult, Route } from './dispatcher.ts';
+import type { OpenStream } from './stream-call.ts';
 
 type FastReply = Awaited<ReturnType<FastHandler>>;
 
@@ -51,27 +52,35 @@ export function fastStreamHandler(fast: FastModule, dispatcher: Dispatcher): Fas
       return;
     }
     const s = dispatcher.stream(route, decoded(route.method, call.input), { deadline: call.ctx.deadline, cancel: call.ctx, headers: call.ctx.headers, transport: 'fast' });
-    void answer(route, s, call).catch((e: unknown) => call.fail(fail(e)));
+    answer(route, s, call, fail);
   };
 }
 
-async function answer(route: Route, s: ReturnType<Dispatcher['stream']>, call: FastStreamCallLike): Promise<void> {
+function answer(route: Route, s: OpenStream, call: FastStreamCallLike, fail: (e: unknown) => Error): void {
   let first = true;
-  for await (const m of s.output) {
-    if (first) {
-      first = false;
-      const headers = s.headers();
-      if (headers !== undefined) call.head(headers);
-    }
-    call.send(toBinary(route.method.output, m));
-    // The next answer is asked for only once the client's window takes it: a slow reader slows the handler.
-    if (!call.writable) await call.ready();
-  }
-  if (first) {
+  const head = (): void => {
+    first = false;
     const headers = s.headers();
     if (headers !== undefined) call.head(headers);
-  }
-  call.finish(s.trailers());
+  };
+  const piped = s.pipe({
+    send: (m) => {
+      if (first) head();
+      call.send(toBinary(route.method.output, m));
+      if (call.writable) return true;
+      // The next answer is asked for only once the client's window takes it: a slow reader slows the handler.
+      call.ready().then(
+        () => piped.resume(),
+        () => undefined, // the call ended meanwhile: its cancel ends the stream
+      );
+      return false;
+    },
+    finish: () => {
+      if (first) head();
+      call.finish(s.trailers());
+    },
+    fail: (e) => call.fail(fail(e)),
+  });
 }
 
 async function* decoded(method: DescMethod, payloads: AsyncIterable<Uint8Array>): AsyncGenerator<MessageShape<DescMessage>, void, undefined> {

@@ -10,9 +10,25 @@ import type { Route } from './dispatcher.ts';
 
 type Message = MessageShape<DescMessage>;
 
+/** Where `pipe` delivers a stream's answers. */
+export interface StreamSink {
+  /** One answer; false when the transport cannot take another now (it calls `resume` once it can). */
+  send(m: Message): boolean;
+  /** The handler ended well. */
+  finish(): void;
+  /** The call ended with this error (the handler's, its deadline, a cancel). */
+  fail(e: BricksError): void;
+}
+
+/**
+ * An open call. Its answers are read one way: `output` (an async iterable, for transports that
+ * take one) or `pipe` (callbacks: a promise step per answer and no more, for the transports
+ * that write themselves).
+ */
 export interface OpenStream {
   /** The handler's answers; throws the BricksError the call ended with. Returning it early cancels the call. */
   readonly output: AsyncIterable<Message>;
+  pipe(sink: StreamSink): { resume(): void };
   /** The response headers the handler set so far (send them with the first answer). */
   headers(): Record<string, string> | undefined;
   /** The trailers the handler set (send them at the end). */
@@ -34,6 +50,7 @@ export function openStream(route: Route, scope: CallScope, input: AsyncIterable<
   scope.follow();
   // Steps waiting on the handler (its next answer) or on the caller (its next message): the
   // call's end rejects them at once, so a handler that ignores its signal cannot hold the call.
+  // Also the pipe's end, when it is piped.
   const waiting = new Set<(e: Error) => void>();
   scope.watch((reason) => {
     for (const reject of waiting) reject(reason);
@@ -113,8 +130,97 @@ export function openStream(route: Route, scope: CallScope, input: AsyncIterable<
     }
   }
 
+  /** The same call as `run`, driven by callbacks: the handler's next answer is asked for once the sink took the last. */
+  function pipe(sink: StreamSink): { resume(): void } {
+    let over = false;
+    let inner: AsyncIterator<unknown> | undefined;
+    callStarted();
+    const end = (e?: unknown): void => {
+      if (over) return;
+      over = true;
+      callEnded();
+      waiting.delete(end);
+      if (e === undefined) {
+        ends.succeed();
+        sink.finish();
+        return;
+      }
+      sink.fail(ends.fail(e));
+      // The handler's generator cleans up (its finally blocks run) once it reaches a yield.
+      void inner?.return?.()?.then(noop, noop);
+    };
+    waiting.add(end);
+    const step = (): Promise<IteratorResult<unknown>> => inner!.next();
+    const onStep = (r: IteratorResult<unknown>): void => {
+      if (over) return;
+      if (r.done === true) return end();
+      let more: boolean;
+      try {
+        more = sink.send(toOutput(route, r.value));
+      } catch (e) {
+        return end(e);
+      }
+      if (more) next();
+    };
+    const next = (): void => {
+      if (over) return;
+      let p: Promise<IteratorResult<unknown>>;
+      try {
+        p = resumeInCall(scope, step);
+      } catch (e) {
+        return end(e);
+      }
+      p.then(onStep, end);
+    };
+    try {
+      if (route.handler === undefined) throw new BricksError('unimplemented', `${route.name} is not implemented`);
+      if (expired) throw new BricksError('deadline_exceeded', 'deadline already passed');
+      const intercepted = route.intercepted;
+      const answered: Answers = intercepted !== undefined ? { many: resumeInCall(scope, () => intercepted.stream(requests, scope)) } : handlerAnswers(route, scope, requests);
+      if ('one' in answered) {
+        answered.one.then((v) => {
+          if (over) return;
+          try {
+            sink.send(toOutput(route, v));
+          } catch (e) {
+            return end(e);
+          }
+          end();
+        }, end);
+      } else if (isThenable(answered.many)) {
+        answered.many.then((many) => {
+          if (over) return;
+          try {
+            inner = iterate(route, many);
+          } catch (e) {
+            return end(e);
+          }
+          next();
+        }, end);
+      } else {
+        inner = iterate(route, answered.many);
+        next();
+      }
+    } catch (e) {
+      end(e);
+    }
+    return { resume: next };
+  }
+
+  let taken = false;
+  const once = (): void => {
+    if (taken) throw new Error('a stream is read once, by output or by pipe');
+    taken = true;
+  };
   return {
-    output: run(),
+    get output() {
+      once();
+      return run();
+    },
+    pipe(sink) {
+      once();
+      return pipe(sink);
+    },
     headers: () => scope.responseRecord(),
     trailers: () => scope.trailerRecord(),
     abort: (reason) => scope.abort(reason),

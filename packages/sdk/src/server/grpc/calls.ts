@@ -197,36 +197,26 @@ function streaming(dispatcher: Dispatcher, route: Route, stream: ServerHttp2Stre
 
 /** Writes a stream's answers as the HTTP/2 stream takes them, then its trailers. */
 function answerStream(route: Route, stream: ServerHttp2Stream, s: OpenStream): void {
-  void (async () => {
-    try {
-      for await (const m of s.output) {
-        if (stream.destroyed || stream.closed) break;
-        if (!stream.headersSent) respondHeaders(stream, s.headers());
-        if (!stream.write(frameMessage(toBinary(route.method.output, m)))) await drained(stream);
-      }
+  const piped = s.pipe({
+    send: (m) => {
+      // Gone: the call's cancel (the stream's close) ends it; nothing more is asked of the handler.
+      if (stream.destroyed || stream.closed) return false;
+      if (!stream.headersSent) respondHeaders(stream, s.headers());
+      if (stream.write(frameMessage(toBinary(route.method.output, m)))) return true;
+      stream.once('drain', () => piped.resume());
+      return false;
+    },
+    finish: () => {
       if (stream.destroyed || stream.closed) return;
       if (!stream.headersSent) respondHeaders(stream, s.headers());
       endWith(stream, { ...s.trailers(), ...OK_TRAILERS });
-    } catch (e) {
-      trailersOnly(stream, e);
-    }
-  })();
+    },
+    fail: (e) => trailersOnly(stream, e),
+  });
 }
 
 function respondHeaders(stream: ServerHttp2Stream, extra: Record<string, string> | undefined): void {
   stream.respond(extra === undefined ? RESPONSE_HEADERS : { ...extra, ...RESPONSE_HEADERS }, { waitForTrailers: true });
-}
-
-function drained(stream: ServerHttp2Stream): Promise<void> {
-  return new Promise((resolve) => {
-    const done = (): void => {
-      stream.off('drain', done);
-      stream.off('close', done);
-      resolve();
-    };
-    stream.on('drain', done);
-    stream.on('close', done);
-  });
 }
 
 /** The request's headers as the dispatcher takes them: lowercase names, no pseudo-headers. */
