@@ -101,9 +101,13 @@ export class CallScope implements CallContext {
     return headerRecord(this.#responseTrailers);
   }
 
-  /** Links the caller's cancellation now, not when the signal is first read: a stream's handler is always interrupted. */
+  /**
+   * Links the caller's cancel source now, not when the signal is first read: a stream's handler
+   * is interrupted even if it never reads its signal. Transports that call `abort` themselves
+   * when the caller goes away pass no source, and no signal is made unless the handler asks.
+   */
   follow(): void {
-    void this.signal;
+    if (this.#source !== undefined) void this.signal;
   }
 
   get spanContext(): SpanContext {

@@ -65,7 +65,7 @@ export function grpcCalls(dispatcher: Dispatcher): (stream: ServerHttp2Stream, h
         oneRequest(stream, route, (input) => unary(dispatcher, route, stream, headers, deadline, input));
         return;
       case 'server_streaming':
-        oneRequest(stream, route, (input) => answerStream(route, stream, dispatcher.stream(route, oneMessage(input), { deadline, cancel: new StreamCancel(stream), headers: requestRecord(headers), transport: 'grpc' })));
+        oneRequest(stream, route, (input) => answerStream(route, stream, dispatcher.stream(route, oneMessage(input), { deadline, headers: requestRecord(headers), transport: 'grpc' })));
         return;
       case 'client_streaming':
       case 'bidi_streaming':
@@ -192,11 +192,18 @@ function streaming(dispatcher: Dispatcher, route: Route, stream: ServerHttp2Stre
     }
   });
   stream.once('end', () => (reader.leftover > 0 ? inbox.fail(new BricksError('internal', 'the request ended inside a message')) : inbox.end()));
-  answerStream(route, stream, dispatcher.stream(route, inbox, { deadline, cancel: new StreamCancel(stream), headers: requestRecord(headers), transport: 'grpc' }));
+  answerStream(route, stream, dispatcher.stream(route, inbox, { deadline, headers: requestRecord(headers), transport: 'grpc' }));
 }
 
-/** Writes a stream's answers as the HTTP/2 stream takes them, then its trailers. */
+/**
+ * Writes a stream's answers as the HTTP/2 stream takes them, then its trailers. The HTTP/2
+ * stream closing first is the caller going away: the call is aborted (its handler's signal too).
+ */
 function answerStream(route: Route, stream: ServerHttp2Stream, s: OpenStream): void {
+  let over = false;
+  stream.once('close', () => {
+    if (!over) s.abort(new BricksError('cancelled', 'the caller went away'));
+  });
   const piped = s.pipe({
     send: (m) => {
       // Gone: the call's cancel (the stream's close) ends it; nothing more is asked of the handler.
@@ -207,11 +214,15 @@ function answerStream(route: Route, stream: ServerHttp2Stream, s: OpenStream): v
       return false;
     },
     finish: () => {
+      over = true;
       if (stream.destroyed || stream.closed) return;
       if (!stream.headersSent) respondHeaders(stream, s.headers());
       endWith(stream, { ...s.trailers(), ...OK_TRAILERS });
     },
-    fail: (e) => trailersOnly(stream, e),
+    fail: (e) => {
+      over = true;
+      trailersOnly(stream, e);
+    },
   });
 }
 
