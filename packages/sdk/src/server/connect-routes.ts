@@ -5,7 +5,7 @@ import { ConnectError, type ConnectRouter, type HandlerContext as ConnectHandler
 import { clockNow } from '../context/clock.ts';
 import { BricksError, codeToGrpc } from '../errors/index.ts';
 import type { Dispatcher, IncomingCall } from './dispatcher.ts';
-import type { OpenStream } from './stream-call.ts';
+import { oneMessage, type OpenStream } from './stream-call.ts';
 
 type Message = MessageShape<DescMessage>;
 
@@ -26,7 +26,7 @@ export function connectRoutes(dispatcher: Dispatcher): (router: ConnectRouter) =
           });
           break;
         case 'server_streaming':
-          router.rpc(route.method as DescMethodServerStreaming, (req: Message, ctx: ConnectHandlerContext) => answers(dispatcher.stream(route, one(req), arrival(ctx)), ctx));
+          router.rpc(route.method as DescMethodServerStreaming, (req: Message, ctx: ConnectHandlerContext) => answers(dispatcher.stream(route, oneMessage(req), arrival(ctx)), ctx));
           break;
         case 'client_streaming':
           router.rpc(route.method as DescMethodClientStreaming, async (reqs: AsyncIterable<Message>, ctx: ConnectHandlerContext) => {
@@ -76,10 +76,6 @@ async function* answers(s: OpenStream, ctx: ConnectHandlerContext): AsyncGenerat
   } catch (e) {
     throw toConnectError(e);
   }
-}
-
-async function* one(m: Message): AsyncGenerator<Message, void, undefined> {
-  yield m;
 }
 
 function setAll(h: Headers, record: Record<string, string> | undefined): void {

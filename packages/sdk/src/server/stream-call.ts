@@ -76,7 +76,8 @@ export function openStream(route: Route, scope: CallScope, input: AsyncIterable<
       );
     });
   };
-  const requests = guarded(input, race);
+  // Nothing to wait for in a message already here.
+  const requests = input instanceof OneMessage ? input : guarded(input, race);
 
   async function* run(): AsyncGenerator<Message, void, undefined> {
     let inner: AsyncIterator<unknown> | undefined;
@@ -236,10 +237,12 @@ function handlerAnswers(route: Route, scope: CallScope, requests: AsyncIterable<
   const kind = route.method.methodKind;
   switch (kind) {
     case 'unary':
+      if (requests instanceof OneMessage) return { one: Promise.resolve(runInCall(scope, h, requests.message, route.shape)) };
       return { one: single(route, requests).then((req) => runInCall(scope, h, req, route.shape)) };
     case 'client_streaming':
       return { one: Promise.resolve(runInCall(scope, h, requests, route.shape)) };
     case 'server_streaming':
+      if (requests instanceof OneMessage) return { many: runInCall(scope, h, requests.message, route.shape) as AsyncIterable<unknown> };
       return { many: single(route, requests).then((req) => runInCall(scope, h, req, route.shape) as AsyncIterable<unknown>) };
     case 'bidi_streaming':
       return { many: runInCall(scope, h, requests, route.shape) as AsyncIterable<unknown> };
@@ -271,18 +274,27 @@ export async function* answers(route: Route, scope: CallScope, requests: AsyncIt
   for await (const v of iterable(route, isThenable(a.many) ? await a.many : a.many)) yield toOutput(route, v);
 }
 
-/** A stream of exactly one message, without a generator (the request of a server-streaming call). */
-export function oneMessage(m: Message): AsyncIterable<Message> {
-  let done = false;
-  return {
-    [Symbol.asyncIterator]: () => ({
+/**
+ * A stream of exactly one message that the transport already holds (the request of a unary or
+ * server-streaming call): read without a generator, and handed to the handler without a read.
+ */
+export class OneMessage implements AsyncIterable<Message> {
+  constructor(readonly message: Message) {}
+
+  [Symbol.asyncIterator](): AsyncIterator<Message> {
+    let done = false;
+    return {
       next: () => {
         if (done) return Promise.resolve({ value: undefined, done: true });
         done = true;
-        return Promise.resolve({ value: m, done: false });
+        return Promise.resolve({ value: this.message, done: false });
       },
-    }),
-  };
+    };
+  }
+}
+
+export function oneMessage(m: Message): OneMessage {
+  return new OneMessage(m);
 }
 
 /** The one request of a method that takes one (gRPC sends it as a stream of one). */
