@@ -160,7 +160,7 @@ function trailersOnly(stream: ServerHttp2Stream, e: unknown): void {
   stream.respond({ ...RESPONSE_HEADERS, ...errorTrailers(e) }, { endStream: true });
 }
 
-function endWith(stream: ServerHttp2Stream, trailers: Record<string, string>): void {
+function endWith(stream: ServerHttp2Stream, trailers: Readonly<Record<string, string>>): void {
   stream.once('wantTrailers', () => stream.sendTrailers(trailers));
   stream.end();
 }
@@ -217,7 +217,8 @@ function answerStream(route: Route, stream: ServerHttp2Stream, s: OpenStream): v
       over = true;
       if (stream.destroyed || stream.closed) return;
       if (!stream.headersSent) respondHeaders(stream, s.headers());
-      endWith(stream, { ...s.trailers(), ...OK_TRAILERS });
+      const trailers = s.trailers();
+      endWith(stream, trailers === undefined ? OK_TRAILERS : { ...trailers, ...OK_TRAILERS });
     },
     fail: (e) => {
       over = true;
