@@ -113,7 +113,6 @@ export function reflection(served: () => readonly DescService[]): ServiceImpleme
     const sent = new Set<string>();
     for await (const req of requests) yield { validHost: req.host, originalRequest: req, messageResponse: answer(index(), req, sent) };
   }
-  // The two versions' messages are the same but for their package: one handler serves both.
-  const v1alpha = info as unknown as Parameters<typeof implement<typeof ServerReflectionV1alpha>>[1]['serverReflectionInfo'];
-  return [implement(ServerReflectionV1, { serverReflectionInfo: info }), implement(ServerReflectionV1alpha, { serverReflectionInfo: v1alpha })];
+  // v1alpha's service takes and gives v1's messages (see its .proto): one handler serves both.
+  return [implement(ServerReflectionV1, { serverReflectionInfo: info }), implement(ServerReflectionV1alpha, { serverReflectionInfo: info })];
 }
