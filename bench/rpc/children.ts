@@ -46,10 +46,16 @@ export interface LoadShape {
 /** Moleculer's client waits up to 10 s for discovery; the rest is start-up slack. */
 const CHILD_SLACK_MS = 30_000;
 
-/** Server in one process, client in another; the server is stopped whatever happens. */
-export async function runPair(peer: string, shape: LoadShape): Promise<LoadResult> {
+/** A peer's server in a child process, once it is listening; `stop` ends it and says the CPU µs it used (NaN if unknown). */
+async function startServer(peer: string, shape: LoadShape): Promise<{ port: number; stop: () => Promise<number> }> {
   const server = node('server.ts', [peer]);
   const serverDone = finish(server, `${peer} server`, CHILD_SLACK_MS + shape.warmupMs + shape.durationMs * 2);
+  const stop = async (): Promise<number> => {
+    server.stdin!.end();
+    const lines = await serverDone.catch((): string[] => []);
+    const cpu = lines.find((l) => l.startsWith('CPU '));
+    return cpu === undefined ? NaN : Number(cpu.slice(4));
+  };
   try {
     const port = await new Promise<number>((resolve, reject) => {
       createInterface({ input: server.stdout! }).on('line', (l) => {
@@ -58,12 +64,51 @@ export async function runPair(peer: string, shape: LoadShape): Promise<LoadResul
       });
       serverDone.then(() => reject(new Error(`${peer} server exited before READY`)), reject);
     });
-    const client = node('client.ts', [peer, String(port), String(shape.inflight), String(shape.warmupMs), String(shape.durationMs)]);
+    return { port, stop };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}
+
+/** Server in one process, client in another; the server is stopped whatever happens. */
+export async function runPair(peer: string, shape: LoadShape): Promise<LoadResult> {
+  const server = await startServer(peer, shape);
+  try {
+    const client = node('client.ts', [peer, String(server.port), String(shape.inflight), String(shape.warmupMs), String(shape.durationMs)]);
     return lastJson(await finish(client, `${peer} client`, CHILD_SLACK_MS + shape.warmupMs + shape.durationMs), `${peer} client`);
   } finally {
-    server.stdin!.end();
-    await serverDone.catch(() => {});
+    await server.stop();
   }
+}
+
+/** A side's load, and the CPU its server used per call it answered (warm-up included: both sides alike). */
+export interface SideResult extends LoadResult {
+  serverCpuUsPerCall: number;
+}
+
+/** Two peers' servers, each in its own process, driven at the same time by one client process. */
+export async function runSideBySide(a: string, b: string, shape: LoadShape): Promise<[SideResult, SideResult]> {
+  const [sa, sb] = await Promise.all([startServer(a, shape), startServer(b, shape)]);
+  let results: [LoadResult, LoadResult];
+  try {
+    const client = node('side-by-side-client.ts', [a, String(sa.port), b, String(sb.port), String(shape.inflight), String(shape.warmupMs), String(shape.durationMs)]);
+    const lines = await finish(client, `${a} + ${b} client`, CHILD_SLACK_MS + shape.warmupMs + shape.durationMs);
+    const line = lines.filter((l) => l.startsWith('RESULT ')).at(-1);
+    if (line === undefined) throw new Error(`${a} + ${b} client printed no result`);
+    results = JSON.parse(line.slice('RESULT '.length)) as [LoadResult, LoadResult];
+  } catch (e) {
+    await Promise.all([sa.stop(), sb.stop()]);
+    throw e;
+  }
+  const [cpuA, cpuB] = await Promise.all([sa.stop(), sb.stop()]);
+  // Calls answered in all: the measured ones, scaled up by the warm-up at the measured rate.
+  const answered = (r: LoadResult): number => r.calls * (1 + shape.warmupMs / shape.durationMs);
+  const [ra, rb] = results;
+  return [
+    { ...ra, serverCpuUsPerCall: cpuA / answered(ra) },
+    { ...rb, serverCpuUsPerCall: cpuB / answered(rb) },
+  ];
 }
 
 export async function runColocated(kind: string, shape: LoadShape): Promise<LoadResult> {

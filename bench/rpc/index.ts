@@ -1,17 +1,33 @@
 // RPC benchmark: unary small-message calls, one client process → one server process, 100 in
-// flight, every stack side by side in one run; then calls made inside one process.
+// flight, every stack side by side in one run; a stock grpc-js client against a grpc-js and a
+// bricks server, unary and streaming, alternating; then calls made inside one process.
 //   BENCH_RPC_SECONDS (default 3) sets each row's measured window.
 import { cpus, loadavg } from 'node:os';
 import type { BenchSuite } from '../suite.ts';
-import { runColocated, runPair } from './children.ts';
+import { runColocated, runPair, runSideBySide, type SideResult } from './children.ts';
 import { colocatedKinds } from './colocated-callers.ts';
 import type { LoadShape } from './children.ts';
 import type { LoadResult } from './load.ts';
+import { grpcInteropPeers, type GrpcInteropId } from './peers/grpc-interop.ts';
+import { TICKS_PER_CALL } from './peers/grpc-js.ts';
 import { peers } from './peers/index.ts';
 import type { PeerId } from './peers/index.ts';
 
 const INFLIGHT = 100; // the brief's load shape: many callers on one peer, not one at a time
 const WARMUP_MS = 1000; // enough for the JIT to settle on these small handlers
+/** Runs of each gRPC interop row: the machine is shared and noisy, so medians of alternating runs are compared. */
+const INTEROP_ROUNDS = Number(process.env.BENCH_RPC_INTEROP_ROUNDS ?? 5);
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length === 0 ? NaN : s.length % 2 === 1 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+
+/** The interop pairs, grpc-js server first and bricks second; each round swaps who runs first. */
+const interopPairs: readonly (readonly [GrpcInteropId, GrpcInteropId])[] = [
+  ['grpcjs-to-grpcjs', 'grpcjs-to-bricks'],
+  ['grpcjs-to-grpcjs-stream', 'grpcjs-to-bricks-stream'],
+];
 
 const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : 'n/a');
 const ms = (n: number) => fmt(n, 2);
@@ -64,6 +80,38 @@ const suite: BenchSuite = {
       results.set(id, r);
       progress(r instanceof Error ? `${id}: ${r.message}` : `${id}: ${fmt(r.callsPerSec)} calls/s, p50 ${ms(r.p50Ms)} ms, p99 ${ms(r.p99Ms)} ms`);
     }
+    const interop = new Map<GrpcInteropId, LoadResult[]>();
+    const interopFailures: string[] = [];
+    for (let round = 0; round < INTEROP_ROUNDS; round++) {
+      for (const pair of interopPairs) {
+        for (const id of round % 2 === 0 ? pair : [pair[1], pair[0]]) {
+          progress(`${id} (round ${round + 1}/${INTEROP_ROUNDS}) …`);
+          try {
+            const r = await runPair(id, shape);
+            (interop.get(id) ?? interop.set(id, []).get(id)!).push(r);
+            progress(`${id}: ${fmt(r.callsPerSec)} calls/s, p99 ${ms(r.p99Ms)} ms`);
+          } catch (err) {
+            interopFailures.push(`${id}: ${err instanceof Error ? err.message : String(err)}`);
+          }
+        }
+      }
+    }
+    // The same comparison with both servers loaded at once by one client process (half the
+    // calls in flight each): whatever else the machine runs slows both sides alike.
+    const sideBySide = new Map<GrpcInteropId, SideResult[]>();
+    for (let round = 0; round < INTEROP_ROUNDS; round++) {
+      for (const [g, b] of interopPairs) {
+        progress(`${g} + ${b} side by side (round ${round + 1}/${INTEROP_ROUNDS}) …`);
+        try {
+          const [rg, rb] = await runSideBySide(g, b, { ...shape, inflight: INFLIGHT / 2 });
+          (sideBySide.get(g) ?? sideBySide.set(g, []).get(g)!).push(rg);
+          (sideBySide.get(b) ?? sideBySide.set(b, []).get(b)!).push(rb);
+          progress(`grpc-js ${fmt(rg.callsPerSec)}, bricks ${fmt(rb.callsPerSec)} calls/s`);
+        } catch (err) {
+          interopFailures.push(`${g} + ${b}: ${err instanceof Error ? err.message : String(err)}`);
+        }
+      }
+    }
     const colocated = new Map<string, LoadResult | Error>();
     for (const kind of colocatedKinds) {
       progress(`co-located ${kind} …`);
@@ -90,6 +138,28 @@ const suite: BenchSuite = {
     const colRow = (label: string, r: LoadResult | Error | undefined) =>
       r === undefined ? `| ${label} | n/a |` : r instanceof Error ? `| ${label} | failed: ${r.message} |` : `| ${label} | ${fmt(r.callsPerSec)} |`;
 
+    const med = (id: GrpcInteropId, f: (r: LoadResult) => number): number => median((interop.get(id) ?? []).map(f));
+    const interopRow = (id: GrpcInteropId): string => {
+      const runs = interop.get(id) ?? [];
+      const perCall = id.endsWith('-stream') ? TICKS_PER_CALL : 1;
+      const calls = med(id, (r) => r.callsPerSec);
+      return `| ${grpcInteropPeers[id].label} | ${fmt(calls)} | ${fmt(calls * perCall)} | ${ms(med(id, (r) => r.p50Ms))} | ${ms(med(id, (r) => r.p99Ms))} | ${runs.reduce((n, r) => n + r.errors, 0)} | ${runs.map((r) => fmt(r.callsPerSec)).join(' / ')} |`;
+    };
+    const interopRatio = (bricks: GrpcInteropId, grpcjs: GrpcInteropId, what: string): string =>
+      `- ${what}: throughput bricks ÷ grpc-js **${ratio(med(bricks, (r) => r.callsPerSec), med(grpcjs, (r) => r.callsPerSec))}** (goal ≥ 1.0×); p99 bricks ÷ grpc-js ${ratio(med(bricks, (r) => r.p99Ms), med(grpcjs, (r) => r.p99Ms))} (goal ≤ 1.0×)`;
+    const sideRatios = (bricks: GrpcInteropId, grpcjs: GrpcInteropId, f: (r: SideResult) => number): string => {
+      const b = sideBySide.get(bricks) ?? [];
+      const g = sideBySide.get(grpcjs) ?? [];
+      return median(b.map((r, i) => f(r) / f(g[i]!))).toFixed(2) + '×';
+    };
+    const sideRow = (bricks: GrpcInteropId, grpcjs: GrpcInteropId, what: string): string => {
+      const b = sideBySide.get(bricks) ?? [];
+      const g = sideBySide.get(grpcjs) ?? [];
+      const runs = b.map((r, i) => `${fmt(g[i]!.callsPerSec)} vs ${fmt(r.callsPerSec)}`).join(' / ');
+      const cpu = (rs: SideResult[]): string => fmt(median(rs.map((r) => r.serverCpuUsPerCall)));
+      return `| ${what} | ${fmt(median(g.map((r) => r.callsPerSec)))} | ${fmt(median(b.map((r) => r.callsPerSec)))} | **${sideRatios(bricks, grpcjs, (r) => r.callsPerSec)}** | ${sideRatios(bricks, grpcjs, (r) => r.p99Ms)} | ${cpu(g)} / ${cpu(b)} | ${sideRatios(bricks, grpcjs, (r) => r.serverCpuUsPerCall)} | ${runs} |`;
+    };
+
     return [
       `Unary call with a small protobuf message (\`bench.v1.EchoRequest\`: a string and an int32), echoed back. One client process → one server process on 127.0.0.1, ${INFLIGHT} calls in flight, ${WARMUP_MS / 1000} s warm-up, then ${seconds} s measured per row. Latency is per call as the caller sees it. 1-minute load average on this ${cpus().length}-core machine: ${loadBefore.toFixed(1)} at the start, ${loadAfter.toFixed(1)} at the end (other work was running; stacks that need many wake-ups per call suffer most from that).`,
       '',
@@ -102,6 +172,25 @@ const suite: BenchSuite = {
       `- throughput, bricks SDK over the fast path ÷ Moleculer TCP: ${ratio(fast?.callsPerSec, ok('moleculer')?.callsPerSec)}; ÷ connect-node gRPC: ${ratio(fast?.callsPerSec, ok('connect-grpc')?.callsPerSec)}; ÷ bare FastClient/FastServer: ${ratio(fast?.callsPerSec, bare?.callsPerSec)}`,
       '',
       'Notes: the raw TCP row echoes a pre-encoded message (no protobuf, no RPC layer) with one socket write per call; the fast path coalesces the frames of an event-loop turn into one write, which is why its p50 can come out below that of raw TCP at 100 in flight. Moleculer uses its default JSON serializer. The "bricks SDK" rows are the whole SDK call path (typed client with deadline, tracing span ids and traceparent, metrics, breaker, bulkhead, balancer and retries; `serve()` with dispatch, call context and server span), over the fast transport and over Connect; no OpenTelemetry SDK is registered, so spans are ids only.',
+      '',
+      `A stock \`@grpc/grpc-js\` client (no bricks code on its side) calling a \`@grpc/grpc-js\` server and a bricks SDK \`serve()\` (its one port, which also speaks Connect, gRPC-Web and the fast transport) with the same handler: unary \`Echo\`, and \`Ticks\`, a server stream of ${TICKS_PER_CALL} messages per call. ${INFLIGHT} calls in flight, ${WARMUP_MS / 1000} s warm-up, ${seconds} s measured; ${INTEROP_ROUNDS} rounds, the two servers alternating (each round swaps which runs first); the table gives the medians and every run's calls/s.`,
+      '',
+      '| client → server | calls/s | messages/s | p50 ms | p99 ms | errors | calls/s per run |',
+      '|---|---:|---:|---:|---:|---:|---|',
+      ...interopPairs.flatMap(([g, b]) => [interopRow(g), interopRow(b)]),
+      '',
+      interopRatio('grpcjs-to-bricks', 'grpcjs-to-grpcjs', 'unary'),
+      interopRatio('grpcjs-to-bricks-stream', 'grpcjs-to-grpcjs-stream', `server stream of ${TICKS_PER_CALL}`),
+      '',
+      `Side by side: the two servers (each in its own process) loaded at the same time by one client process, ${INFLIGHT / 2} calls in flight to each, ${INTEROP_ROUNDS} rounds; ratios are the median of the rounds' ratios. Both sides share whatever else the machine is doing, so this is the steadier comparison on a busy machine.`,
+      '',
+      '| calls | grpc-js server calls/s | bricks server calls/s | throughput bricks ÷ grpc-js | p99 bricks ÷ grpc-js | server CPU µs per call, grpc-js / bricks | CPU per call bricks ÷ grpc-js | per round (grpc-js vs bricks) |',
+      '|---|---:|---:|---:|---:|---:|---:|---|',
+      sideRow('grpcjs-to-bricks', 'grpcjs-to-grpcjs', 'unary'),
+      sideRow('grpcjs-to-bricks-stream', 'grpcjs-to-grpcjs-stream', `server stream of ${TICKS_PER_CALL}`),
+      ...(interopFailures.length > 0 ? ['', `Failed runs: ${interopFailures.join('; ')}`] : []),
+      '',
+      'The bricks server answers plain gRPC (protobuf, no compression) straight off `node:http2` streams: one `respond`, one framed message, constant trailers, no compat request/response objects and no ConnectRPC handler in between (`packages/sdk/src/server/grpc/`); Connect, gRPC-Web and compressed gRPC on the same port still go through ConnectRPC. In this one client → one server shape the grpc-js client process is usually the busier one (it is the same client for both servers), which is why the CPU each server spends per call is the clearer figure. What a bricks call does that the grpc-js handler does not: a deadline for every call (the policy\'s 5 s when the caller sends none), span ids and traceparent, the latency histogram, and for streams the call context across the handler\'s awaits: an `async function*` handler runs its steps in AsyncLocalStorage, which on Node 20 puts a hook on every promise of the process while a stream runs (without sockets the SDK spends about 30 µs of CPU on a 10-message stream, a third of it on that storage).',
       '',
       `Co-located calls (one process, ${INFLIGHT} in flight, counted without per-call latency: reading the clock twice per call would cost as much as the call):`,
       '',

@@ -5,9 +5,13 @@ import type { Server } from '../../../packages/sdk/src/index.ts';
 import { BenchService } from '../gen/bench/v1/bench_pb.ts';
 import type { Peer } from './peer.ts';
 
-export const benchImplementation = implement(BenchService, { echo: (req) => ({ name: req.name, n: req.n }) });
+async function* ticks(req: { name: string; count: number }): AsyncGenerator<{ name: string; n: number }> {
+  for (let n = 1; n <= req.count; n++) yield { name: req.name, n };
+}
+
+export const benchImplementation = implement(BenchService, { echo: (req) => ({ name: req.name, n: req.n }), ticks });
 /** The same handler as an `async` function: its calls keep their context across awaits. */
-const asyncBenchImplementation = implement(BenchService, { echo: async (req) => ({ name: req.name, n: req.n }) });
+const asyncBenchImplementation = implement(BenchService, { echo: async (req) => ({ name: req.name, n: req.n }), ticks });
 
 export async function serveBench(asyncHandler = false): Promise<Server> {
   const services = [asyncHandler ? asyncBenchImplementation : benchImplementation];

@@ -3,6 +3,7 @@ import { sdkConnectPeer, sdkFastPeer } from './bricks-sdk.ts';
 import { connectGrpcPeer } from './connect.ts';
 import { fastPeer } from './fast.ts';
 import { grpcJsPeer } from './grpc-js.ts';
+import { grpcInteropPeers } from './grpc-interop.ts';
 import { moleculerPeer } from './moleculer.ts';
 import type { Peer } from './peer.ts';
 import { rawTcpPeer } from './raw-tcp.ts';
@@ -19,7 +20,10 @@ export const peers = {
 
 export type PeerId = keyof typeof peers;
 
+const all: Record<string, Peer> = { ...peers, ...grpcInteropPeers };
+
 export function peerById(id: string): Peer {
-  if (!(id in peers)) throw new Error(`unknown peer ${id}; known: ${Object.keys(peers).join(', ')}`);
-  return peers[id as PeerId];
+  const peer = all[id];
+  if (peer === undefined) throw new Error(`unknown peer ${id}; known: ${Object.keys(all).join(', ')}`);
+  return peer;
 }

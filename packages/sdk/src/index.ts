@@ -1,7 +1,19 @@
 // @bricks/sdk: what a bricks service imports. Serve typed services, call others by name with
 // deadlines, retries, breakers and balancing built in; config, logs, metrics and traces.
 export { serve, implement } from './server/index.ts';
-export type { ServeOptions, Server, HandlerContext, UnaryHandler, ServiceHandlers, ServiceImplementation } from './server/index.ts';
+export type {
+  ServeOptions,
+  Server,
+  HandlerContext,
+  UnaryHandler,
+  ServerStreamingHandler,
+  ClientStreamingHandler,
+  BiDiStreamingHandler,
+  ServiceHandlers,
+  ServiceImplementation,
+} from './server/index.ts';
+export { callKey } from './interceptors/index.ts';
+export type { Interceptor, Next, Call, UnaryCall, StreamCall, Reply, UnaryReply, StreamReply, CallKey, CallValues } from './interceptors/index.ts';
 export { client } from './client/index.ts';
 export type { Client, ClientOptions, CallOptions, HeadersLike } from './client/index.ts';
 export { BricksError } from './errors/index.ts';

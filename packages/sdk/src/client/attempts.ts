@@ -8,7 +8,9 @@ import { BricksError } from '../errors/index.ts';
 import { backoffDelay } from '../resilience/backoff.ts';
 import type { Policy } from '../resilience/policy.ts';
 import { countsAsFailure, retryVerdict } from '../resilience/retryable.ts';
-import type { UnaryResult } from '../transport/channel.ts';
+import type { DescMethod } from '@bufbuild/protobuf';
+import type { EndpointState } from '../balancer/index.ts';
+import type { StreamResult, UnaryResult } from '../transport/channel.ts';
 import type { Target } from './target.ts';
 
 /** What the attempts need to know about the method. */
@@ -70,18 +72,7 @@ export async function attempts(t: Target, call: RemoteCall): Promise<UnaryResult
           return res;
         } catch (e) {
           err = signal?.aborted ? abortError(signal) : BricksError.from(e);
-          if (err.code === 'cancelled') t.breaker.onNeutral();
-          else if (countsAsFailure(err.code)) {
-            // A refused connection says the replica is gone, not that the service is sick:
-            // ejecting the endpoint handles it; the breaker would only stretch the outage.
-            if (err.unsent) t.breaker.onNeutral();
-            else t.breaker.onFailure();
-            t.balancer.onFailure(ep, err.unsent);
-          } else {
-            // The target answered with an application error: it is healthy.
-            t.breaker.onSuccess();
-            t.balancer.onSuccess(ep);
-          }
+          recordFailure(t, ep, err);
           if (signal?.aborted) throw err;
         } finally {
           ep.outstanding--;
@@ -101,6 +92,80 @@ export async function attempts(t: Target, call: RemoteCall): Promise<UnaryResult
     }
   } finally {
     t.bulkhead.leave();
+  }
+}
+
+/** What a failed attempt says about the target and the endpoint. */
+function recordFailure(t: Target, ep: EndpointState, err: BricksError): void {
+  if (err.code === 'cancelled') t.breaker.onNeutral();
+  else if (countsAsFailure(err.code)) {
+    // A refused connection says the replica is gone, not that the service is sick:
+    // ejecting the endpoint handles it; the breaker would only stretch the outage.
+    if (err.unsent) t.breaker.onNeutral();
+    else t.breaker.onFailure();
+    t.balancer.onFailure(ep, err.unsent);
+  } else {
+    // The target answered with an application error: it is healthy.
+    t.breaker.onSuccess();
+    t.balancer.onSuccess(ep);
+  }
+}
+
+export interface RemoteStreamCall {
+  readonly method: DescMethod;
+  readonly path: string;
+  readonly input: AsyncIterable<MessageShape<DescMessage>>;
+  readonly deadline: number;
+  /** Always set: a stream is cancelled when its caller stops reading. */
+  readonly signal: AbortSignal;
+  readonly headers: Readonly<Record<string, string>>;
+  waits: { readonly signal: AbortSignal; dispose(): void } | undefined;
+}
+
+/**
+ * A streaming call on one balanced endpoint, under the bulkhead and the breaker. Streams are
+ * not retried: their messages were read from the caller's iterable and cannot be sent again.
+ * `done` is called once with how the stream ended; it gives back the bulkhead slot.
+ */
+export async function streamAttempt(t: Target, call: RemoteStreamCall): Promise<{ result: StreamResult; done: (err: BricksError | undefined) => void }> {
+  const waitOn = (): AbortSignal => (call.waits ??= deadlineSignal(call.deadline, [call.signal])).signal;
+  if (t.source.current().length === 0) await Promise.race([t.source.ready(), aborted(waitOn())]);
+  t.refresh();
+  if (!t.bulkhead.tryEnter()) await t.bulkhead.enter(waitOn(), t.name);
+  if (!t.breaker.tryAcquire()) {
+    t.bulkhead.leave();
+    throw new BricksError('unavailable', `circuit open for ${t.name}`, { unsent: true });
+  }
+  let ep = t.balancer.pick(undefined);
+  const fb = t.fallback;
+  if (fb !== undefined && (ep === undefined || !t.balancer.healthy(ep))) ep = fb;
+  if (ep === undefined) {
+    t.breaker.onNeutral();
+    t.bulkhead.leave();
+    throw new BricksError('unavailable', `no ready endpoint for ${t.name}`, { unsent: true });
+  }
+  const endpoint = ep;
+  endpoint.outstanding++;
+  const entry = t.acquire(endpoint.endpoint);
+  let finished = false;
+  const done = (err: BricksError | undefined): void => {
+    if (finished) return;
+    finished = true;
+    endpoint.outstanding--;
+    t.release(entry);
+    t.bulkhead.leave();
+    if (err === undefined) {
+      t.breaker.onSuccess();
+      t.balancer.onSuccess(endpoint);
+    } else recordFailure(t, endpoint, err);
+  };
+  try {
+    const result = await entry.channel.stream({ method: call.method, path: call.path, input: call.input, timeoutMs: Math.max(1, call.deadline - clockNow()), signal: call.signal, headers: call.headers });
+    return { result, done };
+  } catch (e) {
+    const err = call.signal.aborted ? abortError(call.signal) : BricksError.from(e);
+    done(err);
+    throw err;
   }
 }
 

@@ -6,7 +6,19 @@
 // can cancel the call, no timer (transports and the dispatcher enforce the deadline), no
 // Headers object unless the caller asks for the response headers.
 import { performance } from 'node:perf_hooks';
-import { create, isMessage, type DescMessage, type DescMethodUnary, type DescService, type MessageInitShape, type MessageShape } from '@bufbuild/protobuf';
+import {
+  create,
+  isMessage,
+  type DescMessage,
+  type DescMethod,
+  type DescMethodBiDiStreaming,
+  type DescMethodClientStreaming,
+  type DescMethodServerStreaming,
+  type DescMethodUnary,
+  type DescService,
+  type MessageInitShape,
+  type MessageShape,
+} from '@bufbuild/protobuf';
 import { MethodOptions_IdempotencyLevel } from '@bufbuild/protobuf/wkt';
 import type { Attributes } from '@opentelemetry/api';
 import { readPlatformEnv, serviceUrlVariable } from '../config/platform-env.ts';
@@ -27,6 +39,9 @@ import { methodPath, type Protocol } from '../transport/channel.ts';
 import { loadFast } from '../transport/fast-module.ts';
 import { attempts, type RemoteCall } from './attempts.ts';
 import { InProcessRoute } from './in-process-route.ts';
+import type { Interceptor } from '../interceptors/interceptor.ts';
+import { interceptedStream, interceptedUnary } from './intercepted-call.ts';
+import { streamCall, type StreamHost } from './stream-call.ts';
 import { Target } from './target.ts';
 
 /** Anything `new Headers()` takes. */
@@ -47,6 +62,8 @@ export interface ClientOptions {
   readonly inProcess?: boolean;
   /** Policies; default: BRICKS_RESILIENCE. */
   readonly resilience?: ResilienceSpec;
+  /** Around every call of this client, outermost first (see interceptors/interceptor.ts). */
+  readonly interceptors?: readonly Interceptor[];
   readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
@@ -56,12 +73,24 @@ export interface CallOptions {
   readonly headers?: HeadersLike;
   /** Receives the response headers. */
   readonly onHeaders?: (headers: Headers) => void;
+  /** Receives a stream's trailers once it ended. */
+  readonly onTrailers?: (trailers: Headers) => void;
 }
 
+/**
+ * A method per RPC: unary ones return a promise; a server stream is an async iterable of
+ * answers; a client stream takes an async iterable of requests; a bidi stream does both.
+ */
 export type Client<S extends DescService> = {
   readonly [K in keyof S['method']]: S['method'][K] extends DescMethodUnary<infer I, infer O>
     ? (request: MessageInitShape<I>, options?: CallOptions) => Promise<MessageShape<O>>
-    : never;
+    : S['method'][K] extends DescMethodServerStreaming<infer I, infer O>
+      ? (request: MessageInitShape<I>, options?: CallOptions) => AsyncIterable<MessageShape<O>>
+      : S['method'][K] extends DescMethodClientStreaming<infer I, infer O>
+        ? (requests: AsyncIterable<MessageInitShape<I>>, options?: CallOptions) => Promise<MessageShape<O>>
+        : S['method'][K] extends DescMethodBiDiStreaming<infer I, infer O>
+          ? (requests: AsyncIterable<MessageInitShape<I>>, options?: CallOptions) => AsyncIterable<MessageShape<O>>
+          : never;
 };
 
 /** `arcade.v1.CatalogService` → `catalog`; `GameStatsService` → `game-stats`. */
@@ -76,6 +105,7 @@ type Message = MessageShape<DescMessage>;
 
 /** Everything about one method that does not change from call to call. */
 interface MethodPlan {
+  /** A unary method's plan is only ever called as one (channels take DescMethodUnary). */
   readonly method: DescMethodUnary;
   readonly path: string;
   /** `package.Service/Method`. */
@@ -97,13 +127,30 @@ const noOptions: CallOptions = {};
 
 export function client<S extends DescService>(service: S, opts: ClientOptions = {}): Client<S> {
   const core = new ServiceClient(service, opts);
-  const methods: Record<string, (req: MessageInitShape<DescMessage>, o?: CallOptions) => Promise<Message>> = {};
+  const methods: Record<string, unknown> = {};
   for (const m of service.methods) {
-    if (m.methodKind !== 'unary') continue;
-    const plan = core.plan(m as DescMethodUnary);
-    methods[m.localName] = (request, callOpts = noOptions) => core.call(plan, request, callOpts);
+    const plan = core.plan(m);
+    const kind = m.methodKind;
+    switch (kind) {
+      case 'unary':
+        methods[m.localName] = (request: MessageInitShape<DescMessage>, callOpts: CallOptions = noOptions) => core.call(plan, request, callOpts);
+        break;
+      case 'server_streaming':
+        methods[m.localName] = (request: MessageInitShape<DescMessage>, callOpts: CallOptions = noOptions) => core.stream(plan, one(request), callOpts);
+        break;
+      case 'client_streaming':
+        methods[m.localName] = (requests: AsyncIterable<MessageInitShape<DescMessage>>, callOpts: CallOptions = noOptions) => lastOf(core.stream(plan, requests, callOpts), plan.name);
+        break;
+      case 'bidi_streaming':
+        methods[m.localName] = (requests: AsyncIterable<MessageInitShape<DescMessage>>, callOpts: CallOptions = noOptions) => core.stream(plan, requests, callOpts);
+        break;
+      default: {
+        const never: never = kind;
+        throw new Error(`unhandled method kind ${String(never)}`);
+      }
+    }
   }
-  return methods as unknown as Client<S>;
+  return methods as Client<S>;
 }
 
 class ServiceClient {
@@ -116,6 +163,7 @@ class ServiceClient {
   /** No default headers: calls without options may take the co-located lane. */
   readonly #noHeaders: boolean;
   readonly #inProcess: boolean;
+  readonly #interceptors: readonly Interceptor[];
   #target: Target | undefined;
   #targetGeneration = -1;
 
@@ -128,14 +176,15 @@ class ServiceClient {
     this.#headers = headerRecord(opts.headers);
     this.#noHeaders = Object.keys(this.#headers).length === 0;
     this.#inProcess = opts.inProcess ?? true;
+    this.#interceptors = opts.interceptors ?? [];
   }
 
-  plan(method: DescMethodUnary): MethodPlan {
+  plan(method: DescMethod): MethodPlan {
     const path = methodPath(method);
     const name = path.slice(1);
     const target = this.#targetName;
     return {
-      method,
+      method: method as DescMethodUnary,
       path,
       name,
       policy: resolvePolicy(this.#spec, target, name),
@@ -148,6 +197,29 @@ class ServiceClient {
   }
 
   call(plan: MethodPlan, request: MessageInitShape<DescMessage>, o: CallOptions): Promise<Message> {
+    if (this.#interceptors.length > 0) return this.#interceptedCall(plan, request, o);
+    return this.#call(plan, request, o);
+  }
+
+  /** Where a call starts for its interceptors: the deadline and headers it would have. */
+  #callStart(plan: MethodPlan, o: CallOptions) {
+    const parent = currentScope();
+    let deadline = clockAt(performance.now()) + (o.timeoutMs ?? this.#opts.timeoutMs ?? plan.policy.timeoutMs);
+    if (parent !== undefined && parent.deadline < deadline) deadline = parent.deadline;
+    const signal = o.signal !== undefined && parent !== undefined ? AbortSignal.any([o.signal, parent.signal]) : (o.signal ?? parent?.signal);
+    const headers = o.headers === undefined ? this.#headers : { ...this.#headers, ...headerRecord(o.headers) };
+    return { deadline, signal, headers, transport: this.#local(plan) !== undefined ? ('in-process' as const) : ('remote' as const) };
+  }
+
+  async #interceptedCall(plan: MethodPlan, request: MessageInitShape<DescMessage>, o: CallOptions): Promise<Message> {
+    const reply = await interceptedUnary(this.#interceptors, plan, this.#callStart(plan, o), request, (message, inner) =>
+      this.#call(plan, message, { timeoutMs: inner.timeoutMs, signal: inner.signal, headers: inner.headers, onHeaders: inner.onHeaders }),
+    );
+    o.onHeaders?.(reply.headers);
+    return reply.message;
+  }
+
+  #call(plan: MethodPlan, request: MessageInitShape<DescMessage>, o: CallOptions): Promise<Message> {
     const start = performance.now();
     const now = clockAt(start);
     const parent = currentScope();
@@ -183,6 +255,24 @@ class ServiceClient {
     const headers = o.headers === undefined ? this.#headers : { ...this.#headers, ...headerRecord(o.headers) };
     if (local !== undefined) return this.#callLocal(plan, local, span, start, input, fresh, deadline, headers, parent, o);
     return this.#callRemote(plan, span, start, input, deadline, { ...headers, traceparent: formatTraceparent(span.context) }, parent, o);
+  }
+
+  /** A streaming call (see stream-call.ts): an async iterable that starts the call when first read. */
+  stream(plan: MethodPlan, input: AsyncIterable<MessageInitShape<DescMessage>>, o: CallOptions): AsyncIterable<Message> {
+    const host: StreamHost = {
+      defaultTimeoutMs: this.#opts.timeoutMs,
+      local: () => this.#local(plan),
+      remote: () => (this.#target !== undefined && this.#targetGeneration === generation ? Promise.resolve(this.#target) : this.#remote()),
+      end: (span, start, error) => void this.#end(plan, span, start, error),
+    };
+    const parent = currentScope();
+    if (this.#interceptors.length > 0) {
+      return interceptedStream(this.#interceptors, plan, this.#callStart(plan, o), input, (messages, inner) =>
+        streamCall(host, plan, messages, { timeoutMs: inner.timeoutMs, signal: inner.signal, headers: headerRecord(inner.headers), onHeaders: (h) => (inner.onHeaders(h), o.onHeaders?.(h)), onTrailers: (h) => (inner.onTrailers(h), o.onTrailers?.(h)) }, parent),
+      );
+    }
+    const headers = o.headers === undefined ? this.#headers : { ...this.#headers, ...headerRecord(o.headers) };
+    return streamCall(host, plan, input, { ...o, headers }, parent);
   }
 
   /**
@@ -337,6 +427,18 @@ class ServiceClient {
       return target;
     });
   }
+}
+
+async function* one(m: MessageInitShape<DescMessage>): AsyncGenerator<MessageInitShape<DescMessage>, void, undefined> {
+  yield m;
+}
+
+/** A client stream's one answer. */
+async function lastOf(answers: AsyncIterable<Message>, name: string): Promise<Message> {
+  let answer: Message | undefined;
+  for await (const m of answers) answer = m;
+  if (answer === undefined) throw new BricksError('internal', `${name} ended without an answer`);
+  return answer;
 }
 
 /** What can cancel an in-process call: the caller's signal and the handler it runs in, read lazily. */

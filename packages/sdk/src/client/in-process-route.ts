@@ -6,6 +6,7 @@ import type { DescMessage, MessageShape } from '@bufbuild/protobuf';
 import type { SpanContext } from '@opentelemetry/api';
 import type { CancelSource } from '../context/call-scope.ts';
 import type { Dispatcher, IncomingCall, InvokeResult, Route } from '../server/dispatcher.ts';
+import type { StreamResult } from '../transport/channel.ts';
 import { isFlat, messageCopier } from '../transport/message-copy.ts';
 
 type Copy = (m: MessageShape<DescMessage>) => MessageShape<DescMessage>;
@@ -71,5 +72,33 @@ export class InProcessRoute {
     return r instanceof Promise ? r.then(this.#out) : this.#out(r);
   }
 
-  readonly #out = (r: InvokeResult): InvokeResult => (r.fresh && this.#flatOut ? r : { output: this.#copyOut(r.output), fresh: true, headers: r.headers, endedAt: r.endedAt });
+  /**
+   * A streaming call (or a unary method called as one): every message both ways is copied. The
+   * result comes with the handler's first answer (or its end), as a remote stream's comes with
+   * the response headers; the handler's pace is the reader's.
+   */
+  async stream(input: AsyncIterable<MessageShape<DescMessage>>, call: IncomingCall): Promise<StreamResult> {
+    const s = this.dispatcher.stream(this.route, copied(input, this.#copyIn), call);
+    const it = s.output[Symbol.asyncIterator]();
+    const first = await it.next();
+    const copyOut = this.#copyOut;
+    async function* rest(): AsyncGenerator<MessageShape<DescMessage>, void, undefined> {
+      let r = first;
+      try {
+        while (r.done !== true) {
+          yield copyOut(r.value);
+          r = await it.next();
+        }
+      } finally {
+        if (r.done !== true) await it.return?.();
+      }
+    }
+    return { headers: s.headers() ?? {}, output: rest(), trailers: () => s.trailers() };
+  }
+
+  readonly #out = (r: InvokeResult): InvokeResult => (r.fresh && this.#flatOut ? r : { output: this.#copyOut(r.output), fresh: true, headers: r.headers, trailers: r.trailers, endedAt: r.endedAt });
+}
+
+async function* copied(input: AsyncIterable<MessageShape<DescMessage>>, copy: Copy): AsyncGenerator<MessageShape<DescMessage>, void, undefined> {
+  for await (const m of input) yield copy(m);
 }

@@ -72,12 +72,50 @@ export function runInCall<I, T>(scope: CallScope, handler: (input: I, scope: Cal
   return result;
 }
 
+/**
+ * A streaming (or intercepted) route's shape: its handler always runs in the storage, its body
+ * running on every `next()`. It does not count as an async route: the storage is kept on only
+ * while such calls run (`callStarted`/`callEnded`), so a service that merely has a streaming
+ * method costs its unary calls nothing.
+ */
+export function streamingShape(): HandlerShape {
+  return { async: true };
+}
+
+/** An intercepted unary route's shape: interceptors are async, so it is an async route from the start. */
+export function asyncShape(): HandlerShape {
+  asyncShapes++;
+  return { async: true };
+}
+
+/** Calls in the storage that are not async routes' (streams): running now. */
+let running = 0;
+
+export function callStarted(): void {
+  running++;
+}
+
+export function callEnded(): void {
+  if (--running === 0 && asyncShapes === 0 && learning === 0) storage.disable();
+}
+
+/** Runs `fn` as the call `scope` in the storage: a stream handler's next step. */
+export function resumeInCall<T>(scope: CallScope, fn: () => T): T {
+  const outer = syncScope;
+  syncScope = undefined;
+  try {
+    return storage.run(scope, fn);
+  } finally {
+    syncScope = outer;
+  }
+}
+
 function learn(shape: HandlerShape, async: boolean): void {
   shape.async = async;
   if (async) asyncShapes++;
   // No handler needs the storage now: turn its promise hooks off (the next first call turns
   // them on again).
-  else if (asyncShapes === 0 && learning === 0) storage.disable();
+  else if (asyncShapes === 0 && learning === 0 && running === 0) storage.disable();
 }
 
 export function isThenable(v: unknown): v is PromiseLike<unknown> {

@@ -8,6 +8,7 @@ import { BricksError } from '../errors/index.ts';
 import { formatTraceparent } from '../tracing/trace-context.ts';
 import { contextOfSpan, type RpcSpan } from '../tracing/rpc-span.ts';
 import type { CallContext } from './call.ts';
+import { callValues, type CallValues } from './call-values.ts';
 import { clockNow } from './clock.ts';
 import { abortError } from './deadline.ts';
 
@@ -32,7 +33,9 @@ export interface Arrival {
   readonly headers: Readonly<Record<string, string>>;
   /** The caller's span when it is in this process (its traceparent is then not in `headers`). */
   readonly parentSpan?: SpanContext;
-  readonly transport: 'connect' | 'fast' | 'in-process';
+  readonly transport: 'connect' | 'grpc' | 'fast' | 'in-process';
+  /** Values an interceptor already put on the call (made on first use otherwise). */
+  readonly values?: CallValues;
 }
 
 export class CallScope implements CallContext {
@@ -45,6 +48,8 @@ export class CallScope implements CallContext {
   #otel: OtelContext | undefined;
   #requestHeaders: Headers | undefined;
   #responseHeaders: Headers | undefined;
+  #responseTrailers: Headers | undefined;
+  #values: CallValues | undefined;
   readonly #arrival: Arrival;
   /** Over: a signal asked for later never aborts (as one asked for earlier stops aborting). */
   #done = false;
@@ -78,12 +83,31 @@ export class CallScope implements CallContext {
     return (this.#responseHeaders ??= new Headers());
   }
 
+  get responseTrailers(): Headers {
+    return (this.#responseTrailers ??= new Headers());
+  }
+
+  get values(): CallValues {
+    return (this.#values ??= this.#arrival.values ?? callValues());
+  }
+
   /** The response headers the handler set, lowercase names; undefined when it set none. */
   responseRecord(): Record<string, string> | undefined {
-    if (this.#responseHeaders === undefined) return undefined;
-    const out: Record<string, string> = {};
-    this.#responseHeaders.forEach((v, k) => (out[k] = v));
-    return out;
+    return headerRecord(this.#responseHeaders);
+  }
+
+  /** The trailers the handler set, lowercase names; undefined when it set none. */
+  trailerRecord(): Record<string, string> | undefined {
+    return headerRecord(this.#responseTrailers);
+  }
+
+  /**
+   * Links the caller's cancel source now, not when the signal is first read: a stream's handler
+   * is interrupted even if it never reads its signal. Transports that call `abort` themselves
+   * when the caller goes away pass no source, and no signal is made unless the handler asks.
+   */
+  follow(): void {
+    if (this.#source !== undefined) void this.signal;
   }
 
   get spanContext(): SpanContext {
@@ -168,4 +192,11 @@ export class CallScope implements CallContext {
     const e = abortError(s);
     this.abort(e.code === 'cancelled' && clockNow() >= this.deadline - DEADLINE_SLACK_MS ? new BricksError('deadline_exceeded', 'deadline exceeded (the caller gave up at its deadline)', { cause: e }) : e);
   }
+}
+
+function headerRecord(h: Headers | undefined): Record<string, string> | undefined {
+  if (h === undefined) return undefined;
+  const out: Record<string, string> = {};
+  h.forEach((v, k) => (out[k] = v));
+  return out;
 }

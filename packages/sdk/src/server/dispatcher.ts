@@ -2,9 +2,9 @@
 // it with a deadline, a call context (call-context.ts), a server span, metrics and error
 // mapping. Transports only decode, call invoke(), and encode.
 import { performance } from 'node:perf_hooks';
-import { create, isMessage, type DescMessage, type DescMethodUnary, type MessageInitShape, type MessageShape } from '@bufbuild/protobuf';
+import { create, isMessage, type DescMessage, type DescMethod, type MessageInitShape, type MessageShape } from '@bufbuild/protobuf';
 import type { Attributes, SpanContext } from '@opentelemetry/api';
-import { isThenable, runInCall, type HandlerShape } from '../context/call-context.ts';
+import { asyncShape, isThenable, runInCall, streamingShape, type HandlerShape } from '../context/call-context.ts';
 import { CallScope, type Arrival, type CancelSource } from '../context/call-scope.ts';
 import { clockAt } from '../context/clock.ts';
 import { BricksError } from '../errors/index.ts';
@@ -14,7 +14,10 @@ import { parseTraceparent } from '../tracing/trace-context.ts';
 import { beginRpcSpan, finishRpcSpan, idsOnlySpan } from '../tracing/rpc-span.ts';
 import { methodPath } from '../transport/channel.ts';
 import { isFlat, messageCopier } from '../transport/message-copy.ts';
-import type { HandlerContext, ServiceImplementation, UnaryHandler } from './implement.ts';
+import type { AnyHandler, HandlerContext, ServiceImplementation } from './implement.ts';
+import { interceptedRoute, type InterceptedRoute } from './intercepted-route.ts';
+import type { Interceptor } from '../interceptors/interceptor.ts';
+import { openStream, type OpenStream } from './stream-call.ts';
 
 type Transport = HandlerContext['transport'];
 
@@ -22,8 +25,10 @@ export interface Route {
   readonly path: string;
   /** `package.Service/Method`, the metrics label. */
   readonly name: string;
-  readonly method: DescMethodUnary;
-  readonly handler: UnaryHandler<DescMessage, DescMessage> | undefined;
+  readonly method: DescMethod;
+  readonly handler: AnyHandler | undefined;
+  /** The handler behind the route's interceptors; undefined when it has none (the fast path). */
+  readonly intercepted: InterceptedRoute | undefined;
   /** Histogram series by transport and code, resolved on first use. */
   readonly series: Partial<Record<Transport, Partial<Record<string, HistogramSeries>>>>;
   /** Whether the handler returns promises: it decides where the call context is kept. */
@@ -47,6 +52,8 @@ export interface InvokeResult {
   readonly fresh: boolean;
   /** Response headers the handler set, lowercase names; undefined when it set none. */
   readonly headers: Record<string, string> | undefined;
+  /** Trailers the handler set; undefined when it set none. */
+  readonly trailers: Record<string, string> | undefined;
   /** performance.now() when the call ended here: an in-process caller's end too. */
   readonly endedAt: number;
 }
@@ -59,28 +66,48 @@ export interface DispatcherOptions {
   readonly onServicesAdded?: () => void;
 }
 
+export interface AddOptions {
+  /** Around every call of these services, outermost first. */
+  readonly interceptors?: readonly Interceptor[];
+  /** Offered to co-located clients (default true; the standard services answer for this replica only). */
+  readonly local?: boolean;
+}
+
 export class Dispatcher {
   readonly #routes = new Map<string, Route>();
   readonly #services = new Set<string>();
+  /** Served here but not to co-located clients (health, reflection: they speak for this replica). */
+  readonly #remoteOnly = new Set<string>();
+  readonly #descriptors: ServiceImplementation['service'][] = [];
   #inFlight = 0;
   #idle: (() => void)[] = [];
 
   constructor(private readonly opts: DispatcherOptions) {}
 
-  add(impl: ServiceImplementation): void {
+  add(impl: ServiceImplementation, opts: AddOptions = {}): void {
     if (this.#services.has(impl.service.typeName)) throw new Error(`${impl.service.typeName} is already served`);
     this.#services.add(impl.service.typeName);
+    this.#descriptors.push(impl.service);
+    if (opts.local === false) this.#remoteOnly.add(impl.service.typeName);
+    const interceptors = opts.interceptors ?? [];
     for (const m of impl.service.methods) {
-      if (m.methodKind !== 'unary') continue;
-      const unary = m as DescMethodUnary;
-      const path = methodPath(unary);
-      this.#routes.set(path, { path, name: path.slice(1), method: unary, handler: impl.handlers[m.localName], series: {}, shape: { async: undefined }, attributes: {}, createOutput: outputCreator(unary.output) });
+      const path = methodPath(m);
+      const handler = impl.handlers[m.localName];
+      const shape = m.methodKind !== 'unary' ? streamingShape() : interceptors.length === 0 ? { async: undefined } : asyncShape();
+      const route: Route = { path, name: path.slice(1), method: m, handler, intercepted: undefined, series: {}, shape, attributes: {}, createOutput: outputCreator(m.output) };
+      this.#routes.set(path, handler !== undefined && interceptors.length > 0 ? { ...route, intercepted: interceptedRoute(route, interceptors) } : route);
     }
     this.opts.onServicesAdded?.();
   }
 
+  /** Whether co-located clients of this service may call it here. */
   serves(serviceTypeName: string): boolean {
-    return this.#services.has(serviceTypeName);
+    return this.#services.has(serviceTypeName) && !this.#remoteOnly.has(serviceTypeName);
+  }
+
+  /** Every service served here, standard ones included (what reflection lists). */
+  get descriptors(): readonly ServiceImplementation['service'][] {
+    return this.#descriptors;
   }
 
   get services(): readonly string[] {
@@ -126,7 +153,7 @@ export class Dispatcher {
       const handler = route.handler;
       if (!handler) throw new BricksError('unimplemented', `${route.name} is not implemented`);
       if (deadline <= now) throw new BricksError('deadline_exceeded', 'deadline already passed');
-      result = runInCall(scope, handler, input, route.shape);
+      result = route.intercepted !== undefined ? runInCall(scope, route.intercepted.unary, input, route.shape) : runInCall(scope, handler as unknown as Unary, input, route.shape);
     } catch (e) {
       throw this.#fail(route, scope, call.transport, start, e);
     }
@@ -162,7 +189,7 @@ export class Dispatcher {
     let result: unknown;
     try {
       if (!route.handler) throw new BricksError('unimplemented', `${route.name} is not implemented`);
-      result = runInCall(scope, route.handler, input, route.shape);
+      result = runInCall(scope, route.handler as unknown as Unary, input, route.shape);
     } catch (e) {
       throw this.#fail(route, scope, 'in-process', start, e);
     }
@@ -175,6 +202,27 @@ export class Dispatcher {
     }
     this.inlineEndedAt = this.#end(route, scope, 'in-process', start, undefined);
     return output;
+  }
+
+  /**
+   * Opens a call of any kind as a stream (the streaming methods; unary ones when a transport
+   * carries them as streams): `input` is the caller's messages, already decoded. The call ends
+   * when its output ends, throws, or is returned early (the caller went away: the handler's
+   * signal aborts).
+   */
+  stream(route: Route, input: AsyncIterable<MessageShape<DescMessage>>, call: IncomingCall): OpenStream {
+    const start = call.startedAt ?? performance.now();
+    const now = clockAt(start);
+    const deadline = call.deadline ?? now + this.opts.defaultTimeoutMs;
+    const parent = call.parentSpan ?? parseTraceparent(call.headers.traceparent);
+    const transport = call.transport;
+    const span = beginRpcSpan(route.name, 'server', parent, (route.attributes[transport] ??= () => ({ 'rpc.system': 'bricks', 'rpc.method': route.name, 'rpc.bricks.transport': transport })));
+    const scope = new CallScope(deadline, route.name, span, call);
+    this.#inFlight++;
+    return openStream(route, scope, input, deadline <= now, {
+      fail: (e) => this.#fail(route, scope, transport, start, e),
+      succeed: () => void this.#end(route, scope, transport, start, undefined),
+    });
   }
 
   /** A handler's promise: its answer, or deadline_exceeded at the deadline, or its cancellation. */
@@ -214,7 +262,7 @@ export class Dispatcher {
       throw this.#fail(route, scope, transport, start, invalidAnswer(route, e));
     }
     const endedAt = this.#end(route, scope, transport, start, undefined);
-    return { output, fresh, headers: scope.responseRecord(), endedAt };
+    return { output, fresh, headers: scope.responseRecord(), trailers: scope.trailerRecord(), endedAt };
   }
 
   #fail(route: Route, scope: CallScope, transport: Transport, start: number, e: unknown): BricksError {
@@ -247,6 +295,8 @@ function invalidAnswer(route: Route, e: unknown): unknown {
 }
 
 const noHeaders: Readonly<Record<string, string>> = Object.freeze({});
+
+type Unary = (input: MessageShape<DescMessage>, scope: CallScope) => unknown;
 
 /**
  * A message of only scalar fields is made from a plain object by its copier: what `create`

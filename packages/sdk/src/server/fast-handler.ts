@@ -1,18 +1,17 @@
 // Serves the dispatcher's routes over the fast transport: decode protobuf binary, invoke,
 // encode; errors travel as gRPC status numbers. The fast server's context is handed on as the
 // call's cancel source: its AbortSignal is only made if the handler asks for one.
-import { fromBinary, toBinary, type DescMessage, type MessageShape } from '@bufbuild/protobuf';
+// Streaming calls go the same way, message by message, within the client's window.
+import { fromBinary, toBinary, type DescMessage, type DescMethod, type MessageShape } from '@bufbuild/protobuf';
 import { BricksError, codeToGrpc } from '../errors/index.ts';
-import type { FastHandler, FastModule } from '../transport/fast-module.ts';
+import type { FastHandler, FastModule, FastStreamCallLike, FastStreamHandler } from '../transport/fast-module.ts';
 import type { Dispatcher, InvokeResult, Route } from './dispatcher.ts';
+import type { OpenStream } from './stream-call.ts';
 
 type FastReply = Awaited<ReturnType<FastHandler>>;
 
 export function fastHandler(fast: FastModule, dispatcher: Dispatcher): FastHandler {
-  const fail = (e: unknown): Error => {
-    const err = BricksError.from(e, 'internal');
-    return new fast.FastError(codeToGrpc(err.code), err.rawMessage, { cause: err });
-  };
+  const fail = failure(fast);
   const reply = (route: Route, r: InvokeResult): FastReply => ({ payload: toBinary(route.method.output, r.output), headers: r.headers });
   return (path, payload, ctx) => {
     try {
@@ -41,5 +40,64 @@ export function fastHandler(fast: FastModule, dispatcher: Dispatcher): FastHandl
     } catch (e) {
       return Promise.reject(fail(e));
     }
+  };
+}
+
+export function fastStreamHandler(fast: FastModule, dispatcher: Dispatcher): FastStreamHandler {
+  const fail = failure(fast);
+  return (path, call) => {
+    const route = dispatcher.route(path);
+    if (!route) {
+      call.fail(fail(new BricksError('unimplemented', `${path.slice(1)} is not served here`)));
+      return;
+    }
+    const s = dispatcher.stream(route, decoded(route.method, call.input), { deadline: call.ctx.deadline, cancel: call.ctx, headers: call.ctx.headers, transport: 'fast' });
+    answer(route, s, call, fail);
+  };
+}
+
+function answer(route: Route, s: OpenStream, call: FastStreamCallLike, fail: (e: unknown) => Error): void {
+  let first = true;
+  const head = (): void => {
+    first = false;
+    const headers = s.headers();
+    if (headers !== undefined) call.head(headers);
+  };
+  const piped = s.pipe({
+    send: (m) => {
+      if (first) head();
+      call.send(toBinary(route.method.output, m));
+      if (call.writable) return true;
+      // The next answer is asked for only once the client's window takes it: a slow reader slows the handler.
+      call.ready().then(
+        () => piped.resume(),
+        () => undefined, // the call ended meanwhile: its cancel ends the stream
+      );
+      return false;
+    },
+    finish: () => {
+      if (first) head();
+      call.finish(s.trailers());
+    },
+    fail: (e) => call.fail(fail(e)),
+  });
+}
+
+async function* decoded(method: DescMethod, payloads: AsyncIterable<Uint8Array>): AsyncGenerator<MessageShape<DescMessage>, void, undefined> {
+  for await (const p of payloads) {
+    let m: MessageShape<DescMessage>;
+    try {
+      m = fromBinary(method.input, p);
+    } catch (cause) {
+      throw new BricksError('invalid_argument', `cannot decode ${method.input.typeName}`, { cause });
+    }
+    yield m;
+  }
+}
+
+function failure(fast: FastModule): (e: unknown) => Error {
+  return (e) => {
+    const err = BricksError.from(e, 'internal');
+    return new fast.FastError(codeToGrpc(err.code), err.rawMessage, { cause: err });
   };
 }

@@ -2,4 +2,4 @@
 export { serve } from './serve.ts';
 export type { ServeOptions, Server } from './serve.ts';
 export { implement } from './implement.ts';
-export type { HandlerContext, UnaryHandler, ServiceHandlers, ServiceImplementation } from './implement.ts';
+export type { HandlerContext, UnaryHandler, ServerStreamingHandler, ClientStreamingHandler, BiDiStreamingHandler, ServiceHandlers, ServiceImplementation } from './implement.ts';

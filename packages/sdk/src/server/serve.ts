@@ -12,16 +12,23 @@ import { logger as defaultLogger, type Logger } from '../telemetry/logger.ts';
 import { loadFast, type FastServerLike } from '../transport/fast-module.ts';
 import { connectRoutes } from './connect-routes.ts';
 import { Dispatcher } from './dispatcher.ts';
-import { fastHandler } from './fast-handler.ts';
+import { fastHandler, fastStreamHandler } from './fast-handler.ts';
+import { grpcCalls } from './grpc/calls.ts';
+import { splitGrpc } from './grpc/split.ts';
 import { serveHttpRoute } from './http-routes.ts';
 import type { ServiceImplementation } from './implement.ts';
+import type { Interceptor } from '../interceptors/interceptor.ts';
 import { sniffingServer } from './listener.ts';
 import { localChanged, registerLocal, unregisterLocal } from './local-registry.ts';
 import { processState } from './process-state.ts';
+import { HealthState } from './standard/health.ts';
+import { reflection } from './standard/reflection.ts';
 import { noticeReady } from './ready-notice.ts';
 
 export interface ServeOptions {
   readonly services: readonly ServiceImplementation[];
+  /** Around every call of these services, outermost first (see interceptors/interceptor.ts). */
+  readonly interceptors?: readonly Interceptor[];
   /** Default: $PORT, else 0 (any free port). */
   readonly port?: number;
   /** Default: all interfaces (Swarm/Kubernetes need that); tests pass 127.0.0.1. */
@@ -46,8 +53,13 @@ export interface Server {
   readonly ready: boolean;
   /** Whether the fast transport is served on the port (false while it is not part of the build). */
   readonly fast: boolean;
-  /** Adds services to this running server (an `x-bricks.group` process serving several). */
-  add(services: readonly ServiceImplementation[]): void;
+  /**
+   * What grpc.health.v1.Health says of one service ("" for all): false turns it NOT_SERVING
+   * (readiness still rules: nothing is SERVING while the server is not ready).
+   */
+  setServing(service: string, serving: boolean): void;
+  /** Adds services to this running server (an `x-bricks.group` process serving several), with their interceptors. */
+  add(services: readonly ServiceImplementation[], interceptors?: readonly Interceptor[]): void;
   /** Graceful: not ready, wait drainDelayMs, stop accepting, finish in-flight calls (up to the grace). */
   shutdown(): Promise<void>;
 }
@@ -61,7 +73,7 @@ export async function serve(opts: ServeOptions): Promise<Server> {
   const port = opts.port ?? penv.port ?? 0;
   const existing = port !== 0 ? running.get(port) : undefined;
   if (existing) {
-    existing.add(opts.services);
+    existing.add(opts.services, opts.interceptors);
     return existing;
   }
 
@@ -72,7 +84,13 @@ export async function serve(opts: ServeOptions): Promise<Server> {
   const policy = resolvePolicy(parseResilience(penv.resilience), undefined, undefined);
 
   const dispatcher = new Dispatcher({ logger: log, defaultTimeoutMs: policy.timeoutMs, onServicesAdded: localChanged });
-  for (const s of opts.services) dispatcher.add(s);
+  for (const s of opts.services) dispatcher.add(s, { interceptors: opts.interceptors });
+  // The standard services speak for this replica: not offered to co-located clients; left out
+  // where the application serves its own.
+  const health = new HealthState(() => dispatcher.services);
+  for (const impl of [health.implementation(), ...reflection(() => dispatcher.descriptors)]) {
+    if (!dispatcher.services.includes(impl.service.typeName)) dispatcher.add(impl, { local: false });
+  }
 
   let ready = false;
   let draining = false;
@@ -96,6 +114,8 @@ export async function serve(opts: ServeOptions): Promise<Server> {
   };
   const http1 = createHttp1Server(onRequest);
   const http2 = createHttp2Server({}, onRequest);
+  // gRPC's own path; the dispatcher's routes are read per call, so services added later are served too.
+  const directGrpc = splitGrpc(http2, grpcCalls(dispatcher));
   const sessions = new Set<Http2Session>();
   http2.on('session', (s) => {
     sessions.add(s);
@@ -104,7 +124,7 @@ export async function serve(opts: ServeOptions): Promise<Server> {
 
   const fast = await loadFast();
   let fastServer: FastServerLike | undefined;
-  if (fast) fastServer = new fast.FastServer(fastHandler(fast, dispatcher));
+  if (fast) fastServer = new fast.FastServer(fastHandler(fast, dispatcher), { streams: fastStreamHandler(fast, dispatcher) });
   const fastTarget = fast && fastServer ? { isPreamble: (b: Uint8Array) => fast.isFastPreamble(b), accept: (s: Socket, b: Buffer) => fastServer.acceptSocket(s, b) } : undefined;
   const { server: net, sockets, http1Sockets } = sniffingServer({ http1, http2, fast: fastTarget });
 
@@ -118,15 +138,18 @@ export async function serve(opts: ServeOptions): Promise<Server> {
   const actualPort = (net.address() as AddressInfo).port;
   registerLocal(dispatcher);
   ready = true;
+  health.setReady(true);
 
   let stopping: Promise<void> | undefined;
   const shutdown = (): Promise<void> => {
     stopping ??= (async () => {
       const deadline = Date.now() + graceMs;
       ready = false;
+      health.setReady(false);
       log.info({ drainDelayMs, graceMs, inFlight: dispatcher.inFlight }, 'shutting down: not ready');
       await delay(drainDelayMs);
       draining = true;
+      health.close();
       running.delete(actualPort);
       const closed = new Promise<void>((r) => net.close(() => r()));
       for (const s of sessions) s.close();
@@ -155,8 +178,11 @@ export async function serve(opts: ServeOptions): Promise<Server> {
       return ready;
     },
     fast: fastServer !== undefined,
-    add(services) {
-      for (const s of services) dispatcher.add(s);
+    setServing(service, serving) {
+      health.setServing(service, serving);
+    },
+    add(services, interceptors) {
+      for (const s of services) dispatcher.add(s, { interceptors });
       rpc = connectNodeAdapter({ routes: connectRoutes(dispatcher) });
     },
     shutdown,
@@ -164,7 +190,7 @@ export async function serve(opts: ServeOptions): Promise<Server> {
   running.set(actualPort, server);
 
   if (opts.handleSignals ?? true) installSignals(log);
-  log.info({ port: actualPort, services: dispatcher.services, fast: server.fast }, 'serving');
+  log.info({ port: actualPort, services: dispatcher.services, fast: server.fast, directGrpc }, 'serving');
   noticeReady(env);
   return server;
 }

@@ -7,12 +7,14 @@ import { implement, serve } from '../server/index.ts';
 import { loadFast } from '../transport/fast-module.ts';
 import type { Protocol } from '../transport/channel.ts';
 import { echoImpl, EchoService, RelayService } from './echo-service.ts';
-import { runTransportCases, type Transcript } from './transports.case.ts';
+import { newStreamProbe, streamImpl, StreamService } from './stream-service.ts';
+import { BIDI_ENTRIES, runTransportCases, type Transcript } from './transports.case.ts';
 
 test('every transport behaves the same', async (t) => {
   const counts = new Map<string, number>();
+  const probe = newStreamProbe();
   const server = await serve({
-    services: [echoImpl({ counts }), implement(RelayService, {})],
+    services: [echoImpl({ counts }), implement(RelayService, {}), streamImpl(probe)],
     host: '127.0.0.1',
     port: 0,
     handleSignals: false,
@@ -27,7 +29,9 @@ test('every transport behaves the same', async (t) => {
   const inProcess = await runTransportCases(t, 'in-process', () => ({
     echo: client(EchoService, { target: 'echo', env: {} }),
     relay: client(RelayService, { target: 'echo', env: {} }),
+    stream: client(StreamService, { target: 'echo', env: {} }),
     counts,
+    probe,
   }));
 
   const protocols: Protocol[] = ['connect', 'grpc', 'grpc-web'];
@@ -37,10 +41,13 @@ test('every transport behaves the same', async (t) => {
   for (const protocol of protocols) {
     // The error-code case fails on purpose many times in a row: keep the breaker out of it.
     const opts = { url: server.url, protocol, inProcess: false, env: {}, resilience: { circuitBreaker: { failures: 1000 } } };
-    results.push([protocol, await runTransportCases(t, protocol, () => ({ echo: client(EchoService, opts), relay: client(RelayService, opts), counts }))]);
+        const fullDuplex = protocol !== 'grpc-web';
+    const make = () => ({ echo: client(EchoService, opts), relay: client(RelayService, opts), stream: client(StreamService, opts), counts, probe });
+    results.push([protocol, await runTransportCases(t, protocol, make, { fullDuplex })]);
   }
 
   for (const [protocol, transcript] of results) {
-    assert.deepEqual(transcript, inProcess, `${protocol} differs from in-process`);
+    const expected = protocol === 'grpc-web' ? inProcess.filter(([k]) => !BIDI_ENTRIES.includes(k)) : inProcess;
+    assert.deepEqual(transcript, expected, `${protocol} differs from in-process`);
   }
 });

@@ -5,6 +5,7 @@ import { FrameDecoder } from './decoder.ts';
 import { FastCode, FastError } from './errors.ts';
 import { encodeCancel, encodeRequest, HEADER_BYTES, MAX_STREAM_ID, MAX_TIMER_MS } from './frame.ts';
 import type { Frame } from './frame.ts';
+import { ClientFlow, type FastClientStream } from './client-flow.ts';
 import { FAST_PREAMBLE } from './preamble.ts';
 import { FrameWriter } from './writer.ts';
 
@@ -34,6 +35,8 @@ interface PendingCall {
   readonly timer: NodeJS.Timeout;
   readonly signal: AbortSignal | undefined;
   readonly onAbort: (() => void) | undefined;
+  /** A streaming call's messages; undefined for a unary call. */
+  readonly flow: ClientFlow | undefined;
 }
 
 export class ClientConnection {
@@ -105,8 +108,40 @@ export class ClientConnection {
         onAbort = () => this.giveUp(streamId, FastCode.CANCELLED, 'call cancelled by the caller');
         signal.addEventListener('abort', onAbort, { once: true });
       }
-      this.calls.set(streamId, { seq, resolve, reject, timer, signal, onAbort });
+      this.calls.set(streamId, { seq, resolve, reject, timer, signal, onAbort, flow: undefined });
     });
+  }
+
+  /**
+   * A streaming call. Failures to start (closing, encoding) end its output at once with the
+   * error; later ones (deadline, cancel, GOAWAY, connection gone) end it when they happen.
+   */
+  openStream(path: Buffer, opts: FastCallOptions): FastClientStream {
+    const streamId = this.nextStreamId++;
+    if (streamId >= MAX_STREAM_ID) this.drain();
+    const flow = new ClientFlow(streamId, this.writer, this.maxFrameBytes, () => this.giveUp(streamId, FastCode.CANCELLED, 'call cancelled by the caller'));
+    if (!this.usable) {
+      flow.abort(new FastError(FastCode.UNAVAILABLE, 'fast transport connection is closing', { neverSent: true }));
+      return flow;
+    }
+    let frame: Buffer;
+    try {
+      frame = encodeRequest(streamId, opts.timeoutMs, path, opts.headers, new Uint8Array(0), true);
+    } catch (err) {
+      flow.abort(new FastError(FastCode.INVALID_ARGUMENT, (err as Error).message, { neverSent: true, cause: err }));
+      return flow;
+    }
+    const seq = this.writer.write(frame);
+    const timer = setTimeout(() => this.giveUp(streamId, FastCode.DEADLINE_EXCEEDED, `deadline of ${opts.timeoutMs} ms exceeded`), Math.min(opts.timeoutMs, MAX_TIMER_MS));
+    const signal = opts.signal;
+    let onAbort: (() => void) | undefined;
+    if (signal !== undefined) {
+      onAbort = () => this.giveUp(streamId, FastCode.CANCELLED, 'call cancelled by the caller');
+      signal.addEventListener('abort', onAbort, { once: true });
+    }
+    const reject = (e: FastError): void => flow.abort(e);
+    this.calls.set(streamId, { seq, resolve: () => undefined, reject, timer, signal, onAbort, flow });
+    return flow;
   }
 
   /** Starts no new calls; ends the socket once the calls in flight are done. */
@@ -133,12 +168,25 @@ export class ClientConnection {
     switch (frame.kind) {
       case 'response': {
         const call = this.settle(frame.streamId);
-        call?.resolve({ payload: frame.payload, headers: frame.headers });
+        if (call?.flow !== undefined) call.flow.onFinish(frame.headers);
+        else call?.resolve({ payload: frame.payload, headers: frame.headers });
         break;
       }
       case 'error': {
         const call = this.settle(frame.streamId);
-        call?.reject(new FastError(frame.code, frame.message, { neverSent: frame.refused }));
+        const error = new FastError(frame.code, frame.message, { neverSent: frame.refused });
+        if (call?.flow !== undefined) call.flow.onError(error);
+        else call?.reject(error);
+        break;
+      }
+      case 'head':
+      case 'message':
+      case 'window': {
+        // Frames of a call this side already gave up on are late, not wrong.
+        const flow = this.calls.get(frame.streamId)?.flow;
+        if (flow === undefined) break;
+        const violation = frame.kind === 'head' ? (flow.onHead(frame.headers), undefined) : frame.kind === 'message' ? flow.onMessage(frame.payload) : flow.onWindow(frame.bytes);
+        if (violation !== undefined) this.destroy(new FastError(FastCode.INTERNAL, `fast transport protocol error from server: ${violation}`));
         break;
       }
       case 'goaway':
@@ -146,6 +194,7 @@ export class ClientConnection {
         break;
       case 'request':
       case 'cancel':
+      case 'end':
         this.destroy(new FastError(FastCode.INTERNAL, `fast transport protocol error: server sent a ${frame.kind} frame`));
         break;
       default: {

@@ -2,6 +2,7 @@
 // replaced when the server sends GOAWAY or the socket dies.
 import { ClientConnection } from './client-connection.ts';
 import type { FastCallOptions, FastReply } from './client-connection.ts';
+import type { FastClientStream } from './client-flow.ts';
 import { FastCode, FastError } from './errors.ts';
 import { DEFAULT_MAX_FRAME_BYTES } from './frame.ts';
 
@@ -40,6 +41,14 @@ export class FastClient {
     return this.pick().call(this.encodedPath(path), payload, opts);
   }
 
+  /** A streaming call (see FastClientStream); a call that cannot start ends its output with the reason. */
+  stream(path: string, opts: FastCallOptions): FastClientStream {
+    if (this.closing) return refused(new FastError(FastCode.UNAVAILABLE, 'fast client is closed', { neverSent: true }));
+    if (opts.signal?.aborted === true) return refused(new FastError(FastCode.CANCELLED, 'call cancelled before it started', { neverSent: true }));
+    if (!(opts.timeoutMs > 0)) return refused(new FastError(FastCode.DEADLINE_EXCEEDED, 'no time left for the call', { neverSent: true }));
+    return this.pick().openStream(this.encodedPath(path), opts);
+  }
+
   /** Takes no new calls, lets those in flight finish (each has a deadline), then closes sockets. */
   async close(): Promise<void> {
     this.closing = true;
@@ -73,4 +82,20 @@ export class FastClient {
     }
     return bytes;
   }
+}
+
+/** A stream that never started: its output throws `error`, and sending is refused. */
+function refused(error: FastError): FastClientStream {
+  return {
+    headers: Promise.resolve({}),
+    output: { [Symbol.asyncIterator]: () => ({ next: () => Promise.reject(error) }) },
+    trailers: undefined,
+    writable: false,
+    send() {
+      throw error;
+    },
+    ready: () => Promise.reject(error),
+    end() {},
+    cancel() {},
+  };
 }

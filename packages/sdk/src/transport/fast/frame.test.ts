@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { FrameDecoder } from './decoder.ts';
 import { FastCode } from './errors.ts';
-import { encodeCancel, encodeError, encodeGoaway, encodeRequest, encodeResponse, HEADER_BYTES } from './frame.ts';
+import { encodeCancel, encodeEnd, encodeError, encodeGoaway, encodeHead, encodeMessage, encodeRequest, encodeResponse, encodeWindow, HEADER_BYTES } from './frame.ts';
 import type { Frame } from './frame.ts';
 
 const frames = (): Buffer[] => [
@@ -14,16 +14,28 @@ const frames = (): Buffer[] => [
   encodeError(4, FastCode.RESOURCE_EXHAUSTED, 'busy', true),
   encodeCancel(5),
   encodeGoaway(5, 0, 'server closing'),
+  encodeRequest(7, 200, Buffer.from('/pkg.Svc/Stream'), undefined, new Uint8Array(0), true),
+  encodeHead(7, { h: 'v' }),
+  encodeMessage(7, Buffer.from([9, 8])),
+  encodeMessage(7, new Uint8Array(0)),
+  encodeWindow(7, 65_536),
+  encodeEnd(7),
 ];
 
 const expected: unknown[] = [
-  { kind: 'request', streamId: 1, timeoutMs: 1501, path: '/pkg.Svc/Method', headers: { 'x-trace': 'abc', ü: 'ß' }, payload: [1, 2, 3] },
+  { kind: 'request', streamId: 1, timeoutMs: 1501, path: '/pkg.Svc/Method', headers: { 'x-trace': 'abc', ü: 'ß' }, payload: [1, 2, 3], stream: false },
   { kind: 'response', streamId: 1, headers: { a: '1' }, payload: [...Buffer.from('payload')] },
   { kind: 'response', streamId: 2, headers: {}, payload: [] },
   { kind: 'error', streamId: 3, code: 5, message: 'no such thing', refused: false },
   { kind: 'error', streamId: 4, code: 8, message: 'busy', refused: true },
   { kind: 'cancel', streamId: 5 },
   { kind: 'goaway', lastStreamId: 5, code: 0, message: 'server closing' },
+  { kind: 'request', streamId: 7, timeoutMs: 200, path: '/pkg.Svc/Stream', headers: {}, payload: [], stream: true },
+  { kind: 'head', streamId: 7, headers: { h: 'v' } },
+  { kind: 'message', streamId: 7, payload: [9, 8] },
+  { kind: 'message', streamId: 7, payload: [] },
+  { kind: 'window', streamId: 7, bytes: 65_536 },
+  { kind: 'end', streamId: 7 },
 ];
 
 function plain(f: Frame): unknown {
@@ -66,8 +78,12 @@ test('a wrong version or unknown type is a violation', () => {
   bad[4] = 2;
   assert.match(new FrameDecoder(100).push(bad, () => {})?.violation ?? '', /version 2/);
   const unknown = Buffer.from(encodeCancel(1));
-  unknown[5] = 9;
-  assert.match(new FrameDecoder(100).push(unknown, () => {})?.violation ?? '', /unknown frame type 9/);
+  unknown[5] = 10;
+  assert.match(new FrameDecoder(100).push(unknown, () => {})?.violation ?? '', /unknown frame type 10/);
+  const payloadOnStream = encodeRequest(1, 1, Buffer.from('/p'), undefined, Buffer.from([1]), true);
+  assert.match(new FrameDecoder(100).push(payloadOnStream, () => {})?.violation ?? '', /streaming request with a payload/);
+  const emptyWindow = encodeWindow(1, 0);
+  assert.match(new FrameDecoder(100).push(emptyWindow, () => {})?.violation ?? '', /window frame of 0 bytes/);
 });
 
 test('long error messages are cut to fit their u16 length and stay valid text', () => {

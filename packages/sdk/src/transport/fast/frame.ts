@@ -6,6 +6,12 @@
 //   cancel:   (empty)
 //   goaway:   u32 last stream id | u16 code (0 = graceful) | u16 message length | message
 //   headers:  u16 count | count × (u16 key length | key | u16 value length | value)
+// Streaming calls (request flag STREAM, empty payload) then carry:
+//   message:  payload                                  (either side, within the peer's window)
+//   end:      (empty)                                  (client: no more messages)
+//   head:     headers                                  (server: response headers, before any message)
+//   window:   u32 bytes                                (either side: the peer may send that many more)
+// and end with a response frame (its headers are the trailers, its payload empty) or an error.
 import { isFastCode } from './errors.ts';
 import type { FastCode } from './errors.ts';
 
@@ -21,10 +27,18 @@ export const DEFAULT_MAX_FRAME_BYTES = 4 * 1024 * 1024;
 export const MAX_TIMER_MS = 0x7fff_ffff;
 const U16_MAX = 0xffff;
 
-export const FrameType = { request: 1, response: 2, error: 3, cancel: 4, goaway: 5 } as const;
+export const FrameType = { request: 1, response: 2, error: 3, cancel: 4, goaway: 5, message: 6, end: 7, head: 8, window: 9 } as const;
 export type FrameType = (typeof FrameType)[keyof typeof FrameType];
 /** Error flag: the server refused the call before its handler ran (overload, going away). */
 export const FLAG_REFUSED = 1;
+/** Request flag: a streaming call; its messages follow in message frames. */
+export const FLAG_STREAM = 2;
+/**
+ * Bytes a streaming call's receiver takes before the sender waits for a window frame, per
+ * stream and direction: HTTP/2's default stream window (65,535) is too small for a 4 MiB
+ * message to go at once; 1 MiB bounds what a slow reader buffers per stream.
+ */
+export const STREAM_WINDOW_BYTES = 1024 * 1024;
 
 export type Headers = Record<string, string>;
 
@@ -36,10 +50,16 @@ export type Frame =
       readonly path: string;
       readonly headers: Headers;
       readonly payload: Buffer;
+      /** A streaming call: messages follow in message frames. */
+      readonly stream: boolean;
     }
   | { readonly kind: 'response'; readonly streamId: number; readonly headers: Headers; readonly payload: Buffer }
   | { readonly kind: 'error'; readonly streamId: number; readonly code: FastCode; readonly message: string; readonly refused: boolean }
   | { readonly kind: 'cancel'; readonly streamId: number }
+  | { readonly kind: 'message'; readonly streamId: number; readonly payload: Buffer }
+  | { readonly kind: 'end'; readonly streamId: number }
+  | { readonly kind: 'head'; readonly streamId: number; readonly headers: Headers }
+  | { readonly kind: 'window'; readonly streamId: number; readonly bytes: number }
   | { readonly kind: 'goaway'; readonly lastStreamId: number; readonly code: FastCode | 0; readonly message: string };
 
 const EMPTY_HEADERS: readonly string[] = [];
@@ -90,11 +110,11 @@ function frame(type: FrameType, flags: number, streamId: number, bodyBytes: numb
 }
 
 /** `path` is passed pre-encoded because clients call few paths many times (see client's cache). */
-export function encodeRequest(streamId: number, timeoutMs: number, path: Buffer, headers: Headers | undefined, payload: Uint8Array): Buffer {
+export function encodeRequest(streamId: number, timeoutMs: number, path: Buffer, headers: Headers | undefined, payload: Uint8Array, stream = false): Buffer {
   if (path.length > U16_MAX) throw new RangeError('path longer than 65535 bytes');
   const flat = flattenHeaders(headers);
   const hb = headersBytes(flat);
-  const buf = frame(FrameType.request, 0, streamId, 6 + path.length + hb + payload.length);
+  const buf = frame(FrameType.request, stream ? FLAG_STREAM : 0, streamId, 6 + path.length + hb + payload.length);
   buf.writeUInt32BE(Math.max(0, Math.min(MAX_TIMEOUT_MS, Math.ceil(timeoutMs))), HEADER_BYTES);
   buf.writeUInt16BE(path.length, HEADER_BYTES + 4);
   path.copy(buf, HEADER_BYTES + 6);
@@ -130,6 +150,29 @@ export function encodeError(streamId: number, code: FastCode, message: string, r
 
 export function encodeCancel(streamId: number): Buffer {
   return frame(FrameType.cancel, 0, streamId, 0);
+}
+
+export function encodeMessage(streamId: number, payload: Uint8Array): Buffer {
+  const buf = frame(FrameType.message, 0, streamId, payload.length);
+  buf.set(payload, HEADER_BYTES);
+  return buf;
+}
+
+export function encodeEnd(streamId: number): Buffer {
+  return frame(FrameType.end, 0, streamId, 0);
+}
+
+export function encodeHead(streamId: number, headers: Headers | undefined): Buffer {
+  const flat = flattenHeaders(headers);
+  const buf = frame(FrameType.head, 0, streamId, headersBytes(flat));
+  writeHeaders(buf, HEADER_BYTES, flat);
+  return buf;
+}
+
+export function encodeWindow(streamId: number, bytes: number): Buffer {
+  const buf = frame(FrameType.window, 0, streamId, 4);
+  buf.writeUInt32BE(bytes, HEADER_BYTES);
+  return buf;
 }
 
 export function encodeGoaway(lastStreamId: number, code: FastCode | 0, message: string): Buffer {
@@ -182,7 +225,9 @@ export function decodeBody(type: number, flags: number, streamId: number, body: 
       const path = body.toString('utf8', 6, 6 + pl);
       const h = readHeaders(body, 6 + pl);
       if ('violation' in h) return h;
-      return { kind: 'request', streamId, timeoutMs, path, headers: h.headers, payload: body.subarray(h.end) };
+      const stream = (flags & FLAG_STREAM) !== 0;
+      if (stream && h.end !== body.length) return { violation: 'streaming request with a payload' };
+      return { kind: 'request', streamId, timeoutMs, path, headers: h.headers, payload: body.subarray(h.end), stream };
     }
     case FrameType.response: {
       const h = readHeaders(body, 0);
@@ -200,6 +245,24 @@ export function decodeBody(type: number, flags: number, streamId: number, body: 
     case FrameType.cancel:
       if (body.length !== 0) return { violation: 'cancel frame with a body' };
       return { kind: 'cancel', streamId };
+    case FrameType.message:
+      if (streamId === 0) return { violation: 'message on stream 0' };
+      return { kind: 'message', streamId, payload: body };
+    case FrameType.end:
+      if (body.length !== 0) return { violation: 'end frame with a body' };
+      return { kind: 'end', streamId };
+    case FrameType.head: {
+      const h = readHeaders(body, 0);
+      if ('violation' in h) return h;
+      if (h.end !== body.length) return { violation: 'head frame length mismatch' };
+      return { kind: 'head', streamId, headers: h.headers };
+    }
+    case FrameType.window: {
+      if (body.length !== 4) return { violation: 'window frame length mismatch' };
+      const bytes = body.readUInt32BE(0);
+      if (bytes === 0) return { violation: 'window frame of 0 bytes' };
+      return { kind: 'window', streamId, bytes };
+    }
     case FrameType.goaway: {
       if (body.length < 8) return { violation: 'truncated goaway' };
       const lastStreamId = body.readUInt32BE(0);
@@ -216,5 +279,5 @@ export function decodeBody(type: number, flags: number, streamId: number, body: 
 
 /** Known frame types, for rejecting garbage as soon as a header arrives. */
 export function isFrameType(type: number): type is FrameType {
-  return type >= FrameType.request && type <= FrameType.goaway;
+  return type >= FrameType.request && type <= FrameType.window;
 }

@@ -5,7 +5,7 @@ import { connect } from 'node:net';
 import { test } from 'node:test';
 import { FrameDecoder } from './decoder.ts';
 import { FastCode } from './errors.ts';
-import { encodeCancel, encodeError, encodeGoaway, encodeRequest, encodeResponse, HEADER_BYTES } from './frame.ts';
+import { encodeCancel, encodeEnd, encodeError, encodeGoaway, encodeHead, encodeMessage, encodeRequest, encodeResponse, encodeWindow, HEADER_BYTES } from './frame.ts';
 import { FAST_PREAMBLE } from './preamble.ts';
 import { prng, startPair, until } from './test-support.ts';
 
@@ -21,10 +21,14 @@ function bytes(rand: () => number, n: number): Buffer {
 function validFrame(rand: () => number, streamId: number): Buffer {
   const payload = bytes(rand, Math.floor(rand() * 64));
   const headers = rand() < 0.5 ? {} : { [`k${Math.floor(rand() * 9)}`]: bytes(rand, 4).toString('hex') };
-  switch (Math.floor(rand() * 5)) {
+  switch (Math.floor(rand() * 7)) {
     case 0:
     case 1:
-      return encodeRequest(streamId, Math.floor(rand() * 2000), Buffer.from('/fuzz.S/M'), headers, payload);
+      return rand() < 0.8
+        ? encodeRequest(streamId, Math.floor(rand() * 2000), Buffer.from('/fuzz.S/M'), headers, payload)
+        : encodeRequest(streamId, Math.floor(rand() * 2000), Buffer.from('/fuzz.S/M'), headers, new Uint8Array(0), true);
+    case 5: // the frames of a streaming call
+      return [encodeMessage(streamId, payload), encodeEnd(streamId), encodeHead(streamId, headers), encodeWindow(streamId, 1 + Math.floor(rand() * 65_536))][Math.floor(rand() * 4)]!;
     case 2:
       return encodeResponse(streamId, headers, payload);
     case 3:

@@ -7,15 +7,10 @@ import { FastCode, FastError } from './errors.ts';
 import { encodeError, encodeGoaway, encodeResponse, HEADER_BYTES, MAX_TIMER_MS } from './frame.ts';
 import type { Frame, Headers } from './frame.ts';
 import { FAST_PREAMBLE } from './preamble.ts';
+import { ServerFlow, type FastCallContext, type FastStreamHandler } from './server-flow.ts';
 import { FrameWriter } from './writer.ts';
 
-export interface FastCallContext {
-  /** Aborted when the client cancels, the deadline passes, the connection drops or the server stops. */
-  signal: AbortSignal;
-  /** Absolute epoch ms: now + the budget the client had left when it sent the call. */
-  deadline: number;
-  headers: Record<string, string>;
-}
+export type { FastCallContext } from './server-flow.ts';
 
 export type FastHandler = (
   path: string,
@@ -26,6 +21,12 @@ export type FastHandler = (
 export interface ServerConnectionLimits {
   maxConcurrentCalls: number;
   maxFrameBytes: number;
+}
+
+/** What serves a connection's calls: unary ones, and streaming ones when there is a stream handler. */
+export interface ServerHandlers {
+  readonly unary: FastHandler;
+  readonly stream: FastStreamHandler | undefined;
 }
 
 type ConnectionState =
@@ -44,6 +45,8 @@ interface ServerStream {
   /** Set when the call ended before the handler asked for its signal. */
   reason: FastError | undefined;
   timer: NodeJS.Timeout | undefined;
+  /** A streaming call's messages both ways; undefined for a unary call. */
+  flow: ServerFlow | undefined;
 }
 
 function signalOf(stream: ServerStream): AbortSignal {
@@ -67,7 +70,7 @@ export class ServerConnection {
 
   constructor(
     private readonly socket: Socket,
-    private readonly handler: FastHandler,
+    private readonly handlers: ServerHandlers,
     private readonly limits: ServerConnectionLimits,
   ) {
     socket.setNoDelay(true);
@@ -157,8 +160,21 @@ export class ServerConnection {
   private readonly onFrame = (frame: Frame): void => {
     switch (frame.kind) {
       case 'request':
-        this.onRequest(frame.streamId, frame.timeoutMs, frame.path, frame.headers, frame.payload);
+        this.onRequest(frame.streamId, frame.timeoutMs, frame.path, frame.headers, frame.payload, frame.stream);
         return;
+      case 'message':
+      case 'end':
+      case 'window': {
+        // Frames of a call that already ended are late, not wrong: the client sent them before it knew.
+        const flow = this.streams.get(frame.streamId)?.flow;
+        if (flow === undefined) {
+          if (frame.streamId > this.lastStreamId) this.fail(FastCode.INTERNAL, `protocol error: ${frame.kind} frame on unopened stream ${frame.streamId}`);
+          return;
+        }
+        const violation = frame.kind === 'message' ? flow.onMessage(frame.payload) : frame.kind === 'end' ? flow.onEnd() : flow.onWindow(frame.bytes);
+        if (violation !== undefined) this.fail(FastCode.INTERNAL, `protocol error: ${violation}`);
+        return;
+      }
       case 'cancel': {
         const stream = this.streams.get(frame.streamId);
         if (stream !== undefined) this.endStream(frame.streamId, stream, new FastError(FastCode.CANCELLED, 'call cancelled by the client'));
@@ -169,6 +185,7 @@ export class ServerConnection {
         return;
       case 'response':
       case 'error':
+      case 'head':
         this.fail(FastCode.INTERNAL, `protocol error: client sent a ${frame.kind} frame`);
         return;
       default: {
@@ -178,7 +195,7 @@ export class ServerConnection {
     }
   };
 
-  private onRequest(streamId: number, timeoutMs: number, path: string, headers: Headers, payload: Buffer): void {
+  private onRequest(streamId: number, timeoutMs: number, path: string, headers: Headers, payload: Buffer, streaming: boolean): void {
     if (streamId <= this.lastStreamId) {
       this.fail(FastCode.INTERNAL, `protocol error: stream id ${streamId} does not increase`);
       return;
@@ -195,7 +212,7 @@ export class ServerConnection {
       );
       return;
     }
-    const stream: ServerStream = { controller: undefined, reason: undefined, timer: undefined };
+    const stream: ServerStream = { controller: undefined, reason: undefined, timer: undefined, flow: undefined };
     const deadline = clockNow() + timeoutMs;
     stream.timer = setTimeout(() => {
       const s = this.streams.get(streamId);
@@ -211,9 +228,13 @@ export class ServerConnection {
       deadline,
       headers,
     };
+    if (streaming) {
+      this.openFlow(streamId, stream, path, ctx);
+      return;
+    }
     let result: ReturnType<FastHandler>;
     try {
-      result = this.handler(path, payload, ctx);
+      result = this.handlers.unary(path, payload, ctx);
     } catch (err) {
       result = Promise.reject(FastError.from(err));
     }
@@ -221,6 +242,24 @@ export class ServerConnection {
       (reply) => this.reply(streamId, stream, reply),
       (err: unknown) => this.replyError(streamId, stream, err),
     );
+  }
+
+  private openFlow(streamId: number, stream: ServerStream, path: string, ctx: FastCallContext): void {
+    const handler = this.handlers.stream;
+    const flow = new ServerFlow(streamId, this.writer, this.limits.maxFrameBytes, ctx, {
+      finish: (trailers) => this.reply(streamId, stream, { payload: new Uint8Array(0), headers: trailers }),
+      fail: (err) => this.replyError(streamId, stream, err),
+    });
+    stream.flow = flow;
+    if (handler === undefined) {
+      flow.fail(new FastError(FastCode.UNIMPLEMENTED, `${path.slice(1)}: this server takes no streaming calls`));
+      return;
+    }
+    try {
+      handler(path, flow);
+    } catch (err) {
+      flow.fail(err);
+    }
   }
 
   private reply(streamId: number, stream: ServerStream, reply: { payload: Uint8Array; headers?: Headers }): void {
@@ -255,6 +294,7 @@ export class ServerConnection {
     if (this.streams.get(streamId) !== stream) return false;
     this.streams.delete(streamId);
     clearTimeout(stream.timer);
+    stream.flow?.close();
     return this.state.tag !== 'closed';
   }
 
@@ -263,6 +303,7 @@ export class ServerConnection {
     clearTimeout(stream.timer);
     stream.reason = reason;
     stream.controller?.abort(reason);
+    stream.flow?.abort(reason);
     this.endIfIdle();
   }
 

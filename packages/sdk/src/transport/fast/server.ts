@@ -3,7 +3,8 @@
 import type { Socket } from 'node:net';
 import { DEFAULT_MAX_FRAME_BYTES } from './frame.ts';
 import { ServerConnection } from './server-connection.ts';
-import type { FastHandler } from './server-connection.ts';
+import type { FastHandler, ServerHandlers } from './server-connection.ts';
+import type { FastStreamHandler } from './server-flow.ts';
 
 /** Go's net/http2 server default for concurrent streams per connection (defaultMaxStreams = 250). */
 export const DEFAULT_MAX_CONCURRENT_CALLS = 250;
@@ -13,17 +14,18 @@ export interface FastServerOptions {
   maxConcurrentCallsPerConnection?: number;
   /** Largest frame body accepted; a larger one closes the connection with an error GOAWAY. */
   maxFrameBytes?: number;
+  /** Serves streaming calls; without it they are answered UNIMPLEMENTED. */
+  streams?: FastStreamHandler;
 }
 
 export class FastServer {
   private readonly connections = new Set<ServerConnection>();
   private closing = false;
   private readonly limits: { maxConcurrentCalls: number; maxFrameBytes: number };
+  private readonly handlers: ServerHandlers;
 
-  constructor(
-    private readonly handler: FastHandler,
-    opts: FastServerOptions = {},
-  ) {
+  constructor(handler: FastHandler, opts: FastServerOptions = {}) {
+    this.handlers = { unary: handler, stream: opts.streams };
     this.limits = {
       maxConcurrentCalls: opts.maxConcurrentCallsPerConnection ?? DEFAULT_MAX_CONCURRENT_CALLS,
       maxFrameBytes: opts.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES,
@@ -40,7 +42,7 @@ export class FastServer {
    * The chunk is processed as if it had just arrived; the socket must not be read elsewhere.
    */
   acceptSocket(socket: Socket, firstChunk: Buffer): void {
-    const conn = new ServerConnection(socket, this.handler, this.limits);
+    const conn = new ServerConnection(socket, this.handlers, this.limits);
     this.connections.add(conn);
     void conn.closed.then(() => this.connections.delete(conn));
     conn.onData(firstChunk);

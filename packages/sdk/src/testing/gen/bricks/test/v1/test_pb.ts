@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file bricks/test/v1/test.proto.
  */
 export const file_bricks_test_v1_test: GenFile = /*@__PURE__*/
-  fileDesc("Chlicmlja3MvdGVzdC92MS90ZXN0LnByb3RvEg5icmlja3MudGVzdC52MSKvAQoLRWNob1JlcXVlc3QSDAoEdGV4dBgBIAEoCRIOCgZudW1iZXIYAiABKAMSDAoEZGF0YRgDIAEoDBI3CgZsYWJlbHMYBCADKAsyJy5icmlja3MudGVzdC52MS5FY2hvUmVxdWVzdC5MYWJlbHNFbnRyeRIMCgR0YWdzGAUgAygJGi0KC0xhYmVsc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEi5wEKDEVjaG9SZXNwb25zZRIMCgR0ZXh0GAEgASgJEg4KBm51bWJlchgCIAEoAxIMCgRkYXRhGAMgASgMEjgKBmxhYmVscxgEIAMoCzIoLmJyaWNrcy50ZXN0LnYxLkVjaG9SZXNwb25zZS5MYWJlbHNFbnRyeRIMCgR0YWdzGAUgAygJEg4KBmhlYWRlchgGIAEoCRITCgt0cmFjZXBhcmVudBgHIAEoCRIPCgdyZXBsaWNhGAggASgJGi0KC0xhYmVsc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEiLAoLRmFpbFJlcXVlc3QSDAoEY29kZRgBIAEoCRIPCgdtZXNzYWdlGAIgASgJIg4KDEZhaWxSZXNwb25zZSIaCgxTbGVlcFJlcXVlc3QSCgoCbXMYASABKAUiMwoNU2xlZXBSZXNwb25zZRIRCglidWRnZXRfbXMYASABKAUSDwoHYWJvcnRlZBgCIAEoCCIuCgxDb3VudFJlcXVlc3QSCwoDa2V5GAEgASgJEhEKCWZhaWxfd2l0aBgCIAEoCSIeCg1Db3VudFJlc3BvbnNlEg0KBWNvdW50GAEgASgFIiAKDFJlbGF5UmVxdWVzdBIQCghzbGVlcF9tcxgBIAEoBTKuAgoLRWNob1NlcnZpY2USRgoERWNobxIbLmJyaWNrcy50ZXN0LnYxLkVjaG9SZXF1ZXN0GhwuYnJpY2tzLnRlc3QudjEuRWNob1Jlc3BvbnNlIgOQAgESRgoERmFpbBIbLmJyaWNrcy50ZXN0LnYxLkZhaWxSZXF1ZXN0GhwuYnJpY2tzLnRlc3QudjEuRmFpbFJlc3BvbnNlIgOQAgESSQoFU2xlZXASHC5icmlja3MudGVzdC52MS5TbGVlcFJlcXVlc3QaHS5icmlja3MudGVzdC52MS5TbGVlcFJlc3BvbnNlIgOQAgESRAoFQ291bnQSHC5icmlja3MudGVzdC52MS5Db3VudFJlcXVlc3QaHS5icmlja3MudGVzdC52MS5Db3VudFJlc3BvbnNlMlkKDFJlbGF5U2VydmljZRJJCgVSZWxheRIcLmJyaWNrcy50ZXN0LnYxLlJlbGF5UmVxdWVzdBodLmJyaWNrcy50ZXN0LnYxLlNsZWVwUmVzcG9uc2UiA5ACAWIGcHJvdG8z");
+  fileDesc("Chlicmlja3MvdGVzdC92MS90ZXN0LnByb3RvEg5icmlja3MudGVzdC52MSKvAQoLRWNob1JlcXVlc3QSDAoEdGV4dBgBIAEoCRIOCgZudW1iZXIYAiABKAMSDAoEZGF0YRgDIAEoDBI3CgZsYWJlbHMYBCADKAsyJy5icmlja3MudGVzdC52MS5FY2hvUmVxdWVzdC5MYWJlbHNFbnRyeRIMCgR0YWdzGAUgAygJGi0KC0xhYmVsc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEi5wEKDEVjaG9SZXNwb25zZRIMCgR0ZXh0GAEgASgJEg4KBm51bWJlchgCIAEoAxIMCgRkYXRhGAMgASgMEjgKBmxhYmVscxgEIAMoCzIoLmJyaWNrcy50ZXN0LnYxLkVjaG9SZXNwb25zZS5MYWJlbHNFbnRyeRIMCgR0YWdzGAUgAygJEg4KBmhlYWRlchgGIAEoCRITCgt0cmFjZXBhcmVudBgHIAEoCRIPCgdyZXBsaWNhGAggASgJGi0KC0xhYmVsc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEiLAoLRmFpbFJlcXVlc3QSDAoEY29kZRgBIAEoCRIPCgdtZXNzYWdlGAIgASgJIg4KDEZhaWxSZXNwb25zZSIaCgxTbGVlcFJlcXVlc3QSCgoCbXMYASABKAUiMwoNU2xlZXBSZXNwb25zZRIRCglidWRnZXRfbXMYASABKAUSDwoHYWJvcnRlZBgCIAEoCCIuCgxDb3VudFJlcXVlc3QSCwoDa2V5GAEgASgJEhEKCWZhaWxfd2l0aBgCIAEoCSIeCg1Db3VudFJlc3BvbnNlEg0KBWNvdW50GAEgASgFIiAKDFJlbGF5UmVxdWVzdBIQCghzbGVlcF9tcxgBIAEoBSItCgRUaWNrEgkKAW4YASABKAUSDAoEdGV4dBgCIAEoCRIMCgRkYXRhGAMgASgMImAKDFRpY2tzUmVxdWVzdBINCgVjb3VudBgBIAEoBRITCgtpbnRlcnZhbF9tcxgCIAEoBRIRCglmYWlsX3dpdGgYAyABKAkSDAoEc2l6ZRgEIAEoBRILCgNrZXkYBSABKAkiOwoLU3VtUmVzcG9uc2USDQoFY291bnQYASABKAUSDQoFdG90YWwYAiABKAMSDgoGaGVhZGVyGAMgASgJMq4CCgtFY2hvU2VydmljZRJGCgRFY2hvEhsuYnJpY2tzLnRlc3QudjEuRWNob1JlcXVlc3QaHC5icmlja3MudGVzdC52MS5FY2hvUmVzcG9uc2UiA5ACARJGCgRGYWlsEhsuYnJpY2tzLnRlc3QudjEuRmFpbFJlcXVlc3QaHC5icmlja3MudGVzdC52MS5GYWlsUmVzcG9uc2UiA5ACARJJCgVTbGVlcBIcLmJyaWNrcy50ZXN0LnYxLlNsZWVwUmVxdWVzdBodLmJyaWNrcy50ZXN0LnYxLlNsZWVwUmVzcG9uc2UiA5ACARJECgVDb3VudBIcLmJyaWNrcy50ZXN0LnYxLkNvdW50UmVxdWVzdBodLmJyaWNrcy50ZXN0LnYxLkNvdW50UmVzcG9uc2UyWQoMUmVsYXlTZXJ2aWNlEkkKBVJlbGF5EhwuYnJpY2tzLnRlc3QudjEuUmVsYXlSZXF1ZXN0Gh0uYnJpY2tzLnRlc3QudjEuU2xlZXBSZXNwb25zZSIDkAIBMsIBCg1TdHJlYW1TZXJ2aWNlEj0KBVRpY2tzEhwuYnJpY2tzLnRlc3QudjEuVGlja3NSZXF1ZXN0GhQuYnJpY2tzLnRlc3QudjEuVGljazABEjoKA1N1bRIULmJyaWNrcy50ZXN0LnYxLlRpY2saGy5icmlja3MudGVzdC52MS5TdW1SZXNwb25zZSgBEjYKBENoYXQSFC5icmlja3MudGVzdC52MS5UaWNrGhQuYnJpY2tzLnRlc3QudjEuVGljaygBMAFiBnByb3RvMw");
 
 /**
  * @generated from message bricks.test.v1.EchoRequest
@@ -242,6 +242,111 @@ export const RelayRequestSchema: GenMessage<RelayRequest> = /*@__PURE__*/
   messageDesc(file_bricks_test_v1_test, 8);
 
 /**
+ * One message of a stream.
+ *
+ * @generated from message bricks.test.v1.Tick
+ */
+export type Tick = Message<"bricks.test.v1.Tick"> & {
+  /**
+   * @generated from field: int32 n = 1;
+   */
+  n: number;
+
+  /**
+   * @generated from field: string text = 2;
+   */
+  text: string;
+
+  /**
+   * @generated from field: bytes data = 3;
+   */
+  data: Uint8Array;
+};
+
+/**
+ * Describes the message bricks.test.v1.Tick.
+ * Use `create(TickSchema)` to create a new message.
+ */
+export const TickSchema: GenMessage<Tick> = /*@__PURE__*/
+  messageDesc(file_bricks_test_v1_test, 9);
+
+/**
+ * @generated from message bricks.test.v1.TicksRequest
+ */
+export type TicksRequest = Message<"bricks.test.v1.TicksRequest"> & {
+  /**
+   * How many ticks to send, numbered 1..count.
+   *
+   * @generated from field: int32 count = 1;
+   */
+  count: number;
+
+  /**
+   * Pause before each tick after the first.
+   *
+   * @generated from field: int32 interval_ms = 2;
+   */
+  intervalMs: number;
+
+  /**
+   * When set, the stream fails with this code after the ticks.
+   *
+   * @generated from field: string fail_with = 3;
+   */
+  failWith: string;
+
+  /**
+   * Bytes of data in each tick.
+   *
+   * @generated from field: int32 size = 4;
+   */
+  size: number;
+
+  /**
+   * When set, the server keeps how many ticks it produced (and whether it saw a cancel) under this key.
+   *
+   * @generated from field: string key = 5;
+   */
+  key: string;
+};
+
+/**
+ * Describes the message bricks.test.v1.TicksRequest.
+ * Use `create(TicksRequestSchema)` to create a new message.
+ */
+export const TicksRequestSchema: GenMessage<TicksRequest> = /*@__PURE__*/
+  messageDesc(file_bricks_test_v1_test, 10);
+
+/**
+ * @generated from message bricks.test.v1.SumResponse
+ */
+export type SumResponse = Message<"bricks.test.v1.SumResponse"> & {
+  /**
+   * @generated from field: int32 count = 1;
+   */
+  count: number;
+
+  /**
+   * @generated from field: int64 total = 2;
+   */
+  total: bigint;
+
+  /**
+   * The x-echo request header the server saw.
+   *
+   * @generated from field: string header = 3;
+   */
+  header: string;
+};
+
+/**
+ * Describes the message bricks.test.v1.SumResponse.
+ * Use `create(SumResponseSchema)` to create a new message.
+ */
+export const SumResponseSchema: GenMessage<SumResponse> = /*@__PURE__*/
+  messageDesc(file_bricks_test_v1_test, 11);
+
+/**
  * @generated from service bricks.test.v1.EchoService
  */
 export const EchoService: GenService<{
@@ -298,4 +403,41 @@ export const RelayService: GenService<{
   },
 }> = /*@__PURE__*/
   serviceDesc(file_bricks_test_v1_test, 1);
+
+/**
+ * The three streaming shapes, for the shared transport suite.
+ *
+ * @generated from service bricks.test.v1.StreamService
+ */
+export const StreamService: GenService<{
+  /**
+   * @generated from rpc bricks.test.v1.StreamService.Ticks
+   */
+  ticks: {
+    methodKind: "server_streaming";
+    input: typeof TicksRequestSchema;
+    output: typeof TickSchema;
+  },
+  /**
+   * Sums the ticks' n; a tick with text "fail:<code>" fails the call with that code.
+   *
+   * @generated from rpc bricks.test.v1.StreamService.Sum
+   */
+  sum: {
+    methodKind: "client_streaming";
+    input: typeof TickSchema;
+    output: typeof SumResponseSchema;
+  },
+  /**
+   * Answers each tick with n + 1 at once; "fail:<code>" fails the stream, "end" ends it.
+   *
+   * @generated from rpc bricks.test.v1.StreamService.Chat
+   */
+  chat: {
+    methodKind: "bidi_streaming";
+    input: typeof TickSchema;
+    output: typeof TickSchema;
+  },
+}> = /*@__PURE__*/
+  serviceDesc(file_bricks_test_v1_test, 2);
 
