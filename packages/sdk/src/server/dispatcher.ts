@@ -4,6 +4,8 @@
 import { performance } from 'node:perf_hooks';
 import { create, isMessage, type DescMessage, type DescMethodUnary, type MessageInitShape, type MessageShape } from '@bufbuild/protobuf';
 import type { Attributes, SpanContext } from '@opentelemetry/api';
+import type { Authenticator } from '../auth/authenticator.ts';
+import type { Guard } from '../auth/guard.ts';
 import { isThenable, runInCall, type HandlerShape } from '../context/call-context.ts';
 import { CallScope, type Arrival, type CancelSource } from '../context/call-scope.ts';
 import { clockAt } from '../context/clock.ts';
@@ -14,6 +16,7 @@ import { parseTraceparent } from '../tracing/trace-context.ts';
 import { beginRpcSpan, finishRpcSpan, idsOnlySpan } from '../tracing/rpc-span.ts';
 import { methodPath } from '../transport/channel.ts';
 import { isFlat, messageCopier } from '../transport/message-copy.ts';
+import { admitted } from './admission.ts';
 import type { HandlerContext, ServiceImplementation, UnaryHandler } from './implement.ts';
 
 type Transport = HandlerContext['transport'];
@@ -32,6 +35,8 @@ export interface Route {
   readonly createOutput: (init: MessageInitShape<DescMessage>) => MessageShape<DescMessage>;
   /** The server span's attributes by transport, made once (they are read only when a span records). */
   readonly attributes: Partial<Record<Transport, () => Attributes>>;
+  /** Checks the caller before the handler runs (auth/guard.ts); undefined when nothing is checked. */
+  readonly guard: Guard | undefined;
 }
 
 export interface IncomingCall extends Arrival {
@@ -57,6 +62,8 @@ export interface DispatcherOptions {
   readonly defaultTimeoutMs: number;
   /** Told when the dispatcher takes on services (the process's registry of local services). */
   readonly onServicesAdded?: () => void;
+  /** Verifies callers per method (x-bricks.auth, platform identity). */
+  readonly auth?: Authenticator;
 }
 
 export class Dispatcher {
@@ -69,12 +76,13 @@ export class Dispatcher {
 
   add(impl: ServiceImplementation): void {
     if (this.#services.has(impl.service.typeName)) throw new Error(`${impl.service.typeName} is already served`);
+    this.opts.auth?.served(impl.service);
     this.#services.add(impl.service.typeName);
     for (const m of impl.service.methods) {
       if (m.methodKind !== 'unary') continue;
       const unary = m as DescMethodUnary;
       const path = methodPath(unary);
-      this.#routes.set(path, { path, name: path.slice(1), method: unary, handler: impl.handlers[m.localName], series: {}, shape: { async: undefined }, attributes: {}, createOutput: outputCreator(unary.output) });
+      this.#routes.set(path, { path, name: path.slice(1), method: unary, handler: impl.handlers[m.localName], series: {}, shape: { async: undefined }, attributes: {}, createOutput: outputCreator(unary.output), guard: this.opts.auth?.guard(path.slice(1)) });
     }
     this.opts.onServicesAdded?.();
   }
@@ -126,7 +134,8 @@ export class Dispatcher {
       const handler = route.handler;
       if (!handler) throw new BricksError('unimplemented', `${route.name} is not implemented`);
       if (deadline <= now) throw new BricksError('deadline_exceeded', 'deadline already passed');
-      result = runInCall(scope, handler, input, route.shape);
+      // TODO(interceptors): the guard becomes the innermost server interceptor once they land.
+      result = route.guard === undefined ? runInCall(scope, handler, input, route.shape) : admitted(route.guard, call, scope, handler, input, route.shape);
     } catch (e) {
       throw this.#fail(route, scope, call.transport, start, e);
     }
@@ -162,7 +171,7 @@ export class Dispatcher {
     let result: unknown;
     try {
       if (!route.handler) throw new BricksError('unimplemented', `${route.name} is not implemented`);
-      result = runInCall(scope, route.handler, input, route.shape);
+      result = route.guard === undefined ? runInCall(scope, route.handler, input, route.shape) : admitted(route.guard, inlineArrival, scope, route.handler, input, route.shape);
     } catch (e) {
       throw this.#fail(route, scope, 'in-process', start, e);
     }
@@ -247,6 +256,8 @@ function invalidAnswer(route: Route, e: unknown): unknown {
 }
 
 const noHeaders: Readonly<Record<string, string>> = Object.freeze({});
+/** How an inline call arrives, for its guard: in-process, with no headers (so no tokens). */
+const inlineArrival = Object.freeze({ headers: noHeaders, transport: 'in-process' as const });
 
 /**
  * A message of only scalar fields is made from a plain object by its copier: what `create`

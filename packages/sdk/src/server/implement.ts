@@ -1,5 +1,6 @@
 // What a service author writes: handlers for the methods of a generated service descriptor.
 import type { DescMessage, DescMethodUnary, DescService, MessageInitShape, MessageShape } from '@bufbuild/protobuf';
+import type { Identity } from '../auth/identity.ts';
 
 /** What a handler knows about the call it serves. */
 export interface HandlerContext {
@@ -14,6 +15,11 @@ export interface HandlerContext {
   readonly method: string;
   /** How the call arrived. */
   readonly transport: 'connect' | 'fast' | 'in-process';
+  /**
+   * Who called, verified: `user` from a bearer token checked against x-bricks.auth's issuer,
+   * `service` from the platform's identity token (or this process, for a co-located call).
+   */
+  readonly identity: Identity;
 }
 
 export type UnaryHandler<I extends DescMessage, O extends DescMessage> = (

@@ -1,0 +1,25 @@
+// The headers that carry credentials, named once for the clients that send them and the
+// servers that read them (lowercase: HTTP/2 and gRPC metadata names).
+
+/** A user's bearer token: `Authorization: Bearer <jwt>` (RFC 6750). */
+export const AUTHORIZATION_HEADER = 'authorization';
+/** The calling service's platform identity token (a JWT whose audience is the called service). */
+export const IDENTITY_HEADER = 'bricks-identity';
+/** Sent with a 401 over HTTP: what kind of credential is wanted, and why the one given failed. */
+export const WWW_AUTHENTICATE_HEADER = 'www-authenticate';
+
+/** The claim of an identity token that lists the services of the calling process (an `x-bricks.group` has several). */
+export const SERVICES_CLAIM = 'bricks_services';
+
+/** The JWT `typ` of platform identity tokens: a user token can never be taken for one. */
+export const IDENTITY_TOKEN_TYPE = 'bricks-id+jwt';
+
+/**
+ * The token of an `Authorization: Bearer` value (RFC 6750's token68); undefined when there is no
+ * header, null when there is one that is not a bearer token (refused, not ignored).
+ */
+export function bearerToken(value: string | undefined): string | null | undefined {
+  if (value === undefined || value === '') return undefined;
+  const m = /^bearer +([A-Za-z0-9\-._~+/]+=*) *$/i.exec(value);
+  return m?.[1] ?? null;
+}
