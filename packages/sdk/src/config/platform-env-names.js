@@ -80,6 +80,15 @@ export const PROTOCOL_VARIABLE = 'BRICKS_PROTOCOL';
 /** The SDK logger's level (pino's names). */
 export const LOG_LEVEL_VARIABLE = 'LOG_LEVEL';
 
+// Read by the bricks CLI and daemon, set by the user, never handed to a replica -----------------
+
+/**
+ * The key of the project's encrypted secret store (bricks.secrets.json), base64 of 32 bytes,
+ * instead of the key file in the user's config folder (CI, a team's shared key). The daemon
+ * removes it from every replica's environment.
+ */
+export const SECRETS_KEY_VARIABLE = 'BRICKS_SECRETS_KEY';
+
 // The address of every service ----------------------------------------------------------------
 
 /**
