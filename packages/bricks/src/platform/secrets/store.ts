@@ -51,7 +51,7 @@ export class SecretStore {
   private constructor(
     readonly path: string,
     private file: StoreFile,
-    private readonly key: StoreKey | undefined,
+    private key: StoreKey | undefined,
   ) {}
 
   /**
@@ -141,7 +141,7 @@ export class SecretStore {
   private async write(file: StoreFile, key: StoreKey | undefined): Promise<void> {
     await writeFileAtomic(this.path, `${JSON.stringify(file, null, 2)}\n`, 0o644);
     this.file = file;
-    (this as { key: StoreKey | undefined }).key = key;
+    this.key = key;
   }
 }
 
