@@ -69,6 +69,10 @@ class FakeReleases implements ReleasesPort {
   async diff(): Promise<never> {
     throw new ApiError('not-found', 'no such release');
   }
+  async reloadSecrets(progress: (p: DeployProgress) => void): Promise<DeployResult> {
+    progress({ kind: 'note', message: 'rolling restart of api for db_password' });
+    return { ...result, release: null, sha: null };
+  }
 }
 
 async function collect<T>(lines: AsyncIterable<T>): Promise<T[]> {

@@ -59,6 +59,11 @@ export class ApiClient {
     return this.lines('rollback', body);
   }
 
+  /** After `bricks secret set`/`rm`: progress, then the result (or an error line). */
+  reloadSecrets(): AsyncIterable<OperationLine> {
+    return this.lines('secretsReload', undefined);
+  }
+
   history(): Promise<HistoryDoc> {
     return this.json('history', undefined);
   }

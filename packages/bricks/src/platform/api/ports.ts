@@ -3,7 +3,7 @@
 // more of them than this.
 import type { Stack } from '../../stack/model.ts';
 import type { Usage } from '../telemetry/usage.ts';
-import type { DeployProgress, DeployResult, DiffDoc, DiscoveryDoc, HistoryDoc, LogLine, ServiceStatus } from './contract/index.ts';
+import type { DeployProgress, DeployResult, DiffDoc, DiscoveryDoc, HistoryDoc, IdentityDiscoveryDoc, JwksDoc, LogLine, ServiceStatus } from './contract/index.ts';
 
 /** The running services: met by the supervisor. */
 export interface ServicesPort {
@@ -46,6 +46,14 @@ export interface ReleasesPort {
   requireReleases(): void;
   history(): Promise<HistoryDoc>;
   diff(a: string, b: string): Promise<DiffDoc>;
+  /** Reads the stack's secrets again and brings new values to the services that use them. */
+  reloadSecrets(progress: (p: DeployProgress) => void): Promise<DeployResult>;
+}
+
+/** The daemon's identity issuer: its discovery document and keys (met by secrets/identity-issuer.ts). */
+export interface IdentityPort {
+  readonly discovery: IdentityDiscoveryDoc;
+  readonly jwks: JwksDoc;
 }
 
 /** CPU and memory of replica process groups, by leader pid. */

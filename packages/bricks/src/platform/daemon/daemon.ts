@@ -3,11 +3,12 @@
 // deployer, and on `down` or a signal stop everything.
 import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { loadStack, formatProblem } from '../../stack/index.ts';
 import { localLimits } from '../local-limits.ts';
 import type { Stack } from '../../stack/model.ts';
 import { writeFileAtomic } from '../../util/atomic-file.ts';
-import { API } from '../api/contract/index.ts';
+import { API, IDENTITY_ISSUER_PATH } from '../api/contract/index.ts';
 import type { PlatformEvent } from '../api/contract/index.ts';
 import { CodedError } from '../../util/coded-error.ts';
 import { routes } from '../api/routes.ts';
@@ -19,6 +20,9 @@ import { startServiceProxy } from '../proxy/index.ts';
 import type { ProxyEvent, ServiceProxy } from '../proxy/index.ts';
 import { probers } from '../health/index.ts';
 import { noticeReady, processStartTime, ProcessRuntime, Reaper } from '../runtime/index.ts';
+import { IdentityIssuer } from '../secrets/identity-issuer.ts';
+import { ReplicaFiles, runtimeRoot } from '../secrets/replica-files.ts';
+import { Vault } from '../secrets/vault.ts';
 import { LogStore } from '../telemetry/logs.ts';
 import { processUsage } from '../telemetry/usage.ts';
 import { assignAddresses, DEFAULT_BASE_PORT, readPersisted, writePersisted } from './persisted.ts';
@@ -34,8 +38,8 @@ export interface RunningDaemon {
   stop(): Promise<void>;
 }
 
-/** invalid-stack: the stack file has problems; no-addresses: a service address could not be opened. */
-export type DaemonStartErrorCode = 'invalid-stack' | 'no-addresses' | 'internal';
+/** invalid-stack: the stack file has problems; secrets: a secret's value cannot be had; no-addresses: a service address could not be opened. */
+export type DaemonStartErrorCode = 'invalid-stack' | 'secrets' | 'no-addresses' | 'internal';
 
 export class DaemonStartError extends CodedError<DaemonStartErrorCode> {
   override readonly name = 'DaemonStartError';
@@ -55,6 +59,13 @@ export async function startDaemon(stackFile: string, log: (line: string) => void
   if (!loaded.ok) throw new DaemonStartError('invalid-stack', loaded.problems.map(formatProblem).join('\n'));
   const stack = loaded.stack;
   const paths = projectPaths(stack.dir);
+  // Every secret before anything starts: a wrong key or a damaged store starts nothing.
+  const vault = new Vault();
+  try {
+    await vault.refresh(stack);
+  } catch (err) {
+    throw new DaemonStartError('secrets', `${err instanceof Error ? err.message : String(err)}; nothing was started`, { cause: err });
+  }
 
   const persisted = await readPersisted(paths.state);
   const reaper = new Reaper(paths.groups);
@@ -88,6 +99,12 @@ export async function startDaemon(stackFile: string, log: (line: string) => void
 
   const token = randomBytes(32).toString('hex');
   const api = await listenApi(token);
+  // The daemon is the issuer of service identity; replicas find its keys through discovery.
+  const issuer = await IdentityIssuer.create(`${api.url}${IDENTITY_ISSUER_PATH}`, `${api.url}${API.identityKeys.path}`);
+  const files = await ReplicaFiles.open(runtimeRoot(stack.dir, join(paths.dir, 'run', 'replicas')), { vault, issuer, audiences: () => Object.keys(addresses) });
+  // Every eighth of a token's life: a token is renewed within that of its half-life.
+  const renewal = setInterval(() => void files.renew(), issuer.ttlMs / 8);
+  renewal.unref();
 
   const supervisor = new Supervisor({
     stack,
@@ -99,6 +116,8 @@ export async function startDaemon(stackFile: string, log: (line: string) => void
     logs,
     events,
     discoveryUrl: `${api.url}${API.discovery.path}`,
+    files,
+    identityIssuer: issuer.issuer,
   });
   const persist = (): Promise<void> => writePersisted(paths.state, { version: 1, addresses, scale: supervisor.scaleOverrides() });
 
@@ -108,6 +127,7 @@ export async function startDaemon(stackFile: string, log: (line: string) => void
       paths,
       supervisor,
       events,
+      secrets: { refresh: (s) => vault.refresh(s), versionOf: (unit) => vault.versionOf(unit), rewrite: (unit, names) => files.rewrite(unit, names) },
       // A deploy that brings a new service: give it an address (the next free one) and a proxy.
       addService: async (name) => {
         if (proxies.has(name)) return;
@@ -130,6 +150,8 @@ export async function startDaemon(stackFile: string, log: (line: string) => void
     shutdownStarted ??= (async () => {
       log('stopping every replica');
       await supervisor.shutdown();
+      clearInterval(renewal);
+      await files.close();
       await Promise.all([...proxies.values()].map((p) => p.close()));
       await api.close();
       await logs.close();
@@ -142,7 +164,7 @@ export async function startDaemon(stackFile: string, log: (line: string) => void
     return shutdownStarted;
   };
 
-  api.serve(routes({ services: supervisor, events, logs, releases: releaseApi(deployer), usage: processUsage, shutdown: () => void stop(), persist }));
+  api.serve(routes({ services: supervisor, events, logs, releases: releaseApi(deployer), usage: processUsage, identity: issuer, shutdown: () => void stop(), persist }));
 
   await persist();
   // Both describe this process: not durable (see writeFileAtomic).

@@ -41,7 +41,7 @@ test('a value is sealed in the file, its key made 0600 in the config folder, and
   assert.deepEqual((await SecretStore.open(path, env)).list(), []);
 });
 
-test('a committed store opens elsewhere with the key shared out of band (file or BRICKS_SECRETS_KEY)', async (t) => {
+test('a committed store opens elsewhere with the key shared out of band (a key file, or the key in the environment)', async (t) => {
   const { path, env } = place(t);
   const store = await SecretStore.open(path, env);
   await store.set('api_token', VALUE, env);

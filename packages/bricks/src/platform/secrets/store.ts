@@ -8,6 +8,7 @@
 //     "secrets": { "db_password": { "nonce": "<b64>", "data": "<b64 ciphertext+tag>", "updated": "<ISO time>" } } }
 import { createCipheriv, createDecipheriv, createHash, randomBytes, randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { SECRETS_KEY_VARIABLE } from '@bricks/sdk/platform-env';
 import { writeFileAtomic } from '../../util/atomic-file.ts';
 import { SecretError } from './errors.ts';
 import { findKey, findOrMakeKey, type StoreKey } from './store-key.ts';
@@ -133,7 +134,7 @@ export class SecretStore {
 
   private requireKey(): StoreKey {
     if (this.key === undefined) {
-      throw new SecretError('no-key', `no key for the secret store ${this.path}: put it in the key file for store ${this.file.store} in your config folder (from whoever keeps it), or set BRICKS_SECRETS_KEY`);
+      throw new SecretError('no-key', `no key for the secret store ${this.path}: put it in the key file for store ${this.file.store} in your config folder (from whoever keeps it), or set ${SECRETS_KEY_VARIABLE}`);
     }
     return this.key;
   }

@@ -6,6 +6,7 @@ import type { DownAnswer, RestartAnswer, ScaleAnswer } from './commands.ts';
 import type { DiscoveryDoc, DiscoveryQuery } from './discovery.ts';
 import { discoveryQuery } from './discovery.ts';
 import type { EventsQuery, PlatformEvent } from './events.ts';
+import type { IdentityDiscoveryDoc, JwksDoc } from './identity.ts';
 import { eventsQuery } from './events.ts';
 import type { LogLine, LogsQuery } from './logs.ts';
 import { logsQuery } from './logs.ts';
@@ -34,6 +35,10 @@ export const API = {
   history: route<void, HistoryDoc>({ method: 'GET', path: '/v1/history', request: NO_REQUEST }),
   diff: route<DiffQuery, DiffDoc>({ method: 'GET', path: '/v1/diff', request: { in: 'query', codec: diffQuery } }),
   discovery: route<DiscoveryQuery, DiscoveryDoc>({ method: 'GET', path: '/v1/discovery', public: true, request: { in: 'query', codec: discoveryQuery } }),
+  /** `bricks secret set` changed the store: bring new values to the services that use them. Progress, then the result. */
+  secretsReload: route<void, never, OperationLine>({ method: 'POST', path: '/v1/secrets/reload', request: NO_REQUEST }),
+  identityDiscovery: route<void, IdentityDiscoveryDoc>({ method: 'GET', path: '/v1/identity/.well-known/openid-configuration', public: true, request: NO_REQUEST }),
+  identityKeys: route<void, JwksDoc>({ method: 'GET', path: '/v1/identity/jwks', public: true, request: NO_REQUEST }),
 } as const satisfies Readonly<Record<string, RouteSpec<unknown, unknown, unknown>>>;
 
 export type RouteName = keyof typeof API;

@@ -15,3 +15,5 @@ export { DEFAULT_ROLLBACK_REF } from './operations.ts';
 export type { DeployOutcome, DeployProgress, DeployResult, OperationLine } from './operations.ts';
 export type { DiffDoc, DiffQuery, HistoryChange, HistoryDoc, HistoryRow } from './releases.ts';
 export type { DiscoveryDoc, DiscoveryQuery } from './discovery.ts';
+export { IDENTITY_ISSUER_PATH } from './identity.ts';
+export type { IdentityDiscoveryDoc, JwksDoc } from './identity.ts';
