@@ -1,4 +1,5 @@
 // The list of benchmark suites, in the order RESULTS.md shows them.
+import auth from './auth/index.ts';
 import proxy from './proxy/index.ts';
 import recovery from './recovery/index.ts';
 import rolling from './rolling/index.ts';
@@ -6,4 +7,4 @@ import rpc from './rpc/index.ts';
 import startup from './startup/index.ts';
 import type { BenchSuite } from './suite.ts';
 
-export const suites: readonly BenchSuite[] = [proxy, recovery, rpc, startup, rolling];
+export const suites: readonly BenchSuite[] = [proxy, recovery, rpc, auth, startup, rolling];

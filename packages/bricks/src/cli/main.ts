@@ -19,6 +19,7 @@ const load = {
   scale: () => import('./commands/scale.ts'),
   secret: () => import('./commands/secret.ts'),
   targets: () => import('./commands/targets.ts'),
+  token: () => import('./commands/token.ts'),
   up: () => import('./commands/up.ts'),
   daemon: () => import('../platform/daemon/main.ts'),
 };
@@ -111,6 +112,22 @@ secret
   .argument('<name>')
   .option('-f, --file <file>', FILE_HELP)
   .action(async (name: string, _opts: Opts, cmd: Command) => (await load.secret()).secretRm(name, globals(cmd)));
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+command('token')
+  .description("print a user token of the daemon's development issuer (x-bricks.auth.issuer: local), to call guarded methods locally")
+  .option('--sub <subject>', 'the user (default: your login name)')
+  .option('--scope <scope>', 'a scope the token grants (repeat, or space-separated)', collect, [])
+  .option('--aud <audience>', 'an audience (repeat; default: x-bricks.auth.audience)', collect, [])
+  .option('--ttl <duration>', 'how long it is valid', '1h')
+  .action(async (opts: Opts, cmd: Command) =>
+    (await load.token()).token({
+      ...globals(cmd),
+      ...(typeof opts.sub === 'string' ? { sub: opts.sub } : {}),
+      scope: opts.scope as string[],
+      aud: opts.aud as string[],
+      ttl: String(opts.ttl),
+    }));
 
 command('deploy')
   .description('build, record a release for the git SHA, and roll only the services that changed')

@@ -8,7 +8,7 @@ import {
 import { guardFor, type AuthSetup, type Guard } from './guard.ts';
 import { IDENTITY_TOKEN_TYPE } from './headers.ts';
 import { discoveredKeys, fileKeys, type KeySource } from './key-source.ts';
-import { AuthConfigError, DEFAULT_ALGORITHMS, DEFAULT_CLOCK_SKEW_MS, needsUser, parseAuth } from './policy.ts';
+import { AuthConfigError, DEFAULT_ALGORITHMS, DEFAULT_CLOCK_SKEW_MS, LOCAL_ISSUER, needsUser, parseAuth } from './policy.ts';
 import { TokenVerifier } from './verifier.ts';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -60,6 +60,7 @@ export function authenticatorFromEnv(env: Env, sources: AuthSources = {}): Authe
   const now = sources.now;
 
   let user: TokenVerifier | undefined;
+  if (spec.issuer === LOCAL_ISSUER) throw new AuthConfigError(`x-bricks.auth.issuer is ${LOCAL_ISSUER}, the bricks daemon's development issuer, but this replica runs without one: run it with bricks up, or name an OIDC issuer`);
   if (spec.issuer !== undefined) {
     const audience = spec.audience === undefined ? names : typeof spec.audience === 'string' ? [spec.audience] : spec.audience;
     if (audience.length === 0) throw new AuthConfigError('x-bricks.auth names an issuer but no audience, and the service has no name to default to: set x-bricks.auth.audience');

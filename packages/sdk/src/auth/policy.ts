@@ -23,13 +23,19 @@ const methodRule = z
   })
   .strict();
 
+/** x-bricks.auth.issuer's name for the local daemon's development issuer. */
+export const LOCAL_ISSUER = 'local';
+
 /** Signing algorithms a user token may use: asymmetric ones only, so a public key can never verify an HMAC. */
 export const ASYMMETRIC_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519'] as const;
 
 export const authSchema = z
   .object({
-    /** The OIDC issuer of user tokens: its discovery document names its JWKS. */
-    issuer: z.url({ protocol: /^https?$/, error: 'issuer must be an http(s) URL, the OIDC issuer of user tokens' }).optional(),
+    /**
+     * The OIDC issuer of user tokens: its discovery document names its JWKS. `local`: the bricks
+     * daemon's development issuer (`bricks token` mints its tokens); the daemon gives replicas its URL.
+     */
+    issuer: z.union([z.literal(LOCAL_ISSUER), z.url({ protocol: /^https?$/, error: `issuer must be an http(s) URL, the OIDC issuer of user tokens, or ${LOCAL_ISSUER}` })]).optional(),
     /** What user tokens must name in `aud`: one value or any of several. Default: the service's name. */
     audience: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
     /** The allow-list of signing algorithms. Default: RS256, PS256, ES256, EdDSA. */

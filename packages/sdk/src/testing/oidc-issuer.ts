@@ -37,7 +37,8 @@ export class TestIssuer {
     readonly alg: string,
   ) {}
 
-  static async start(alg: 'RS256' | 'ES256' = 'RS256', path = ''): Promise<TestIssuer> {
+  /** `host`: where it listens and what its URL names (loopback unless a container must reach it). */
+  static async start(alg: 'RS256' | 'ES256' = 'RS256', path = '', host = '127.0.0.1'): Promise<TestIssuer> {
     const ref: { issuer?: TestIssuer } = {};
     const server = createServer((req, res) => {
       const issuer = ref.issuer!;
@@ -52,8 +53,8 @@ export class TestIssuer {
         res.writeHead(404).end();
       }
     });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    const self = new TestIssuer(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}${path}`, alg);
+    await new Promise<void>((r) => server.listen(0, host, r));
+    const self = new TestIssuer(server, `http://${host}:${(server.address() as AddressInfo).port}${path}`, alg);
     ref.issuer = self;
     self.#signer = await self.newKey();
     self.#keys.push(self.#signer);

@@ -3,7 +3,7 @@
 // more of them than this.
 import type { Stack } from '../../stack/model.ts';
 import type { Usage } from '../telemetry/usage.ts';
-import type { DeployProgress, DeployResult, DiffDoc, DiscoveryDoc, HistoryDoc, IdentityDiscoveryDoc, JwksDoc, LogLine, ServiceStatus } from './contract/index.ts';
+import type { DeployProgress, DeployResult, DiffDoc, DiscoveryDoc, HistoryDoc, IdentityDiscoveryDoc, JwksDoc, LogLine, ServiceStatus, TokenAnswer, TokenRequest } from './contract/index.ts';
 
 /** The running services: met by the supervisor. */
 export interface ServicesPort {
@@ -54,6 +54,8 @@ export interface ReleasesPort {
 export interface IdentityPort {
   readonly discovery: IdentityDiscoveryDoc;
   readonly jwks: JwksDoc;
+  /** A development user token (x-bricks.auth.issuer: local). */
+  userToken(req: TokenRequest): Promise<TokenAnswer>;
 }
 
 /** CPU and memory of replica process groups, by leader pid. */

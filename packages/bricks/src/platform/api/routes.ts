@@ -98,6 +98,7 @@ export function routes(deps: RouteDeps): Route[] {
     secretsReload: async () => ({ kind: 'stream', lines: operationStream((progress) => releases.reloadSecrets(progress)) }),
     identityDiscovery: async () => ({ kind: 'json', body: issuer().discovery }),
     identityKeys: async () => ({ kind: 'json', body: issuer().jwks }),
+    identityToken: async (req) => ({ kind: 'json', body: await issuer().userToken(req) }),
     discovery: async ({ watch, version }) => {
       if (watch === true && version !== undefined && Number.isFinite(version)) await services.waitForDiscovery(version, DISCOVERY_WATCH_MS);
       return { kind: 'json', body: services.discovery() };

@@ -11,6 +11,7 @@ import { writeFileAtomic } from '../../util/atomic-file.ts';
 import { API, IDENTITY_ISSUER_PATH } from '../api/contract/index.ts';
 import type { PlatformEvent } from '../api/contract/index.ts';
 import { CodedError } from '../../util/coded-error.ts';
+import type { IdentityPort } from '../api/ports.ts';
 import { routes } from '../api/routes.ts';
 import { listenApi } from '../api/server.ts';
 import { EventBus } from '../events.ts';
@@ -20,7 +21,7 @@ import { startServiceProxy } from '../proxy/index.ts';
 import type { ProxyEvent, ServiceProxy } from '../proxy/index.ts';
 import { probers } from '../health/index.ts';
 import { noticeReady, processStartTime, ProcessRuntime, Reaper } from '../runtime/index.ts';
-import { IdentityIssuer } from '../secrets/identity-issuer.ts';
+import { IdentityIssuer, issueUserToken } from '../secrets/identity-issuer.ts';
 import { ReplicaFiles, runtimeRoot } from '../secrets/replica-files.ts';
 import { Vault } from '../secrets/vault.ts';
 import { LogStore } from '../telemetry/logs.ts';
@@ -164,7 +165,7 @@ export async function startDaemon(stackFile: string, log: (line: string) => void
     return shutdownStarted;
   };
 
-  api.serve(routes({ services: supervisor, events, logs, releases: releaseApi(deployer), usage: processUsage, identity: issuer, shutdown: () => void stop(), persist }));
+  api.serve(routes({ services: supervisor, events, logs, releases: releaseApi(deployer), usage: processUsage, identity: identityApi(issuer), shutdown: () => void stop(), persist }));
 
   await persist();
   // Both describe this process: not durable (see writeFileAtomic).
@@ -181,6 +182,18 @@ export async function startDaemon(stackFile: string, log: (line: string) => void
   log(`up: ${Object.keys(stack.services).length} service(s), control API ${api.url}`);
 
   return { supervisor, apiUrl: api.url, done, stop };
+}
+
+/** The issuer as the routes see it. */
+function identityApi(issuer: IdentityIssuer): IdentityPort {
+  return {
+    discovery: issuer.discovery,
+    jwks: issuer.jwks,
+    userToken: async (req) => {
+      const t = await issueUserToken(issuer, req, Date.now());
+      return { token: t.token, expiresAt: t.expiresAt };
+    },
+  };
 }
 
 function basePortOf(stack: Stack): number {

@@ -16,6 +16,7 @@ import {
   STACK_VARIABLE,
   STOP_GRACE_MS_VARIABLE,
 } from '@bricks/sdk/platform-env';
+import { LOCAL_ISSUER } from '@bricks/sdk/auth';
 import { encodeResilience } from '@bricks/sdk/resilience';
 import type { Service, Stack } from '../../stack/model.ts';
 import { effectiveAuth, encodedAuth } from '../../stack/auth.ts';
@@ -55,7 +56,8 @@ export function replicaEnvironment(input: ReplicaEnvInput): Record<string, strin
   const resilience = input.service.bricks.resilience;
   if (resilience !== undefined) env[RESILIENCE_VARIABLE] = encodeResilience(resilience);
   const auth = effectiveAuth(input.stack, input.service);
-  if (auth !== undefined) env[AUTH_VARIABLE] = encodedAuth(auth);
+  // `issuer: local` is this daemon: its URL is known only now.
+  if (auth !== undefined) env[AUTH_VARIABLE] = encodedAuth(auth.issuer === LOCAL_ISSUER && input.identityIssuer !== undefined ? { ...auth, issuer: input.identityIssuer } : auth);
   if (input.folders !== undefined) {
     env[SECRETS_DIR_VARIABLE] = input.folders.secretsDir;
     env[IDENTITY_DIR_VARIABLE] = input.folders.identityDir;

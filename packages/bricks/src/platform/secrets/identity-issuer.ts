@@ -55,13 +55,17 @@ export class IdentityIssuer {
   }
 
   /** A token naming `unit` (its process serves `services`), for calls to `audience`. */
-  async issue(unit: string, services: readonly string[], audience: string, now: number): Promise<IssuedToken> {
+  issue(unit: string, services: readonly string[], audience: string, now: number): Promise<IssuedToken> {
+    return this.sign({ [SERVICES_CLAIM]: [...services] }, IDENTITY_TOKEN_TYPE, unit, audience, this.ttlMs, now);
+  }
+
+  async sign(claims: Record<string, unknown>, typ: string, subject: string, audience: string | string[], ttlMs: number, now: number): Promise<IssuedToken> {
     const iat = Math.floor(now / 1000);
-    const exp = iat + Math.floor(this.ttlMs / 1000);
-    const token = await new SignJWT({ [SERVICES_CLAIM]: [...services] })
-      .setProtectedHeader({ alg: 'ES256', kid: this.publicJwk.kid ?? '', typ: IDENTITY_TOKEN_TYPE })
+    const exp = iat + Math.floor(ttlMs / 1000);
+    const token = await new SignJWT(claims)
+      .setProtectedHeader({ alg: 'ES256', kid: this.publicJwk.kid ?? '', typ })
       .setIssuer(this.issuer)
-      .setSubject(unit)
+      .setSubject(subject)
       .setAudience(audience)
       .setIssuedAt(iat)
       .setNotBefore(iat)
@@ -70,6 +74,22 @@ export class IdentityIssuer {
       .sign(this.privateKey);
     return { token, issuedAt: iat * 1000, expiresAt: exp * 1000 };
   }
+}
+
+/** What `bricks token` asks for: a user token of the development issuer (x-bricks.auth.issuer: local). */
+export interface UserTokenRequest {
+  readonly subject: string;
+  readonly scopes: readonly string[];
+  readonly audience: readonly string[];
+  readonly ttlMs: number;
+}
+
+/** RFC 9068's type of an access token: never taken for an identity token, which the SDK tells by `typ`. */
+const USER_TOKEN_TYPE = 'at+jwt';
+
+/** Signs a user token for local development (the daemon stands in for the team's OIDC provider). */
+export async function issueUserToken(issuer: IdentityIssuer, req: UserTokenRequest, now: number): Promise<IssuedToken> {
+  return issuer.sign({ scope: req.scopes.join(' ') }, USER_TOKEN_TYPE, req.subject, [...req.audience], req.ttlMs, now);
 }
 
 /** Renewal at half a token's life: the SDK rereads at three quarters, so a client always holds a valid one. */

@@ -1,12 +1,12 @@
 // The control API's routes, named once: the routes serve exactly these, and the client calls
 // them by name, so no path is written anywhere else.
 import type { StackJson } from '../../../stack/index.ts';
-import type { RestartRequest, RollbackRequest, ScaleRequest } from './bodies.ts';
+import type { RestartRequest, RollbackRequest, ScaleRequest, TokenRequest } from './bodies.ts';
 import type { DownAnswer, RestartAnswer, ScaleAnswer } from './commands.ts';
 import type { DiscoveryDoc, DiscoveryQuery } from './discovery.ts';
 import { discoveryQuery } from './discovery.ts';
 import type { EventsQuery, PlatformEvent } from './events.ts';
-import type { IdentityDiscoveryDoc, JwksDoc } from './identity.ts';
+import type { IdentityDiscoveryDoc, JwksDoc, TokenAnswer } from './identity.ts';
 import { eventsQuery } from './events.ts';
 import type { LogLine, LogsQuery } from './logs.ts';
 import { logsQuery } from './logs.ts';
@@ -39,6 +39,8 @@ export const API = {
   secretsReload: route<void, never, OperationLine>({ method: 'POST', path: '/v1/secrets/reload', request: NO_REQUEST }),
   identityDiscovery: route<void, IdentityDiscoveryDoc>({ method: 'GET', path: '/v1/identity/.well-known/openid-configuration', public: true, request: NO_REQUEST }),
   identityKeys: route<void, JwksDoc>({ method: 'GET', path: '/v1/identity/jwks', public: true, request: NO_REQUEST }),
+  /** A user token for local development (x-bricks.auth.issuer: local); behind the API token like every command. */
+  identityToken: route<TokenRequest, TokenAnswer>({ method: 'POST', path: '/v1/identity/token', request: JSON_BODY }),
 } as const satisfies Readonly<Record<string, RouteSpec<unknown, unknown, unknown>>>;
 
 export type RouteName = keyof typeof API;

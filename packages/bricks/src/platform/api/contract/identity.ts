@@ -16,3 +16,9 @@ export interface JwksDoc {
 
 /** Where the issuer is: its URL is the control API's address followed by this. */
 export const IDENTITY_ISSUER_PATH = '/v1/identity';
+
+/** POST /v1/identity/token: a user token of the development issuer (`bricks token`). */
+export interface TokenAnswer {
+  readonly token: string;
+  readonly expiresAt: number;
+}
