@@ -38,6 +38,11 @@ export function guardFor(setup: AuthSetup, method: string): Guard {
   const rule = setup.rules[method];
   const wantsUser = rule !== undefined && needsUser(rule);
   const callers = rule?.callers;
+  // The rule's parts, read once rather than on every call.
+  const scopes = rule?.scopes ?? [];
+  const claims = Object.entries(rule?.claims ?? {});
+  /** The last identity given, for the next call by the same caller (no object per call). */
+  let last: Identity = ANONYMOUS;
   const users = new WeakMap<JWTPayload, UserIdentity>();
   const services = new WeakMap<JWTPayload, ServiceIdentity>();
   const challenge = (error?: string, description?: string, scope?: string): Headers => {
@@ -62,7 +67,7 @@ export function guardFor(setup: AuthSetup, method: string): Guard {
       if (wantsUser) throw unauthenticated('needs a user token, but this service names no issuer to verify it with: set x-bricks.auth.issuer');
       return undefined;
     }
-    return settle(verifier, token, 'user', (p) => userOf(p, verifier.issuer, users));
+    return settle(verifier, token, 'user', toUser);
   };
 
   const servicePart = (headers: Readonly<Record<string, string>>, transport: Transport): Part<ServiceIdentity> => {
@@ -80,22 +85,29 @@ export function guardFor(setup: AuthSetup, method: string): Guard {
       if (callers !== undefined) throw unauthenticated('may be called only by some services, but this replica has no identity issuer to verify callers with (it runs outside a bricks platform)');
       return undefined;
     }
-    return settle(verifier, token, 'service identity', (p) => serviceOf(p, services));
+    return settle(verifier, token, 'service identity', toService);
   };
 
+  // Made once per guard: the per-call path below creates no function (each would cost an
+  // allocation, and under tsx a name-keeping wrapper).
+  const toUser = (p: JWTPayload): UserIdentity => userOf(p, setup.user?.issuer ?? '', users);
+  const toService = (p: JWTPayload): ServiceIdentity => serviceOf(p, services);
+  const failure = (what: string, e: unknown): BricksError => {
+    if (e instanceof TokenRejected) return unauthenticated(`the ${what} token is refused: ${e.message}`, 'invalid_token', e.message);
+    if (e instanceof IssuerUnreachable) return new BricksError('unavailable', `${method}: cannot verify the ${what} token now: ${e.message}`, { cause: e, unsent: true });
+    return BricksError.from(e, 'internal');
+  };
   const settle = <T>(verifier: TokenVerifier, token: string, what: string, map: (p: JWTPayload) => T): T | Promise<T> => {
-    const fail = (e: unknown): never => {
-      if (e instanceof TokenRejected) throw unauthenticated(`the ${what} token is refused: ${e.message}`, 'invalid_token', e.message);
-      if (e instanceof IssuerUnreachable) throw new BricksError('unavailable', `${method}: cannot verify the ${what} token now: ${e.message}`, { cause: e, unsent: true });
-      throw BricksError.from(e, 'internal');
-    };
     let r: JWTPayload | Promise<JWTPayload>;
     try {
       r = verifier.verify(token);
     } catch (e) {
-      return fail(e);
+      throw failure(what, e);
     }
-    return r instanceof Promise ? r.then(map, fail) : map(r);
+    if (!(r instanceof Promise)) return map(r);
+    return r.then(map, (e: unknown) => {
+      throw failure(what, e);
+    });
   };
 
   const decide = (user: UserIdentity | undefined, service: ServiceIdentity | undefined): Identity => {
@@ -104,14 +116,14 @@ export function guardFor(setup: AuthSetup, method: string): Guard {
         throw new BricksError('permission_denied', `${method} may be called only by ${callers.join(', ')}; the caller is ${service.name}`, { unsent: true });
       }
       if (user !== undefined) {
-        const missing = (rule.scopes ?? []).filter((s) => !user.scopes.includes(s));
-        if (missing.length > 0) {
+        if (!hasAll(user.scopes, scopes)) {
+          const missing = scopes.filter((s) => !user.scopes.includes(s));
           throw new BricksError('permission_denied', `${method} needs the scope ${missing.join(' ')}; the token has ${user.scopes.length === 0 ? 'none' : user.scopes.join(' ')}`, {
             metadata: challenge('insufficient_scope', undefined, (rule.scopes ?? []).join(' ')),
             unsent: true,
           });
         }
-        for (const [claim, want] of Object.entries(rule.claims ?? {})) {
+        for (const [claim, want] of claims) {
           const have = user.claims[claim];
           if (!(have === want || (Array.isArray(have) && have.includes(want)))) {
             throw new BricksError('permission_denied', `${method} needs the claim ${claim}=${JSON.stringify(want)}`, { unsent: true });
@@ -119,7 +131,9 @@ export function guardFor(setup: AuthSetup, method: string): Guard {
         }
       }
     }
-    return user === undefined && service === undefined ? ANONYMOUS : { user, service };
+    if (user === undefined && service === undefined) return ANONYMOUS;
+    if (last.user !== user || last.service !== service) last = { user, service };
+    return last;
   };
 
   return {
@@ -130,6 +144,11 @@ export function guardFor(setup: AuthSetup, method: string): Guard {
       return Promise.all([user, service]).then(([u, s]) => decide(u, s));
     },
   };
+}
+
+function hasAll(have: readonly string[], want: readonly string[]): boolean {
+  for (const s of want) if (!have.includes(s)) return false;
+  return true;
 }
 
 function userOf(p: JWTPayload, issuer: string, memo: WeakMap<JWTPayload, UserIdentity>): UserIdentity {
