@@ -6,9 +6,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { exportSPKI, SignJWT } from 'jose';
+import { exportJWK, exportSPKI, generateKeyPair, SignJWT } from 'jose';
 import { client, closeClients } from '../client/index.ts';
-import { AUTH_VARIABLE, IDENTITY_DIR_VARIABLE, IDENTITY_ISSUER_VARIABLE, SERVICE_VARIABLE, SERVICES_VARIABLE } from '../config/platform-env-names.js';
+import { AUTH_VARIABLE, IDENTITY_DIR_VARIABLE, IDENTITY_ISSUER_VARIABLE, IDENTITY_JWKS_VARIABLE, IDENTITY_KEY_VARIABLE, SERVICE_VARIABLE, SERVICES_VARIABLE } from '../config/platform-env-names.js';
 import { BricksError } from '../errors/index.ts';
 import { implement, serve, type Server } from '../server/index.ts';
 import { EchoService } from '../testing/gen/bricks/test/v1/test_pb.ts';
@@ -209,3 +209,44 @@ test('a rule that names a method the service does not have stops serve()', async
   const env = { [SERVICE_VARIABLE]: 'echo', [AUTH_VARIABLE]: encodeAuth({ methods: { [`${ECHO}/Ecko`]: { callers: ['gateway'] } } }) };
   await assert.rejects(serve({ services: [seeing], host: '127.0.0.1', port: 0, handleSignals: false, drainDelayMs: 0, env }), /names bricks\.test\.v1\.EchoService\/Ecko, which bricks\.test\.v1\.EchoService does not have/);
 });
+
+test('on an engine each service signs its own tokens; its key cannot sign for another service', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'bricks-engine-id-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const keyOf = async (service: string): Promise<{ priv: Record<string, unknown>; pub: Record<string, unknown> }> => {
+    const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
+    const kid = `${service}.${Math.random().toString(16).slice(2, 10)}`;
+    return { priv: { ...(await exportJWK(privateKey)), kid, alg: 'ES256' }, pub: { ...(await exportJWK(publicKey)), kid, alg: 'ES256', use: 'sig' } };
+  };
+  const gateway = await keyOf('gateway');
+  const scores = await keyOf('scores');
+  writeFileSync(join(dir, 'jwks.json'), JSON.stringify({ keys: [gateway.pub, scores.pub] }));
+  writeFileSync(join(dir, 'gateway.jwk'), JSON.stringify(gateway.priv));
+  // scores' own key, in a file that claims it is the gateway's service.
+  writeFileSync(join(dir, 'scores.jwk'), JSON.stringify(scores.priv));
+  const server = await serve({
+    services: [seeing], host: '127.0.0.1', port: 0, handleSignals: false, drainDelayMs: 0,
+    env: { [SERVICE_VARIABLE]: 'echo', [IDENTITY_ISSUER_VARIABLE]: 'bricks:shop', [IDENTITY_JWKS_VARIABLE]: join(dir, 'jwks.json'), [AUTH_VARIABLE]: encodeAuth({ methods: { [`${ECHO}/Count`]: { callers: ['gateway'] } } }) },
+  });
+  t.after(() => server.shutdown());
+  const as = (service: string, file: string): ReturnType<typeof client<typeof EchoService>> =>
+    client(EchoService, { url: server.url, inProcess: false, env: { [SERVICE_VARIABLE]: service, [IDENTITY_ISSUER_VARIABLE]: 'bricks:shop', [IDENTITY_KEY_VARIABLE]: join(dir, file), ECHO_URL: server.url } });
+  const gw = as('gateway', 'gateway.jwk');
+  // The first token is signed ahead, within moments of the client's start.
+  await until(async () => (await code(gw.count({}))) === 'ok');
+  const sc = as('scores', 'scores.jwk');
+  await until(async () => (await code(sc.count({}))) !== 'unauthenticated');
+  assert.equal(await code(sc.count({})), 'permission_denied');
+  const forger = as('gateway', 'scores.jwk');
+  await until(async () => (await forger.count({}).then(() => '', (x: unknown) => (x as BricksError).rawMessage)).includes('whose key'));
+  const e = await forger.count({}).then(() => undefined, (x: unknown) => x);
+  assert.ok(e instanceof BricksError && e.code === 'unauthenticated' && /names another service than the one whose key signed it/.test(e.rawMessage), String(e));
+});
+
+async function until(probe: () => Promise<boolean>, ms = 3000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await probe())) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

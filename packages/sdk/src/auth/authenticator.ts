@@ -90,6 +90,8 @@ export function authenticatorFromEnv(env: Env, sources: AuthSources = {}): Authe
       clockSkewMs,
       keys: sources.identityKeys ?? (jwks !== undefined ? fileKeys(jwks) : discoveredKeys(issuer, now === undefined ? {} : { now })),
       type: IDENTITY_TOKEN_TYPE,
+      // A file of every service's own public key (an engine): each key signs only for its service.
+      subjectIsKeyOwner: jwks !== undefined,
       ...(now === undefined ? {} : { now }),
     });
   }

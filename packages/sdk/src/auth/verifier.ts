@@ -18,6 +18,11 @@ export interface VerifierOptions {
   readonly type?: string;
   /** A `typ` no token may have: user tokens are never platform identity tokens. */
   readonly refusedType?: string;
+  /**
+   * Whose key signed it must be whom it names: on an engine each service signs with its own key,
+   * whose id starts with its name (`catalog.1a2b3c4d`), so one service cannot sign as another.
+   */
+  readonly subjectIsKeyOwner?: boolean;
   /** Epoch ms. */
   readonly now?: () => number;
   /** Verified tokens kept; the oldest goes first. */
@@ -85,6 +90,7 @@ export class TokenVerifier {
     const o = this.#opts;
     let payload: JWTPayload;
     let typ: string | undefined;
+    let kid: string | undefined;
     try {
       const r = await jwtVerify(token, o.keys.resolve, {
         issuer: o.issuer,
@@ -97,10 +103,12 @@ export class TokenVerifier {
       });
       payload = r.payload;
       typ = r.protectedHeader.typ;
+      kid = r.protectedHeader.kid;
     } catch (e) {
       throw rejection(e);
     }
     if (o.refusedType !== undefined && typ?.toLowerCase() === o.refusedType) throw new TokenRejected(`a ${o.refusedType} token is not a user token`);
+    if (o.subjectIsKeyOwner === true && !(kid ?? '').startsWith(`${payload.sub ?? ''}.`)) throw new TokenRejected('the token names another service than the one whose key signed it (sub, kid)');
     const expMs = (payload.exp ?? 0) * 1000;
     const nbfMs = payload.nbf === undefined ? -Infinity : payload.nbf * 1000;
     if (this.#kept.size >= this.#max) this.#kept.delete(this.#kept.keys().next().value as string);
