@@ -1,6 +1,7 @@
 // Child process: the bench's echo service, with or without verified callers. `auth` gives it a
 // rule on Echo (a user scope and a calling service), both issuers made here (jose keys on
-// loopback), and prints a user token and a folder with the caller's identity token:
+// loopback), and prints a user token and a folder with the caller's identity token; `headers`
+// prints the same tokens but serves without auth (the cost of carrying them, without checking):
 //   READY <port> [<identity dir> <user token>]
 // Runs until stdin closes.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,7 +16,7 @@ const side = process.argv[2];
 const base = { services: [benchImplementation], port: 0, host: '127.0.0.1', handleSignals: false, graceMs: 2000, drainDelayMs: 0 } as const;
 const closing: (() => Promise<void>)[] = [];
 let line: string;
-if (side === 'auth') {
+if (side === 'auth' || side === 'headers') {
   const users = await TestIssuer.start('RS256');
   const platform = await TestIssuer.start('ES256', '/v1/identity');
   closing.push(() => users.close(), () => platform.close());
@@ -25,7 +26,7 @@ if (side === 'auth') {
   const userToken = await users.sign({ audience: 'bench', expiresIn: 3600, claims: { scope: 'bench:call' } });
   const server = await serve({
     ...base,
-    env: {
+    env: side === 'headers' ? {} : {
       [SERVICE_VARIABLE]: 'bench',
       [IDENTITY_ISSUER_VARIABLE]: platform.url,
       [AUTH_VARIABLE]: encodeAuth({ issuer: users.url, audience: 'bench', methods: { 'bench.v1.BenchService/Echo': { scopes: ['bench:call'], callers: ['caller'] } } }),
