@@ -69,7 +69,9 @@ export async function startDaemon(stackFile: string, log: (line: string) => void
   }
 
   const persisted = await readPersisted(paths.state);
-  const reaper = new Reaper(paths.groups);
+  // Where replicas' secret files live: the reaper removes them too if the daemon dies.
+  const filesRoot = runtimeRoot(stack.dir, join(paths.dir, 'run', 'replicas'));
+  const reaper = new Reaper(paths.groups, filesRoot);
   const leftovers = await reaper.start();
   if (leftovers > 0) log(`killed ${leftovers} replica process group(s) left by a previous daemon`);
 
@@ -102,7 +104,7 @@ export async function startDaemon(stackFile: string, log: (line: string) => void
   const api = await listenApi(token);
   // The daemon is the issuer of service identity; replicas find its keys through discovery.
   const issuer = await IdentityIssuer.create(`${api.url}${IDENTITY_ISSUER_PATH}`, `${api.url}${API.identityKeys.path}`);
-  const files = await ReplicaFiles.open(runtimeRoot(stack.dir, join(paths.dir, 'run', 'replicas')), { vault, issuer, audiences: () => Object.keys(addresses) });
+  const files = await ReplicaFiles.open(filesRoot, { vault, issuer, audiences: () => Object.keys(addresses) });
   // Every eighth of a token's life: a token is renewed within that of its half-life.
   const renewal = setInterval(() => void files.renew(), issuer.ttlMs / 8);
   renewal.unref();
