@@ -7,7 +7,7 @@ import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { SECRETS_DIR_VARIABLE, SECRETS_KEY_VARIABLE } from '@bricks/sdk/platform-env';
-import { get, project, steadyLoad, until, type Project } from './helpers/bricks.ts';
+import { alive, get, project, steadyLoad, until, type Project } from './helpers/bricks.ts';
 
 const READER = new URL('./fixtures/secret-reader.mjs', import.meta.url).pathname;
 const VALUES = { db: 'db-pass-7f3a1c', api: 'api-key-90b2e4', signing: 'signing-1-55d0aa' };
@@ -223,13 +223,4 @@ test('a wrong key or a damaged store file: a clear error, and nothing starts', a
 async function valueAt(port: number, kind: 'now' | 'start', name: string): Promise<string | undefined> {
   const r = await get(`http://127.0.0.1:${port}/${kind}/${name}`);
   return r.status === 200 ? (JSON.parse(r.body) as { value: string }).value : undefined;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }

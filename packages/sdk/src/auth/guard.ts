@@ -43,6 +43,16 @@ export function guardFor(setup: AuthSetup, method: string): Guard {
   const claims = Object.entries(rule?.claims ?? {});
   /** The last identity given, for the next call by the same caller (no object per call). */
   let last: Identity = ANONYMOUS;
+  /**
+   * The last credentials seen, as sent, and what they verified to: a steady caller's next call
+   * compares one string per credential instead of cutting and looking up its token.
+   */
+  let lastAuthorization: string | undefined;
+  let lastUser: UserIdentity | undefined;
+  let lastIdentityToken: string | undefined;
+  let lastService: ServiceIdentity | undefined;
+  let lastServicePayload: JWTPayload | undefined;
+  const payloads = new WeakMap<ServiceIdentity, JWTPayload>();
   const users = new WeakMap<JWTPayload, UserIdentity>();
   const services = new WeakMap<JWTPayload, ServiceIdentity>();
   const challenge = (error?: string, description?: string, scope?: string): Headers => {
@@ -56,7 +66,9 @@ export function guardFor(setup: AuthSetup, method: string): Guard {
     new BricksError('unauthenticated', `${method}: ${message}`, { metadata: challenge(error, description), unsent: true });
 
   const userPart = (headers: Readonly<Record<string, string>>): Part<UserIdentity> => {
-    const token = bearerToken(headers[AUTHORIZATION_HEADER]);
+    const raw = headers[AUTHORIZATION_HEADER];
+    if (raw !== undefined && raw === lastAuthorization && lastUser !== undefined && setup.user?.current(lastUser.claims) === true) return lastUser;
+    const token = bearerToken(raw);
     if (token === null) throw unauthenticated('the Authorization header is not a bearer token; send "Authorization: Bearer <token>"', 'invalid_request', 'not a bearer token');
     if (token === undefined) {
       if (wantsUser) throw unauthenticated(`needs a user's bearer token (Authorization: Bearer <token>) from ${setup.user?.issuer ?? 'the issuer in x-bricks.auth'}`);
@@ -67,7 +79,12 @@ export function guardFor(setup: AuthSetup, method: string): Guard {
       if (wantsUser) throw unauthenticated('needs a user token, but this service names no issuer to verify it with: set x-bricks.auth.issuer');
       return undefined;
     }
-    return settle(verifier, token, 'user', toUser);
+    const user = settle(verifier, token, 'user', toUser);
+    if (!(user instanceof Promise)) {
+      lastAuthorization = raw;
+      lastUser = user;
+    }
+    return user;
   };
 
   const servicePart = (headers: Readonly<Record<string, string>>, transport: Transport): Part<ServiceIdentity> => {
@@ -76,6 +93,7 @@ export function guardFor(setup: AuthSetup, method: string): Guard {
       return setup.self;
     }
     const token = headers[IDENTITY_HEADER];
+    if (token !== undefined && token === lastIdentityToken && lastService !== undefined && setup.service?.current(lastServicePayload!) === true) return lastService;
     if (token === undefined || token === '') {
       if (callers !== undefined) throw unauthenticated(`may be called only by ${callers.join(', ')}, and the call carries no service identity (an SDK client under bricks sends it)`);
       return undefined;
@@ -85,13 +103,23 @@ export function guardFor(setup: AuthSetup, method: string): Guard {
       if (callers !== undefined) throw unauthenticated('may be called only by some services, but this replica has no identity issuer to verify callers with (it runs outside a bricks platform)');
       return undefined;
     }
-    return settle(verifier, token, 'service identity', toService);
+    const service = settle(verifier, token, 'service identity', toService);
+    if (!(service instanceof Promise)) {
+      lastIdentityToken = token;
+      lastService = service;
+      lastServicePayload = payloads.get(service);
+    }
+    return service;
   };
 
   // Made once per guard: the per-call path below creates no function (each would cost an
   // allocation, and under tsx a name-keeping wrapper).
   const toUser = (p: JWTPayload): UserIdentity => userOf(p, setup.user?.issuer ?? '', users);
-  const toService = (p: JWTPayload): ServiceIdentity => serviceOf(p, services);
+  const toService = (p: JWTPayload): ServiceIdentity => {
+    const s = serviceOf(p, services);
+    payloads.set(s, p);
+    return s;
+  };
   const failure = (what: string, e: unknown): BricksError => {
     if (e instanceof TokenRejected) return unauthenticated(`the ${what} token is refused: ${e.message}`, 'invalid_token', e.message);
     if (e instanceof IssuerUnreachable) return new BricksError('unavailable', `${method}: cannot verify the ${what} token now: ${e.message}`, { cause: e, unsent: true });

@@ -22,11 +22,19 @@ export function bearerToken(value: string | undefined): string | null | undefine
   if (value === undefined || value === '') return undefined;
   // By hand rather than a regular expression over the whole value: a token is a few hundred
   // characters and this runs on every call. What the token itself holds is jose's to check.
-  if (value.length < 8 || (value.charCodeAt(6) !== 32 && value.charCodeAt(6) !== 9) || value.slice(0, 6).toLowerCase() !== 'bearer') return null;
+  if (value.length < 8 || value.charCodeAt(6) !== 32 || !isBearer(value)) return null;
   let start = 7;
   while (value.charCodeAt(start) === 32) start++;
   let end = value.length;
   while (end > start && value.charCodeAt(end - 1) === 32) end--;
   if (end === start) return null;
   return start === 7 && end === value.length ? value.slice(7) : value.slice(start, end);
+}
+
+const BEARER = 'bearer';
+
+/** `Bearer`, in any case, at the start: compared by character codes, no string made. */
+function isBearer(value: string): boolean {
+  for (let i = 0; i < BEARER.length; i++) if ((value.charCodeAt(i) | 0x20) !== BEARER.charCodeAt(i)) return false;
+  return true;
 }

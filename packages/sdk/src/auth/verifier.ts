@@ -86,6 +86,13 @@ export class TokenVerifier {
     return this.#verify(token);
   }
 
+  /** Whether verified claims are still within their time (exp, nbf and the skew): for callers' own memos. */
+  current(payload: JWTPayload): boolean {
+    const now = this.#now();
+    const skew = this.#opts.clockSkewMs;
+    return now < (payload.exp ?? 0) * 1000 + skew && (payload.nbf === undefined || now >= payload.nbf * 1000 - skew);
+  }
+
   async #verify(token: string): Promise<JWTPayload> {
     const o = this.#opts;
     let payload: JWTPayload;

@@ -2,9 +2,10 @@
 // starts (kept in memory only: replicas do not outlive their daemon), its JWKS and discovery
 // document served on the control API's public routes, and short-lived tokens naming a unit (and
 // the services its process serves), one per audience: a token is good only at the service it calls.
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
 import { IDENTITY_TOKEN_TYPE, SERVICES_CLAIM } from '@bricks/sdk/auth';
+import type { IdentityDiscoveryDoc } from '../api/contract/index.ts';
 
 /** Ten minutes: short enough that a leaked token is soon worthless, long enough that renewal is rare. */
 export const IDENTITY_TTL_MS = 10 * 60_000;
@@ -15,13 +16,6 @@ export interface IssuedToken {
   readonly expiresAt: number;
 }
 
-export interface DiscoveryDocument {
-  readonly issuer: string;
-  readonly jwks_uri: string;
-  readonly id_token_signing_alg_values_supported: readonly string[];
-  readonly subject_types_supported: readonly string[];
-  readonly response_types_supported: readonly string[];
-}
 
 export class IdentityIssuer {
   private constructor(
@@ -44,7 +38,7 @@ export class IdentityIssuer {
     return { keys: [this.publicJwk] };
   }
 
-  get discovery(): DiscoveryDocument {
+  get discovery(): IdentityDiscoveryDoc {
     return {
       issuer: this.issuer,
       jwks_uri: this.jwksUri,
@@ -68,9 +62,9 @@ export class IdentityIssuer {
       .setSubject(subject)
       .setAudience(audience)
       .setIssuedAt(iat)
-      .setNotBefore(iat)
+      // No nbf (it would equal iat) and no jti (nothing keeps a replay list): the token rides
+      // on every call, and each byte of it is carried every time.
       .setExpirationTime(exp)
-      .setJti(randomUUID())
       .sign(this.privateKey);
     return { token, issuedAt: iat * 1000, expiresAt: exp * 1000 };
   }
