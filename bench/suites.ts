@@ -1,6 +1,7 @@
 // The list of benchmark suites, in the order RESULTS.md shows them.
 import adoption from './adoption/index.ts';
 import autoscale from './autoscale/index.ts';
+import auth from './auth/index.ts';
 import proxy from './proxy/index.ts';
 import recovery from './recovery/index.ts';
 import rolling from './rolling/index.ts';
@@ -8,4 +9,4 @@ import rpc from './rpc/index.ts';
 import startup from './startup/index.ts';
 import type { BenchSuite } from './suite.ts';
 
-export const suites: readonly BenchSuite[] = [proxy, recovery, rpc, startup, rolling, autoscale, adoption];
+export const suites: readonly BenchSuite[] = [proxy, recovery, rpc, auth, startup, rolling, autoscale, adoption];

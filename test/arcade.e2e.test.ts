@@ -53,7 +53,24 @@ test('arcade: every endpoint through the gateway, analytics balancing, Prometheu
   }
 
   // The checks every target's arcade test shares (test/helpers/arcade-checks.ts).
-  const { createdGame: created } = await checkArcade(t, gw, { analyticsReplicas: ['analytics.1', 'analytics.2'] });
+  // Players' tokens from the daemon's development issuer (the stack's issuer: local).
+  const userToken = async (scopes: readonly string[]): Promise<string> => {
+    const r = await p.bricks('token', '--sub', 'ann', ...scopes.flatMap((s) => ['--scope', s]));
+    assert.equal(r.code, 0, r.stderr);
+    return r.stdout.trim();
+  };
+  const { createdGame: created } = await checkArcade(t, gw, { analyticsReplicas: ['analytics.1', 'analytics.2'], userToken });
+
+  await t.test('catalog takes CreateGame only from the gateway: a player token sent to it directly is refused', async () => {
+    const catalog = service(await p.ps(), 'catalog').address;
+    const player = { authorization: `Bearer ${await userToken(['games:write'])}` };
+    const direct = await json('POST', `${catalog}/arcade.v1.CatalogService/CreateGame`, { title: 'Sneaky' }, player);
+    assert.equal(direct.status, 401, JSON.stringify(direct.body));
+    assert.match(JSON.stringify(direct.body), /may be called only by gateway/);
+    // A caller that names itself gateway is not the gateway.
+    const forged = await json('POST', `${catalog}/arcade.v1.CatalogService/CreateGame`, { title: 'Sneaky' }, { ...player, 'bricks-identity': 'gateway', 'x-bricks-service': 'gateway' });
+    assert.equal(forged.status, 401, JSON.stringify(forged.body));
+  });
 
   await t.test('Prometheus scrapes every replica through http_sd, and every dashboard panel returns series', { skip: 'skip' in found ? found.skip : false }, async () => {
     const prom = prometheus!;

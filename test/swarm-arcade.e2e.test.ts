@@ -17,6 +17,7 @@ import { parse } from 'yaml';
 import { loadStack } from '../packages/bricks/src/stack/index.ts';
 import { removeSwarm } from '../packages/bricks/src/targets/index.ts';
 import type { SwarmTask } from '../packages/bricks/src/targets/index.ts';
+import { TestIssuer } from '../packages/sdk/src/testing/oidc-issuer.ts';
 import { checkArcade, checkThumbnails } from './helpers/arcade-checks.ts';
 import { get, Project, until } from './helpers/bricks.ts';
 import { ensureSwarm } from './helpers/swarm.ts';
@@ -25,6 +26,12 @@ import { freePort } from '../packages/bricks/src/platform/runtime/ports.ts';
 const ROOT = new URL('..', import.meta.url).pathname;
 const ARCADE = join(ROOT, 'examples', 'arcade');
 const SERVICES = ['gateway', 'catalog', 'scores', 'analytics', 'thumbnails'];
+
+/** The address of this host on docker_gwbridge, through which a swarm task reaches a server here. */
+function swarmHostAddress(): string {
+  const out = execFileSync('docker', ['network', 'inspect', 'docker_gwbridge', '--format', '{{(index .IPAM.Config 0).Gateway}}'], { encoding: 'utf8' }).trim();
+  return out === '' ? '172.18.0.1' : out;
+}
 
 function git(dir: string, ...args: string[]): string {
   return execFileSync('git', ['-c', 'user.name=bricks e2e', '-c', 'user.email=e2e@bricks.invalid', ...args], { cwd: dir, encoding: 'utf8' }).trim();
@@ -48,7 +55,7 @@ test('arcade on Docker Swarm: deploy, the shared checks, a one-service redeploy,
   if (!(await ensureSwarm(t))) return;
   mkdirSync(join(ROOT, '.tmp'), { recursive: true });
   const dir = mkdtempSync(join(ROOT, '.tmp', 'arcade-swarm-'));
-  for (const part of ['bricks.yaml', 'package.json', 'gen', 'lib', 'proto', 'services']) cpSync(join(ARCADE, part), join(dir, part), { recursive: true });
+  for (const part of ['bricks.yaml', 'package.json', 'gen', 'lib', 'proto', 'secrets', 'services']) cpSync(join(ARCADE, part), join(dir, part), { recursive: true });
   const name = `arcade-e2e-${process.pid}`;
   const port = await freePort();
   const original = readFileSync(join(dir, 'bricks.yaml'), 'utf8');
@@ -62,6 +69,10 @@ test('arcade on Docker Swarm: deploy, the shared checks, a one-service redeploy,
   git(dir, 'commit', '-q', '-m', 'arcade');
   const sha1 = git(dir, 'rev-parse', 'HEAD');
   const p = new Project(dir);
+  // Players' tokens: an issuer made here, on an address the tasks reach (the swarm's bridge to this host).
+  const issuer = await TestIssuer.start('RS256', '', swarmHostAddress());
+  p.env = { ARCADE_ISSUER: issuer.url };
+  t.after(() => issuer.close());
   t.after(async () => {
     const loaded = await loadStack({ file: p.file });
     if (loaded.ok) await removeSwarm(loaded.stack, { deadlineMs: 60_000, volumes: true }).catch(() => undefined);
@@ -89,7 +100,7 @@ test('arcade on Docker Swarm: deploy, the shared checks, a one-service redeploy,
   assert.equal(tasks1.get('analytics')?.ids.length, 2);
   for (const s of SERVICES) assert.ok(tasks1.get(s)?.images.every((i) => i.startsWith(`${name}-${s}:`)), `${s} runs its own image`);
   await until('the gateway to answer on its published port', async () => (await get(`${gw}/readyz`)).status === 200, 60_000);
-  await checkArcade(t, gw, { analyticsReplicas: ['analytics.1', 'analytics.2'] });
+  await checkArcade(t, gw, { analyticsReplicas: ['analytics.1', 'analytics.2'], userToken: (scopes) => issuer.sign({ audience: 'arcade', claims: { scope: scopes.join(' ') } }) });
 
   // Release 2 changes thumbnails only: its tasks are replaced, every other task keeps running.
   appendFileSync(join(dir, 'services', 'thumbnails', 'main.ts'), "\nconsole.log('swarm e2e: release 2');\n");

@@ -15,7 +15,7 @@ function node(file: string, args: string[]): ChildProcess {
 }
 
 /** Resolves with the child's stdout lines once it exits 0; rejects otherwise or after `timeoutMs`. */
-function finish(child: ChildProcess, what: string, timeoutMs: number): Promise<string[]> {
+export function finish(child: ChildProcess, what: string, timeoutMs: number): Promise<string[]> {
   const lines: string[] = [];
   createInterface({ input: child.stdout! }).on('line', (l) => lines.push(l));
   return new Promise((resolve, reject) => {

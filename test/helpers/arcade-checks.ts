@@ -27,8 +27,8 @@ export function send(method: string, url: string, body?: string | Uint8Array, he
   });
 }
 
-export async function json(method: string, url: string, body?: unknown): Promise<{ status: number; body: unknown }> {
-  const r = await send(method, url, body === undefined ? undefined : JSON.stringify(body), { 'content-type': 'application/json' });
+export async function json(method: string, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: unknown }> {
+  const r = await send(method, url, body === undefined ? undefined : JSON.stringify(body), { 'content-type': 'application/json', ...headers });
   return { status: r.status, body: JSON.parse(r.body.toString('utf8')) as unknown };
 }
 
@@ -42,6 +42,8 @@ export function ppm(w: number, h: number): Buffer {
 export interface ArcadeCheckOptions {
   /** The analytics replicas' names, which must all answer events (`analytics.1`, `analytics.2`). */
   readonly analyticsReplicas: readonly string[];
+  /** A player's token with these scopes, from the issuer the stack's x-bricks.auth names. */
+  readonly userToken: (scopes: readonly string[]) => Promise<string>;
 }
 
 /**
@@ -71,8 +73,17 @@ export async function checkArcade(t: TestContext, gw: string, opts: ArcadeCheckO
     assert.equal(missing.status, 404);
     assert.deepEqual(missing.body, { error: { code: 'not_found', message: 'no game nope' } });
 
-    const made = await json('POST', `${gw}/api/games`, { title: 'Star Chase', genre: 'Arcade', description: 'zoom' });
-    assert.equal(made.status, 201);
+    // Creating a game takes a player's token with games:write.
+    const star = { title: 'Star Chase', genre: 'Arcade', description: 'zoom' };
+    const anonymous = await send('POST', `${gw}/api/games`, JSON.stringify(star), { 'content-type': 'application/json' });
+    assert.equal(anonymous.status, 401);
+    assert.match(String(anonymous.headers['www-authenticate']), /^Bearer realm=/);
+    assert.equal((JSON.parse(anonymous.body.toString()) as { error: { code: string } }).error.code, 'unauthenticated');
+    const reader = { authorization: `Bearer ${await opts.userToken(['games:read'])}` };
+    assert.equal((await json('POST', `${gw}/api/games`, star, reader)).status, 403);
+    const writer = { authorization: `Bearer ${await opts.userToken(['games:read', 'games:write'])}` };
+    const made = await json('POST', `${gw}/api/games`, star, writer);
+    assert.equal(made.status, 201, JSON.stringify(made.body));
     const game = (made.body as { game: { id: string; title: string; genre: string } }).game;
     assert.match(game.id, /^star-chase-[0-9a-f]{6}$/);
     assert.deepEqual([game.title, game.genre], ['Star Chase', 'arcade']);
@@ -80,10 +91,10 @@ export async function checkArcade(t: TestContext, gw: string, opts: ArcadeCheckO
     const arcade = await json('GET', `${gw}/api/games?genre=arcade`);
     assert.deepEqual((arcade.body as { games: { id: string }[] }).games.map((g) => g.id), ['rocket', created]);
 
-    const untitled = await json('POST', `${gw}/api/games`, { genre: 'puzzle' });
+    const untitled = await json('POST', `${gw}/api/games`, { genre: 'puzzle' }, writer);
     assert.equal(untitled.status, 400);
     assert.equal((untitled.body as { error: { code: string } }).error.code, 'invalid_argument');
-    const blank = await json('POST', `${gw}/api/games`, { title: '  ' });
+    const blank = await json('POST', `${gw}/api/games`, { title: '  ' }, writer);
     assert.deepEqual(blank, { status: 400, body: { error: { code: 'invalid_argument', message: 'title is required' } } });
     assert.equal((await send('DELETE', `${gw}/api/games`)).status, 405);
   });

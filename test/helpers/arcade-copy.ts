@@ -14,7 +14,7 @@ const ARCADE = join(ROOT, 'examples', 'arcade');
 export function arcadeCopy(t: TestContext, edit?: (yaml: string) => string): Project {
   mkdirSync(join(ROOT, '.tmp'), { recursive: true });
   const dir = mkdtempSync(join(ROOT, '.tmp', 'arcade-e2e-'));
-  for (const part of ['bricks.yaml', 'package.json', 'gen', 'lib', 'proto', 'services']) cpSync(join(ARCADE, part), join(dir, part), { recursive: true });
+  for (const part of ['bricks.yaml', 'package.json', 'gen', 'lib', 'proto', 'secrets', 'services']) cpSync(join(ARCADE, part), join(dir, part), { recursive: true });
   if (edit !== undefined) writeFileSync(join(dir, 'bricks.yaml'), edit(readFileSync(join(dir, 'bricks.yaml'), 'utf8')));
   const p = new Project(dir);
   cleanUpAfter(t, p);

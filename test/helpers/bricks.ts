@@ -17,6 +17,9 @@ export interface CliResult {
 }
 
 export class Project {
+  /** Added to the environment of every `bricks` the project runs. */
+  env: Record<string, string> = {};
+
   constructor(readonly dir: string) {}
 
   get file(): string {
@@ -29,7 +32,7 @@ export class Project {
 
   bricks(...args: string[]): Promise<CliResult> {
     return new Promise((resolve) => {
-      const child = spawn(process.execPath, [BIN, ...args], { cwd: this.dir, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [BIN, ...args], { cwd: this.dir, env: { ...process.env, NO_COLOR: '1', ...this.env }, stdio: ['ignore', 'pipe', 'pipe'] });
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

@@ -1,6 +1,7 @@
 // The PostgreSQL database of a stateful arcade service: PGlite (Postgres compiled to WASM,
 // embedded in the process) on a data directory, with the service's schema applied at start.
 import { mkdirSync } from 'node:fs';
+import { secret } from '@bricks/sdk';
 import { PGlite } from '@electric-sql/pglite';
 
 /** What the stores need of a connection or a transaction. */
@@ -35,4 +36,16 @@ export async function openDatabase(dataDir: string | undefined, schema: readonly
     throw err;
   }
   return db;
+}
+
+/**
+ * The databases' password, from the stack's `db_password` secret (a file, never a variable): read
+ * at start, so a replica without it stops at once with a message naming the file. Embedded PGlite
+ * runs inside the process and asks for no password; this is the one a PostgreSQL server on Swarm
+ * or Kubernetes is given (a later step), so the example carries it the way a real stack must.
+ */
+export function databasePassword(): string {
+  const value = secret('db_password').replace(/\r?\n$/, '');
+  if (value === '') throw new Error('the db_password secret is empty: give it a value (see secrets: in bricks.yaml)');
+  return value;
 }

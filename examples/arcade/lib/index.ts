@@ -2,6 +2,6 @@
 // how they stop.
 export { dataConfig, listenConfig } from './config.ts';
 export { defaultDataDir, stackDir } from './data-dir.ts';
-export { openDatabase } from './database.ts';
+export { databasePassword, openDatabase } from './database.ts';
 export type { Database, Sql } from './database.ts';
 export { stopOnSignals } from './lifecycle.ts';

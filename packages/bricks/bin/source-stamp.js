@@ -31,8 +31,12 @@ export const EXTERNAL_PACKAGES = ['esbuild', 'tsx', 'kubernetes-models', 'pidusa
 export const WORKSPACE_SOURCES = {
   // The SDK's contracts with the platform: the replica environment's names, the duration
   // grammar, the resilience policy's schema (x-bricks.resilience, BRICKS_RESILIENCE), and the
-  // names of the metrics it serves.
-  '@bricks/sdk': ['src/config/platform-env-names.js', 'src/config/duration.ts', 'src/config/duration-schema.ts', 'src/resilience/policy.ts', 'src/telemetry/metric-names.ts'],
+  // names of the metrics it serves, and the auth policy's schema with the credential headers
+  // (x-bricks.auth, BRICKS_AUTH).
+  '@bricks/sdk': [
+    'src/config/platform-env-names.js', 'src/config/duration.ts', 'src/config/duration-schema.ts', 'src/resilience/policy.ts',
+    'src/telemetry/metric-names.ts', 'src/auth/index.ts', 'src/auth/policy.ts', 'src/auth/headers.ts',
+  ],
 };
 
 /**

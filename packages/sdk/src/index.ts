@@ -18,11 +18,12 @@ export { client } from './client/index.ts';
 export type { Client, ClientOptions, CallOptions, HeadersLike } from './client/index.ts';
 export { BricksError } from './errors/index.ts';
 export type { ErrorCode } from './errors/index.ts';
-export { config, ConfigError, duration } from './config/index.ts';
+export { config, ConfigError, duration, secret, secretPath } from './config/index.ts';
 export { logger, createLogger } from './telemetry/index.ts';
 export type { Logger } from './telemetry/index.ts';
 export { currentCall } from './context/index.ts';
 export type { CallContext } from './context/index.ts';
+export type { Identity, UserIdentity, ServiceIdentity } from './auth/identity.ts';
 
 // For platform code, tools and tests.
 export { closeClients, defaultTargetName } from './client/index.ts';
@@ -31,6 +32,8 @@ export { readPlatformEnv, serviceUrlVariable, parseDuration } from './config/ind
 export type { PlatformEnv, ConfigIssue } from './config/index.ts';
 export { resilienceSchema, parseResilience, resolvePolicy, defaultPolicy } from './resilience/index.ts';
 export type { ResilienceSpec, Policy } from './resilience/index.ts';
+export { authSchema, parseAuth, encodeAuth, AUTHORIZATION_HEADER, IDENTITY_HEADER, WWW_AUTHENTICATE_HEADER, IDENTITY_TOKEN_TYPE } from './auth/index.ts';
+export type { AuthSpec, MethodRule } from './auth/index.ts';
 export { rpcMetrics, metricsText, METRICS_CONTENT_TYPE, parseTraceparent, formatTraceparent } from './telemetry/index.ts';
 export { closeDiscovery } from './discovery/resolve.ts';
 export type { Endpoint } from './discovery/index.ts';

@@ -1,7 +1,7 @@
 // arcade's REST API: each route checks its input, calls services through typed SDK clients,
 // and shapes the answer as JSON. Errors are thrown as BricksErrors; the server maps them.
 import { randomUUID } from 'node:crypto';
-import type { Client } from '@bricks/sdk';
+import { AUTHORIZATION_HEADER, type Client } from '@bricks/sdk';
 import { z } from 'zod';
 import type { AnalyticsService } from '../../gen/arcade/v1/analytics_pb.ts';
 import type { CatalogService } from '../../gen/arcade/v1/catalog_pb.ts';
@@ -33,6 +33,12 @@ const event = z.object({
 const side = z.coerce.number().int().min(1).max(4096);
 const cropQuery = z.object({ width: side, height: side, sourceWidth: side.optional(), sourceHeight: side.optional() });
 
+/** Only the user's own credential is passed on: nothing else a client sends reaches a service as ours. */
+function userCredentials(headers: Readonly<Record<string, string | undefined>>): Record<string, string> {
+  const authorization = headers[AUTHORIZATION_HEADER];
+  return authorization === undefined ? {} : { [AUTHORIZATION_HEADER]: authorization };
+}
+
 function json(status: number, body: unknown): ApiResponse {
   return { kind: 'json', status, body };
 }
@@ -55,7 +61,8 @@ export function arcadeApi(c: ArcadeClients): Router {
     })
     .add('POST', '/api/games', async (req) => {
       const g = parseJson(newGame, req.body);
-      const res = await c.catalog.createGame({ title: g.title, genre: g.genre ?? '', description: g.description ?? '' }, { signal: req.signal });
+      // The player's bearer token goes on to catalog, which verifies it (and that the call comes from us).
+      const res = await c.catalog.createGame({ title: g.title, genre: g.genre ?? '', description: g.description ?? '' }, { signal: req.signal, headers: userCredentials(req.headers) });
       return json(201, { game: res.game === undefined ? null : gameView(res.game) });
     })
     .add('POST', '/api/scores', async (req) => {

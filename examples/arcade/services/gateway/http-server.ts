@@ -2,7 +2,7 @@
 // BricksError codes as HTTP statuses, and a graceful stop (not ready, drain, finish in-flight).
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { BricksError, METRICS_CONTENT_TYPE, metricsText, type Logger } from '@bricks/sdk';
+import { BricksError, METRICS_CONTENT_TYPE, metricsText, WWW_AUTHENTICATE_HEADER, type Logger } from '@bricks/sdk';
 import { httpStatusOf } from './http-status.ts';
 import type { ApiResponse, Router } from './router.ts';
 
@@ -100,7 +100,7 @@ export async function startGateway(opts: GatewayOptions): Promise<GatewayServer>
       const e = BricksError.from(err);
       const status = httpStatusOf(e.code);
       if (status >= 500) opts.logger.warn({ err: e, method, path: url.pathname }, 'request failed');
-      return sendError(res, status, e.code, e.rawMessage);
+      return sendError(res, status, e.code, e.rawMessage, challengeOf(e, status));
     }
     switch (answer.kind) {
       case 'json':
@@ -162,13 +162,24 @@ async function readBody(req: IncomingMessage, max: number): Promise<Uint8Array |
   return Buffer.concat(chunks);
 }
 
-function sendError(res: ServerResponse, status: number, code: string, message: string): void {
-  sendJson(res, status, { error: { code, message } });
+function sendError(res: ServerResponse, status: number, code: string, message: string, headers: Record<string, string> = {}): void {
+  sendJson(res, status, { error: { code, message } }, headers);
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
+/**
+ * RFC 6750: a 401 says how to authenticate (WWW-Authenticate), a 403 for a missing scope says
+ * which. The service's own challenge when its error carried one, else ours.
+ */
+function challengeOf(e: BricksError, status: number): Record<string, string> {
+  const given = e.metadata.get(WWW_AUTHENTICATE_HEADER);
+  if (given !== null) return { [WWW_AUTHENTICATE_HEADER]: given };
+  if (status === 401) return { [WWW_AUTHENTICATE_HEADER]: 'Bearer realm="arcade"' };
+  return {};
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.writeHead(status, { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
   res.end(text);
 }
 

@@ -19,9 +19,11 @@ const load = {
   logs: () => import('./commands/logs.ts'),
   ps: () => import('./commands/ps.ts'),
   scale: () => import('./commands/scale.ts'),
+  secret: () => import('./commands/secret.ts'),
   targets: () => import('./commands/targets.ts'),
   top: () => import('./commands/top.ts'),
   observability: () => import('./commands/observability.ts'),
+  token: () => import('./commands/token.ts'),
   up: () => import('./commands/up.ts'),
   daemon: () => import('../platform/daemon/main.ts'),
 };
@@ -153,6 +155,43 @@ command('restart')
   .description('replace every replica of the services, one at a time, without downtime')
   .argument('<services...>')
   .action(async (services: string[], _opts: Opts, cmd: Command) => (await load.scale()).restart(services, globals(cmd)));
+
+const secret = program.command('secret').description('the encrypted store of external secrets (bricks.secrets.json): set, ls, rm');
+secret
+  .command('set')
+  .description('store a value (from stdin, or --from-file) and bring it to the services that use it, without downtime')
+  .argument('<name>', 'the store name an `external: { name }` secret refers to')
+  .option('--from-file <file>', 'read the value from this file instead of stdin')
+  .option('-f, --file <file>', FILE_HELP)
+  .action(async (name: string, opts: Opts, cmd: Command) => (await load.secret()).secretSet(name, { ...globals(cmd), ...(typeof opts.fromFile === 'string' ? { fromFile: opts.fromFile } : {}) }));
+secret
+  .command('ls')
+  .description('the names in the store, when each was set, and which services use it (never a value)')
+  .option('--json', 'machine-readable output')
+  .option('-f, --file <file>', FILE_HELP)
+  .action(async (opts: Opts, cmd: Command) => (await load.secret()).secretLs({ ...globals(cmd), json: opts.json === true }));
+secret
+  .command('rm')
+  .description('remove a value from the store')
+  .argument('<name>')
+  .option('-f, --file <file>', FILE_HELP)
+  .action(async (name: string, _opts: Opts, cmd: Command) => (await load.secret()).secretRm(name, globals(cmd)));
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+command('token')
+  .description("print a user token of the daemon's development issuer (x-bricks.auth.issuer: local), to call guarded methods locally")
+  .option('--sub <subject>', 'the user (default: your login name)')
+  .option('--scope <scope>', 'a scope the token grants (repeat, or space-separated)', collect, [])
+  .option('--aud <audience>', 'an audience (repeat; default: x-bricks.auth.audience)', collect, [])
+  .option('--ttl <duration>', 'how long it is valid', '1h')
+  .action(async (opts: Opts, cmd: Command) =>
+    (await load.token()).token({
+      ...globals(cmd),
+      ...(typeof opts.sub === 'string' ? { sub: opts.sub } : {}),
+      scope: opts.scope as string[],
+      aud: opts.aud as string[],
+      ttl: String(opts.ttl),
+    }));
 
 command('deploy')
   .description('build, record a release for the git SHA, and roll only the services that changed')

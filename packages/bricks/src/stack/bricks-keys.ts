@@ -1,8 +1,10 @@
 // bricks' own keys: a service's `x-bricks` and the top-level `x-bricks`. The Compose schema
 // allows any `x-*` map, so every key here is checked by bricks, and an unknown one is an error
 // that lists the known ones.
+import { authSchema, needsUser } from '@bricks/sdk/auth';
 import { resilienceSchema } from '@bricks/sdk/resilience';
-import type { AutoscaleSpec, BricksServiceKeys, BricksStackKeys, Command } from './model.ts';
+import type { z } from 'zod';
+import type { AuthSpec, AutoscaleSpec, BricksServiceKeys, BricksStackKeys, Command } from './model.ts';
 import { compact } from './deploy.ts';
 import { readBricksHealth } from './health.ts';
 import type { BricksHealthSpec } from './health.ts';
@@ -11,9 +13,10 @@ import type { MapNode, Node } from './node.ts';
 import type { Reader } from './read.ts';
 
 /** The keys of a service's `x-bricks`. */
-export const BRICKS_SERVICE_KEYS = ['run', 'port', 'health', 'entry', 'external', 'group', 'edge', 'autoscale', 'resilience', 'update'] as const;
+export const BRICKS_SERVICE_KEYS = ['run', 'port', 'health', 'entry', 'external', 'group', 'edge', 'autoscale', 'resilience', 'update', 'auth', 'secret_rotation'] as const;
 /** The keys of the top-level `x-bricks`. */
-export const BRICKS_TOP_KEYS = ['base_port', 'max_local_replicas'] as const;
+export const BRICKS_TOP_KEYS = ['base_port', 'max_local_replicas', 'auth'] as const;
+const SECRET_ROTATIONS = ['restart', 'in-place'] as const;
 const AUTOSCALE_KEYS = ['min', 'max', 'concurrency', 'rps', 'cpu', 'tolerance', 'window', 'panic_window', 'panic_threshold', 'max_scale_up_rate', 'scale_down_delay', 'idle'] as const;
 const UPDATE_KEYS = ['ready_timeout'] as const;
 
@@ -58,7 +61,13 @@ export function readBricksService(r: Reader, map: MapNode, path: string): Bricks
         keys.autoscale = readAutoscale(r, v, p);
         break;
       case 'resilience':
-        keys.resilience = readResilience(r, v, p);
+        keys.resilience = readSdkKeys(r, v, p, resilienceSchema, 'x-bricks.resilience');
+        break;
+      case 'auth':
+        keys.auth = readSdkKeys(r, v, p, authSchema, 'x-bricks.auth');
+        break;
+      case 'secret_rotation':
+        keys.secretRotation = r.oneOf(v, p, SECRET_ROTATIONS);
         break;
       case 'update': {
         const m = r.map(v, p, 'a map such as { ready_timeout: 30s }');
@@ -82,6 +91,11 @@ export function readBricksStack(r: Reader, node: Node, path: string): BricksStac
     const p = childPath(path, e.key);
     if (e.key === 'base_port') out.basePort = r.int(e.value, p, 1, 65535);
     else if (e.key === 'max_local_replicas') out.maxLocalReplicas = r.int(e.value, p, 1);
+    else if (e.key === 'auth') {
+      out.auth = readSdkKeys(r, e.value, p, authSchema, 'the top-level x-bricks.auth');
+      const methods = e.value.kind === 'map' ? e.value.entries.find((x) => x.key === 'methods') : undefined;
+      if (methods !== undefined) r.problems.error('value', methods.keyPos, childPath(p, 'methods'), "rules are per service: put methods under the service's x-bricks.auth (the top level gives only issuer, audience, algorithms, clockSkew)");
+    }
   }
   return compact(out);
 }
@@ -162,11 +176,12 @@ function readAutoscale(r: Reader, node: Node, path: string): AutoscaleSpec | und
 }
 
 /**
- * `x-bricks.resilience` is the SDK's contract (its schema, the one the replicas parse
- * BRICKS_RESILIENCE with), so it is checked with that schema here and its findings located.
+ * `x-bricks.resilience` and `x-bricks.auth` are the SDK's contracts (its schemas, the ones the
+ * replicas parse BRICKS_RESILIENCE and BRICKS_AUTH with), so they are checked with those schemas
+ * here and their findings located.
  */
-function readResilience(r: Reader, node: Node, path: string): BricksServiceKeys['resilience'] {
-  const parsed = resilienceSchema.safeParse(toPlain(node));
+function readSdkKeys<S extends z.ZodType>(r: Reader, node: Node, path: string, schema: S, label: string): z.output<S> | undefined {
+  const parsed = schema.safeParse(toPlain(node));
   if (parsed.success) return parsed.data;
   for (const issue of parsed.error.issues) {
     const segments = issue.path.map((s) => (typeof s === 'number' ? s : String(s)));
@@ -175,13 +190,30 @@ function readResilience(r: Reader, node: Node, path: string): BricksServiceKeys[
     if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys) {
         const k = nodeAt(node, [...segments, key]);
-        r.problems.error('unknown-key', k?.keyPos ?? at?.node.pos, childPath(p, key), `unknown key "${key}" in x-bricks.resilience${segments.length > 0 ? `.${pathOf(segments)}` : ''}; see the SDK README for the policy's keys`);
+        r.problems.error('unknown-key', k?.keyPos ?? at?.node.pos, childPath(p, key), `unknown key "${key}" in ${label}${segments.length > 0 ? `.${pathOf(segments)}` : ''}; see the SDK README for its keys`);
       }
     } else if (issue.code === 'invalid_type' && at !== undefined) {
       r.problems.error('type', at.node.pos, p, `expected ${issue.expected === 'object' ? 'a map' : `a ${issue.expected}`}, got ${describe(at.node)}`);
+    } else if (issue.code === 'invalid_key') {
+      // A map key the schema refuses (a method not named package.Service/Method): where the key is written.
+      r.problems.error('value', at?.keyPos ?? at?.node.pos ?? node.pos, p, issue.issues[0]?.message ?? issue.message);
     } else {
       r.problems.error('value', at?.node.pos ?? node.pos, p, issue.message);
     }
   }
   return undefined;
+}
+
+/**
+ * A method rule that needs a user token is useless without an issuer to verify it with: said at
+ * load, where the rule is written, rather than by every call failing.
+ */
+export function checkAuthIssuers(r: Reader, serviceAuth: { readonly spec: AuthSpec; readonly node: Node; readonly path: string } | undefined, top: AuthSpec | undefined): void {
+  if (serviceAuth === undefined) return;
+  if ((serviceAuth.spec.issuer ?? top?.issuer) !== undefined) return;
+  for (const [method, rule] of Object.entries(serviceAuth.spec.methods ?? {})) {
+    if (!needsUser(rule)) continue;
+    const at = nodeAt(serviceAuth.node, ['methods', method]);
+    r.problems.error('value', at?.keyPos ?? serviceAuth.node.pos, `${serviceAuth.path}.methods.${method}`, `this rule needs a user token, but no issuer verifies one: set x-bricks.auth.issuer here or at the top level`);
+  }
 }

@@ -331,7 +331,7 @@ test('unknown x-bricks key lists the known keys and suggests the nearest', () =>
     line: 4,
     col: 7,
     path: 'services.a.x-bricks.prot',
-    message: /unknown key "prot" in x-bricks; did you mean "port"\?; known keys are run, port, health, entry, external, group, edge, autoscale, resilience, update/,
+    message: /unknown key "prot" in x-bricks; did you mean "port"\?; known keys are run, port, health, entry, external, group, edge, autoscale, resilience, update, auth, secret_rotation/,
   });
   only(problemsOf(['x-bricks:', '  baseport: 1', 'services:', '  a: {}']), {
     code: 'unknown-key',

@@ -3,7 +3,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { readBricksStack } from './bricks-keys.ts';
+import { checkAuthIssuers, readBricksStack } from './bricks-keys.ts';
 import { checkComposeSchema } from './compose-schema.ts';
 import { loadEnvFile } from './env.ts';
 import type { EnvContext, ReadText } from './env.ts';
@@ -186,6 +186,11 @@ export function parseStack(
     drafts.set(e.key, draft);
     deps.set(e.key, draft.deps);
     refs.push(...draft.refs);
+  }
+  for (const [n, d] of drafts) {
+    const spec = d.service.bricks.auth;
+    const at = spec === undefined ? undefined : nodeAt(servicesNode, [n, 'x-bricks', 'auth']);
+    if (spec !== undefined && at !== undefined) checkAuthIssuers(reader, { spec, node: at.node, path: `services.${n}.x-bricks.auth` }, bricks.auth);
   }
   const checked = checkDependencies(deps, problems);
   checkReferences(refs, { secrets: Object.keys(secrets), configs: Object.keys(configs), volumes: Object.keys(volumes), networks: Object.keys(networks) }, problems);

@@ -4,7 +4,10 @@
 // engine target apply their own defaults where the target is known (platform/local-defaults.ts,
 // targets/swarm/defaults.ts, targets/kubernetes/defaults.ts), each saying why.
 // Durations are milliseconds; byte sizes are bytes; paths are absolute.
+import type { AuthSpec } from '@bricks/sdk/auth';
 import type { ResilienceSpec } from '@bricks/sdk/resilience';
+
+export type { AuthSpec };
 
 /** Bumped whenever a saved Service (a release's `config`) changes shape; see releases/. */
 export const STACK_MODEL_VERSION = 2;
@@ -224,6 +227,13 @@ export interface BricksServiceKeys {
   readonly resilience?: ResilienceSpec;
   /** `x-bricks.update.ready_timeout`: a new replica not ready by then fails the rollout. */
   readonly readyTimeoutMs?: number;
+  /** `x-bricks.auth`: the user-token issuer and audience (over the top level's) and the rules per method (the SDK's schema). */
+  readonly auth?: AuthSpec;
+  /**
+   * How a new value of one of its secrets reaches the service: `restart` (a rolling restart of
+   * just this service) or `in-place` (its files are replaced where they are; the service rereads them).
+   */
+  readonly secretRotation?: 'restart' | 'in-place';
 }
 
 export interface Service {
@@ -273,6 +283,8 @@ export interface BricksStackKeys {
   readonly basePort?: number;
   /** The most replicas of one service the local target starts (see platform/local-limits.ts). */
   readonly maxLocalReplicas?: number;
+  /** `x-bricks.auth` for every service: the issuer and audience of user tokens (no rules: those are per service). */
+  readonly auth?: AuthSpec;
 }
 
 export interface Stack {

@@ -2,6 +2,7 @@
 // config` does): variables interpolated, env_file folded into environment, every entry in its
 // long form, durations written with their unit. Loading it again gives the same model.
 import { formatDuration } from '@bricks/sdk/duration';
+import { encodeAuth } from '@bricks/sdk/auth';
 import { encodeResilience } from '@bricks/sdk/resilience';
 import { defined, fileMountDoc, placementDoc, portDoc, resourcesDoc, restartPolicyDoc, timingDoc, updateConfigDoc, volumeMountDoc } from './compose-doc.ts';
 import type { Doc } from './compose-doc.ts';
@@ -9,7 +10,11 @@ import type { AutoscaleSpec, Command, Deploy, Health, Probe, RestartPolicySpec, 
 
 export function stackToCompose(stack: Stack): Doc {
   const doc: Doc = { name: stack.name };
-  const bricks = defined({ base_port: stack.bricks.basePort, max_local_replicas: stack.bricks.maxLocalReplicas });
+  const bricks = defined({
+    base_port: stack.bricks.basePort,
+    max_local_replicas: stack.bricks.maxLocalReplicas,
+    auth: stack.bricks.auth === undefined ? undefined : (JSON.parse(encodeAuth(stack.bricks.auth)) as unknown),
+  });
   if (Object.keys(bricks).length > 0) doc['x-bricks'] = bricks;
   doc['services'] = Object.fromEntries(Object.values(stack.services).map((s) => [s.name, serviceDoc(stack, s)]));
   const volumes = Object.entries(stack.volumes).map(([name, v]) => [name, defined({ name: v.name, external: v.external || undefined, driver: v.driver, driver_opts: v.driverOpts, labels: v.labels })]);
@@ -20,7 +25,7 @@ export function stackToCompose(stack: Stack): Doc {
   ]);
   if (networks.length > 0) doc['networks'] = Object.fromEntries(networks);
   for (const kind of ['secrets', 'configs'] as const) {
-    const entries = Object.entries(stack[kind]).map(([name, src]) => [name, sourceDoc(name, src)]);
+    const entries = Object.entries(stack[kind]).map(([name, src]) => [name, sourceDoc(name, src, kind)]);
     if (entries.length > 0) doc[kind] = Object.fromEntries(entries);
   }
   return doc;
@@ -58,6 +63,8 @@ function serviceDoc(stack: Stack, s: Service): Doc {
     autoscale: b.autoscale === undefined ? undefined : autoscaleDoc(b.autoscale),
     resilience: b.resilience === undefined ? undefined : (JSON.parse(encodeResilience(b.resilience)) as unknown),
     update: b.readyTimeoutMs === undefined ? undefined : { ready_timeout: formatDuration(b.readyTimeoutMs) },
+    auth: b.auth === undefined ? undefined : (JSON.parse(encodeAuth(b.auth)) as unknown),
+    secret_rotation: b.secretRotation,
   });
   if (Object.keys(bricks).length > 0) out['x-bricks'] = bricks;
   return out;
@@ -126,14 +133,17 @@ function deployDoc(d: Deploy, replicas: number | undefined, restart: RestartPoli
   });
 }
 
-function sourceDoc(name: string, src: ValueSource): Doc {
+/** A secret's value is never printed: `bricks config` shows where it comes from, not what it is. */
+export const REDACTED = '[redacted]';
+
+function sourceDoc(name: string, src: ValueSource, kind: 'secrets' | 'configs'): Doc {
   switch (src.kind) {
     case 'file':
       return { file: src.path };
     case 'environment':
       return { environment: src.variable };
     case 'content':
-      return { content: src.content };
+      return { content: kind === 'secrets' ? REDACTED : src.content };
     case 'external':
       return src.name === name ? { external: true } : { external: true, name: src.name };
   }

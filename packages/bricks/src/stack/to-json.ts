@@ -7,6 +7,8 @@ export interface StackJson extends Omit<Stack, 'services'> {
   readonly services: readonly Service[];
 }
 
+/** The model with every secret's inline value left out (`bricks config --json`, GET /v1/config). */
 export function stackToJson(stack: Stack): StackJson {
-  return { ...stack, services: Object.values(stack.services) };
+  const secrets = Object.fromEntries(Object.entries(stack.secrets).map(([name, src]) => [name, src.kind === 'content' ? { kind: 'content' as const, content: '[redacted]' } : src]));
+  return { ...stack, secrets, services: Object.values(stack.services) };
 }

@@ -1,11 +1,14 @@
 // Names shared by every engine target: image references, the environment handed to replicas
 // (its variables are named in @bricks/sdk/platform-env), and the DNS-safe form of a service name.
+import { LOCAL_ISSUER } from '@bricks/sdk/auth';
 import {
-  HOST_VARIABLE, PORT_VARIABLE, RESILIENCE_VARIABLE, SERVICE_VARIABLE, serviceUrlVariable, STACK_VARIABLE, STOP_GRACE_MS_VARIABLE, TARGET_VARIABLE,
+  AUTH_VARIABLE, HOST_VARIABLE, PORT_VARIABLE, RESILIENCE_VARIABLE, SERVICE_VARIABLE, serviceUrlVariable, STACK_VARIABLE, STOP_GRACE_MS_VARIABLE, TARGET_VARIABLE,
 } from '@bricks/sdk/platform-env';
 import { encodeResilience } from '@bricks/sdk/resilience';
 import type { Service, Stack } from '../stack/model.ts';
+import { effectiveAuth, encodedAuth } from '../stack/auth.ts';
 import { servicePort } from '../stack/service-port.ts';
+import { TargetError } from './errors.ts';
 import { engineStopGraceMs } from './engine-defaults.ts';
 
 export type TargetKind = 'swarm' | 'kubernetes';
@@ -56,6 +59,11 @@ export function replicaEnvironment(
   // The SDK finishes in-flight calls within this on SIGTERM, as locally.
   env[STOP_GRACE_MS_VARIABLE] = String(engineStopGraceMs(service));
   if (service.bricks.resilience !== undefined) env[RESILIENCE_VARIABLE] = encodeResilience(service.bricks.resilience);
+  const auth = effectiveAuth(stack, service);
+  if (auth?.issuer === LOCAL_ISSUER) {
+    throw new TargetError('invalid-stack', `services.${service.name}: x-bricks.auth.issuer is ${LOCAL_ISSUER}, the bricks daemon's development issuer, which a ${target} deployment does not have: name your OIDC issuer's URL (arcade: ARCADE_ISSUER=https://...)`);
+  }
+  if (auth !== undefined) env[AUTH_VARIABLE] = encodedAuth(auth);
   for (const other of Object.values(stack.services)) {
     env[serviceUrlVariable(other.name)] = `http://${hostOf(other)}:${servicePort(other)}`;
   }

@@ -23,6 +23,7 @@ import { MethodOptions_IdempotencyLevel } from '@bufbuild/protobuf/wkt';
 import type { Attributes } from '@opentelemetry/api';
 import { readPlatformEnv, serviceUrlVariable } from '../config/platform-env.ts';
 import { PROTOCOL_VARIABLE } from '../config/platform-env-names.js';
+import { withIdentity } from '../auth/outgoing.ts';
 import { currentScope } from '../context/call-context.ts';
 import type { CallScope, CancelSource } from '../context/call-scope.ts';
 import { clockAt } from '../context/clock.ts';
@@ -254,7 +255,8 @@ class ServiceClient {
     }
     const headers = o.headers === undefined ? this.#headers : { ...this.#headers, ...headerRecord(o.headers) };
     if (local !== undefined) return this.#callLocal(plan, local, span, start, input, fresh, deadline, headers, parent, o);
-    return this.#callRemote(plan, span, start, input, deadline, { ...headers, traceparent: formatTraceparent(span.context) }, parent, o);
+    // TODO(interceptors): attaching the identity token becomes a client interceptor once they land.
+    return this.#callRemote(plan, span, start, input, deadline, withIdentity({ ...headers, traceparent: formatTraceparent(span.context) }, this.#targetName, this.#env), parent, o);
   }
 
   /** A streaming call (see stream-call.ts): an async iterable that starts the call when first read. */

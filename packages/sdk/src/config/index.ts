@@ -6,3 +6,4 @@ export type { ParsedDuration } from './duration.ts';
 export { duration } from './duration-schema.ts';
 export { readPlatformEnv, serviceUrl, serviceUrlVariable } from './platform-env.ts';
 export type { PlatformEnv } from './platform-env.ts';
+export { secret, secretPath } from './secret.ts';

@@ -33,6 +33,37 @@ export const RESILIENCE_VARIABLE = 'BRICKS_RESILIENCE';
  */
 export const NOTIFY_FD_VARIABLE = 'BRICKS_NOTIFY_FD';
 
+/**
+ * The folder that holds this replica's secrets as files, one per `secrets:` entry at its target
+ * below `/run/secrets` (`db_password`), mode 0400. The daemon only: Swarm and Kubernetes mount them
+ * at `/run/secrets` itself. The SDK's `secret(name)` reads it; a secret is never in the environment.
+ */
+export const SECRETS_DIR_VARIABLE = 'BRICKS_SECRETS_DIR';
+/**
+ * The folder of this replica's service identity tokens, one `<service>.jwt` per service of the
+ * stack (the token's audience), renewed before they expire. The daemon only. SDK clients send the
+ * one of the service they call.
+ */
+export const IDENTITY_DIR_VARIABLE = 'BRICKS_IDENTITY_DIR';
+/**
+ * The issuer of service identity tokens: an OIDC issuer URL whose discovery document names its
+ * JWKS (locally the daemon's). The daemon; on Swarm and Kubernetes `bricks:<stack>`, whose keys are
+ * in the file BRICKS_IDENTITY_JWKS names. SDK servers verify callers' identity tokens against it.
+ */
+export const IDENTITY_ISSUER_VARIABLE = 'BRICKS_IDENTITY_ISSUER';
+/** Swarm and Kubernetes: a file with the stack's identity public keys (a JWKS), mounted as a config. */
+export const IDENTITY_JWKS_VARIABLE = 'BRICKS_IDENTITY_JWKS';
+/**
+ * Swarm and Kubernetes: the file of this service's own identity signing key (a private JWK,
+ * mounted as a secret only this service gets). Its SDK clients sign their short-lived tokens with it.
+ */
+export const IDENTITY_KEY_VARIABLE = 'BRICKS_IDENTITY_KEY';
+/**
+ * `x-bricks.auth` as JSON, when the service (or the stack) has one: the issuer and audience of user
+ * tokens and the rules per method. The daemon, Swarm and Kubernetes; the SDK's server enforces it.
+ */
+export const AUTH_VARIABLE = 'BRICKS_AUTH';
+
 // Set by the daemon for an `x-bricks.group` replica only ----------------------------------
 
 /** The member services this one process serves, `catalog,scores`. The SDK serves them all on one port. */
@@ -48,6 +79,15 @@ export const DRAIN_DELAY_MS_VARIABLE = 'BRICKS_DRAIN_DELAY_MS';
 export const PROTOCOL_VARIABLE = 'BRICKS_PROTOCOL';
 /** The SDK logger's level (pino's names). */
 export const LOG_LEVEL_VARIABLE = 'LOG_LEVEL';
+
+// Read by the bricks CLI and daemon, set by the user, never handed to a replica -----------------
+
+/**
+ * The key of the project's encrypted secret store (bricks.secrets.json), base64 of 32 bytes,
+ * instead of the key file in the user's config folder (CI, a team's shared key). The daemon
+ * removes it from every replica's environment.
+ */
+export const SECRETS_KEY_VARIABLE = 'BRICKS_SECRETS_KEY';
 
 // The address of every service ----------------------------------------------------------------
 

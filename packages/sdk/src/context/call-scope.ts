@@ -4,6 +4,7 @@
 // about 2 µs, more than the rest of a small call. Until then the deadline is a number, and a
 // timer runs only while a handler's promise is pending (`watch`).
 import type { Context as OtelContext, SpanContext } from '@opentelemetry/api';
+import { ANONYMOUS, type Identity } from '../auth/identity.ts';
 import { BricksError } from '../errors/index.ts';
 import { formatTraceparent } from '../tracing/trace-context.ts';
 import { contextOfSpan, type RpcSpan } from '../tracing/rpc-span.ts';
@@ -53,6 +54,8 @@ export class CallScope implements CallContext {
   readonly #arrival: Arrival;
   /** Over: a signal asked for later never aborts (as one asked for earlier stops aborting). */
   #done = false;
+  /** Who called, as the method's guard verified it (auth/guard.ts); anonymous when nothing was checked. */
+  identity: Identity = ANONYMOUS;
 
   constructor(
     readonly deadline: number,

@@ -4,6 +4,8 @@
 import { performance } from 'node:perf_hooks';
 import { create, isMessage, type DescMessage, type DescMethod, type MessageInitShape, type MessageShape } from '@bufbuild/protobuf';
 import type { Attributes, SpanContext } from '@opentelemetry/api';
+import type { Authenticator } from '../auth/authenticator.ts';
+import type { Guard } from '../auth/guard.ts';
 import { asyncShape, isThenable, runInCall, streamingShape, type HandlerShape } from '../context/call-context.ts';
 import { CallScope, type Arrival, type CancelSource } from '../context/call-scope.ts';
 import { clockAt } from '../context/clock.ts';
@@ -14,6 +16,7 @@ import { parseTraceparent } from '../tracing/trace-context.ts';
 import { beginRpcSpan, finishRpcSpan, idsOnlySpan } from '../tracing/rpc-span.ts';
 import { methodPath } from '../transport/channel.ts';
 import { isFlat, messageCopier } from '../transport/message-copy.ts';
+import { admitted, admission } from './admission.ts';
 import type { AnyHandler, HandlerContext, ServiceImplementation } from './implement.ts';
 import { interceptedRoute, type InterceptedRoute } from './intercepted-route.ts';
 import type { Interceptor } from '../interceptors/interceptor.ts';
@@ -37,6 +40,8 @@ export interface Route {
   readonly createOutput: (init: MessageInitShape<DescMessage>) => MessageShape<DescMessage>;
   /** The server span's attributes by transport, made once (they are read only when a span records). */
   readonly attributes: Partial<Record<Transport, () => Attributes>>;
+  /** Checks the caller before the handler runs (auth/guard.ts); undefined when nothing is checked. */
+  readonly guard: Guard | undefined;
 }
 
 export interface IncomingCall extends Arrival {
@@ -64,6 +69,8 @@ export interface DispatcherOptions {
   readonly defaultTimeoutMs: number;
   /** Told when the dispatcher takes on services (the process's registry of local services). */
   readonly onServicesAdded?: () => void;
+  /** Verifies callers per method (x-bricks.auth, platform identity). */
+  readonly auth?: Authenticator;
 }
 
 export interface AddOptions {
@@ -86,6 +93,7 @@ export class Dispatcher {
 
   add(impl: ServiceImplementation, opts: AddOptions = {}): void {
     if (this.#services.has(impl.service.typeName)) throw new Error(`${impl.service.typeName} is already served`);
+    this.opts.auth?.served(impl.service);
     this.#services.add(impl.service.typeName);
     this.#descriptors.push(impl.service);
     if (opts.local === false) this.#remoteOnly.add(impl.service.typeName);
@@ -94,7 +102,8 @@ export class Dispatcher {
       const path = methodPath(m);
       const handler = impl.handlers[m.localName];
       const shape = m.methodKind !== 'unary' ? streamingShape() : interceptors.length === 0 ? { async: undefined } : asyncShape();
-      const route: Route = { path, name: path.slice(1), method: m, handler, intercepted: undefined, series: {}, shape, attributes: {}, createOutput: outputCreator(m.output) };
+      const guard = this.opts.auth?.guard(path.slice(1));
+      const route: Route = { path, name: path.slice(1), method: m, handler, intercepted: undefined, series: {}, shape, attributes: {}, createOutput: outputCreator(m.output), guard };
       this.#routes.set(path, handler !== undefined && interceptors.length > 0 ? { ...route, intercepted: interceptedRoute(route, interceptors) } : route);
     }
     this.opts.onServicesAdded?.();
@@ -153,7 +162,9 @@ export class Dispatcher {
       const handler = route.handler;
       if (!handler) throw new BricksError('unimplemented', `${route.name} is not implemented`);
       if (deadline <= now) throw new BricksError('deadline_exceeded', 'deadline already passed');
-      result = route.intercepted !== undefined ? runInCall(scope, route.intercepted.unary, input, route.shape) : runInCall(scope, handler as unknown as Unary, input, route.shape);
+      // The guard runs first: a refused caller reaches neither the interceptors nor the handler.
+      const run = route.intercepted !== undefined ? route.intercepted.unary : (handler as unknown as Unary);
+      result = route.guard === undefined ? runInCall(scope, run, input, route.shape) : admitted(route.guard, call, scope, run, input, route.shape);
     } catch (e) {
       throw this.#fail(route, scope, call.transport, start, e);
     }
@@ -189,7 +200,8 @@ export class Dispatcher {
     let result: unknown;
     try {
       if (!route.handler) throw new BricksError('unimplemented', `${route.name} is not implemented`);
-      result = runInCall(scope, route.handler as unknown as Unary, input, route.shape);
+      const run = route.handler as unknown as Unary;
+      result = route.guard === undefined ? runInCall(scope, run, input, route.shape) : admitted(route.guard, inlineArrival, scope, run, input, route.shape);
     } catch (e) {
       throw this.#fail(route, scope, 'in-process', start, e);
     }
@@ -219,7 +231,9 @@ export class Dispatcher {
     const span = beginRpcSpan(route.name, 'server', parent, (route.attributes[transport] ??= () => ({ 'rpc.system': 'bricks', 'rpc.method': route.name, 'rpc.bricks.transport': transport })));
     const scope = new CallScope(deadline, route.name, span, call);
     this.#inFlight++;
-    return openStream(route, scope, input, deadline <= now, {
+    // The guard first, as for unary calls: a refused caller's stream runs no handler.
+    const gate = route.guard === undefined ? undefined : admission(route.guard, call, scope);
+    return openStream(route, scope, input, deadline <= now, gate, {
       fail: (e) => this.#fail(route, scope, transport, start, e),
       succeed: () => void this.#end(route, scope, transport, start, undefined),
     });
@@ -295,6 +309,8 @@ function invalidAnswer(route: Route, e: unknown): unknown {
 }
 
 const noHeaders: Readonly<Record<string, string>> = Object.freeze({});
+/** How an inline call arrives, for its guard: in-process, with no headers (so no tokens). */
+const inlineArrival = Object.freeze({ headers: noHeaders, transport: 'in-process' as const });
 
 type Unary = (input: MessageShape<DescMessage>, scope: CallScope) => unknown;
 

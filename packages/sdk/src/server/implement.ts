@@ -12,6 +12,7 @@ import type {
   MessageShape,
 } from '@bufbuild/protobuf';
 import type { CallValues } from '../context/call-values.ts';
+import type { Identity } from '../auth/identity.ts';
 
 /** What a handler knows about the call it serves. */
 export interface HandlerContext {
@@ -28,8 +29,13 @@ export interface HandlerContext {
   readonly method: string;
   /** How the call arrived: `connect` covers Connect and gRPC-Web, `grpc` is gRPC over HTTP/2. */
   readonly transport: 'connect' | 'grpc' | 'fast' | 'in-process';
-  /** Values that interceptors put on the call (the caller's identity, say), by key. */
+  /** Values that interceptors put on the call, by key. */
   readonly values: CallValues;
+  /**
+   * Who called, verified: `user` from a bearer token checked against x-bricks.auth's issuer,
+   * `service` from the platform's identity token (or this process, for a co-located call).
+   */
+  readonly identity: Identity;
 }
 
 export type UnaryHandler<I extends DescMessage, O extends DescMessage> = (

@@ -5,6 +5,7 @@ import { createServer as createHttp1Server, type IncomingMessage, type ServerRes
 import { createServer as createHttp2Server, type Http2ServerRequest, type Http2ServerResponse, type Http2Session } from 'node:http2';
 import type { AddressInfo, Socket } from 'node:net';
 import { connectNodeAdapter } from '@connectrpc/connect-node';
+import { authenticatorFromEnv } from '../auth/authenticator.ts';
 import { readPlatformEnv } from '../config/platform-env.ts';
 import { DRAIN_DELAY_MS_VARIABLE } from '../config/platform-env-names.js';
 import { parseResilience, resolvePolicy } from '../resilience/policy.ts';
@@ -83,7 +84,7 @@ export async function serve(opts: ServeOptions): Promise<Server> {
   const drainDelayMs = Math.min(opts.drainDelayMs ?? (drainEnv !== undefined && /^\d+$/.test(drainEnv) ? Number(drainEnv) : 1000), graceMs / 4);
   const policy = resolvePolicy(parseResilience(penv.resilience), undefined, undefined);
 
-  const dispatcher = new Dispatcher({ logger: log, defaultTimeoutMs: policy.timeoutMs, onServicesAdded: localChanged });
+  const dispatcher = new Dispatcher({ logger: log, defaultTimeoutMs: policy.timeoutMs, onServicesAdded: localChanged, auth: authenticatorFromEnv(env) });
   for (const s of opts.services) dispatcher.add(s, { interceptors: opts.interceptors });
   // The standard services speak for this replica: not offered to co-located clients; left out
   // where the application serves its own.

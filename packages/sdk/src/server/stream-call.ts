@@ -45,7 +45,10 @@ export interface StreamEnds {
 
 const noop = (): void => undefined;
 
-export function openStream(route: Route, scope: CallScope, input: AsyncIterable<Message>, expired: boolean, ends: StreamEnds): OpenStream {
+/** `gate`, when given, is a check (the caller's credentials) the handler waits for; its rejection ends the call. */
+export function openStream(route: Route, scope: CallScope, input: AsyncIterable<Message>, expired: boolean, gate: Promise<void> | undefined, ends: StreamEnds): OpenStream {
+  // Awaited once the stream is read, perhaps a tick later: its refusal is not unhandled meanwhile.
+  gate?.catch(noop);
   // A stream's handler is interrupted by the caller's cancel even when it never read its signal.
   scope.follow();
   // Steps waiting on the handler (its next answer) or on the caller (its next message): the
@@ -86,6 +89,7 @@ export function openStream(route: Route, scope: CallScope, input: AsyncIterable<
     try {
       if (route.handler === undefined) throw new BricksError('unimplemented', `${route.name} is not implemented`);
       if (expired) throw new BricksError('deadline_exceeded', 'deadline already passed');
+      if (gate !== undefined) await race(gate);
       const intercepted = route.intercepted;
       // Through interceptors the reply is a stream whatever the method's kind (one message for unary answers).
       const answered: Answers = intercepted !== undefined ? { many: await race(resumeInCall(scope, () => intercepted.stream(requests, scope))) } : handlerAnswers(route, scope, requests);
@@ -173,9 +177,8 @@ export function openStream(route: Route, scope: CallScope, input: AsyncIterable<
       }
       p.then(onStep, end);
     };
-    try {
-      if (route.handler === undefined) throw new BricksError('unimplemented', `${route.name} is not implemented`);
-      if (expired) throw new BricksError('deadline_exceeded', 'deadline already passed');
+    const begin = (): void => {
+      if (over) return;
       const intercepted = route.intercepted;
       const answered: Answers = intercepted !== undefined ? { many: resumeInCall(scope, () => intercepted.stream(requests, scope)) } : handlerAnswers(route, scope, requests);
       if ('one' in answered) {
@@ -202,6 +205,19 @@ export function openStream(route: Route, scope: CallScope, input: AsyncIterable<
         inner = iterate(route, answered.many);
         next();
       }
+    };
+    try {
+      if (route.handler === undefined) throw new BricksError('unimplemented', `${route.name} is not implemented`);
+      if (expired) throw new BricksError('deadline_exceeded', 'deadline already passed');
+      if (gate === undefined) begin();
+      else
+        gate.then(() => {
+          try {
+            begin();
+          } catch (e) {
+            end(e);
+          }
+        }, end);
     } catch (e) {
       end(e);
     }

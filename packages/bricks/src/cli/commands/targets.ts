@@ -12,6 +12,7 @@ import {
 } from '../../targets/index.ts';
 import type { ServiceImage, SwarmTask, TargetEvent } from '../../targets/index.ts';
 import type { GlobalOptions } from '../context.ts';
+import { forEngine } from '../../targets/engine-identity.ts';
 import { loadOrFail, pathsOf } from '../context.ts';
 import { CliError } from '../errors.ts';
 import { color } from '../format/color.ts';
@@ -182,7 +183,8 @@ function printerFor(json: boolean | undefined): Print {
 }
 
 export async function deploySwarmCommand(options: GlobalOptions & SwarmFlags): Promise<void> {
-  const stack = await loadOrFail(options, null);
+  // The store's external secrets and each service's identity key go with the deployment.
+  const stack = await guarded(async () => forEngine(await loadOrFail(options, null)));
   const print = printerFor(options.json);
   await guarded(async () => {
     const tag = await releaseOf(stack, print);
@@ -249,7 +251,7 @@ export async function manifests(
   const target = parseTarget(options.target ?? 'kubernetes', ['kubernetes'], 'manifests');
   if (options.out === undefined) throw new CliError('usage', 'bricks manifests: name the output directory with -o DIR');
   const out = resolve(options.out);
-  const stack = await loadOrFail(options, null);
+  const stack = await guarded(async () => forEngine(await loadOrFail(options, null)));
   await guarded(async () => {
     const tag = await releaseOf(stack, say);
     // With --images the manifests name the images really built (an unchanged service keeps its

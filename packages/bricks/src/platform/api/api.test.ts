@@ -70,6 +70,10 @@ class FakeReleases implements ReleasesPort {
   async diff(): Promise<never> {
     throw new ApiError('not-found', 'no such release');
   }
+  async reloadSecrets(progress: (p: DeployProgress) => void): Promise<DeployResult> {
+    progress({ kind: 'note', message: 'rolling restart of api for db_password' });
+    return { ...result, release: null, sha: null };
+  }
 }
 
 async function collect<T>(lines: AsyncIterable<T>): Promise<T[]> {
@@ -103,6 +107,11 @@ describe('control API', () => {
           usageAsked++;
           return new Map(pids.map((p) => [p, { cpu: 5, memory: 1024 }]));
         },
+        identity: {
+          discovery: { issuer: 'http://127.0.0.1:1/v1/identity', jwks_uri: 'http://127.0.0.1:1/v1/identity/jwks', id_token_signing_alg_values_supported: ['ES256'], subject_types_supported: ['public'], response_types_supported: ['id_token'] },
+          jwks: { keys: [{ kty: 'EC', kid: 'k1' }] },
+          userToken: async (req) => ({ token: `token-for-${req.subject}-${req.scopes.join('+')}`, expiresAt: 1 }),
+        },
         shutdown: () => {},
         persist: async () => void persisted++,
         metrics: {
@@ -132,6 +141,21 @@ describe('control API', () => {
     const lean = await api.status({ usage: false });
     assert.equal(lean.services[0]?.replicas[0]?.cpu, undefined);
     assert.equal(usageAsked, asked);
+  });
+
+  it("serves the identity issuer's discovery and keys to anyone, its user tokens only with the API token", async () => {
+    const stranger = new ApiClient(server.url, 'wrong');
+    assert.equal((await stranger.json('identityDiscovery', undefined)).jwks_uri, 'http://127.0.0.1:1/v1/identity/jwks');
+    assert.equal((await stranger.json('identityKeys', undefined)).keys[0]?.['kid'], 'k1');
+    await assert.rejects(stranger.userToken({ subject: 'ann', scopes: [], audience: ['shop'], ttlMs: 60_000 }), (e: unknown) => e instanceof ApiError && e.code === 'unauthenticated');
+    assert.equal((await api.userToken({ subject: 'ann', scopes: ['a', 'b'], audience: ['shop'], ttlMs: 60_000 })).token, 'token-for-ann-a+b');
+    await assert.rejects(api.userToken({ subject: 'ann', scopes: [], audience: [], ttlMs: 60_000 }), (e: unknown) => e instanceof ApiError && e.code === 'bad-request' && /needs an audience/.test(e.message));
+  });
+
+  it('streams a secret reload as an operation, behind the token', async () => {
+    const lines = await collect(api.reloadSecrets());
+    assert.deepEqual(lines.map((l) => l.kind), ['progress', 'result']);
+    await assert.rejects(collect(new ApiClient(server.url, 'wrong').reloadSecrets()), (e: unknown) => e instanceof ApiError && e.code === 'unauthenticated');
   });
 
   it('wants the token, except for discovery and what Prometheus reads', async () => {

@@ -6,7 +6,7 @@ import type { IncomingMessage } from 'node:http';
 import { API } from './contract/index.ts';
 import type {
   ConfigDoc, DiffDoc, DiffQuery, DownAnswer, EventsQuery, HistoryDoc, JsonOf, LineOf, LogLine, LogsQuery, OperationLine, PlatformEvent, QueryCodec,
-  RequestOf, RestartAnswer, RestartRequest, RollbackRequest, RouteName, ScaleAnswer, ScaleRequest, StatusDoc, StatusQuery,
+  RequestOf, RestartAnswer, RestartRequest, RollbackRequest, RouteName, ScaleAnswer, ScaleRequest, StatusDoc, StatusQuery, TokenAnswer, TokenRequest,
   HttpSdGroup, TopDoc, TopQuery,
 } from './contract/index.ts';
 import { ApiError } from './errors.ts';
@@ -58,6 +58,16 @@ export class ApiClient {
 
   rollback(body: RollbackRequest): AsyncIterable<OperationLine> {
     return this.lines('rollback', body);
+  }
+
+  /** A development user token of the daemon's issuer. */
+  userToken(body: TokenRequest): Promise<TokenAnswer> {
+    return this.json('identityToken', body);
+  }
+
+  /** After `bricks secret set`/`rm`: progress, then the result (or an error line). */
+  reloadSecrets(): AsyncIterable<OperationLine> {
+    return this.lines('secretsReload', undefined);
   }
 
   history(): Promise<HistoryDoc> {

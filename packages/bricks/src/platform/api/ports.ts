@@ -4,7 +4,7 @@
 import type { Stack } from '../../stack/model.ts';
 import type { LogFilter } from '../telemetry/log-filter.ts';
 import type { Usage } from '../telemetry/usage.ts';
-import type { DeployProgress, DeployResult, DiffDoc, DiscoveryDoc, HistoryDoc, HttpSdGroup, LogLine, ServiceStatus, TopDoc } from './contract/index.ts';
+import type { DeployProgress, DeployResult, DiffDoc, DiscoveryDoc, HistoryDoc, HttpSdGroup, IdentityDiscoveryDoc, JwksDoc, LogLine, ServiceStatus, TokenAnswer, TokenRequest, TopDoc } from './contract/index.ts';
 
 /** The running services: met by the supervisor. */
 export interface ServicesPort {
@@ -47,6 +47,16 @@ export interface ReleasesPort {
   requireReleases(): void;
   history(): Promise<HistoryDoc>;
   diff(a: string, b: string): Promise<DiffDoc>;
+  /** Reads the stack's secrets again and brings new values to the services that use them. */
+  reloadSecrets(progress: (p: DeployProgress) => void): Promise<DeployResult>;
+}
+
+/** The daemon's identity issuer: its discovery document and keys (met by secrets/identity-issuer.ts). */
+export interface IdentityPort {
+  readonly discovery: IdentityDiscoveryDoc;
+  readonly jwks: JwksDoc;
+  /** A development user token (x-bricks.auth.issuer: local). */
+  userToken(req: TokenRequest): Promise<TokenAnswer>;
 }
 
 /** CPU and memory of replica process groups, by leader pid. */

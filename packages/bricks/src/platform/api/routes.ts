@@ -8,7 +8,7 @@ import { CodedError } from '../../util/coded-error.ts';
 import { DEFAULT_LOG_TAIL, DEFAULT_ROLLBACK_REF } from './contract/index.ts';
 import type { DeployProgress, DeployResult, LogLine, OperationLine, PlatformEvent } from './contract/index.ts';
 import { ApiError } from './errors.ts';
-import type { EventFeed, LogsPort, MetricsPort, ReleasesPort, ServicesPort, UsageReader } from './ports.ts';
+import type { EventFeed, IdentityPort, LogsPort, MetricsPort, ReleasesPort, ServicesPort, UsageReader } from './ports.ts';
 import { routeTable } from './route-table.ts';
 import { streamOf } from './server.ts';
 import { EXPOSITION_CONTENT_TYPE } from '../telemetry/exposition-writer.ts';
@@ -22,6 +22,8 @@ export interface RouteDeps {
   readonly releases: ReleasesPort;
   readonly usage: UsageReader;
   readonly metrics: MetricsPort;
+  /** The identity issuer; without one its routes answer not-found. */
+  readonly identity?: IdentityPort;
   /** Stops the daemon; the answer to `down` is sent first. */
   readonly shutdown: () => void;
   /** Writes the scale settings, so that they survive a daemon restart. */
@@ -34,6 +36,10 @@ const DISCOVERY_WATCH_MS = 25_000;
 export function routes(deps: RouteDeps): Route[] {
   const { services, logs, releases } = deps;
   const known = (service: string): boolean => service in services.stack.services;
+  const issuer = (): IdentityPort => {
+    if (deps.identity === undefined) throw new ApiError('not-found', 'this daemon issues no identity tokens');
+    return deps.identity;
+  };
   return routeTable({
     status: async (query) => {
       const status = services.status();
@@ -99,6 +105,10 @@ export function routes(deps: RouteDeps): Route[] {
     },
     history: async () => ({ kind: 'json', body: await releases.history() }),
     diff: async ({ a, b }) => ({ kind: 'json', body: await releases.diff(a, b) }),
+    secretsReload: async () => ({ kind: 'stream', lines: operationStream((progress) => releases.reloadSecrets(progress)) }),
+    identityDiscovery: async () => ({ kind: 'json', body: issuer().discovery }),
+    identityKeys: async () => ({ kind: 'json', body: issuer().jwks }),
+    identityToken: async (req) => ({ kind: 'json', body: await issuer().userToken(req) }),
     discovery: async ({ watch, version }) => {
       if (watch === true && version !== undefined && Number.isFinite(version)) await services.waitForDiscovery(version, DISCOVERY_WATCH_MS);
       return { kind: 'json', body: services.discovery() };

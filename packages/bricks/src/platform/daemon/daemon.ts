@@ -3,13 +3,15 @@
 // deployer, and on `down` or a signal stop everything.
 import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { loadStack, formatProblem } from '../../stack/index.ts';
 import { localLimits } from '../local-limits.ts';
 import type { Stack } from '../../stack/model.ts';
 import { writeFileAtomic } from '../../util/atomic-file.ts';
-import { API } from '../api/contract/index.ts';
+import { API, IDENTITY_ISSUER_PATH } from '../api/contract/index.ts';
 import type { PlatformEvent } from '../api/contract/index.ts';
 import { CodedError } from '../../util/coded-error.ts';
+import type { IdentityPort } from '../api/ports.ts';
 import { routes } from '../api/routes.ts';
 import { listenApi } from '../api/server.ts';
 import { EventBus } from '../events.ts';
@@ -19,6 +21,9 @@ import { startServiceProxy } from '../proxy/index.ts';
 import type { ProxyEvent, ServiceProxy } from '../proxy/index.ts';
 import { probers } from '../health/index.ts';
 import { noticeReady, processStartTime, ProcessRuntime, Reaper } from '../runtime/index.ts';
+import { IdentityIssuer, issueUserToken } from '../secrets/identity-issuer.ts';
+import { ReplicaFiles, runtimeRoot } from '../secrets/replica-files.ts';
+import { Vault } from '../secrets/vault.ts';
 import { LogStore } from '../telemetry/logs.ts';
 import { processUsage } from '../telemetry/usage.ts';
 import { Metrics } from '../telemetry/metrics.ts';
@@ -38,8 +43,8 @@ export interface RunningDaemon {
   stop(): Promise<void>;
 }
 
-/** invalid-stack: the stack file has problems; no-addresses: a service address could not be opened. */
-export type DaemonStartErrorCode = 'invalid-stack' | 'no-addresses' | 'internal';
+/** invalid-stack: the stack file has problems; secrets: a secret's value cannot be had; no-addresses: a service address could not be opened. */
+export type DaemonStartErrorCode = 'invalid-stack' | 'secrets' | 'no-addresses' | 'internal';
 
 export class DaemonStartError extends CodedError<DaemonStartErrorCode> {
   override readonly name = 'DaemonStartError';
@@ -62,9 +67,18 @@ export async function startDaemon(stackFile: string, log: DaemonLog): Promise<Ru
   if (!loaded.ok) throw new DaemonStartError('invalid-stack', loaded.problems.map(formatProblem).join('\n'));
   const stack = loaded.stack;
   const paths = projectPaths(stack.dir);
+  // Every secret before anything starts: a wrong key or a damaged store starts nothing.
+  const vault = new Vault();
+  try {
+    await vault.refresh(stack);
+  } catch (err) {
+    throw new DaemonStartError('secrets', `${err instanceof Error ? err.message : String(err)}; nothing was started`, { cause: err });
+  }
 
   const persisted = await readPersisted(paths.state);
-  const reaper = new Reaper(paths.groups);
+  // Where replicas' secret files live: the reaper removes them too if the daemon dies.
+  const filesRoot = runtimeRoot(stack.dir, join(paths.dir, 'run', 'replicas'));
+  const reaper = new Reaper(paths.groups, filesRoot);
   const leftovers = await reaper.start();
   if (leftovers > 0) log(`killed ${leftovers} replica process group(s) left by a previous daemon`);
 
@@ -99,6 +113,12 @@ export async function startDaemon(stackFile: string, log: DaemonLog): Promise<Ru
 
   const token = randomBytes(32).toString('hex');
   const api = await listenApi(token, persisted.apiPort);
+  // The daemon is the issuer of service identity; replicas find its keys through discovery.
+  const issuer = await IdentityIssuer.create(`${api.url}${IDENTITY_ISSUER_PATH}`, `${api.url}${API.identityKeys.path}`);
+  const files = await ReplicaFiles.open(filesRoot, { vault, issuer, audiences: () => Object.keys(addresses) });
+  // Every eighth of a token's life: a token is renewed within that of its half-life.
+  const renewal = setInterval(() => void files.renew(), issuer.ttlMs / 8);
+  renewal.unref();
 
   const supervisor = new Supervisor({
     stack,
@@ -110,6 +130,8 @@ export async function startDaemon(stackFile: string, log: DaemonLog): Promise<Ru
     logs,
     events,
     discoveryUrl: `${api.url}${API.discovery.path}`,
+    files,
+    identityIssuer: issuer.issuer,
   });
   const persist = (): Promise<void> => writePersisted(paths.state, { version: 1, addresses, scale: supervisor.scaleOverrides(), apiPort: Number(new URL(api.url).port) });
   const autoscaler = new Autoscaler({
@@ -135,6 +157,7 @@ export async function startDaemon(stackFile: string, log: DaemonLog): Promise<Ru
       paths,
       supervisor,
       events,
+      secrets: { refresh: (s) => vault.refresh(s), versionOf: (unit) => vault.versionOf(unit), rewrite: (unit, names) => files.rewrite(unit, names) },
       // A deploy that brings a new service: give it an address (the next free one) and a proxy.
       addService: async (name) => {
         if (proxies.has(name)) return;
@@ -159,6 +182,8 @@ export async function startDaemon(stackFile: string, log: DaemonLog): Promise<Ru
       autoscaler.stop();
       metrics.stop();
       await supervisor.shutdown();
+      clearInterval(renewal);
+      await files.close();
       await Promise.all([...proxies.values()].map((p) => p.close()));
       await api.close();
       await logs.close();
@@ -171,7 +196,7 @@ export async function startDaemon(stackFile: string, log: DaemonLog): Promise<Ru
     return shutdownStarted;
   };
 
-  api.serve(routes({ services: supervisor, events, logs, releases: releaseApi(deployer), usage: processUsage, metrics, shutdown: () => void stop(), persist }));
+  api.serve(routes({ services: supervisor, events, logs, releases: releaseApi(deployer), usage: processUsage, metrics, identity: identityApi(issuer), shutdown: () => void stop(), persist }));
 
   await persist();
   // Both describe this process: not durable (see writeFileAtomic).
@@ -190,6 +215,18 @@ export async function startDaemon(stackFile: string, log: DaemonLog): Promise<Ru
   log(`up: ${Object.keys(stack.services).length} service(s), control API ${api.url}`);
 
   return { supervisor, apiUrl: api.url, done, stop };
+}
+
+/** The issuer as the routes see it. */
+function identityApi(issuer: IdentityIssuer): IdentityPort {
+  return {
+    discovery: issuer.discovery,
+    jwks: issuer.jwks,
+    userToken: async (req) => {
+      const t = await issueUserToken(issuer, req, Date.now());
+      return { token: t.token, expiresAt: t.expiresAt };
+    },
+  };
 }
 
 function basePortOf(stack: Stack): number {

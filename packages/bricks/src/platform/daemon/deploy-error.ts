@@ -14,6 +14,8 @@ export type DeployErrorCode =
   | 'artifact-missing'
   /** A release an older bricks recorded: its saved configuration cannot be run by this version. */
   | 'old-release'
+  /** A secret's value could not be had (its file, variable or store entry); nothing was changed. */
+  | 'secrets'
   /** Anything else that failed below the deployer, kept as `cause`. */
   | 'internal';
 

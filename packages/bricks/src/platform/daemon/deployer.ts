@@ -32,6 +32,18 @@ export interface DeployerOptions {
   readonly addService: (name: string) => Promise<void>;
   /** Longest a rollout may take before the deploy gives up waiting (it goes on in the daemon). */
   readonly rolloutTimeoutMs?: number;
+  /** The values of the stack's secrets and the files replicas hold them in (secrets/). */
+  readonly secrets?: DeploySecrets;
+}
+
+/** What the deployer needs of the daemon's secrets: their values (read before anything rolls) and the replicas' files. */
+export interface DeploySecrets {
+  /** Reads every secret the stack uses, all or nothing; the names whose value changed. */
+  refresh(stack: Stack): Promise<string[]>;
+  /** What a unit's version adds for its secrets (empty when it rereads them in place). */
+  versionOf(unit: Service): string;
+  /** Replaces these secrets' files in place in every replica of the unit; how many replicas. */
+  rewrite(unit: string, secrets: readonly string[]): Promise<number>;
 }
 
 type Mode = { readonly kind: 'releases'; readonly store: ReleaseStore; readonly rootDir: string } | { readonly kind: 'sources' };
@@ -80,7 +92,7 @@ export class Deployer {
     const mode = this.mode;
     if (mode.kind === 'sources') {
       const stack = loaded ?? (await this.loadStack());
-      this.options.supervisor.apply(stack, sourceSpecs(stack));
+      this.options.supervisor.apply(stack, this.withSecrets(sourceSpecs(stack)));
       return;
     }
     const report = await mode.store.recover();
@@ -129,14 +141,70 @@ export class Deployer {
   private async loadStack(): Promise<Stack> {
     const loaded = await loadStack({ file: this.options.stackFile, check: localLimits });
     if (!loaded.ok) throw new DeployError('invalid-stack', loaded.problems.map(formatProblem).join('\n'));
+    await this.refreshSecrets(loaded.stack);
     return loaded.stack;
+  }
+
+  /** Every secret value before anything rolls: a replica never starts with part of them. */
+  private async refreshSecrets(stack: Stack): Promise<string[]> {
+    try {
+      return (await this.options.secrets?.refresh(stack)) ?? [];
+    } catch (err) {
+      throw new DeployError('secrets', `${err instanceof Error ? err.message : String(err)}; nothing was changed`, { cause: err });
+    }
+  }
+
+  /** Each unit's version with its secrets' generations: a new value rolls just the units that use it. */
+  private withSecrets(specs: Record<string, ServiceSpec>): Record<string, ServiceSpec> {
+    const secrets = this.options.secrets;
+    if (secrets === undefined) return specs;
+    const out: Record<string, ServiceSpec> = {};
+    for (const [name, spec] of Object.entries(specs)) out[name] = { ...spec, version: spec.version + secrets.versionOf(spec.config) };
+    return out;
+  }
+
+  /**
+   * `bricks secret set` has changed the store: reads the stack's secrets again and brings each
+   * new value to the units that use it: in place for those that reread their files
+   * (x-bricks.secret_rotation: in-place), by a rolling restart of just the others.
+   */
+  reloadSecrets(progress: (p: DeployProgress) => void): Promise<DeployResult> {
+    return this.serialize(async () => {
+      const sup = this.options.supervisor;
+      const changed = await this.refreshSecrets(sup.stack);
+      if (changed.length === 0) return { outcome: 'unchanged', release: null, sha: null, changed: [], detail: 'no secret a service uses changed' };
+      const specs: Record<string, ServiceSpec> = {};
+      const rolling: string[] = [];
+      const inPlace: string[] = [];
+      for (const name of sup.services()) {
+        const spec = sup.spec(name);
+        if (spec === undefined) continue;
+        const uses = spec.config.secrets.filter((m) => changed.includes(m.source)).map((m) => m.source);
+        const base = spec.version.replace(/\+s[0-9a-f]{8}$/, '');
+        specs[name] = { ...spec, version: base + (this.options.secrets?.versionOf(spec.config) ?? '') };
+        if (uses.length === 0) continue;
+        // The same code with a new value: every replica is replaced at once (still in the service's
+        // order, start-first by default, each taking traffic only once ready), so the new value is
+        // everywhere in one replica start rather than one per replica.
+        specs[name] = { ...specs[name], update: { parallelism: Number.MAX_SAFE_INTEGER } };
+        if (spec.config.bricks.secretRotation === 'in-place') {
+          const n = await this.options.secrets?.rewrite(name, uses);
+          inPlace.push(name);
+          progress({ kind: 'note', message: `${name}: ${uses.join(', ')} replaced in place in ${n ?? 0} replica(s)` });
+        } else rolling.push(name);
+      }
+      if (rolling.length > 0) progress({ kind: 'note', message: `rolling restart of ${rolling.join(', ')} for ${changed.join(', ')}` });
+      const verdict = rolling.length === 0 ? { ok: true, paused: false, changed: [], detail: '' } : await this.roll(sup.stack, specs, rolling);
+      const detail = [inPlace.length > 0 ? `updated in place: ${inPlace.join(', ')}` : '', rolling.length > 0 ? `restarted: ${rolling.join(', ')}` : '', verdict.detail].filter((x) => x !== '').join('; ');
+      return { outcome: verdict.ok ? 'completed' : verdict.paused ? 'paused' : 'failed', release: null, sha: null, changed: [...inPlace, ...verdict.changed], detail };
+    });
   }
 
   private async doDeploy(progress: (p: DeployProgress) => void): Promise<DeployResult> {
     const stack = await this.loadStack();
     const mode = this.mode;
     if (mode.kind === 'sources') {
-      const specs = sourceSpecs(stack);
+      const specs = this.withSecrets(sourceSpecs(stack));
       const changed = this.changedServices(specs);
       if (changed.length === 0) return { outcome: 'unchanged', release: null, sha: null, changed, detail: 'nothing changed' };
       const verdict = await this.roll(stack, specs, changed);
@@ -271,7 +339,7 @@ export class Deployer {
       const spec: ServiceSpec = { config: s.config, command: { kind: 'argv', argv }, cwd, version: s.digest, ...(failureAction === undefined ? {} : { failureAction }) };
       members[name] = { spec, entry: manifest.inPlace ? null : join(dir, ENTRY_FILE) };
     }
-    return fold(members, []);
+    return this.withSecrets(fold(members, []));
   }
 
   private changedServices(specs: Readonly<Record<string, ServiceSpec>>): string[] {

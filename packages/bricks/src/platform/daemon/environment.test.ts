@@ -3,12 +3,17 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import {
+  AUTH_VARIABLE,
   DISCOVERY_URL_VARIABLE,
+  IDENTITY_DIR_VARIABLE,
+  IDENTITY_ISSUER_VARIABLE,
   GROUP_ENTRIES_VARIABLE,
   NOTIFY_FD_VARIABLE,
   PORT_VARIABLE,
   REPLICA_VARIABLE,
   RESILIENCE_VARIABLE,
+  SECRETS_DIR_VARIABLE,
+  SECRETS_KEY_VARIABLE,
   SERVICE_VARIABLE,
   SERVICES_VARIABLE,
   STACK_VARIABLE,
@@ -48,5 +53,28 @@ test("README's table 'What every replica gets' names every variable the daemon s
   // Set elsewhere: the runtime names the notice pipe, a group's unit carries its members.
   for (const name of [...set, NOTIFY_FD_VARIABLE, SERVICES_VARIABLE, GROUP_ENTRIES_VARIABLE, DISCOVERY_URL_VARIABLE, '<NAME>_URL']) {
     assert.ok(table.includes(`\`${name}\``), `README.md's table does not name ${name}`);
+  }
+});
+
+test('no secret is in a replica’s environment: the variables of environment secrets and the store key stay behind', () => {
+  const stack = makeStack('shop', { api: { secrets: ['tls'], 'x-bricks': { auth: { methods: { 'a.B/C': { scopes: ['x'] } } } } } }, { secrets: { tls: { environment: 'SHOP_TLS_KEY' } }, 'x-bricks': { auth: { issuer: 'local', audience: 'shop' } } });
+  process.env['SHOP_TLS_KEY'] = 'tls-value';
+  process.env[SECRETS_KEY_VARIABLE] = 'a-key';
+  try {
+    const env = replicaEnvironment({
+      stack, service: stack.services['api']!, replica: 'api.1', port: 1, addresses: { api: 2 }, discoveryUrl: 'x',
+      folders: { secretsDir: '/dev/shm/x/secrets', identityDir: '/dev/shm/x/identity' }, identityIssuer: 'http://127.0.0.1:9/v1/identity',
+    });
+    assert.equal(env['SHOP_TLS_KEY'], undefined);
+    assert.equal(env[SECRETS_KEY_VARIABLE], undefined);
+    assert.ok(!Object.values(env).includes('tls-value'));
+    assert.equal(env[SECRETS_DIR_VARIABLE], '/dev/shm/x/secrets');
+    assert.equal(env[IDENTITY_DIR_VARIABLE], '/dev/shm/x/identity');
+    assert.equal(env[IDENTITY_ISSUER_VARIABLE], 'http://127.0.0.1:9/v1/identity');
+    // `issuer: local` is this daemon, and the top level's issuer and audience join the service's rules.
+    assert.deepEqual(JSON.parse(env[AUTH_VARIABLE] ?? ''), { issuer: 'http://127.0.0.1:9/v1/identity', audience: 'shop', methods: { 'a.B/C': { scopes: ['x'] } } });
+  } finally {
+    delete process.env['SHOP_TLS_KEY'];
+    delete process.env[SECRETS_KEY_VARIABLE];
   }
 });

@@ -2,18 +2,27 @@
 // container), the service's `environment`, then what bricks promises every replica (the names
 // and what each carries: @bricks/sdk/platform-env).
 import {
+  AUTH_VARIABLE,
   DISCOVERY_URL_VARIABLE,
+  IDENTITY_DIR_VARIABLE,
+  IDENTITY_ISSUER_VARIABLE,
   PORT_VARIABLE,
   REPLICA_VARIABLE,
   RESILIENCE_VARIABLE,
+  SECRETS_DIR_VARIABLE,
+  SECRETS_KEY_VARIABLE,
   SERVICE_VARIABLE,
   serviceUrlVariable,
   STACK_VARIABLE,
   STOP_GRACE_MS_VARIABLE,
 } from '@bricks/sdk/platform-env';
+import { LOCAL_ISSUER } from '@bricks/sdk/auth';
 import { encodeResilience } from '@bricks/sdk/resilience';
 import type { Service, Stack } from '../../stack/model.ts';
+import { effectiveAuth, encodedAuth } from '../../stack/auth.ts';
 import { localSettings } from '../local-defaults.ts';
+import { secretVariables } from '../secrets/vault.ts';
+import type { ReplicaFolders } from '../secrets/replica-files.ts';
 
 export interface ReplicaEnvInput {
   readonly stack: Stack;
@@ -22,11 +31,19 @@ export interface ReplicaEnvInput {
   readonly port: number;
   readonly addresses: Readonly<Record<string, number>>;
   readonly discoveryUrl: string;
+  /** The replica's secret and identity folders (secrets/replica-files.ts). */
+  readonly folders?: ReplicaFolders;
+  /** The daemon's identity issuer URL. */
+  readonly identityIssuer?: string;
 }
 
 export function replicaEnvironment(input: ReplicaEnvInput): Record<string, string> {
   const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
+  // A secret is a file, never a variable: the variables `environment:` secrets come from, and the
+  // store's key, stay in the daemon.
+  const withheld = secretVariables(input.stack);
+  withheld.add(SECRETS_KEY_VARIABLE);
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !withheld.has(k)) env[k] = v;
   Object.assign(env, input.service.environment);
   for (const [name, port] of Object.entries(input.addresses)) env[serviceUrlVariable(name)] = `http://127.0.0.1:${port}`;
   env[PORT_VARIABLE] = String(input.port);
@@ -38,5 +55,13 @@ export function replicaEnvironment(input: ReplicaEnvInput): Record<string, strin
   env[STOP_GRACE_MS_VARIABLE] = String(localSettings(input.service).stopGracePeriodMs);
   const resilience = input.service.bricks.resilience;
   if (resilience !== undefined) env[RESILIENCE_VARIABLE] = encodeResilience(resilience);
+  const auth = effectiveAuth(input.stack, input.service);
+  // `issuer: local` is this daemon: its URL is known only now.
+  if (auth !== undefined) env[AUTH_VARIABLE] = encodedAuth(auth.issuer === LOCAL_ISSUER && input.identityIssuer !== undefined ? { ...auth, issuer: input.identityIssuer } : auth);
+  if (input.folders !== undefined) {
+    env[SECRETS_DIR_VARIABLE] = input.folders.secretsDir;
+    env[IDENTITY_DIR_VARIABLE] = input.folders.identityDir;
+  }
+  if (input.identityIssuer !== undefined) env[IDENTITY_ISSUER_VARIABLE] = input.identityIssuer;
   return env;
 }

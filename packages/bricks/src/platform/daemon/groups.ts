@@ -80,7 +80,9 @@ export function foldGroups(members: Readonly<Record<string, MemberSpec>>, nodeFl
       replicas: Math.max(...configs.map((c) => localSettings(c).replicas)),
       stopGracePeriodMs: Math.max(...configs.map((c) => localSettings(c).stopGracePeriodMs)),
       dependsOn,
-      bricks: { ...first.bricks, group },
+      // The one process holds every member's secrets, and answers every member's rules.
+      secrets: mergedSecrets(configs),
+      bricks: { ...first.bricks, group, ...mergedAuth(configs), ...mergedRotation(configs) },
     };
     const version = createHash('sha256')
       .update(JSON.stringify(list.map(([n, m]) => [n, m.spec.version])))
@@ -96,4 +98,34 @@ export function foldGroups(members: Readonly<Record<string, MemberSpec>>, nodeFl
     };
   }
   return out;
+}
+
+/** Every member's secret files; two members mounting the same target must mean the same secret. */
+function mergedSecrets(configs: readonly Service[]): Service['secrets'] {
+  const byTarget = new Map<string, Service['secrets'][number]>();
+  for (const c of configs) {
+    for (const m of c.secrets) {
+      const seen = byTarget.get(m.target);
+      if (seen !== undefined && seen.source !== m.source) {
+        throw new GroupError('name-taken', `${c.name} mounts secret ${m.source} at ${m.target}, where another member of x-bricks.group '${c.bricks.group ?? ''}' mounts ${seen.source}: give one a different target`);
+      }
+      byTarget.set(m.target, m);
+    }
+  }
+  return [...byTarget.values()];
+}
+
+/** The members' rules together (they name distinct methods); the first issuer and audience set win. */
+function mergedAuth(configs: readonly Service[]): Pick<Service['bricks'], 'auth'> {
+  const specs = configs.map((c) => c.bricks.auth).filter((a) => a !== undefined);
+  if (specs.length === 0) return {};
+  const methods = Object.assign({}, ...specs.map((a) => a.methods ?? {})) as NonNullable<Service['bricks']['auth']>['methods'];
+  const base = Object.assign({}, ...[...specs].reverse().map(({ methods: _m, ...rest }) => rest)) as NonNullable<Service['bricks']['auth']>;
+  return { auth: { ...base, ...(methods === undefined || Object.keys(methods).length === 0 ? {} : { methods }) } };
+}
+
+/** One process rereads in place only if every member says it can. */
+function mergedRotation(configs: readonly Service[]): Pick<Service['bricks'], 'secretRotation'> {
+  if (!configs.some((c) => c.secrets.length > 0)) return {};
+  return { secretRotation: configs.every((c) => c.secrets.length === 0 || c.bricks.secretRotation === 'in-place') ? 'in-place' : 'restart' };
 }

@@ -12,6 +12,7 @@ export function releaseApi(deployer: Deployer): ReleasesPort {
     // Their failures go out as error lines, with the code of the DeployError or ReleaseError.
     deploy: (progress) => deployer.deploy(progress),
     rollback: (ref, progress) => deployer.rollback(ref, progress),
+    reloadSecrets: (progress) => deployer.reloadSecrets(progress),
     requireReleases: () => {
       asApiError(() => deployer.store());
     },

@@ -60,7 +60,7 @@ export class ReplicaRunner {
   }
 
   /** Prepares, starts and watches the replica, and reports its exit. */
-  start(replica: Replica, spec: RunSpec, environment: (port: number) => Record<string, string>): void {
+  start(replica: Replica, spec: RunSpec, environment: (port: number) => Record<string, string> | Promise<Record<string, string>>): void {
     const { logs, clock } = this.options;
     let started: (ran: boolean) => void = () => undefined;
     const run: Run = {
@@ -101,7 +101,7 @@ export class ReplicaRunner {
     replica: Replica,
     spec: RunSpec,
     run: Run,
-    environment: (port: number) => Record<string, string>,
+    environment: (port: number) => Record<string, string> | Promise<Record<string, string>>,
     started: (ran: boolean) => void,
   ): Promise<void> {
     const service = replica.service;
@@ -109,7 +109,7 @@ export class ReplicaRunner {
     let running: { port: number; pid: number; env: Record<string, string> };
     try {
       const { port } = await run.controller.prepare();
-      const env = environment(port);
+      const env = await environment(port);
       const { pid } = await run.controller.start(env);
       running = { port, pid, env };
     } catch (err) {

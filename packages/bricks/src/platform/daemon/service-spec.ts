@@ -3,7 +3,7 @@
 // a restart token, whether the dependencies allow a start).
 import type { Command, Service } from '../../stack/model.ts';
 import { isActive, withRestartToken } from '../reconciler/index.ts';
-import type { FailureAction, ServiceState, ServiceTarget } from '../reconciler/index.ts';
+import type { FailureAction, ServiceState, ServiceTarget, UpdatePolicy } from '../reconciler/index.ts';
 import { localSettings } from '../local-defaults.ts';
 
 /** What one service should run: its configuration, the program, and the version that names both. */
@@ -17,6 +17,8 @@ export interface ServiceSpec {
   readonly failureAction?: FailureAction;
   /** The services this unit's replicas serve (an `x-bricks.group`); default: itself. */
   readonly members?: readonly string[];
+  /** Overrides of update_config for the rollout to this version (a secret's rotation replaces every replica at once). */
+  readonly update?: Partial<Pick<UpdatePolicy, 'parallelism'>>;
 }
 
 export interface TargetInput {
@@ -35,7 +37,7 @@ export function serviceTarget(spec: ServiceSpec, now: TargetInput): ServiceTarge
     restart: local.restart,
     health: local.health,
     stopGracePeriodMs: local.stopGracePeriodMs,
-    update: spec.failureAction === undefined ? update : { ...update, failureAction: spec.failureAction },
+    update: { ...update, ...spec.update, ...(spec.failureAction === undefined ? {} : { failureAction: spec.failureAction }) },
     canStart: now.canStart,
   };
 }

@@ -9,6 +9,7 @@ import type { HealthWatcher } from '../health/index.ts';
 import { applyEvent, emptyServiceState, plan, serviceCondition } from '../reconciler/index.ts';
 import type { Action, Replica, ReplicaEvent, Rollout, ServiceCondition, ServiceState, ServiceTarget } from '../reconciler/index.ts';
 import type { ReplicaRuntime } from '../runtime/index.ts';
+import type { ReplicaFolders } from '../secrets/replica-files.ts';
 import type { Cancel, Clock } from './clock.ts';
 import { systemClock } from './clock.ts';
 import { localAutoscale, localSettings } from '../local-defaults.ts';
@@ -35,8 +36,18 @@ export interface SupervisorOptions {
   /** The daemon's event bus: the supervisor tells it what it does. */
   readonly events: EventBus<PlatformEvent>;
   readonly discoveryUrl: string;
+  /** Writes each replica's secret files and identity tokens before it starts (none when absent). */
+  readonly files?: ReplicaFilesPort;
+  /** The identity issuer replicas verify their callers against. */
+  readonly identityIssuer?: string;
   /** Real time unless a test drives it. */
   readonly clock?: Clock;
+}
+
+/** The part of secrets/replica-files.ts the supervisor uses. */
+export interface ReplicaFilesPort {
+  prepare(replicaId: string, unit: Service, services: readonly string[]): Promise<ReplicaFolders>;
+  release(replicaId: string): Promise<void>;
 }
 
 /** Per unit, how many times `bricks restart` asked for every replica to be replaced (a new version each time). */
@@ -338,6 +349,8 @@ export class Supervisor {
     const s = this.specs.get(service)?.config;
     if (s === undefined) return;
     const before = state.replicas.find((r) => r.id === event.replicaId);
+    // Its files go with it: a replica that exited (or never ran) leaves no secret behind.
+    if (event.type === 'exited' || event.type === 'spawn-failed') void this.options.files?.release(event.replicaId);
     const local = localSettings(s);
     const after = applyEvent(state, event, { restart: local.restart, health: local.health });
     this.states.set(service, after);
@@ -357,8 +370,16 @@ export class Supervisor {
     const spec = this.specs.get(replica.service);
     if (spec === undefined) return;
     const s = spec.config;
-    const environment = (port: number): Record<string, string> =>
-      replicaEnvironment({ stack: this.options.stack, service: s, replica: replica.name, port, addresses: this.options.addresses, discoveryUrl: this.options.discoveryUrl });
+    const files = this.options.files;
+    const members = this.membersOf(replica.service);
+    const environment = async (port: number): Promise<Record<string, string>> => {
+      const folders = files === undefined ? undefined : await files.prepare(replica.id, s, members);
+      return replicaEnvironment({
+        stack: this.currentStack, service: s, replica: replica.name, port, addresses: this.options.addresses, discoveryUrl: this.options.discoveryUrl,
+        ...(folders === undefined ? {} : { folders }),
+        ...(this.options.identityIssuer === undefined ? {} : { identityIssuer: this.options.identityIssuer }),
+      });
+    };
     this.runner.start(replica, { command: spec.command, cwd: spec.cwd, health: localSettings(s).health }, environment);
   }
 

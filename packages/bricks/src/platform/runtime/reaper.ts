@@ -1,6 +1,6 @@
 // The orphan guard. A tiny `sh` sits on a pipe from the daemon; when the daemon dies in any
 // way (even kill -9) the pipe closes and the reaper kills every replica process group
-// listed in the groups file. The file is rewritten atomically on every change, so the reaper
+// listed in the groups file, and removes the replicas' folder of secret files. The file is rewritten atomically on every change, so the reaper
 // never reads half of it. A next daemon also reads it at start to clean up after a reaper
 // that did not get to run.
 import { spawn } from 'node:child_process';
@@ -11,8 +11,11 @@ import { signalGroup } from './process-driver.ts';
 
 const REAPER_SCRIPT = `
 while read -r _; do :; done
-[ -f "$1" ] || exit 0
-while read -r pg _; do [ -n "$pg" ] && kill -s KILL -- "-$pg" 2>/dev/null; done < "$1"
+if [ -f "$1" ]; then
+  while read -r pg _; do [ -n "$pg" ] && kill -s KILL -- "-$pg" 2>/dev/null; done < "$1"
+fi
+[ -n "$2" ] && rm -rf -- "$2"
+exit 0
 `;
 
 export class Reaper {
@@ -21,13 +24,17 @@ export class Reaper {
   /** Writes run one after another, each with the latest groups: concurrent renames could land out of order. */
   private writing: Promise<void> = Promise.resolve();
 
-  constructor(private readonly groupsFile: string) {}
+  /** `secretsRoot`: the replicas' folder of secret files (secrets/replica-files.ts), gone with them. */
+  constructor(
+    private readonly groupsFile: string,
+    private readonly secretsRoot = '',
+  ) {}
 
   /** Kills groups a previous daemon left behind, then starts guarding. */
   async start(): Promise<number> {
     const killed = killLeftoverGroups(this.groupsFile);
     await this.write();
-    this.child = spawn('/bin/sh', ['-c', REAPER_SCRIPT, 'bricks-reaper', this.groupsFile], {
+    this.child = spawn('/bin/sh', ['-c', REAPER_SCRIPT, 'bricks-reaper', this.groupsFile, this.secretsRoot], {
       stdio: ['pipe', 'ignore', 'ignore'],
       detached: true,
     });

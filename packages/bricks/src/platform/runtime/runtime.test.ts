@@ -1,7 +1,7 @@
 // The process driver and the reaper with real processes and signals.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -171,13 +171,15 @@ describe('reaper', () => {
     // A stand-in daemon: starts a reaper and one replica, prints the replica's pid, then waits.
     const script = `
       const { Reaper, spawnReplica } = await import(${JSON.stringify(new URL('./index.ts', import.meta.url).pathname)});
-      const reaper = new Reaper(${JSON.stringify(join(dir, 'groups'))});
+      const reaper = new Reaper(${JSON.stringify(join(dir, 'groups'))}, ${JSON.stringify(join(dir, 'secrets'))});
       await reaper.start();
       const child = await spawnReplica({ command: { kind: 'argv', argv: ['sleep', '60'] }, env: { PATH: process.env.PATH }, cwd: '/' }, { line: () => {}, ready: () => {} });
       await reaper.add(child.pid);
       console.log(child.pid);
       setInterval(() => {}, 1000);
     `;
+    mkdirSync(join(dir, 'secrets', 'api#1'), { recursive: true });
+    writeFileSync(join(dir, 'secrets', 'api#1', 'db_password'), 'pw');
     const daemon = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
     t.after(() => daemon.kill('SIGKILL'));
     const pid = await new Promise<number>((resolve) => daemon.stdout.once('data', (d: Buffer) => resolve(Number(d.toString().trim()))));
@@ -185,5 +187,6 @@ describe('reaper', () => {
     t.after(() => signalGroup(pid, 'SIGKILL'));
     daemon.kill('SIGKILL');
     await until('replica reaped after the daemon died', () => !alive(pid));
+    await until("the replicas' secret files removed with them", () => !existsSync(join(dir, 'secrets')));
   });
 });

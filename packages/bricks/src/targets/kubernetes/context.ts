@@ -11,6 +11,11 @@ export interface RenderContext {
   readonly namespace: string | undefined;
   /** The image reference of a service. */
   readonly image: (service: Service) => string;
+  /**
+   * Name each Secret and ConfigMap with a hash of its content, so a new value is a new object and
+   * only the Deployments that mount it roll (plain manifests; a Helm chart takes its values at install).
+   */
+  readonly hashSources?: boolean;
 }
 
 /** Labels that select a service's pods. Never the version: a Deployment's selector is immutable. */

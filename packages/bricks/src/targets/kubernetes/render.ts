@@ -67,7 +67,7 @@ function validated(obj: KubeObject): KubeObject {
  * Throws TargetError (`invalid-stack`, `unreadable-source`).
  */
 export function renderManifests(stack: Stack, opts: ManifestOptions): KubeObject[] {
-  const ctx = renderContext(stack, opts);
+  const ctx = { ...renderContext(stack, opts), hashSources: true };
   const out: KubeObject[] = [...renderSources(ctx), ...renderVolumeClaims(ctx)];
   for (const service of Object.values(stack.services)) {
     out.push(renderDeployment(ctx, service), ...renderServices(ctx, service));

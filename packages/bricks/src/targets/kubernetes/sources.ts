@@ -1,6 +1,7 @@
 // Top-level Compose `secrets:` and `configs:` as Kubernetes Secrets and ConfigMaps, and the
 // volumes that put them where Compose would (`/run/secrets/<name>`, `/<name>`).
 // Secret values are read here and only ever leave as base64 in the Secret object.
+import { createHash } from 'node:crypto';
 import { ConfigMap, Secret } from 'kubernetes-models/v1';
 import type { IVolume, IVolumeMount } from 'kubernetes-models/v1';
 import type { Service, ValueSource } from '../../stack/model.ts';
@@ -17,9 +18,14 @@ export function dataKey(source: string): string {
   return source.replace(/[^-._a-zA-Z0-9]/g, '_');
 }
 
-function objectName(kind: Kind, name: string, src: ValueSource | undefined): string {
+function objectName(ctx: RenderContext, kind: Kind, name: string, src: ValueSource | undefined): string {
   if (src?.kind === 'external') return src.name;
-  return dnsLabel(`${kind === 'secrets' ? 'secret' : 'config'}-${name}`);
+  const base = dnsLabel(`${kind === 'secrets' ? 'secret' : 'config'}-${name}`);
+  if (ctx.hashSources !== true || src === undefined) return base;
+  // Rotation: a changed value is a new object name, so the pod template of each user changes and
+  // only those Deployments roll (kubelet never refreshes a subPath mount in place).
+  const value = readSourceValue(kind, name, src);
+  return value === null ? base : `${base.slice(0, 54)}-${createHash('sha256').update(value).digest('hex').slice(0, 8)}`;
 }
 
 
@@ -45,7 +51,7 @@ export function renderSources(ctx: RenderContext, opts: { readSecrets: boolean }
         ? (src.kind === 'external' ? null : Buffer.alloc(0))
         : readSourceValue(kind, name, src);
       if (value === null) continue;
-      const meta = metadata(ctx, objectName(kind, name, src), null);
+      const meta = metadata(ctx, objectName(ctx, kind, name, src), null);
       const key = dataKey(name);
       if (kind === 'secrets') {
         out.push(new Secret({ metadata: meta, type: 'Opaque', data: { [key]: value.toString('base64') } }));
@@ -71,7 +77,7 @@ export function sourceMounts(ctx: RenderContext, service: Service): { volumes: I
     const list = service[kind];
     list.forEach((m, i) => {
       const volume = `${kind === 'secrets' ? 'secret' : 'config'}-${i}`;
-      const name = objectName(kind, m.source, sources[m.source]);
+      const name = objectName(ctx, kind, m.source, sources[m.source]);
       volumes.push(kind === 'secrets'
         ? { name: volume, secret: { secretName: name } }
         : { name: volume, configMap: { name } });

@@ -1,11 +1,12 @@
 // The control API's routes, named once: the routes serve exactly these, and the client calls
 // them by name, so no path is written anywhere else.
 import type { StackJson } from '../../../stack/index.ts';
-import type { RestartRequest, RollbackRequest, ScaleRequest } from './bodies.ts';
+import type { RestartRequest, RollbackRequest, ScaleRequest, TokenRequest } from './bodies.ts';
 import type { DownAnswer, RestartAnswer, ScaleAnswer } from './commands.ts';
 import type { DiscoveryDoc, DiscoveryQuery } from './discovery.ts';
 import { discoveryQuery } from './discovery.ts';
 import type { EventsQuery, PlatformEvent } from './events.ts';
+import type { IdentityDiscoveryDoc, JwksDoc, TokenAnswer } from './identity.ts';
 import { eventsQuery } from './events.ts';
 import type { LogLine, LogsQuery } from './logs.ts';
 import type { HttpSdGroup, TopDoc, TopQuery } from './metrics.ts';
@@ -41,6 +42,12 @@ export const API = {
   /** Prometheus http_sd: every ready replica and the platform, labelled service, replica, version. */
   prometheusTargets: route<void, readonly HttpSdGroup[]>({ method: 'GET', path: '/v1/prometheus/targets', public: true, request: NO_REQUEST }),
   top: route<TopQuery, TopDoc>({ method: 'GET', path: '/v1/top', request: { in: 'query', codec: topQuery } }),
+  /** `bricks secret set` changed the store: bring new values to the services that use them. Progress, then the result. */
+  secretsReload: route<void, never, OperationLine>({ method: 'POST', path: '/v1/secrets/reload', request: NO_REQUEST }),
+  identityDiscovery: route<void, IdentityDiscoveryDoc>({ method: 'GET', path: '/v1/identity/.well-known/openid-configuration', public: true, request: NO_REQUEST }),
+  identityKeys: route<void, JwksDoc>({ method: 'GET', path: '/v1/identity/jwks', public: true, request: NO_REQUEST }),
+  /** A user token for local development (x-bricks.auth.issuer: local); behind the API token like every command. */
+  identityToken: route<TokenRequest, TokenAnswer>({ method: 'POST', path: '/v1/identity/token', request: JSON_BODY }),
 } as const satisfies Readonly<Record<string, RouteSpec<unknown, unknown, unknown>>>;
 
 export type RouteName = keyof typeof API;

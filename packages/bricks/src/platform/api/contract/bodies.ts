@@ -20,3 +20,15 @@ export const rollbackBody = z.object({
   ref: z.string({ error: 'ref must be a SHA (prefix) or -N' }).optional(),
 });
 export type RollbackRequest = z.output<typeof rollbackBody>;
+
+export const tokenBody = z.object({
+  subject: z.string({ error: 'subject must be a string' }).min(1, { error: 'subject must not be empty' }),
+  scopes: z.array(z.string().min(1), { error: 'scopes must be a list of scope names' }),
+  audience: z.array(z.string().min(1), { error: 'audience must be a list' }).min(1, { error: 'a token needs an audience: --aud NAME, or x-bricks.auth.audience' }),
+  ttlMs: z
+    .number({ error: 'ttlMs must be a number of milliseconds' })
+    .int()
+    .min(1000, { error: 'a token lives at least 1 s' })
+    .max(24 * 3600_000, { error: 'a development token lives at most 24 h' }),
+});
+export type TokenRequest = z.output<typeof tokenBody>;

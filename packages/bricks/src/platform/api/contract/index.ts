@@ -7,7 +7,7 @@ export type { RouteSpec, RequestSpec, QueryCodec } from './route-spec.ts';
 
 export type { ReplicaRow, ReplicaStatus, ServiceRow, ServiceStatus, StatusDoc, StatusQuery } from './status.ts';
 export type { DownAnswer, RestartAnswer, ScaleAnswer } from './commands.ts';
-export type { RestartRequest, RollbackRequest, ScaleRequest } from './bodies.ts';
+export type { RestartRequest, RollbackRequest, ScaleRequest, TokenRequest } from './bodies.ts';
 export type { EventsQuery, PlatformEvent } from './events.ts';
 export { DEFAULT_LOG_TAIL } from './logs.ts';
 export type { LogLine, LogsQuery } from './logs.ts';
@@ -18,3 +18,5 @@ export type { DiscoveryDoc, DiscoveryQuery } from './discovery.ts';
 export { DEFAULT_TOP_WINDOW_MS } from './metrics.ts';
 export type { HttpSdGroup, TopDoc, TopQuery, TopReplica } from './metrics.ts';
 export type { TopRow } from '../../telemetry/top.ts';
+export { IDENTITY_ISSUER_PATH } from './identity.ts';
+export type { IdentityDiscoveryDoc, JwksDoc, TokenAnswer } from './identity.ts';
