@@ -3,7 +3,7 @@
 // their exit codes.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { parse } from 'yaml';
@@ -33,12 +33,23 @@ test('manifests: refused outside git; kubernetes files and a Helm chart named by
   p.write('.gitignore', '.bricks/\nk8s/\nchart/\n');
   git(p.dir, 'add', '.gitignore');
   git(p.dir, 'commit', '-q', '-m', 'ignore');
+  const first = git(p.dir, 'rev-parse', 'HEAD');
+  assert.notEqual(first, sha);
+  assert.ok(!existsSync(join(p.dir, 'bricks.secrets.json')), 'a command that found no release wrote nothing');
+
+  // The first engine deployment makes each service's identity key, in the store beside the
+  // stack file, and says to commit it; the release is the tree as the user left it.
+  const made = await p.bricks('manifests', '--target', 'kubernetes', '-o', 'k8s', '--registry', 'reg.example/team');
+  assert.equal(made.code, 0, made.stderr);
+  assert.doesNotMatch(made.stdout, /uncommitted changes: this release/);
+  assert.match(made.stdout, /bricks\.secrets\.json: made an identity key for api, worker; commit the file/);
+  git(p.dir, 'add', 'bricks.secrets.json');
+  git(p.dir, 'commit', '-q', '-m', 'identity keys');
   const clean = git(p.dir, 'rev-parse', 'HEAD');
-  assert.notEqual(clean, sha);
 
   const k8s = await p.bricks('manifests', '--target', 'kubernetes', '-o', 'k8s', '--registry', 'reg.example/team');
   assert.equal(k8s.code, 0, k8s.stderr);
-  assert.doesNotMatch(k8s.stdout, /uncommitted/);
+  assert.doesNotMatch(k8s.stdout, /uncommitted|identity key/);
   const files = readdirSync(join(p.dir, 'k8s')).sort();
   assert.ok(files.includes('deployment-api.yaml') && files.includes('deployment-worker.yaml'), files.join(' '));
   assert.ok(files.includes('service-api-headless.yaml') && files.includes('ingress-api.yaml'), files.join(' '));

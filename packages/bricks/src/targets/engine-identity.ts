@@ -31,7 +31,11 @@ export function engineIssuer(stack: Stack): string {
   return `bricks:${stack.name}`;
 }
 
-export async function forEngine(stack: Stack, env: Env = process.env): Promise<Stack> {
+/**
+ * The stack as an engine deploys it. `added` hears the services whose identity key was made
+ * now (and written to the store beside the stack file, which the user should commit).
+ */
+export async function forEngine(stack: Stack, env: Env = process.env, added?: (services: readonly string[]) => void): Promise<Stack> {
   const path = join(stack.dir, STORE_FILE);
   let store: SecretStore;
   try {
@@ -46,6 +50,7 @@ export async function forEngine(stack: Stack, env: Env = process.env): Promise<S
     }
     const publics: JWK[] = [];
     const privates = new Map<string, string>();
+    const made: string[] = [];
     for (const service of Object.keys(stack.services)) {
       let jwk: JWK;
       if (store.has(storeName(service))) jwk = JSON.parse(store.get(storeName(service)).toString('utf8')) as JWK;
@@ -54,11 +59,13 @@ export async function forEngine(stack: Stack, env: Env = process.env): Promise<S
         const raw = await exportJWK(privateKey);
         jwk = { ...raw, alg: 'ES256', kid: `${service}.${(await calculateJwkThumbprint(raw)).slice(0, 8)}` };
         await store.set(storeName(service), Buffer.from(JSON.stringify(jwk)), env);
+        made.push(service);
       }
       const { d: _private, ...pub } = jwk;
       publics.push({ ...pub, use: 'sig' });
       privates.set(service, JSON.stringify(jwk));
     }
+    if (made.length > 0) added?.(made);
     for (const [service, key] of privates) secrets[keySecret(service)] = { kind: 'content', content: key };
     const configs: Record<string, ValueSource> = { ...stack.configs, [JWKS_CONFIG]: { kind: 'content', content: JSON.stringify({ keys: publics }) } };
     const services: Record<string, Service> = {};

@@ -13,6 +13,7 @@ import {
 import type { ServiceImage, SwarmTask, TargetEvent } from '../../targets/index.ts';
 import type { GlobalOptions } from '../context.ts';
 import { forEngine } from '../../targets/engine-identity.ts';
+import { STORE_FILE } from '../../platform/secrets/vault.ts';
 import { loadOrFail, pathsOf } from '../context.ts';
 import { CliError } from '../errors.ts';
 import { color } from '../format/color.ts';
@@ -137,6 +138,20 @@ async function buildArtifacts(stack: Stack, options: GlobalOptions, print: Print
   return result.services;
 }
 
+/**
+ * The release an engine deployment is named by, then the stack it deploys: the store's external
+ * secrets and each service's identity key go with it. The release is read first, so that the
+ * work tree is judged as the user left it (a first deploy writes new identity keys into the
+ * store beside the stack file), and nothing is written where there is no release to name.
+ */
+async function engineRelease(loaded: Stack, print: Print): Promise<{ stack: Stack; tag: string }> {
+  const tag = await releaseOf(loaded, print);
+  const stack = await forEngine(loaded, process.env, (services) =>
+    print(color.yellow(`${STORE_FILE}: made an identity key for ${services.join(', ')}; commit the file, so that later deploys keep these keys (until then the work tree has uncommitted changes)`)),
+  );
+  return { stack, tag };
+}
+
 async function releaseOf(stack: Stack, print: Print): Promise<string> {
   const tag = releaseTag(await gitState(stack.dir));
   if (tag.includes('-dirty-')) print(color.yellow(`the work tree has uncommitted changes: this release is ${tag}`));
@@ -183,11 +198,9 @@ function printerFor(json: boolean | undefined): Print {
 }
 
 export async function deploySwarmCommand(options: GlobalOptions & SwarmFlags): Promise<void> {
-  // The store's external secrets and each service's identity key go with the deployment.
-  const stack = await guarded(async () => forEngine(await loadOrFail(options, null)));
   const print = printerFor(options.json);
+  const { stack, tag } = await guarded(async () => engineRelease(await loadOrFail(options, null), print));
   await guarded(async () => {
-    const tag = await releaseOf(stack, print);
     const artifacts = await buildArtifacts(stack, options, print);
     const images = await imagesOf(stack, tag, artifacts, options, print);
     const result = await deploySwarm(stack, tag, {
@@ -251,9 +264,8 @@ export async function manifests(
   const target = parseTarget(options.target ?? 'kubernetes', ['kubernetes'], 'manifests');
   if (options.out === undefined) throw new CliError('usage', 'bricks manifests: name the output directory with -o DIR');
   const out = resolve(options.out);
-  const stack = await guarded(async () => forEngine(await loadOrFail(options, null)));
+  const { stack, tag } = await guarded(async () => engineRelease(await loadOrFail(options, null), say));
   await guarded(async () => {
-    const tag = await releaseOf(stack, say);
     // With --images the manifests name the images really built (an unchanged service keeps its
     // earlier reference, so the cluster leaves its pods alone); otherwise `<repo>:<sha>` for all.
     const images = options.images === true ? imageMap(await imagesOf(stack, tag, await buildArtifacts(stack, options, say), options, say)) : undefined;
