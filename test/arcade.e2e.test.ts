@@ -10,10 +10,11 @@
 // data) and takes free service ports instead of the example's remembered 7100.. ones, which a
 // developer's running `npm run arcade` may hold.
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { checkArcade, checkThumbnails, json } from './helpers/arcade-checks.ts';
+import { checkArcade, checkThumbnails, json, send } from './helpers/arcade-checks.ts';
 import { arcadeCopy } from './helpers/arcade-copy.ts';
 import { alive, get, steadyLoad, until, type PsDoc, type PsService } from './helpers/bricks.ts';
 import { findPrometheus, startPrometheus, type RunningPrometheus } from './helpers/prometheus.ts';
@@ -70,6 +71,47 @@ test('arcade: every endpoint through the gateway, analytics balancing, Prometheu
     // A caller that names itself gateway is not the gateway.
     const forged = await json('POST', `${catalog}/arcade.v1.CatalogService/CreateGame`, { title: 'Sneaky' }, { ...player, 'bricks-identity': 'gateway', 'x-bricks-service': 'gateway' });
     assert.equal(forged.status, 401, JSON.stringify(forged.body));
+  });
+
+  await t.test('one trace across gateway, catalog and scores, found by bricks traces; its logs by its id', async () => {
+    // The caller's own traceparent: the gateway's span is its child, so the trace id is known.
+    const traceId = randomBytes(16).toString('hex');
+    const traceparent = `00-${traceId}-${randomBytes(8).toString('hex')}-01`;
+    const player = { authorization: `Bearer ${await userToken(['games:read', 'games:write'])}`, traceparent };
+    const made = await json('POST', `${gw}/api/games`, { title: 'Traced', genre: 'puzzle' }, player);
+    assert.equal(made.status, 201, JSON.stringify(made.body));
+    const id = (made.body as { game: { id: string } }).game.id;
+    const read = await send('GET', `${gw}/api/games/${id}`, undefined, { traceparent });
+    assert.equal(read.status, 200);
+    type Span = { spanId: string; parentSpanId: string; name: string; kind: string; service: string };
+    // Replicas export in batches every second.
+    const spans = await until('the trace in the store with every hop', async () => {
+      const r = await p.bricks('traces', traceId, '--json');
+      if (r.code !== 0) return undefined;
+      const doc = JSON.parse(r.stdout) as { spans: Span[] };
+      const services = new Set(doc.spans.map((x) => x.service));
+      return ['gateway', 'catalog', 'scores'].every((n) => services.has(n)) && doc.spans.filter((x) => x.kind === 'server').length >= 4 ? doc.spans : undefined;
+    }, 30_000);
+    const byId = new Map(spans.map((x) => [x.spanId, x]));
+    const parentOf = (x: Span): Span | undefined => byId.get(x.parentSpanId);
+    const scoresServer = spans.find((x) => x.service === 'scores' && x.kind === 'server');
+    assert.ok(scoresServer, 'a server span of scores');
+    assert.equal(scoresServer.name, 'arcade.v1.ScoresService/TopScores');
+    assert.deepEqual([parentOf(scoresServer)?.kind, parentOf(scoresServer)?.service], ['client', 'gateway'], 'scores is called by the gateway');
+    assert.equal(parentOf(parentOf(scoresServer)!)?.name, 'GET /api/games/:id', "the client call is a child of the gateway's request span");
+    const roots = spans.filter((x) => parentOf(x) === undefined);
+    assert.deepEqual(roots.map((x) => x.name).sort(), ['GET /api/games/:id', 'POST /api/games'], 'both requests hang under the caller');
+    for (const listArgs of [['--service', 'scores'], ['--method', 'TopScores'], []]) {
+      const listed = JSON.parse((await p.bricks('traces', '--json', '--limit', '1000', ...listArgs)).stdout) as { traces: { traceId: string }[] };
+      assert.ok(listed.traces.some((x) => x.traceId === traceId), `bricks traces ${listArgs.join(' ')} lists it`);
+    }
+    const waterfall = await p.bricks('traces', traceId);
+    assert.match(waterfall.stdout, /^ {4}arcade\.v1\.ScoresService\/TopScores \(server\) +scores\.1 +\|/m);
+    const logs = await until('the trace\'s log line', async () => {
+      const r = await p.bricks('logs', '--trace', traceId, '--no-color');
+      return /game created/.test(r.stdout) ? r.stdout : undefined;
+    }, 10_000);
+    assert.ok(logs.split('\n').filter((l) => l.trim() !== '').every((l) => l.includes(traceId)), logs);
   });
 
   await t.test('Prometheus scrapes every replica through http_sd, and every dashboard panel returns series', { skip: 'skip' in found ? found.skip : false }, async () => {

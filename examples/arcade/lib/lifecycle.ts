@@ -4,7 +4,7 @@
 // stops them all and the process exits once every one has released what it holds. The list
 // lives on globalThis because each co-located service is its own bundle with its own copy of
 // this module.
-import { closeClients, logger } from '@bricks/sdk';
+import { closeClients, stopTracing, logger } from '@bricks/sdk';
 
 /** What stops: an SDK server, or the gateway's HTTP server. */
 export interface Stoppable {
@@ -33,6 +33,8 @@ export function stopOnSignals(server: Stoppable, release: () => Promise<void> = 
     Promise.all(servers.map((s) => s.shutdown()))
       .then(() => Promise.all(stopper.entries.map((e) => e.release())))
       .then(() => closeClients())
+      // The last requests' spans leave before the process does (serve() does it for its own).
+      .then(() => stopTracing())
       .then(
         () => process.exit(0),
         (err: unknown) => {

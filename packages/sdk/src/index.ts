@@ -22,6 +22,9 @@ export { config, ConfigError, duration, secret, secretPath } from './config/inde
 export { logger, createLogger } from './telemetry/index.ts';
 export type { Logger } from './telemetry/index.ts';
 export { currentCall } from './context/index.ts';
+export { inRequestSpan } from './server/request-span.ts';
+export type { RequestSpan, RequestSpanOptions } from './server/request-span.ts';
+export { startTracing, stopTracing, tracesEndpoint } from './tracing/export.ts';
 export type { CallContext } from './context/index.ts';
 export type { Identity, UserIdentity, ServiceIdentity } from './auth/identity.ts';
 

@@ -1,5 +1,5 @@
 // The CatalogService RPCs over the games table: validation, defaults and error codes live here.
-import { BricksError, implement, type ServiceImplementation } from '@bricks/sdk';
+import { BricksError, implement, logger, type ServiceImplementation } from '@bricks/sdk';
 import type { MessageInitShape } from '@bufbuild/protobuf';
 import { CatalogService, type GameSchema } from '../../gen/arcade/v1/catalog_pb.ts';
 import type { CatalogStore, GameRow } from './store.ts';
@@ -33,7 +33,10 @@ export function catalogService(store: CatalogStore): ServiceImplementation {
       if (title.length > MAX_TITLE) throw new BricksError('invalid_argument', `title is longer than ${MAX_TITLE} characters`);
       if (req.description.length > MAX_DESCRIPTION) throw new BricksError('invalid_argument', `description is longer than ${MAX_DESCRIPTION} characters`);
       const genre = req.genre.trim().toLowerCase() || 'unknown';
-      return { game: game(await store.create({ title, genre, description: req.description })) };
+      const created = await store.create({ title, genre, description: req.description });
+      // Inside the call: the line carries its trace id (bricks logs --trace finds it).
+      logger.info({ id: created.id }, 'game created');
+      return { game: game(created) };
     },
   });
 }

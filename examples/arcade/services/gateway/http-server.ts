@@ -2,9 +2,9 @@
 // BricksError codes as HTTP statuses, and a graceful stop (not ready, drain, finish in-flight).
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { BricksError, METRICS_CONTENT_TYPE, metricsText, WWW_AUTHENTICATE_HEADER, type Logger } from '@bricks/sdk';
+import { BricksError, inRequestSpan, METRICS_CONTENT_TYPE, metricsText, WWW_AUTHENTICATE_HEADER, type Logger, type RequestSpan } from '@bricks/sdk';
 import { httpStatusOf } from './http-status.ts';
-import type { ApiResponse, Router } from './router.ts';
+import type { ApiResponse, Match, Router } from './router.ts';
 
 export interface GatewayOptions {
   readonly router: Router;
@@ -75,6 +75,17 @@ export async function startGateway(opts: GatewayOptions): Promise<GatewayServer>
       case 'found':
         break;
     }
+    // One span per request, under the caller's traceparent: the SDK calls made for it are its children.
+    const name = `${method} ${match.route}`;
+    const attributes = { 'http.request.method': method, 'http.route': match.route, 'url.path': url.pathname };
+    return inRequestSpan(name, { headers: req.headers, attributes }, async (span) => {
+      res.setHeader('traceparent', span.traceparent);
+      res.once('finish', () => span.setAttribute('http.response.status_code', res.statusCode));
+      await respond(req, res, url, method, match, span);
+    });
+  }
+
+  async function respond(req: IncomingMessage, res: ServerResponse, url: URL, method: string, match: Extract<Match, { kind: 'found' }>, span: RequestSpan): Promise<void> {
     const body = await readBody(req, opts.maxBodyBytes);
     if (body === undefined) {
       res.setHeader('connection', 'close');
@@ -99,7 +110,10 @@ export async function startGateway(opts: GatewayOptions): Promise<GatewayServer>
     } catch (err) {
       const e = BricksError.from(err);
       const status = httpStatusOf(e.code);
-      if (status >= 500) opts.logger.warn({ err: e, method, path: url.pathname }, 'request failed');
+      if (status >= 500) {
+        opts.logger.warn({ err: e, method, path: url.pathname }, 'request failed');
+        span.fail(e.rawMessage);
+      }
       return sendError(res, status, e.code, e.rawMessage, challengeOf(e, status));
     }
     switch (answer.kind) {

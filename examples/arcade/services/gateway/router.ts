@@ -20,13 +20,15 @@ export type ApiResponse =
 export type Handler = (req: ApiRequest) => Promise<ApiResponse>;
 
 export type Match =
-  | { readonly kind: 'found'; readonly handler: Handler; readonly params: Readonly<Record<string, string>> }
+  /** `route` is the pattern that matched (`/api/games/:id`): a span's name, bounded unlike paths. */
+  | { readonly kind: 'found'; readonly handler: Handler; readonly params: Readonly<Record<string, string>>; readonly route: string }
   | { readonly kind: 'method-not-allowed'; readonly allow: readonly string[] }
   | { readonly kind: 'not-found' };
 
 interface Route {
   readonly method: string;
   readonly segments: readonly string[];
+  readonly pattern: string;
   readonly handler: Handler;
 }
 
@@ -38,7 +40,7 @@ export class Router {
   readonly #routes: Route[] = [];
 
   add(method: string, pattern: string, handler: Handler): this {
-    this.#routes.push({ method: method.toUpperCase(), segments: split(pattern), handler });
+    this.#routes.push({ method: method.toUpperCase(), segments: split(pattern), pattern, handler });
     return this;
   }
 
@@ -48,7 +50,7 @@ export class Router {
     for (const route of this.#routes) {
       const params = matchSegments(route.segments, parts);
       if (params === undefined) continue;
-      if (route.method === method.toUpperCase()) return { kind: 'found', handler: route.handler, params };
+      if (route.method === method.toUpperCase()) return { kind: 'found', handler: route.handler, params, route: route.pattern };
       allow.push(route.method);
     }
     return allow.length > 0 ? { kind: 'method-not-allowed', allow } : { kind: 'not-found' };

@@ -22,6 +22,7 @@ const load = {
   secret: () => import('./commands/secret.ts'),
   targets: () => import('./commands/targets.ts'),
   top: () => import('./commands/top.ts'),
+  traces: () => import('./commands/traces.ts'),
   observability: () => import('./commands/observability.ts'),
   token: () => import('./commands/token.ts'),
   up: () => import('./commands/up.ts'),
@@ -132,6 +133,25 @@ command('top')
   .option('--json', 'machine-readable output, once')
   .action(async (opts: Opts, cmd: Command) =>
     (await load.top()).top({ ...globals(cmd), ...(typeof opts.window === 'string' ? { window: opts.window } : {}), once: opts.once === true, json: opts.json === true }));
+
+command('traces [id]')
+  .description('recent traces, newest first; with an id, one trace as a waterfall')
+  .option('--service <name>', 'traces that reached this service')
+  .option('--method <text>', 'traces with a span whose name contains this (CatalogService/GetGame)')
+  .option('--min-duration <duration>', 'traces at least this long (250ms, 1s)')
+  .option('--errors', 'traces with a failed span')
+  .option('--limit <n>', 'at most this many (default 20)')
+  .option('--json', 'machine-readable output')
+  .action(async (id: string | undefined, opts: Opts, cmd: Command) =>
+    (await load.traces()).traces(id, {
+      ...globals(cmd),
+      ...(typeof opts.service === 'string' ? { service: opts.service } : {}),
+      ...(typeof opts.method === 'string' ? { method: opts.method } : {}),
+      ...(typeof opts.minDuration === 'string' ? { minDuration: opts.minDuration } : {}),
+      ...(typeof opts.limit === 'string' ? { limit: opts.limit } : {}),
+      errors: opts.errors === true,
+      json: opts.json === true,
+    }));
 
 command('prometheus-config')
   .description("a Prometheus config that scrapes the platform and every replica through the daemon's http_sd")

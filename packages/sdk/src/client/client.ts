@@ -25,6 +25,7 @@ import { readPlatformEnv, serviceUrlVariable } from '../config/platform-env.ts';
 import { PROTOCOL_VARIABLE } from '../config/platform-env-names.js';
 import { withIdentity } from '../auth/outgoing.ts';
 import { currentScope } from '../context/call-context.ts';
+import { startTracing } from '../tracing/export.ts';
 import type { CallScope, CancelSource } from '../context/call-scope.ts';
 import { clockAt } from '../context/clock.ts';
 import { abortError } from '../context/deadline.ts';
@@ -127,6 +128,8 @@ let generation = 0;
 const noOptions: CallOptions = {};
 
 export function client<S extends DescService>(service: S, opts: ClientOptions = {}): Client<S> {
+  // A process that only calls (a gateway, a job) exports its spans too.
+  startTracing(process.env);
   const core = new ServiceClient(service, opts);
   const methods: Record<string, unknown> = {};
   for (const m of service.methods) {

@@ -64,6 +64,19 @@ export const IDENTITY_KEY_VARIABLE = 'BRICKS_IDENTITY_KEY';
  */
 export const AUTH_VARIABLE = 'BRICKS_AUTH';
 
+// OpenTelemetry's own variables, as its SDKs read them -----------------------------------------
+
+/**
+ * Where a replica exports its spans over OTLP/HTTP: the SDK posts them to `<this>/v1/traces`.
+ * The daemon sets its own receiver unless the service's `environment` names another collector;
+ * on Swarm and Kubernetes it is whatever the stack file sets (Jaeger, Tempo, a Collector).
+ */
+export const OTLP_ENDPOINT_VARIABLE = 'OTEL_EXPORTER_OTLP_ENDPOINT';
+/** The full URL for spans only, which wins over OTLP_ENDPOINT_VARIABLE (OpenTelemetry's rule). */
+export const OTLP_TRACES_ENDPOINT_VARIABLE = 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT';
+/** `none` turns span export off even where an endpoint is set. */
+export const TRACES_EXPORTER_VARIABLE = 'OTEL_TRACES_EXPORTER';
+
 // Set by the daemon for an `x-bricks.group` replica only ----------------------------------
 
 /** The member services this one process serves, `catalog,scores`. The SDK serves them all on one port. */

@@ -7,6 +7,7 @@ import {
   REPLICA_VARIABLE,
   RESILIENCE_VARIABLE,
   SERVICE_VARIABLE,
+  STACK_VARIABLE,
   SERVICES_VARIABLE,
   serviceUrlVariable,
   STOP_GRACE_MS_VARIABLE,
@@ -20,6 +21,8 @@ export interface PlatformEnv {
   readonly service: string | undefined;
   /** e.g. `catalog.2`. */
   readonly replica: string | undefined;
+  /** The stack's name. */
+  readonly stack: string | undefined;
   /** `x-bricks.group`: the services this one process serves (`a,b`). */
   readonly services: readonly string[];
   /** Local only: the daemon's endpoint list. */
@@ -38,6 +41,7 @@ export function readPlatformEnv(env: Env = process.env): PlatformEnv {
     port: int(env[PORT_VARIABLE]),
     service: env[SERVICE_VARIABLE] || undefined,
     replica: env[REPLICA_VARIABLE] || undefined,
+    stack: env[STACK_VARIABLE] || undefined,
     services: (env[SERVICES_VARIABLE] ?? '').split(',').map((s) => s.trim()).filter((s) => s !== ''),
     discoveryUrl: env[DISCOVERY_URL_VARIABLE] || undefined,
     resilience: env[RESILIENCE_VARIABLE] || undefined,

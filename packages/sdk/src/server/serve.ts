@@ -20,6 +20,7 @@ import { serveHttpRoute } from './http-routes.ts';
 import type { ServiceImplementation } from './implement.ts';
 import type { Interceptor } from '../interceptors/interceptor.ts';
 import { sniffingServer } from './listener.ts';
+import { startTracing, stopTracing } from '../tracing/export.ts';
 import { localChanged, registerLocal, unregisterLocal } from './local-registry.ts';
 import { processState } from './process-state.ts';
 import { HealthState } from './standard/health.ts';
@@ -84,6 +85,8 @@ export async function serve(opts: ServeOptions): Promise<Server> {
   const drainDelayMs = Math.min(opts.drainDelayMs ?? (drainEnv !== undefined && /^\d+$/.test(drainEnv) ? Number(drainEnv) : 1000), graceMs / 4);
   const policy = resolvePolicy(parseResilience(penv.resilience), undefined, undefined);
 
+  // Before any call: the spans of the first calls are exported too.
+  startTracing(env, opts.services[0]?.service.typeName);
   const dispatcher = new Dispatcher({ logger: log, defaultTimeoutMs: policy.timeoutMs, onServicesAdded: localChanged, auth: authenticatorFromEnv(env) });
   for (const s of opts.services) dispatcher.add(s, { interceptors: opts.interceptors });
   // The standard services speak for this replica: not offered to co-located clients; left out
@@ -167,6 +170,8 @@ export async function serve(opts: ServeOptions): Promise<Server> {
       for (const s of sockets) s.destroy();
       await closed;
       unregisterLocal(dispatcher);
+      // The last calls' spans leave before the process does.
+      await Promise.race([stopTracing(), delay(Math.max(0, Math.min(deadline - Date.now(), 1000)))]);
       log.info({ inFlight: dispatcher.inFlight }, 'shut down');
     })();
     return stopping;

@@ -12,6 +12,7 @@ import { ApiError } from './errors.ts';
 import type { ReleasesPort, ServicesPort } from './ports.ts';
 import { routes } from './routes.ts';
 import { listenApi } from './server.ts';
+import { TraceStore, tracesApi } from '../telemetry/traces/index.ts';
 import type { ApiServer } from './server.ts';
 
 const TOKEN = 'secret';
@@ -93,6 +94,7 @@ describe('control API', () => {
   let persisted = 0;
   let server: ApiServer;
   let api: ApiClient;
+  const traceStore = new TraceStore();
 
   before(async () => {
     server = await listenApi(TOKEN);
@@ -100,6 +102,7 @@ describe('control API', () => {
     server.serve(
       routes({
         services,
+        traces: tracesApi(traceStore),
         events,
         logs: { query: (f, n) => (tails.push([f, n]), past), live },
         releases,
@@ -141,6 +144,33 @@ describe('control API', () => {
     const lean = await api.status({ usage: false });
     assert.equal(lean.services[0]?.replicas[0]?.cpu, undefined);
     assert.equal(usageAsked, asked);
+  });
+
+  it('takes OTLP/HTTP JSON spans from anyone, and lists and shows traces behind the token', async () => {
+    const span = (spanId: string, parentSpanId: string, name: string, startNs: bigint, code = 0) => ({
+      traceId: '0af7651916cd43dd8448eb211c80319c', spanId, parentSpanId, name, kind: 2,
+      startTimeUnixNano: String(startNs), endTimeUnixNano: String(startNs + 2_000_000n), status: { code }, attributes: [{ key: 'rpc.method', value: { stringValue: 'GetGame' } }],
+    });
+    const body = {
+      resourceSpans: [{
+        resource: { attributes: [{ key: 'service.name', value: { stringValue: 'catalog' } }, { key: 'service.instance.id', value: { stringValue: 'catalog.1' } }] },
+        scopeSpans: [{ spans: [span('b7ad6b7169203331', '', 'arcade.v1.CatalogService/GetGame', 1_700_000_000_000_000_000n), span('00f067aa0ba902b7', 'b7ad6b7169203331', 'db', 1_700_000_000_000_500_000n, 2), { spanId: 'nope' }] }],
+      }],
+    };
+    const res = await fetch(`${server.url}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    assert.equal(res.status, 200);
+    assert.deepEqual(await res.json(), { partialSuccess: { rejectedSpans: 1, errorMessage: 'a span has no hex traceId (32 digits) or spanId (16 digits)' } });
+    const bad = await fetch(`${server.url}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"spans":[]}' });
+    assert.equal(bad.status, 400);
+    const listed = await api.traces({ service: 'catalog' });
+    assert.equal(listed.traces.length, 1);
+    assert.deepEqual({ ...listed.traces[0], startMs: 0 }, { traceId: '0af7651916cd43dd8448eb211c80319c', name: 'arcade.v1.CatalogService/GetGame', service: 'catalog', startMs: 0, durationMs: 2.5, spans: 2, services: ['catalog'], error: true });
+    assert.equal((await api.traces({ service: 'gateway' })).traces.length, 0);
+    assert.equal((await api.traces({ minDurationMs: 3 })).traces.length, 0);
+    const one = await api.trace('0AF7651916CD43DD8448EB211C80319C');
+    assert.deepEqual(one.spans.map((s) => [s.name, s.parentSpanId, s.replica, s.status]), [['arcade.v1.CatalogService/GetGame', '', 'catalog.1', 'unset'], ['db', 'b7ad6b7169203331', 'catalog.1', 'error']]);
+    await assert.rejects(api.trace('00000000000000000000000000000001'), (e: unknown) => e instanceof ApiError && e.code === 'not-found');
+    await assert.rejects(new ApiClient(server.url, 'wrong').traces(), (e: unknown) => e instanceof ApiError && e.code === 'unauthenticated');
   });
 
   it("serves the identity issuer's discovery and keys to anyone, its user tokens only with the API token", async () => {

@@ -7,7 +7,7 @@ import { API } from './contract/index.ts';
 import type {
   ConfigDoc, DiffDoc, DiffQuery, DownAnswer, EventsQuery, HistoryDoc, JsonOf, LineOf, LogLine, LogsQuery, OperationLine, PlatformEvent, QueryCodec,
   RequestOf, RestartAnswer, RestartRequest, RollbackRequest, RouteName, ScaleAnswer, ScaleRequest, StatusDoc, StatusQuery, TokenAnswer, TokenRequest,
-  HttpSdGroup, TopDoc, TopQuery,
+  HttpSdGroup, TopDoc, TopQuery, TraceDoc, TracesDoc, TracesQuery,
 } from './contract/index.ts';
 import { ApiError } from './errors.ts';
 
@@ -85,6 +85,14 @@ export class ApiClient {
 
   prometheusTargets(): Promise<readonly HttpSdGroup[]> {
     return this.json('prometheusTargets', undefined);
+  }
+
+  traces(query: TracesQuery = {}): Promise<TracesDoc> {
+    return this.json('traces', query);
+  }
+
+  trace(id: string): Promise<TraceDoc> {
+    return this.json('trace', { id });
   }
 
   top(query: TopQuery = {}): Promise<TopDoc> {

@@ -4,7 +4,7 @@
 import type { Stack } from '../../stack/model.ts';
 import type { LogFilter } from '../telemetry/log-filter.ts';
 import type { Usage } from '../telemetry/usage.ts';
-import type { DeployProgress, DeployResult, DiffDoc, DiscoveryDoc, HistoryDoc, HttpSdGroup, IdentityDiscoveryDoc, JwksDoc, LogLine, ServiceStatus, TokenAnswer, TokenRequest, TopDoc } from './contract/index.ts';
+import type { DeployProgress, DeployResult, DiffDoc, DiscoveryDoc, HistoryDoc, HttpSdGroup, IdentityDiscoveryDoc, JwksDoc, LogLine, ServiceStatus, TokenAnswer, TokenRequest, TopDoc, OtlpExportAnswer, TraceDoc, TracesDoc, TracesQuery } from './contract/index.ts';
 
 /** The running services: met by the supervisor. */
 export interface ServicesPort {
@@ -68,4 +68,12 @@ export interface MetricsPort {
   text(): string;
   targets(): readonly HttpSdGroup[];
   top(windowMs: number): Promise<TopDoc>;
+}
+
+/** The trace store: met by telemetry/traces. */
+export interface TracesPort {
+  /** An OTLP export request's body; answers what was not kept. */
+  ingest(body: unknown): OtlpExportAnswer;
+  list(query: TracesQuery): TracesDoc;
+  get(traceId: string): TraceDoc | undefined;
 }

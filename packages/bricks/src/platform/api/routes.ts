@@ -8,7 +8,7 @@ import { CodedError } from '../../util/coded-error.ts';
 import { DEFAULT_LOG_TAIL, DEFAULT_ROLLBACK_REF } from './contract/index.ts';
 import type { DeployProgress, DeployResult, LogLine, OperationLine, PlatformEvent } from './contract/index.ts';
 import { ApiError } from './errors.ts';
-import type { EventFeed, IdentityPort, LogsPort, MetricsPort, ReleasesPort, ServicesPort, UsageReader } from './ports.ts';
+import type { EventFeed, IdentityPort, LogsPort, MetricsPort, ReleasesPort, ServicesPort, TracesPort, UsageReader } from './ports.ts';
 import { routeTable } from './route-table.ts';
 import { streamOf } from './server.ts';
 import { EXPOSITION_CONTENT_TYPE } from '../telemetry/exposition-writer.ts';
@@ -22,6 +22,7 @@ export interface RouteDeps {
   readonly releases: ReleasesPort;
   readonly usage: UsageReader;
   readonly metrics: MetricsPort;
+  readonly traces: TracesPort;
   /** The identity issuer; without one its routes answer not-found. */
   readonly identity?: IdentityPort;
   /** Stops the daemon; the answer to `down` is sent first. */
@@ -109,6 +110,13 @@ export function routes(deps: RouteDeps): Route[] {
     identityDiscovery: async () => ({ kind: 'json', body: issuer().discovery }),
     identityKeys: async () => ({ kind: 'json', body: issuer().jwks }),
     identityToken: async (req) => ({ kind: 'json', body: await issuer().userToken(req) }),
+    otlpTraces: async (body) => ({ kind: 'json', body: deps.traces.ingest(body) }),
+    traces: async (query) => ({ kind: 'json', body: deps.traces.list(query) }),
+    trace: async ({ id }) => {
+      const doc = deps.traces.get(id);
+      if (doc === undefined) throw new ApiError('not-found', `no trace ${id} in the store: it may be older than the store keeps (bricks traces lists what it has)`);
+      return { kind: 'json', body: doc };
+    },
     discovery: async ({ watch, version }) => {
       if (watch === true && version !== undefined && Number.isFinite(version)) await services.waitForDiscovery(version, DISCOVERY_WATCH_MS);
       return { kind: 'json', body: services.discovery() };

@@ -27,6 +27,7 @@ import { Vault } from '../secrets/vault.ts';
 import { LogStore } from '../telemetry/logs.ts';
 import { processUsage } from '../telemetry/usage.ts';
 import { Metrics } from '../telemetry/metrics.ts';
+import { TraceStore, tracesApi } from '../telemetry/traces/index.ts';
 import { assignAddresses, DEFAULT_BASE_PORT, readPersisted, writePersisted } from './persisted.ts';
 import { Deployer } from './deployer.ts';
 import { releaseApi } from './release-api.ts';
@@ -120,6 +121,7 @@ export async function startDaemon(stackFile: string, log: DaemonLog): Promise<Ru
   const renewal = setInterval(() => void files.renew(), issuer.ttlMs / 8);
   renewal.unref();
 
+  const traces = new TraceStore();
   const supervisor = new Supervisor({
     stack,
     addresses,
@@ -130,6 +132,8 @@ export async function startDaemon(stackFile: string, log: DaemonLog): Promise<Ru
     logs,
     events,
     discoveryUrl: `${api.url}${API.discovery.path}`,
+    // OTLP exporters append /v1/traces, which is the API's otlpTraces route.
+    otlpEndpoint: api.url,
     files,
     identityIssuer: issuer.issuer,
   });
@@ -196,7 +200,7 @@ export async function startDaemon(stackFile: string, log: DaemonLog): Promise<Ru
     return shutdownStarted;
   };
 
-  api.serve(routes({ services: supervisor, events, logs, releases: releaseApi(deployer), usage: processUsage, metrics, identity: identityApi(issuer), shutdown: () => void stop(), persist }));
+  api.serve(routes({ services: supervisor, events, logs, releases: releaseApi(deployer), usage: processUsage, metrics, traces: tracesApi(traces), identity: identityApi(issuer), shutdown: () => void stop(), persist }));
 
   await persist();
   // Both describe this process: not durable (see writeFileAtomic).

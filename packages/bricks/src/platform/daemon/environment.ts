@@ -6,6 +6,8 @@ import {
   DISCOVERY_URL_VARIABLE,
   IDENTITY_DIR_VARIABLE,
   IDENTITY_ISSUER_VARIABLE,
+  OTLP_ENDPOINT_VARIABLE,
+  OTLP_TRACES_ENDPOINT_VARIABLE,
   PORT_VARIABLE,
   REPLICA_VARIABLE,
   RESILIENCE_VARIABLE,
@@ -35,6 +37,8 @@ export interface ReplicaEnvInput {
   readonly folders?: ReplicaFolders;
   /** The daemon's identity issuer URL. */
   readonly identityIssuer?: string;
+  /** The daemon's OTLP receiver, for the replica's span exporter. */
+  readonly otlpEndpoint?: string;
 }
 
 export function replicaEnvironment(input: ReplicaEnvInput): Record<string, string> {
@@ -63,5 +67,11 @@ export function replicaEnvironment(input: ReplicaEnvInput): Record<string, strin
     env[IDENTITY_DIR_VARIABLE] = input.folders.identityDir;
   }
   if (input.identityIssuer !== undefined) env[IDENTITY_ISSUER_VARIABLE] = input.identityIssuer;
+  // Spans go to the daemon unless the service's own environment names a collector.
+  const own = input.service.environment;
+  if (input.otlpEndpoint !== undefined && own[OTLP_ENDPOINT_VARIABLE] === undefined && own[OTLP_TRACES_ENDPOINT_VARIABLE] === undefined) {
+    env[OTLP_ENDPOINT_VARIABLE] = input.otlpEndpoint;
+    delete env[OTLP_TRACES_ENDPOINT_VARIABLE];
+  }
   return env;
 }

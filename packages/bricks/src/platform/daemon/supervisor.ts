@@ -36,6 +36,8 @@ export interface SupervisorOptions {
   /** The daemon's event bus: the supervisor tells it what it does. */
   readonly events: EventBus<PlatformEvent>;
   readonly discoveryUrl: string;
+  /** Where replicas export spans (OTLP/HTTP): the daemon's receiver. */
+  readonly otlpEndpoint?: string;
   /** Writes each replica's secret files and identity tokens before it starts (none when absent). */
   readonly files?: ReplicaFilesPort;
   /** The identity issuer replicas verify their callers against. */
@@ -378,6 +380,7 @@ export class Supervisor {
         stack: this.currentStack, service: s, replica: replica.name, port, addresses: this.options.addresses, discoveryUrl: this.options.discoveryUrl,
         ...(folders === undefined ? {} : { folders }),
         ...(this.options.identityIssuer === undefined ? {} : { identityIssuer: this.options.identityIssuer }),
+        ...(this.options.otlpEndpoint === undefined ? {} : { otlpEndpoint: this.options.otlpEndpoint }),
       });
     };
     this.runner.start(replica, { command: spec.command, cwd: spec.cwd, health: localSettings(s).health }, environment);

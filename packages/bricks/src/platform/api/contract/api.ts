@@ -18,6 +18,8 @@ import { diffQuery } from './releases.ts';
 import { JSON_BODY, NO_REQUEST, route } from './route-spec.ts';
 import type { RouteSpec } from './route-spec.ts';
 import type { StatusDoc, StatusQuery } from './status.ts';
+import type { OtlpExportAnswer, TraceDoc, TraceQuery, TracesDoc, TracesQuery } from './traces.ts';
+import { traceQuery, tracesQuery } from './traces.ts';
 import { statusQuery } from './status.ts';
 
 /** The normalized stack, as `bricks config --json` prints it. */
@@ -48,7 +50,17 @@ export const API = {
   identityKeys: route<void, JwksDoc>({ method: 'GET', path: '/v1/identity/jwks', public: true, request: NO_REQUEST }),
   /** A user token for local development (x-bricks.auth.issuer: local); behind the API token like every command. */
   identityToken: route<TokenRequest, TokenAnswer>({ method: 'POST', path: '/v1/identity/token', request: JSON_BODY }),
+  /**
+   * OTLP/HTTP (JSON) span export: replicas' OTEL_EXPORTER_OTLP_ENDPOINT is the API's address, and
+   * exporters post to `<endpoint>/v1/traces`. Public: replicas hold no token; spans are kept bounded.
+   */
+  otlpTraces: route<OtlpBody, OtlpExportAnswer>({ method: 'POST', path: '/v1/traces', public: true, request: JSON_BODY }),
+  traces: route<TracesQuery, TracesDoc>({ method: 'GET', path: '/v1/traces', request: { in: 'query', codec: tracesQuery } }),
+  trace: route<TraceQuery, TraceDoc>({ method: 'GET', path: '/v1/trace', request: { in: 'query', codec: traceQuery } }),
 } as const satisfies Readonly<Record<string, RouteSpec<unknown, unknown, unknown>>>;
+
+/** An OTLP export request as JSON, read by telemetry/traces/otlp-json.ts. */
+export type OtlpBody = { readonly resourceSpans: readonly unknown[] };
 
 export type RouteName = keyof typeof API;
 type TypesOf<K extends RouteName> = NonNullable<(typeof API)[K]['types']>;

@@ -32,3 +32,6 @@ export const tokenBody = z.object({
     .max(24 * 3600_000, { error: 'a development token lives at most 24 h' }),
 });
 export type TokenRequest = z.output<typeof tokenBody>;
+
+/** OTLP's ExportTraceServiceRequest: only its outer shape here; the spans are read by hand (telemetry/traces). */
+export const otlpBody = z.object({ resourceSpans: z.array(z.unknown(), { error: 'an OTLP export request has a resourceSpans array' }) });

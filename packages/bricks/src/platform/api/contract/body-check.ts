@@ -2,9 +2,9 @@
 import type { z } from 'zod';
 import { ApiError } from '../errors.ts';
 import type { RequestOf, RouteName } from './api.ts';
-import { restartBody, rollbackBody, scaleBody, tokenBody } from './bodies.ts';
+import { otlpBody, restartBody, rollbackBody, scaleBody, tokenBody } from './bodies.ts';
 
-const SCHEMAS = { scale: scaleBody, restart: restartBody, rollback: rollbackBody, identityToken: tokenBody } satisfies { readonly [K in RouteName]?: z.ZodType<RequestOf<K>> };
+const SCHEMAS = { scale: scaleBody, restart: restartBody, rollback: rollbackBody, identityToken: tokenBody, otlpTraces: otlpBody } satisfies { readonly [K in RouteName]?: z.ZodType<RequestOf<K>> };
 
 /**
  * The body of a route that takes one, checked against its schema (so it is that route's

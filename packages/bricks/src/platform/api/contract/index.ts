@@ -20,3 +20,5 @@ export type { HttpSdGroup, TopDoc, TopQuery, TopReplica } from './metrics.ts';
 export type { TopRow } from '../../telemetry/top.ts';
 export { IDENTITY_ISSUER_PATH } from './identity.ts';
 export type { IdentityDiscoveryDoc, JwksDoc, TokenAnswer } from './identity.ts';
+export { DEFAULT_TRACES_LIMIT } from './traces.ts';
+export type { OtlpExportAnswer, SpanKindName, SpanStatusName, StoredSpan, TraceDoc, TraceQuery, TracesDoc, TracesQuery, TraceStoreStats, TraceSummary } from './traces.ts';
