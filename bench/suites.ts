@@ -7,6 +7,7 @@ import recovery from './recovery/index.ts';
 import rolling from './rolling/index.ts';
 import rpc from './rpc/index.ts';
 import startup from './startup/index.ts';
+import traces from './traces/index.ts';
 import type { BenchSuite } from './suite.ts';
 
-export const suites: readonly BenchSuite[] = [proxy, recovery, rpc, auth, startup, rolling, autoscale, adoption];
+export const suites: readonly BenchSuite[] = [proxy, recovery, rpc, auth, startup, rolling, autoscale, adoption, traces];
