@@ -2,8 +2,8 @@
 // `bricks traces`. Bounded three ways, so a busy stack cannot grow the daemon: at most
 // `maxSpans` in all (whole traces go, oldest first, to make room), `retentionMs` of age (by when
 // a trace's first span arrived), and `maxSpansPerTrace` (a runaway loop's trace stops growing).
-// At the defaults a span is about 0.8 KB here (measured in bench/traces), so the store stays
-// under ~40 MB.
+// A kept span takes about 0.5 KB of heap (bench/traces measures it), so the store stays near
+// 25 MB at most.
 import type { StoredSpan, TraceDoc, TracesQuery, TraceStoreStats, TraceSummary } from '../../api/contract/traces.ts';
 import { DEFAULT_TRACES_LIMIT } from '../../api/contract/traces.ts';
 
