@@ -8,6 +8,7 @@ import rolling from './rolling/index.ts';
 import rpc from './rpc/index.ts';
 import startup from './startup/index.ts';
 import traces from './traces/index.ts';
+import tracing from './tracing/index.ts';
 import type { BenchSuite } from './suite.ts';
 
-export const suites: readonly BenchSuite[] = [proxy, recovery, rpc, auth, startup, rolling, autoscale, adoption, traces];
+export const suites: readonly BenchSuite[] = [proxy, recovery, rpc, auth, startup, rolling, autoscale, adoption, traces, tracing];

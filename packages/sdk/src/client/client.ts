@@ -35,7 +35,7 @@ import { defaultRetryBudget, parseResilience, resolvePolicy, type Policy, type R
 import type { InvokeResult } from '../server/dispatcher.ts';
 import { localDispatcher, localVersion } from '../server/local-registry.ts';
 import { clientSeries, type HistogramSeries } from '../telemetry/metrics.ts';
-import { formatTraceparent } from '../tracing/trace-context.ts';
+import { withTraceHeaders } from '../tracing/trace-context.ts';
 import { beginRpcSpan, finishRpcSpan, idsOnlySpan, tracingEnabled, type RpcSpan } from '../tracing/rpc-span.ts';
 import { methodPath, type Protocol } from '../transport/channel.ts';
 import { loadFast } from '../transport/fast-module.ts';
@@ -259,7 +259,7 @@ class ServiceClient {
     const headers = o.headers === undefined ? this.#headers : { ...this.#headers, ...headerRecord(o.headers) };
     if (local !== undefined) return this.#callLocal(plan, local, span, start, input, fresh, deadline, headers, parent, o);
     // TODO(interceptors): attaching the identity token becomes a client interceptor once they land.
-    return this.#callRemote(plan, span, start, input, deadline, withIdentity({ ...headers, traceparent: formatTraceparent(span.context) }, this.#targetName, this.#env), parent, o);
+    return this.#callRemote(plan, span, start, input, deadline, withIdentity(withTraceHeaders(headers, span.context), this.#targetName, this.#env), parent, o);
   }
 
   /** A streaming call (see stream-call.ts): an async iterable that starts the call when first read. */

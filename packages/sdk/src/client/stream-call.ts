@@ -12,7 +12,7 @@ import { clockAt } from '../context/clock.ts';
 import { abortError } from '../context/deadline.ts';
 import { BricksError } from '../errors/index.ts';
 import type { Policy } from '../resilience/policy.ts';
-import { formatTraceparent } from '../tracing/trace-context.ts';
+import { withTraceHeaders } from '../tracing/trace-context.ts';
 import { beginRpcSpan, type RpcSpan } from '../tracing/rpc-span.ts';
 import type { StreamResult } from '../transport/channel.ts';
 import { streamAttempt } from './attempts.ts';
@@ -71,7 +71,7 @@ export async function* streamCall(host: StreamHost, plan: StreamPlan, input: Asy
       res = await local.stream(requests, { deadline, cancel: { signal }, headers: o.headers, parentSpan: span.context, transport: 'in-process', startedAt: start });
     } else {
       const target = await host.remote();
-      const headers = { ...o.headers, traceparent: formatTraceparent(span.context) };
+      const headers = withTraceHeaders(o.headers, span.context);
       const opened = await streamAttempt(target, { method: plan.method, path: plan.path, input: requests, deadline, signal, headers, waits: undefined });
       release = opened.done;
       res = opened.result;

@@ -76,7 +76,11 @@ export class CallScope implements CallContext {
     if (this.#requestHeaders === undefined) {
       const h = new Headers(this.#arrival.headers);
       const parent = this.#arrival.parentSpan;
-      if (parent !== undefined && !h.has('traceparent')) h.set('traceparent', formatTraceparent(parent));
+      if (parent !== undefined && !h.has('traceparent')) {
+        h.set('traceparent', formatTraceparent(parent));
+        const state = parent.traceState?.serialize();
+        if (state) h.set('tracestate', state);
+      }
       this.#requestHeaders = h;
     }
     return this.#requestHeaders;

@@ -152,7 +152,7 @@ export class Dispatcher {
     const start = call.startedAt ?? performance.now();
     const now = clockAt(start);
     const deadline = call.deadline ?? now + this.opts.defaultTimeoutMs;
-    const parent = call.parentSpan ?? parseTraceparent(call.headers.traceparent);
+    const parent = call.parentSpan ?? parseTraceparent(call.headers.traceparent, call.headers.tracestate);
     const transport = call.transport;
     const span = beginRpcSpan(route.name, 'server', parent, (route.attributes[transport] ??= () => ({ 'rpc.system': 'bricks', 'rpc.method': route.name, 'rpc.bricks.transport': transport })));
     const scope = new CallScope(deadline, route.name, span, call);
@@ -226,7 +226,7 @@ export class Dispatcher {
     const start = call.startedAt ?? performance.now();
     const now = clockAt(start);
     const deadline = call.deadline ?? now + this.opts.defaultTimeoutMs;
-    const parent = call.parentSpan ?? parseTraceparent(call.headers.traceparent);
+    const parent = call.parentSpan ?? parseTraceparent(call.headers.traceparent, call.headers.tracestate);
     const transport = call.transport;
     const span = beginRpcSpan(route.name, 'server', parent, (route.attributes[transport] ??= () => ({ 'rpc.system': 'bricks', 'rpc.method': route.name, 'rpc.bricks.transport': transport })));
     const scope = new CallScope(deadline, route.name, span, call);

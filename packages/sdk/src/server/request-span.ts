@@ -31,7 +31,8 @@ const NO_BUDGET_MS = 2 ** 31 - 1;
 
 export async function inRequestSpan<T>(name: string, opts: RequestSpanOptions, fn: (span: RequestSpan) => Promise<T>): Promise<T> {
   const raw = opts.headers?.['traceparent'];
-  const parent = parseTraceparent(typeof raw === 'string' ? raw : undefined);
+  const state = opts.headers?.['tracestate'];
+  const parent = parseTraceparent(typeof raw === 'string' ? raw : undefined, typeof state === 'string' ? state : undefined);
   const attributes = opts.attributes ?? {};
   const span = beginRpcSpan(name, 'server', parent, () => attributes);
   const headers: Record<string, string> = {};

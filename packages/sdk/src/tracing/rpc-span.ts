@@ -76,6 +76,11 @@ class IdsOnlySpan implements RpcSpan, SpanContext {
   get spanId(): string {
     return (this.#spanId ??= formatSpanId(this.#number));
   }
+
+  /** The caller's tracestate, passed on. */
+  get traceState(): SpanContext['traceState'] {
+    return this.#parent?.traceState;
+  }
 }
 
 export function finishRpcSpan(span: RpcSpan, err: BricksError | undefined): void {

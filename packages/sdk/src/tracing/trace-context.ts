@@ -1,18 +1,30 @@
 // W3C Trace Context (https://www.w3.org/TR/trace-context/): the `traceparent` header, read and
 // written here so propagation works with only @opentelemetry/api installed (no SDK, no
 // registered propagator); spans still go through the OpenTelemetry API.
-import { context as otelContext, trace, TraceFlags, type Context, type SpanContext } from '@opentelemetry/api';
+import { context as otelContext, createTraceState, trace, TraceFlags, type Context, type SpanContext } from '@opentelemetry/api';
 
 const re = /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(?:-.*)?$/;
 
-export function parseTraceparent(value: string | null | undefined): SpanContext | undefined {
+/**
+ * The caller's span from its `traceparent`, with its `tracestate` (vendors' entries, passed on
+ * unchanged to the calls this one makes, as W3C trace-context asks) when it sent one.
+ */
+export function parseTraceparent(value: string | null | undefined, tracestate?: string | null): SpanContext | undefined {
   if (!value) return undefined;
   const m = re.exec(value.trim().toLowerCase());
   if (!m) return undefined;
   const [, version, traceId, spanId, flags] = m as unknown as [string, string, string, string, string];
   // Version ff is forbidden; all-zero ids are invalid (spec §3.2.2).
   if (version === 'ff' || /^0+$/.test(traceId) || /^0+$/.test(spanId)) return undefined;
-  return { traceId, spanId, traceFlags: parseInt(flags, 16) & 0xff, isRemote: true };
+  const sc: SpanContext = { traceId, spanId, traceFlags: parseInt(flags, 16) & 0xff, isRemote: true };
+  if (tracestate) sc.traceState = createTraceState(tracestate);
+  return sc;
+}
+
+/** The trace headers of a call made under `sc`: `traceparent`, and `tracestate` when the trace has one. */
+export function withTraceHeaders(headers: Readonly<Record<string, string>> | undefined, sc: SpanContext): Record<string, string> {
+  const state = sc.traceState?.serialize();
+  return state ? { ...headers, traceparent: formatTraceparent(sc), tracestate: state } : { ...headers, traceparent: formatTraceparent(sc) };
 }
 
 export function formatTraceparent(sc: SpanContext): string {
@@ -21,7 +33,7 @@ export function formatTraceparent(sc: SpanContext): string {
 
 /** The context a server span hangs under: the caller's traceparent, else the active context. */
 export function contextFromHeaders(headers: Headers, base: Context = otelContext.active()): Context {
-  const sc = parseTraceparent(headers.get('traceparent'));
+  const sc = parseTraceparent(headers.get('traceparent'), headers.get('tracestate'));
   return sc ? trace.setSpanContext(base, sc) : base;
 }
 
