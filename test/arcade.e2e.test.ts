@@ -90,7 +90,7 @@ test('arcade: every endpoint through the gateway, analytics balancing, Prometheu
       if (r.code !== 0) return undefined;
       const doc = JSON.parse(r.stdout) as { spans: Span[] };
       const services = new Set(doc.spans.map((x) => x.service));
-      return ['gateway', 'catalog', 'scores'].every((n) => services.has(n)) && doc.spans.filter((x) => x.kind === 'server').length >= 4 ? doc.spans : undefined;
+      return ['bricks', 'gateway', 'catalog', 'scores'].every((n) => services.has(n)) && doc.spans.filter((x) => x.kind === 'server').length >= 7 ? doc.spans : undefined;
     }, 30_000);
     const byId = new Map(spans.map((x) => [x.spanId, x]));
     const parentOf = (x: Span): Span | undefined => byId.get(x.parentSpanId);
@@ -99,8 +99,12 @@ test('arcade: every endpoint through the gateway, analytics balancing, Prometheu
     assert.equal(scoresServer.name, 'arcade.v1.ScoresService/TopScores');
     assert.deepEqual([parentOf(scoresServer)?.kind, parentOf(scoresServer)?.service], ['client', 'gateway'], 'scores is called by the gateway');
     assert.equal(parentOf(parentOf(scoresServer)!)?.name, 'GET /api/games/:id', "the client call is a child of the gateway's request span");
+    // The gateway's address is the platform's proxy: its span sits between the caller and the gateway.
     const roots = spans.filter((x) => parentOf(x) === undefined);
-    assert.deepEqual(roots.map((x) => x.name).sort(), ['GET /api/games/:id', 'POST /api/games'], 'both requests hang under the caller');
+    assert.deepEqual(roots.map((x) => [x.name, x.service]), [['proxy gateway', 'bricks'], ['proxy gateway', 'bricks']], "both requests hang under the caller's span, through the proxy");
+    const requests = spans.filter((x) => x.service === 'gateway' && x.kind === 'server');
+    assert.deepEqual(requests.map((x) => x.name).sort(), ['GET /api/games/:id', 'POST /api/games']);
+    for (const r of requests) assert.equal(parentOf(r)?.name, 'proxy gateway');
     for (const listArgs of [['--service', 'scores'], ['--method', 'TopScores'], []]) {
       const listed = JSON.parse((await p.bricks('traces', '--json', '--limit', '1000', ...listArgs)).stdout) as { traces: { traceId: string }[] };
       assert.ok(listed.traces.some((x) => x.traceId === traceId), `bricks traces ${listArgs.join(' ')} lists it`);

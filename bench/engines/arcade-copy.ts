@@ -3,6 +3,7 @@
 // a free published port for the gateway, so it never meets a developer's running arcade.
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ARCADE_PARTS } from '../../test/helpers/arcade-copy.ts';
 import { freePort } from './ports.ts';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
@@ -34,7 +35,7 @@ stopOnSignals(server);
 export async function arcadeCopy(label: string, opts: { databases?: boolean } = {}): Promise<ArcadeCopy> {
   mkdirSync(join(ROOT, '.tmp'), { recursive: true });
   const dir = mkdtempSync(join(ROOT, '.tmp', `bench-${label}-`));
-  for (const part of ['bricks.yaml', 'package.json', 'gen', 'lib', 'proto', 'services']) cpSync(join(ARCADE, part), join(dir, part), { recursive: true });
+  for (const part of ARCADE_PARTS) cpSync(join(ARCADE, part), join(dir, part), { recursive: true });
   const name = `arcade-bench-${label}-${process.pid}`;
   const port = await freePort();
   const file = join(dir, 'bricks.yaml');

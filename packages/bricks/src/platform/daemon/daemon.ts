@@ -92,6 +92,8 @@ export async function startDaemon(stackFile: string, log: DaemonLog): Promise<Ru
 
   const basePort = basePortOf(stack);
   const addresses = await assignAddresses(Object.keys(stack.services), persisted.addresses, basePort);
+  // Spans from the replicas (OTLP) and from the service addresses' proxies.
+  const traces = new TraceStore();
   const proxies = new Map<string, ServiceProxy>();
   const openProxy = async (name: string, port: number): Promise<void> => {
     proxies.set(
@@ -101,6 +103,7 @@ export async function startDaemon(stackFile: string, log: DaemonLog): Promise<Ru
         port,
         onEvent: (e) => events.emit({ type: 'proxy', service: name, detail: describeProxyEvent(e), at: Date.now() }),
         onDemand: () => demand.emit(name),
+        onSpan: (span) => traces.add([span]),
       }),
     );
   };
@@ -121,7 +124,6 @@ export async function startDaemon(stackFile: string, log: DaemonLog): Promise<Ru
   const renewal = setInterval(() => void files.renew(), issuer.ttlMs / 8);
   renewal.unref();
 
-  const traces = new TraceStore();
   const supervisor = new Supervisor({
     stack,
     addresses,

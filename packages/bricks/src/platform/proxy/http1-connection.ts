@@ -13,6 +13,7 @@ import type { UpstreamConn, UpstreamOwner } from './http1-pool.ts';
 import type { ProxyCore } from './proxy-core.ts';
 import { adoptWithReadBuffer } from './read-buffer-socket.ts';
 import { RequestMetrics } from './request-metrics.ts';
+import { closeProxySpan, openProxySpan, type OpenProxySpan } from './proxy-span.ts';
 import { COLD_START_HEADER, http1ErrorReply, NO_ENDPOINT_RETRY_AFTER_S } from './replies.ts';
 
 const crlfCrlf = Buffer.from('\r\n\r\n', 'latin1');
@@ -88,6 +89,8 @@ export class Http1Connection implements UpstreamOwner {
   /** When the current request arrived (RequestMetrics.start) and the status it was answered with. */
   private startedAt = 0;
   private status = 0;
+  /** The proxy's span of the current request, when it is traced. */
+  private span: OpenProxySpan | undefined = undefined;
   private readonly client: ClientAddress;
   /** The client's last request head: a repeated one is not parsed again. */
   private readonly requestMemo = new HeadMemo<RequestHead>();
@@ -249,6 +252,10 @@ export class Http1Connection implements UpstreamOwner {
     this.core.requests++;
     this.startedAt = RequestMetrics.start();
     this.status = 0;
+    // A traced request goes on under the proxy's own span (proxy-span.ts).
+    const sink = this.core.onSpan;
+    this.span = sink !== undefined && head.traceparent !== '' ? openProxySpan(head.traceparent) : undefined;
+    if (this.span !== undefined) head = { ...head, forwardHead: head.forwardHead.replace(head.traceparent, this.span.traceparent) };
     this.req = head;
     this.attempt = 0;
     this.reqBody.reset(head.framing);
@@ -527,6 +534,10 @@ export class Http1Connection implements UpstreamOwner {
 
   private finishExchange(): void {
     if (this.req !== null && this.status !== 0) this.core.metrics.done(this.startedAt, this.req.upgrade === '' ? 'http1' : 'upgrade', this.status, null);
+    if (this.span !== undefined && this.req !== null) {
+      this.core.onSpan?.(closeProxySpan(this.span, { service: this.core.service, protocol: 'http1', method: this.req.method, status: this.status, grpcStatus: null, waitedMs: this.waitedMs, tracestate: this.req.tracestate }));
+      this.span = undefined;
+    }
     this.req = null;
     this.waitedMs = 0;
     if (this.closeAfter || (this.clientEnded && this.pending === null)) {

@@ -18,6 +18,10 @@ export interface RequestHead {
   /** The Upgrade header's value when the client asks to switch protocols, else ''. */
   readonly upgrade: string;
   readonly contentType: string;
+  /** The caller's traceparent, '' when it sent none (the head sends it on as it came). */
+  readonly traceparent: string;
+  /** The caller's tracestate, '' when it sent none. */
+  readonly tracestate: string;
   /** The full head to send upstream, blank line included. */
   readonly forwardHead: string;
 }
@@ -115,6 +119,8 @@ const enum Name {
   ContentLength,
   TransferEncoding,
   ContentType,
+  Traceparent,
+  Tracestate,
 }
 
 /** Which known header `text[pos, colon)` names, dispatched on length so most lines cost one compare. */
@@ -128,7 +134,10 @@ function headerName(text: string, pos: number, colon: number): Name {
       return sameName(text, pos, 'forwarded') ? Name.Forwarded : Name.Other;
     case 10:
       if (sameName(text, pos, 'connection')) return Name.Connection;
+      if (sameName(text, pos, 'tracestate')) return Name.Tracestate;
       return sameName(text, pos, 'keep-alive') ? Name.KeepAlive : Name.Other;
+    case 11:
+      return sameName(text, pos, 'traceparent') ? Name.Traceparent : Name.Other;
     case 12:
       return sameName(text, pos, 'content-type') ? Name.ContentType : Name.Other;
     case 14:
@@ -245,6 +254,8 @@ export function parseRequestHead(text: string, client: ClientAddress): RequestHe
   let te = '';
   let xff = '';
   let forwarded = '';
+  let traceparent = '';
+  let tracestate = '';
   const firstEnd = lineEnd(text, 0, badRequest);
   // Kept header lines are copied from `text` in runs: `kept` holds the runs before the last
   // dropped line, `keptFrom` is where the current run starts.
@@ -297,6 +308,12 @@ export function parseRequestHead(text: string, client: ClientAddress): RequestHe
       case Name.ContentType:
         contentType = valueOf(text, colon, end);
         break;
+      case Name.Traceparent:
+        traceparent = valueOf(text, colon, end);
+        break;
+      case Name.Tracestate:
+        tracestate = appendValue(tracestate, text, colon, end);
+        break;
     }
     if (drop) {
       kept += text.slice(keptFrom, pos);
@@ -339,7 +356,7 @@ export function parseRequestHead(text: string, client: ClientAddress): RequestHe
   else if (http10) head += 'connection: keep-alive\r\n';
   if (te.length === 8 && sameName(te, 0, 'trailers')) head += 'te: trailers\r\n';
   head += xff === '' && forwarded === '' ? client.forwardingTail : forwardingHeaders(xff === '' ? client.ip : `${xff}, ${client.ip}`, forwarded === '' ? client.forwardedFor : `${forwarded}, ${client.forwardedFor}`);
-  return { method, target, http10, framing, keepAlive, upgrade, contentType, forwardHead: head };
+  return { method, target, http10, framing, keepAlive, upgrade, contentType, traceparent, tracestate, forwardHead: head };
 }
 
 /**
@@ -381,6 +398,8 @@ export function parseResponseHead(text: string, method: string): ResponseHead {
       case Name.Te:
       case Name.XForwardedFor:
       case Name.Forwarded:
+      case Name.Traceparent:
+      case Name.Tracestate:
       case Name.ContentType:
         break;
     }

@@ -9,6 +9,7 @@ import { ProxyError, type ProxyErrorCode } from './errors.ts';
 import type { ProxyCore } from './proxy-core.ts';
 import { COLD_START_HEADER, encodeGrpcMessage, errorBody, grpcUnavailable, isGrpc, NO_ENDPOINT_RETRY_AFTER_S } from './replies.ts';
 import { RequestMetrics } from './request-metrics.ts';
+import { closeProxySpan, openProxySpan, type OpenProxySpan } from './proxy-span.ts';
 
 const { NGHTTP2_CANCEL, NGHTTP2_REFUSED_STREAM, NGHTTP2_NO_ERROR, NGHTTP2_FLAG_END_STREAM } = http2.constants;
 
@@ -144,6 +145,9 @@ class H2Exchange {
   private status = 0;
   private grpcStatus: number | null = null;
   private up: http2.ClientHttp2Stream | null = null;
+  /** The proxy's span of this stream, when it is traced. */
+  private span: OpenProxySpan | undefined = undefined;
+  private readonly tracestate: string;
 
   constructor(
     private readonly core: ProxyCore,
@@ -164,6 +168,13 @@ class H2Exchange {
     const forFor = bare.includes(':') ? `for="[${bare}]"` : `for=${bare}`;
     out['x-forwarded-for'] = xff === '' ? bare : `${xff}, ${bare}`;
     out.forwarded = fwd === '' ? forFor : `${fwd}, ${forFor}`;
+    // A traced request goes on under the proxy's own span (proxy-span.ts).
+    const tp = headers.traceparent;
+    if (core.onSpan !== undefined && typeof tp === 'string') {
+      this.span = openProxySpan(tp);
+      if (this.span !== undefined) out.traceparent = this.span.traceparent;
+    }
+    this.tracestate = joined(headers.tracestate);
     this.outHeaders = out;
   }
 
@@ -180,7 +191,9 @@ class H2Exchange {
       stream.sendTrailers(this.responseTrailers ?? {});
     });
     stream.on('close', () => {
-      if (this.status !== 0) this.core.metrics.done(this.startedAt, 'h2c', this.status, this.grpc ? (this.grpcStatus ?? grpcStatusOf(this.responseTrailers)) : null);
+      const grpcStatus = this.grpc ? (this.grpcStatus ?? grpcStatusOf(this.responseTrailers)) : null;
+      if (this.status !== 0) this.core.metrics.done(this.startedAt, 'h2c', this.status, grpcStatus);
+      if (this.span !== undefined) this.core.onSpan?.(closeProxySpan(this.span, { service: this.core.service, protocol: 'h2c', method: this.method, status: this.status, grpcStatus, waitedMs: this.waitedMs, tracestate: this.tracestate }));
       if (this.cancelWait !== null) {
         this.cancelWait();
         this.cancelWait = null;

@@ -6,6 +6,7 @@ import { Http1Pool } from './http1-pool.ts';
 import { LoadMeter } from './load-meter.ts';
 import { RequestMetrics } from './request-metrics.ts';
 import type { ProxyEvent } from './types.ts';
+import type { SpanSink } from './proxy-span.ts';
 
 export interface CoreOptions {
   /** How long a request waits for a ready endpoint before 503 / grpc-status 14. */
@@ -15,6 +16,8 @@ export interface CoreOptions {
   readonly onEvent: ((event: ProxyEvent) => void) | undefined;
   /** A request is waiting for an endpoint (the service may be at zero: wake it). */
   readonly onDemand: (() => void) | undefined;
+  /** Where the proxy's spans of traced requests go; without one no request is traced here. */
+  readonly onSpan?: SpanSink | undefined;
 }
 
 export class ProxyCore {
@@ -33,6 +36,11 @@ export class ProxyCore {
     readonly service: string,
     private readonly options: CoreOptions,
   ) {}
+
+  /** The span sink, when the proxy traces (read per request: undefined costs one property read). */
+  get onSpan(): SpanSink | undefined {
+    return this.options.onSpan;
+  }
 
   get waitForEndpointMs(): number {
     return this.options.waitForEndpointMs;

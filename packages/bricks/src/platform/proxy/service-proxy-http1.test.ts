@@ -7,6 +7,7 @@ import net from 'node:net';
 import { test, type TestContext } from 'node:test';
 import { ProxyError, startServiceProxy } from './index.ts';
 import type { ProxyEvent, ServiceProxy, ServiceProxyOptions } from './index.ts';
+import type { StoredSpan } from '../api/contract/index.ts';
 import { echoUpgrade, refusingEndpoint, request, sha256, startHttp1Upstream, type Http1Handler, type TestUpstream, waitFor } from './testing/upstreams.ts';
 
 async function proxyFor(t: TestContext, upstreams: readonly TestUpstream[], options: Partial<ServiceProxyOptions> = {}): Promise<{ proxy: ServiceProxy; events: ProxyEvent[] }> {
@@ -303,4 +304,29 @@ test('a port that is taken fails start-up with bind-failed', async (t) => {
   const first = await startServiceProxy({ service: 'catalog', port: 0 });
   t.after(() => first.close());
   await assert.rejects(startServiceProxy({ service: 'catalog', port: first.port }), (err: unknown) => err instanceof ProxyError && err.code === 'bind-failed');
+});
+
+test('a traced request goes on under the proxy span, which the sink gets when it ends; an untraced one is left as it came', async (t) => {
+  const a = await upstream(t, 'a');
+  const spans: StoredSpan[] = [];
+  const { proxy } = await proxyFor(t, [a], { onSpan: (s) => spans.push(s) });
+  const caller = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+  const reply = await request(proxy.port, { path: '/games/1', headers: { traceparent: caller, tracestate: 'congo=t61rcWkgMzE' } });
+  assert.equal(reply.status, 200);
+  const sent = String(a.seen[0]!.headers.traceparent);
+  assert.match(sent, /^00-0af7651916cd43dd8448eb211c80319c-[0-9a-f]{16}-01$/);
+  assert.notEqual(sent, caller, 'the replica sees the proxy span as its parent');
+  assert.equal(a.seen[0]!.headers.tracestate, 'congo=t61rcWkgMzE');
+  await waitFor('the proxy span', () => spans.length === 1);
+  const [span] = spans;
+  assert.deepEqual([span?.traceId, span?.parentSpanId, span?.spanId, span?.name, span?.service, span?.replica, span?.status, span?.traceState, span?.attributes['http.response.status_code']], [
+    '0af7651916cd43dd8448eb211c80319c', 'b7ad6b7169203331', sent.slice(36, 52), 'proxy catalog', 'bricks', 'proxy:catalog', 'unset', 'congo=t61rcWkgMzE', 200,
+  ]);
+  // Not sampled, or no traceparent: passed on unchanged, no span.
+  const unsampled = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-00';
+  await request(proxy.port, { headers: { traceparent: unsampled } });
+  await request(proxy.port, {});
+  assert.equal(a.seen[1]!.headers.traceparent, unsampled);
+  assert.equal(a.seen[2]!.headers.traceparent, undefined);
+  assert.equal(spans.length, 1);
 });

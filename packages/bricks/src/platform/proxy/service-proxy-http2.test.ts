@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import http2 from 'node:http2';
 import { test, type TestContext } from 'node:test';
 import { startServiceProxy, type ServiceProxy, type ServiceProxyOptions } from './index.ts';
+import type { StoredSpan } from '../api/contract/index.ts';
 import { refusingEndpoint, sha256, startH2cUpstream, waitFor, type TestUpstream } from './testing/upstreams.ts';
 
 interface Call {
@@ -21,9 +22,9 @@ function connect(t: TestContext, port: number): http2.ClientHttp2Session {
 }
 
 /** A gRPC-shaped call: POST, application/grpc, a body, TE: trailers. */
-function call(session: http2.ClientHttp2Session, path: string, body: Buffer | string): Promise<Call> {
+function call(session: http2.ClientHttp2Session, path: string, body: Buffer | string, extra: http2.OutgoingHttpHeaders = {}): Promise<Call> {
   return new Promise((resolve, reject) => {
-    const stream = session.request({ ':method': 'POST', ':path': path, 'content-type': 'application/grpc', te: 'trailers' });
+    const stream = session.request({ ':method': 'POST', ':path': path, 'content-type': 'application/grpc', te: 'trailers', ...extra });
     let headers: http2.IncomingHttpHeaders = {};
     let trailers: http2.IncomingHttpHeaders = {};
     const chunks: Buffer[] = [];
@@ -151,4 +152,17 @@ test('an h2 GET (no body) reset by its replica is retried on another', async (t)
   assert.equal(broken.seen.length, 1);
   assert.equal(good.seen.length, 1);
   assert.equal(proxy.stats().retries, 1);
+});
+
+test('a traced gRPC call goes on under the proxy span; its grpc-status is the span status', async (t) => {
+  const a = await upstream(t, 'a');
+  const spans: StoredSpan[] = [];
+  const proxy = await proxyFor(t, [a], { onSpan: (s) => spans.push(s) });
+  const session = connect(t, proxy.port);
+  const r = await call(session, '/scores.v1.Scores/Submit', 'x', { traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' });
+  assert.equal(r.headers[':status'], 200);
+  const sent = String(a.seen[0]!.headers.traceparent);
+  assert.match(sent, /^00-0af7651916cd43dd8448eb211c80319c-[0-9a-f]{16}-01$/);
+  await waitFor('the proxy span', () => spans.length === 1);
+  assert.deepEqual([spans[0]?.parentSpanId, spans[0]?.spanId, spans[0]?.name, spans[0]?.attributes['network.protocol.name'], spans[0]?.attributes['rpc.grpc.status_code']], ['b7ad6b7169203331', sent.slice(36, 52), 'proxy scores', 'h2c', 0]);
 });

@@ -31,6 +31,7 @@ export async function startServiceProxy(options: ServiceProxyOptions): Promise<S
     maxWaiting: options.maxWaiting ?? defaultMaxWaiting,
     onEvent: options.onEvent,
     onDemand: options.onDemand,
+    onSpan: options.onSpan,
   });
   const h2 = new Http2Side(core);
   const sockets = new Set<net.Socket>();

@@ -3,6 +3,7 @@
 import type { ProxyErrorCode } from './errors.ts';
 import type { ProxyLoad } from './load-meter.ts';
 import type { HistogramData, RequestSeries } from './request-metrics.ts';
+import type { SpanSink } from './proxy-span.ts';
 
 /** The address of one ready replica. `id` is the daemon's replica id; it keys drain state. */
 export interface Endpoint {
@@ -76,6 +77,8 @@ export interface ServiceProxyOptions {
   readonly onEvent?: (event: ProxyEvent) => void;
   /** Called when a request starts to wait for an endpoint: the service may be at zero. */
   readonly onDemand?: () => void;
+  /** The proxy's span of each request that arrives with a sampled traceparent (proxy-span.ts). */
+  readonly onSpan?: SpanSink;
 }
 
 export interface ServiceProxy {
