@@ -18,6 +18,9 @@ export interface OpenProxySpan {
   readonly startMs: number;
 }
 
+/** ms since the epoch, with the fraction the replicas' spans have (Date.now() has none). */
+const nowMs = (): number => performance.timeOrigin + performance.now();
+
 const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
 
 /** The proxy's span for a request with this traceparent, or undefined (none, malformed, not sampled). */
@@ -27,7 +30,7 @@ export function openProxySpan(traceparent: string): OpenProxySpan | undefined {
   const [, traceId, parentSpanId, flags] = m as unknown as [string, string, string, string];
   if ((parseInt(flags, 16) & 1) === 0 || /^0+$/.test(traceId)) return undefined;
   const spanId = randomBytes(8).toString('hex');
-  return { traceId, parentSpanId, spanId, traceparent: `00-${traceId}-${spanId}-${flags}`, startMs: Date.now() };
+  return { traceId, parentSpanId, spanId, traceparent: `00-${traceId}-${spanId}-${flags}`, startMs: nowMs() };
 }
 
 export interface ProxySpanEnd {
@@ -54,7 +57,7 @@ export function closeProxySpan(open: OpenProxySpan, end: ProxySpanEnd): StoredSp
     service: 'bricks',
     replica: `proxy:${end.service}`,
     startMs: open.startMs,
-    durationMs: Date.now() - open.startMs,
+    durationMs: nowMs() - open.startMs,
     status: failed ? 'error' : 'unset',
     statusMessage: failed ? (end.grpcStatus !== null && end.grpcStatus !== 0 ? `grpc-status ${end.grpcStatus}` : `HTTP ${end.status}`) : '',
     traceState: end.tracestate,
