@@ -240,10 +240,14 @@ command('manifests')
   .option('--namespace <namespace>', 'namespace of every object')
   .option('--images', 'build (and with --registry push) the images first and name exactly those')
   .option('--base-image <image>', 'with --images: the image services run on', 'bricks/node:20')
+  .option('--prometheus-url <url>', "where KEDA's Prometheus triggers query (default http://prometheus-operated.monitoring.svc:9090)")
+  .option('--service-monitor', "a ServiceMonitor per service that serves /metrics (needs the Prometheus Operator's CRDs; with --helm: serviceMonitor.enabled)")
   .action(async (opts: Opts, cmd: Command) =>
     (await load.targets()).manifests({
       ...globals(cmd), ...imageFlags(opts), target: String(opts.target), out: String(opts.out), helm: opts.helm === true, images: opts.images === true,
       ...(typeof opts.namespace === 'string' ? { namespace: opts.namespace } : {}),
+      ...(typeof opts.prometheusUrl === 'string' ? { prometheusUrl: opts.prometheusUrl } : {}),
+      serviceMonitors: opts.serviceMonitor === true,
     }));
 
 command('dev')

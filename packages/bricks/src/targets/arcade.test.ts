@@ -30,7 +30,9 @@ test('arcade: manifests render and validate, one Deployment and two Services per
   for (const o of objs) o.validate();
   const n = Object.keys(stack.services).length;
   assert.equal(objs.filter((o) => o.kind === 'Deployment').length, n);
-  assert.equal(objs.filter((o) => o.kind === 'Service').length, 2 * n);
+  // Plus the activator (an ExternalName for the KEDA interceptor) of each service that scales to zero.
+  const toZero = Object.values(stack.services).filter((s) => s.bricks.autoscale?.min === 0).length;
+  assert.equal(objs.filter((o) => o.kind === 'Service').length, 2 * n + toZero);
   assert.deepEqual(objs.filter((o) => o.kind === 'Ingress').map((o) => o.metadata?.name), ['gateway']);
   // The databases' named volumes: a claim each, mounted by catalog and scores.
   assert.deepEqual(objs.filter((o) => o.kind === 'PersistentVolumeClaim').map((o) => o.metadata?.name), ['catalog-data', 'scores-data']);

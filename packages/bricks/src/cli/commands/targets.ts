@@ -246,7 +246,7 @@ export async function downSwarmCommand(options: GlobalOptions & { volumes?: bool
 }
 
 export async function manifests(
-  options: GlobalOptions & ImageFlags & { target?: string; out?: string; helm?: boolean; namespace?: string; images?: boolean },
+  options: GlobalOptions & ImageFlags & { target?: string; out?: string; helm?: boolean; namespace?: string; images?: boolean; prometheusUrl?: string; serviceMonitors?: boolean },
 ): Promise<void> {
   const target = parseTarget(options.target ?? 'kubernetes', ['kubernetes'], 'manifests');
   if (options.out === undefined) throw new CliError('usage', 'bricks manifests: name the output directory with -o DIR');
@@ -258,12 +258,17 @@ export async function manifests(
     // earlier reference, so the cluster leaves its pods alone); otherwise `<repo>:<sha>` for all.
     const images = options.images === true ? imageMap(await imagesOf(stack, tag, await buildArtifacts(stack, options, say), options, say)) : undefined;
     const files = options.helm === true
-      ? await writeChart(renderHelmChart(stack, { sha: tag, ...(options.registry ? { registry: options.registry } : {}), ...(images ? { tags: imageTags(images) } : {}) }), out)
+      ? await writeChart(renderHelmChart(stack, {
+        sha: tag, ...(options.registry ? { registry: options.registry } : {}), ...(images ? { tags: imageTags(images) } : {}),
+        ...(options.prometheusUrl ? { prometheusUrl: options.prometheusUrl } : {}), serviceMonitors: options.serviceMonitors === true,
+      }), out)
       : await writeManifests(renderManifests(stack, {
         sha: tag,
         ...(options.registry ? { registry: options.registry } : {}),
         ...(options.namespace ? { namespace: options.namespace } : {}),
         ...(images ? { images } : {}),
+        ...(options.prometheusUrl ? { prometheusUrl: options.prometheusUrl } : {}),
+        serviceMonitors: options.serviceMonitors === true,
       }), out);
     const how = options.helm === true ? `helm install ${swarmStackName(stack)} ${out}` : `kubectl apply -f ${out}`;
     say(`${color.green('wrote')} ${files.length} ${target} file${files.length === 1 ? '' : 's'} to ${out} for ${tag.slice(0, 12)}; apply with \`${how}\``);
