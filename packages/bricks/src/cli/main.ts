@@ -134,10 +134,16 @@ command('top')
     (await load.top()).top({ ...globals(cmd), ...(typeof opts.window === 'string' ? { window: opts.window } : {}), once: opts.once === true, json: opts.json === true }));
 
 command('prometheus-config')
-  .description("a Prometheus config that scrapes the platform and every replica through the daemon's http_sd")
+  .description("a Prometheus config that scrapes every replica: through the daemon's http_sd (local), or Docker's dockerswarm_sd (swarm)")
   .option('-o, --output <file>', 'write it to this file (default: standard output)')
+  .option('--target <target>', 'local (the daemon) or swarm', 'local')
+  .option('--docker-host <url>', 'swarm: the Docker API Prometheus asks (default unix:///var/run/docker.sock)')
   .action(async (opts: Opts, cmd: Command) =>
-    (await load.observability()).prometheusConfigCommand({ ...globals(cmd), ...(typeof opts.output === 'string' ? { output: opts.output } : {}) }));
+    (await load.observability()).prometheusConfigCommand({
+      ...globals(cmd), target: String(opts.target),
+      ...(typeof opts.output === 'string' ? { output: opts.output } : {}),
+      ...(typeof opts.dockerHost === 'string' ? { dockerHost: opts.dockerHost } : {}),
+    }));
 
 command('grafana')
   .description("write the stack's Grafana dashboards (an overview, one per service) and the provisioning that loads them")

@@ -18,6 +18,14 @@ export function imageSource(service: Service): ImageSource {
   return service.image !== undefined && !built ? { kind: 'external', ref: service.image } : { kind: 'built' };
 }
 
+/**
+ * Whether a service's replicas serve the SDK's /metrics: the ones bricks builds. An image bricks
+ * did not build (postgres) serves none, and a scrape of it would only ever be down.
+ */
+export function servesMetrics(service: Service): boolean {
+  return imageSource(service).kind === 'built';
+}
+
 export interface Autoscale {
   /** The floor: `min`, else the service's replicas. */
   readonly min: number;

@@ -9,7 +9,7 @@ import { ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitorin
 import { METRICS_PATH, SCRAPE_LABELS } from '../../observability/scrape-labels.ts';
 import type { Service } from '../../stack/model.ts';
 import { servicePort } from '../../stack/service-port.ts';
-import { imageSource } from '../service-shape.ts';
+import { servesMetrics } from '../service-shape.ts';
 import { dnsLabel } from '../naming.ts';
 import { headlessName, metadata, selectorLabels } from './context.ts';
 import type { RenderContext } from './context.ts';
@@ -17,14 +17,6 @@ import { servicePortName } from './ports.ts';
 
 /** Annotations that carry the stack's and service's names as written (labels would have to be DNS-mangled). */
 export const NAME_ANNOTATIONS = { stack: 'bricks.dev/stack', service: 'bricks.dev/service' } as const;
-
-/**
- * Services whose pods serve the SDK's /metrics: the ones bricks builds. An image bricks did not
- * build (postgres) serves none, and a scrape of it would only ever be down.
- */
-export function servesMetrics(service: Service): boolean {
-  return imageSource(service).kind === 'built';
-}
 
 export function podAnnotations(ctx: RenderContext, service: Service): Record<string, string> {
   const names = { [NAME_ANNOTATIONS.stack]: ctx.stack.name, [NAME_ANNOTATIONS.service]: service.name };

@@ -172,3 +172,26 @@ test('the http and tcp healthcheck one-liners pass against a live server and fai
   assert.deepEqual(healthTest({ kind: 'exec', command: { kind: 'shell', script: 'true' } }, 1, true), ['CMD-SHELL', 'true']);
   assert.equal(healthTest({ kind: 'http', path: '/' }, 1, false), null);
 });
+
+test('services carry the labels Prometheus relabels from: stack, service, the version of their image, metrics port/path/network', () => {
+  const stack = makeStack('shop', {
+    api: { deploy: { labels: { team: 'a' } }, 'x-bricks': { port: 8080 } },
+    side: { networks: ['back'], 'x-bricks': { port: 8081 } },
+    db: { image: 'postgres:16', 'x-bricks': { port: 5432, run: undefined, health: undefined } },
+  }, { networks: { back: {} } });
+  const c = renderSwarmStack(stack, { api: 'reg:5000/shop-api:abc123', side: 'shop-side:def456' });
+  const labels = (name: string) => (c.services[name] as { deploy: { labels: Record<string, string> } }).deploy.labels;
+  assert.deepEqual(labels('api'), {
+    team: 'a',
+    'dev.bricks.stack': 'shop',
+    'dev.bricks.service': 'api',
+    'dev.bricks.version': 'abc123',
+    'dev.bricks.metrics.port': '8080',
+    'dev.bricks.metrics.path': '/metrics',
+    'dev.bricks.metrics.network': 'shop_default',
+  });
+  assert.equal(labels('side')['dev.bricks.metrics.network'], 'shop_back');
+  // postgres serves no /metrics: named, but not scraped.
+  assert.equal(labels('db')['dev.bricks.metrics.port'], undefined);
+  assert.equal(labels('db')['dev.bricks.version'], '16');
+});

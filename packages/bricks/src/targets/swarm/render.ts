@@ -11,7 +11,10 @@ import {
 import type { Service, Stack } from '../../stack/model.ts';
 import { engineReplicas, engineStopGraceMs, engineUpdate } from '../engine-defaults.ts';
 import { TargetError } from '../errors.ts';
-import { autoscaleOf, imageSource, isEdge } from '../service-shape.ts';
+import { autoscaleOf, imageSource, isEdge, servesMetrics } from '../service-shape.ts';
+import { METRICS_PATH } from '../../observability/scrape-labels.ts';
+import { servicePort } from '../../stack/service-port.ts';
+import { SWARM_LABELS } from './labels.ts';
 import { readSourceValue } from '../source-value.ts';
 import { replicaEnvironment } from '../naming.ts';
 import { argvOf } from '../kubernetes/probes.ts';
@@ -112,7 +115,6 @@ function renderDeploy(service: Service): { deploy: Record<string, unknown>; glob
     }),
     resources: d.resources === undefined ? undefined : resourcesDoc(d.resources),
     placement: d.placement === undefined ? undefined : placementDoc(d.placement),
-    labels: d.labels,
     rollback_config: d.rollbackConfig === undefined ? undefined : updateConfigDoc(d.rollbackConfig),
   });
   return { deploy, global };
@@ -130,8 +132,40 @@ function externalHealthcheck(service: Service): Record<string, unknown> | undefi
 /** Compose keys bricks does not interpret that Swarm honours, passed on as written. */
 const PASSED_ON = ['user', 'hostname', 'init', 'ulimits', 'sysctls', 'cap_add', 'cap_drop', 'logging'] as const;
 
+/** The tag of an image reference (`reg:5000/team/arcade-catalog:abc` → `abc`), or '' without one. */
+function tagOf(image: string): string {
+  const at = image.split('@')[0] ?? image;
+  const colon = at.lastIndexOf(':');
+  return colon > at.lastIndexOf('/') ? at.slice(colon + 1) : '';
+}
+
+/** The Swarm network a service's tasks are reached on: the stack's default, or its first own. */
+function metricsNetwork(stack: Stack, service: Service): string {
+  const first = service.networks[0];
+  if (first === undefined) return `${swarmStackName(stack)}_default`;
+  const n = stack.networks[first];
+  // An external network, or one given a `name:`, is called that; the others get the stack's prefix.
+  return n?.name ?? (n?.external === true ? first : `${swarmStackName(stack)}_${first}`);
+}
+
+/** bricks' service labels (labels.ts): who it is, where its metrics are. The stack's own win nowhere: these are bricks' contract. */
+function bricksLabels(stack: Stack, service: Service, image: string): Record<string, string> {
+  const labels: Record<string, string> = {
+    [SWARM_LABELS.stack]: stack.name,
+    [SWARM_LABELS.service]: service.name,
+    [SWARM_LABELS.version]: tagOf(image),
+  };
+  if (servesMetrics(service)) {
+    labels[SWARM_LABELS.metricsPort] = String(servicePort(service));
+    labels[SWARM_LABELS.metricsPath] = METRICS_PATH;
+    labels[SWARM_LABELS.metricsNetwork] = metricsNetwork(stack, service);
+  }
+  return labels;
+}
+
 function renderService(stack: Stack, service: Service, image: string): Record<string, unknown> {
   const { deploy, global } = renderDeploy(service);
+  deploy['labels'] = { ...service.deploy.labels, ...bricksLabels(stack, service, image) };
   const out: Record<string, unknown> = {
     image,
     environment: {
