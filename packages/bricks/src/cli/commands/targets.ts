@@ -7,7 +7,7 @@ import { gitState, ReleaseError } from '../../platform/releases/index.ts';
 import type { GitState } from '../../platform/releases/index.ts';
 import type { Stack } from '../../stack/index.ts';
 import {
-  buildImages, deploySwarm, formatEvent, imageMap, imageSource, readSwarmHistory, removeSwarm, renderHelmChart,
+  buildAutoscalerImage, buildImages, deploySwarm, formatEvent, imageMap, imageSource, readSwarmHistory, removeSwarm, renderHelmChart,
   renderManifests, rollbackSwarm, swarmDir, swarmPs, swarmStackName, TargetError, writeChart, writeManifests,
 } from '../../targets/index.ts';
 import type { ServiceImage, SwarmTask, TargetEvent } from '../../targets/index.ts';
@@ -190,8 +190,18 @@ export async function deploySwarmCommand(options: GlobalOptions & SwarmFlags): P
     const tag = await releaseOf(stack, print);
     const artifacts = await buildArtifacts(stack, options, print);
     const images = await imagesOf(stack, tag, artifacts, options, print);
+    // Swarm has no autoscaler: a stack that autoscales gets bricks' own as a service.
+    const autoscales = Object.values(stack.services).some((s) => s.bricks.autoscale !== undefined);
+    const autoscalerImage = autoscales
+      ? await buildAutoscalerImage({
+        ...(options.registry ? { registry: options.registry } : {}),
+        ...(options.baseImage ? { baseImage: options.baseImage } : {}),
+        onProgress: (e) => print(describeTarget(e)),
+      })
+      : undefined;
     const result = await deploySwarm(stack, tag, {
       images: imageMap(images),
+      ...(autoscalerImage === undefined ? {} : { autoscalerImage }),
       ...(options.registry ? { registry: true } : {}),
       onProgress: (e) => print(describeTarget(e)),
     });
