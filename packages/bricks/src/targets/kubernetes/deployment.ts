@@ -13,6 +13,7 @@ import { dnsLabel, replicaEnvironment } from '../naming.ts';
 import { addressHost, metadata, objectLabels, selectorLabels } from './context.ts';
 import { activatorName, throughActivator } from './keda/scaled-object.ts';
 import { podAnnotations } from './monitoring.ts';
+import { scalingPlan } from './scaling.ts';
 import type { RenderContext } from './context.ts';
 import { namedPorts, servicePortName } from './ports.ts';
 import { argvOf, containerProbes } from './probes.ts';
@@ -56,9 +57,12 @@ export function renderDeployment(ctx: RenderContext, service: Service): Deployme
   const claims = claimMounts(ctx, service);
   const volumes = [...sources.volumes, ...claims.volumes];
   const mounts = [...sources.mounts, ...claims.mounts];
+  // CPU utilisation is a share of the request: needed for a CPU target, and for an HPA without
+  // any target (it then scales on 80% CPU, its default).
+  const plan = scalingPlan(service);
   const resources = resourceRequirements(
     service.deploy.resources,
-    autoscale?.cpu != null ? defaultCpuRequest : null,
+    autoscale?.cpu != null || plan.kind === 'hpa' ? defaultCpuRequest : null,
   );
   const source = imageSource(service);
   const container: IContainer = {

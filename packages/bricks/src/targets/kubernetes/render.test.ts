@@ -346,3 +346,9 @@ test('pods carry scrape annotations when they serve /metrics; ServiceMonitors on
   assert.deepEqual(ep.relabelings.map((r) => r.targetLabel).filter(Boolean), ['stack', 'service', 'replica', 'version']);
   assert.equal(ep.relabelings[2]!.sourceLabels[0], '__meta_kubernetes_pod_annotation_bricks_dev_service');
 });
+
+test('an HPA without a target scales on CPU, so its pods get a CPU request to measure against', () => {
+  const objs = json(renderManifests(makeStack('s', { web: { 'x-bricks': { port: 8080, autoscale: { min: 1, max: 3 } } } }), { sha }));
+  assert.equal(byKind(objs, 'HorizontalPodAutoscaler').length, 1);
+  assert.equal(container(deployment(objs, 'web')).resources?.requests?.['cpu'], '100m');
+});
