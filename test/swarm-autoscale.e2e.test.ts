@@ -81,10 +81,17 @@ test('swarm: a load step grows an autoscaled service through bricks\' autoscaler
     const end = Date.now() + 40_000;
     while (!stop && Date.now() < end) {
       try {
-        const r = await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(5000) });
-        await r.text();
-        if (r.ok) answered++;
-        else failed++;
+        // A timer of our own, not AbortSignal.timeout (unref'd): a hung call must keep the test alive until it aborts.
+        const ac = new AbortController();
+        const timer = setTimeout(() => ac.abort(), 5000);
+        try {
+          const r = await fetch(`http://127.0.0.1:${port}/`, { signal: ac.signal });
+          await r.text();
+          if (r.ok) answered++;
+          else failed++;
+        } finally {
+          clearTimeout(timer);
+        }
       } catch {
         failed++;
       }

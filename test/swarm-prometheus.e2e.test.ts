@@ -59,8 +59,16 @@ test('swarm: dockerswarm_sd finds every task of the stack, labelled stack/servic
   ], { stdio: 'ignore' });
 
   const api = async <T>(path: string): Promise<T> => {
-    const r = await fetch(`http://127.0.0.1:${port}${path}`, { signal: AbortSignal.timeout(3000) });
-    return ((await r.json()) as { data: T }).data;
+    // A timer of our own, not AbortSignal.timeout: that one is unref'd, and while Prometheus
+    // starts behind Docker's port proxy a request can hang with nothing else keeping the test alive.
+    const ac = new AbortController();
+    const timer = setTimeout(() => ac.abort(), 3000);
+    try {
+      const r = await fetch(`http://127.0.0.1:${port}${path}`, { signal: ac.signal });
+      return ((await r.json()) as { data: T }).data;
+    } finally {
+      clearTimeout(timer);
+    }
   };
   const deadline = Date.now() + 60_000;
   let targets: Target[] = [];
