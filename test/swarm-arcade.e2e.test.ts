@@ -96,7 +96,8 @@ test('arcade on Docker Swarm: deploy, the shared checks, a one-service redeploy,
   assert.match(first, /deployed [0-9a-f]{12} to swarm stack/);
   assert.match(first, /image (built|reused)/);
   const tasks1 = await tasks();
-  assert.deepEqual([...tasks1.keys()].sort(), [...SERVICES].sort());
+  // analytics autoscales: Swarm has no autoscaler, so the stack gets bricks' own.
+  assert.deepEqual([...tasks1.keys()].sort(), [...SERVICES, 'bricks-autoscaler'].sort());
   assert.equal(tasks1.get('analytics')?.ids.length, 2);
   for (const s of SERVICES) assert.ok(tasks1.get(s)?.images.every((i) => i.startsWith(`${name}-${s}:`)), `${s} runs its own image`);
   await until('the gateway to answer on its published port', async () => (await get(`${gw}/readyz`)).status === 200, 60_000);
@@ -109,6 +110,7 @@ test('arcade on Docker Swarm: deploy, the shared checks, a one-service redeploy,
   assert.match(second, /updated thumbnails; unchanged gateway, catalog, scores, analytics/);
   const tasks2 = await tasks();
   for (const s of SERVICES.filter((x) => x !== 'thumbnails')) assert.deepEqual(tasks2.get(s)?.ids, tasks1.get(s)?.ids, `${s} tasks untouched`);
+  assert.deepEqual(tasks2.get('bricks-autoscaler')?.ids, tasks1.get('bricks-autoscaler')?.ids, 'the autoscaler (its image unchanged) untouched');
   const thumbs1 = tasks1.get('thumbnails')!;
   const thumbs2 = tasks2.get('thumbnails')!;
   assert.ok(thumbs2.ids.every((id) => !thumbs1.ids.includes(id)), 'thumbnails tasks replaced');

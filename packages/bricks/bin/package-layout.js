@@ -9,6 +9,8 @@ import { join } from 'node:path';
 /** The built CLI (with its chunks in dist/cli/chunks/) and the group launcher, relative to the package. */
 export const PREBUILT_MAIN = 'dist/cli/main.js';
 export const PREBUILT_GROUP_LAUNCHER = 'dist/group-launcher.mjs';
+/** The Swarm autoscaler's program, which `bricks deploy --target swarm` puts in an image. */
+export const PREBUILT_SWARM_AUTOSCALER = 'dist/swarm-autoscaler.mjs';
 
 /**
  * Whether the package at `root` is a source checkout. Told by src/ rather than by dist/: a

@@ -15,12 +15,13 @@ export const STAMPED_FILES = ['package.json'];
 /**
  * Dependencies the bundle leaves to node_modules: esbuild (a native binary) and tsx, which
  * must be loaded from their packages; kubernetes-models (tens of MB of schemas, loaded only by
- * `bricks manifests`); pidusage (CommonJS, loaded only by `ps`). The others (commander, yaml,
+ * `bricks manifests`) and its KEDA and prometheus-operator models (the same, and they bring their
+ * own kubernetes-models); pidusage (CommonJS, loaded only by `ps`). The others (commander, yaml,
  * zod: every command loads them) are bundled in, which saves resolving and loading some
  * hundred files on every start; so their versions are part of the stamp. package.json's
  * `dependencies` are these but tsx (only a source checkout runs through it).
  */
-export const EXTERNAL_PACKAGES = ['esbuild', 'tsx', 'kubernetes-models', 'pidusage'];
+export const EXTERNAL_PACKAGES = ['esbuild', 'tsx', 'kubernetes-models', '@kubernetes-models/keda', '@kubernetes-models/prometheus-operator', 'pidusage'];
 /**
  * The files the bundle takes from each workspace package, relative to it: stamped instead of the
  * whole package (the SDK's some 120 entries would double the stamp's cost), and checked against

@@ -8,7 +8,7 @@ import { isBuiltin } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { cliBuildOptions } from '../bin/cli-bundle.js';
-import { PREBUILT_GROUP_LAUNCHER, PREBUILT_MAIN } from '../bin/package-layout.js';
+import { PREBUILT_GROUP_LAUNCHER, PREBUILT_MAIN, PREBUILT_SWARM_AUTOSCALER } from '../bin/package-layout.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -31,12 +31,23 @@ export async function buildPackage(outDir) {
     metafile: true,
     logLevel: 'warning',
   });
+  const autoscaler = await build({
+    absWorkingDir: ROOT,
+    entryPoints: ['src/targets/swarm/autoscaler/main.ts'],
+    outfile: join(outDir, relative('dist', PREBUILT_SWARM_AUTOSCALER)),
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    metafile: true,
+    logLevel: 'warning',
+  });
   // The CLI carries the Compose schema (compiled to the validator it bundles): its licence goes with it.
   const composeSpec = join(outDir, 'compose-spec');
   mkdirSync(composeSpec, { recursive: true });
   for (const file of ['LICENSE', 'NOTICE']) cpSync(join(ROOT, 'src', 'stack', 'compose-spec', file), join(composeSpec, file));
   const external = new Set();
-  for (const { metafile } of [main, launcher]) {
+  for (const { metafile } of [main, launcher, autoscaler]) {
     for (const output of Object.values(metafile.outputs)) {
       for (const i of output.imports) if (i.external && !isBuiltin(i.path)) external.add(packageName(i.path));
     }

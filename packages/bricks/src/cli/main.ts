@@ -154,10 +154,16 @@ command('traces [id]')
     }));
 
 command('prometheus-config')
-  .description("a Prometheus config that scrapes the platform and every replica through the daemon's http_sd")
+  .description("a Prometheus config that scrapes every replica: through the daemon's http_sd (local), or Docker's dockerswarm_sd (swarm)")
   .option('-o, --output <file>', 'write it to this file (default: standard output)')
+  .option('--target <target>', 'local (the daemon) or swarm', 'local')
+  .option('--docker-host <url>', 'swarm: the Docker API Prometheus asks (default unix:///var/run/docker.sock)')
   .action(async (opts: Opts, cmd: Command) =>
-    (await load.observability()).prometheusConfigCommand({ ...globals(cmd), ...(typeof opts.output === 'string' ? { output: opts.output } : {}) }));
+    (await load.observability()).prometheusConfigCommand({
+      ...globals(cmd), target: String(opts.target),
+      ...(typeof opts.output === 'string' ? { output: opts.output } : {}),
+      ...(typeof opts.dockerHost === 'string' ? { dockerHost: opts.dockerHost } : {}),
+    }));
 
 command('grafana')
   .description("write the stack's Grafana dashboards (an overview, one per service) and the provisioning that loads them")
@@ -260,10 +266,14 @@ command('manifests')
   .option('--namespace <namespace>', 'namespace of every object')
   .option('--images', 'build (and with --registry push) the images first and name exactly those')
   .option('--base-image <image>', 'with --images: the image services run on', 'bricks/node:20')
+  .option('--prometheus-url <url>', "where KEDA's Prometheus triggers query (default http://prometheus-operated.monitoring.svc:9090)")
+  .option('--service-monitor', "a ServiceMonitor per service that serves /metrics (needs the Prometheus Operator's CRDs; with --helm: serviceMonitor.enabled)")
   .action(async (opts: Opts, cmd: Command) =>
     (await load.targets()).manifests({
       ...globals(cmd), ...imageFlags(opts), target: String(opts.target), out: String(opts.out), helm: opts.helm === true, images: opts.images === true,
       ...(typeof opts.namespace === 'string' ? { namespace: opts.namespace } : {}),
+      ...(typeof opts.prometheusUrl === 'string' ? { prometheusUrl: opts.prometheusUrl } : {}),
+      serviceMonitors: opts.serviceMonitor === true,
     }));
 
 command('dev')

@@ -30,7 +30,9 @@ test('arcade: manifests render and validate, one Deployment and two Services per
   for (const o of objs) o.validate();
   const n = Object.keys(stack.services).length;
   assert.equal(objs.filter((o) => o.kind === 'Deployment').length, n);
-  assert.equal(objs.filter((o) => o.kind === 'Service').length, 2 * n);
+  // Plus the activator (an ExternalName for the KEDA interceptor) of each service that scales to zero.
+  const toZero = Object.values(stack.services).filter((s) => s.bricks.autoscale?.min === 0).length;
+  assert.equal(objs.filter((o) => o.kind === 'Service').length, 2 * n + toZero);
   assert.deepEqual(objs.filter((o) => o.kind === 'Ingress').map((o) => o.metadata?.name), ['gateway']);
   // The databases' named volumes: a claim each, mounted by catalog and scores.
   assert.deepEqual(objs.filter((o) => o.kind === 'PersistentVolumeClaim').map((o) => o.metadata?.name), ['catalog-data', 'scores-data']);
@@ -60,9 +62,11 @@ test('arcade: the size of each named volume is a chart value, 1Gi unless set', a
 test('arcade: the Swarm stack file has every service, dnsrr behind the gateway', async () => {
   const stack = await arcade();
   const images = Object.fromEntries(Object.keys(stack.services).map((s) => [s, `arcade-${s}:${sha}`]));
-  const compose = renderSwarmStack(stack, images, { materialize: (f) => `/tmp/${f.name}` });
-  assert.deepEqual(Object.keys(compose.services), Object.keys(stack.services));
+  const compose = renderSwarmStack(stack, images, { materialize: (f) => `/tmp/${f.name}`, autoscalerImage: 'bricks-swarm-autoscaler:test' });
+  // analytics autoscales: bricks adds its autoscaler, since Swarm has none.
+  assert.deepEqual(Object.keys(compose.services), [...Object.keys(stack.services), 'bricks-autoscaler']);
   for (const [name, s] of Object.entries(compose.services)) {
+    if (name === 'bricks-autoscaler') continue;
     const deploy = s['deploy'] as { endpoint_mode: string };
     assert.equal(deploy.endpoint_mode, name === 'gateway' ? 'vip' : 'dnsrr', name);
   }
@@ -71,7 +75,7 @@ test('arcade: the Swarm stack file has every service, dnsrr behind the gateway',
 
 test("arcade on an engine: the rules and issuer reach catalog, and the daemon's development issuer is refused", async () => {
   const stack = await arcade();
-  const compose = renderSwarmStack(stack, Object.fromEntries(Object.keys(stack.services).map((s) => [s, `arcade-${s}:${sha}`])), { materialize: () => '/dev/null' });
+  const compose = renderSwarmStack(stack, Object.fromEntries(Object.keys(stack.services).map((s) => [s, `arcade-${s}:${sha}`])), { materialize: () => '/dev/null', autoscalerImage: 'bricks-swarm-autoscaler:test' });
   const env = compose.services['catalog']!['environment'] as Record<string, string>;
   assert.deepEqual(JSON.parse(env[AUTH_VARIABLE] ?? '{}'), {
     issuer: ISSUER,

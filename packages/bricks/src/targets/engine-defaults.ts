@@ -57,3 +57,39 @@ export function engineStopGraceMs(service: Service): number {
 export function engineReplicas(service: Service): number {
   return service.replicas ?? ENGINE_REPLICAS;
 }
+
+/**
+ * The autoscaler's knobs on an engine when `x-bricks.autoscale` leaves them out. A cluster's
+ * replica costs a pod or task start (seconds, an image pull) rather than a process, so these are
+ * the engines' own defaults, not the laptop's (platform/local-defaults.ts).
+ */
+export const ENGINE_AUTOSCALE = {
+  /** Without a target, on a Prometheus-fed scaler: 10 requests in flight per replica, as locally (one Node event loop; ten queued keep latency within about ten calls). */
+  concurrency: 10,
+  /** Rates over a minute: Prometheus' usual window, four scrapes at its default 15 s interval. */
+  windowMs: 60_000,
+  /** KEDA asks its triggers every 30 s by default; 15 s is the HPA's own sync period, so a load step is seen as soon as the HPA could act. */
+  pollingIntervalMs: 15_000,
+  /** The HPA's default scale-down stabilization window (5 min). */
+  scaleDownDelayMs: 300_000,
+  /** KEDA's default cooldown before a scaled-to-zero target goes from 1 to 0 (5 min). */
+  idleMs: 300_000,
+} as const;
+
+/**
+ * Where KEDA's Prometheus triggers query: the Service the Prometheus Operator creates for a
+ * Prometheus in the `monitoring` namespace (kube-prometheus-stack's layout). `--prometheus-url`
+ * and the chart's `autoscaling.prometheusUrl` name another.
+ */
+export const ENGINE_PROMETHEUS_URL = 'http://prometheus-operated.monitoring.svc:9090';
+
+/**
+ * The KEDA HTTP add-on as its Helm chart installs it (namespace `keda`): the interceptor that
+ * holds a request while a service scaled to zero starts, and the external scaler that tells KEDA
+ * about the requests it holds.
+ */
+export const KEDA_HTTP_ADDON = {
+  interceptor: 'keda-add-ons-http-interceptor-proxy.keda.svc.cluster.local',
+  interceptorPort: 8080,
+  scalerAddress: 'keda-add-ons-http-external-scaler.keda:9090',
+} as const;

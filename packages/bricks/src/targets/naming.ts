@@ -49,6 +49,8 @@ export function replicaEnvironment(
   service: Service,
   target: TargetKind,
   hostOf: (other: Service) => string,
+  /** The port callers use, when it is not the service's own (a proxy in between). */
+  portOf: (other: Service) => number = servicePort,
 ): Record<string, string> {
   const env: Record<string, string> = { ...service.environment };
   env[PORT_VARIABLE] = String(servicePort(service));
@@ -65,7 +67,7 @@ export function replicaEnvironment(
   }
   if (auth !== undefined) env[AUTH_VARIABLE] = encodedAuth(auth);
   for (const other of Object.values(stack.services)) {
-    env[serviceUrlVariable(other.name)] = `http://${hostOf(other)}:${servicePort(other)}`;
+    env[serviceUrlVariable(other.name)] = `http://${hostOf(other)}:${portOf(other)}`;
   }
   return env;
 }

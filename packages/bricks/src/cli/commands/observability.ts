@@ -1,21 +1,41 @@
 // `bricks prometheus-config`: a Prometheus configuration that scrapes the platform and every
-// replica through the daemon's http_sd. `bricks grafana`: the stack's dashboards and the
+// replica through the daemon's http_sd, or with `--target swarm` every task through Docker's
+// dockerswarm_sd. `bricks grafana`: the stack's dashboards and the
 // provisioning files that load them, for a Grafana pointed at that Prometheus.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { API } from '../../platform/api/contract/index.ts';
-import { grafanaFiles, localPrometheusConfig } from '../../observability/index.ts';
+import { grafanaFiles, localPrometheusConfig, swarmPrometheusConfig } from '../../observability/index.ts';
+import { parseTarget } from '../target-name.ts';
 import type { GlobalOptions } from '../context.ts';
 import { clientOf, loadOrFail } from '../context.ts';
 
 export interface PrometheusConfigOptions extends GlobalOptions {
   readonly output?: string;
+  readonly target?: string;
+  readonly dockerHost?: string;
+}
+
+async function configText(options: PrometheusConfigOptions): Promise<string> {
+  const target = parseTarget(options.target ?? 'local', ['local', 'swarm'], 'prometheus-config');
+  switch (target) {
+    case 'swarm': {
+      // No daemon: the stack's name is all the relabelling needs.
+      const stack = await loadOrFail(options, null);
+      return swarmPrometheusConfig(stack.name, options.dockerHost === undefined ? {} : { dockerHost: options.dockerHost });
+    }
+    case 'local': {
+      const stack = await loadOrFail(options);
+      const api = await clientOf(options);
+      return localPrometheusConfig(stack.name, `${api.url}${API.prometheusTargets.path}`);
+    }
+    case 'kubernetes':
+      throw new Error('parseTarget allows only local and swarm here');
+  }
 }
 
 export async function prometheusConfigCommand(options: PrometheusConfigOptions): Promise<void> {
-  const stack = await loadOrFail(options);
-  const api = await clientOf(options);
-  const text = localPrometheusConfig(stack.name, `${api.url}${API.prometheusTargets.path}`);
+  const text = await configText(options);
   if (options.output === undefined) {
     process.stdout.write(text);
     return;

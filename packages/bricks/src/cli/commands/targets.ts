@@ -7,7 +7,7 @@ import { gitState, ReleaseError } from '../../platform/releases/index.ts';
 import type { GitState } from '../../platform/releases/index.ts';
 import type { Stack } from '../../stack/index.ts';
 import {
-  buildImages, deploySwarm, formatEvent, imageMap, imageSource, readSwarmHistory, removeSwarm, renderHelmChart,
+  buildAutoscalerImage, buildImages, deploySwarm, formatEvent, imageMap, imageSource, readSwarmHistory, removeSwarm, renderHelmChart,
   renderManifests, rollbackSwarm, swarmDir, swarmPs, swarmStackName, TargetError, writeChart, writeManifests,
 } from '../../targets/index.ts';
 import type { ServiceImage, SwarmTask, TargetEvent } from '../../targets/index.ts';
@@ -203,8 +203,18 @@ export async function deploySwarmCommand(options: GlobalOptions & SwarmFlags): P
   await guarded(async () => {
     const artifacts = await buildArtifacts(stack, options, print);
     const images = await imagesOf(stack, tag, artifacts, options, print);
+    // Swarm has no autoscaler: a stack that autoscales gets bricks' own as a service.
+    const autoscales = Object.values(stack.services).some((s) => s.bricks.autoscale !== undefined);
+    const autoscalerImage = autoscales
+      ? await buildAutoscalerImage({
+        ...(options.registry ? { registry: options.registry } : {}),
+        ...(options.baseImage ? { baseImage: options.baseImage } : {}),
+        onProgress: (e) => print(describeTarget(e)),
+      })
+      : undefined;
     const result = await deploySwarm(stack, tag, {
       images: imageMap(images),
+      ...(autoscalerImage === undefined ? {} : { autoscalerImage }),
       ...(options.registry ? { registry: true } : {}),
       onProgress: (e) => print(describeTarget(e)),
     });
@@ -259,7 +269,7 @@ export async function downSwarmCommand(options: GlobalOptions & { volumes?: bool
 }
 
 export async function manifests(
-  options: GlobalOptions & ImageFlags & { target?: string; out?: string; helm?: boolean; namespace?: string; images?: boolean },
+  options: GlobalOptions & ImageFlags & { target?: string; out?: string; helm?: boolean; namespace?: string; images?: boolean; prometheusUrl?: string; serviceMonitors?: boolean },
 ): Promise<void> {
   const target = parseTarget(options.target ?? 'kubernetes', ['kubernetes'], 'manifests');
   if (options.out === undefined) throw new CliError('usage', 'bricks manifests: name the output directory with -o DIR');
@@ -270,12 +280,17 @@ export async function manifests(
     // earlier reference, so the cluster leaves its pods alone); otherwise `<repo>:<sha>` for all.
     const images = options.images === true ? imageMap(await imagesOf(stack, tag, await buildArtifacts(stack, options, say), options, say)) : undefined;
     const files = options.helm === true
-      ? await writeChart(renderHelmChart(stack, { sha: tag, ...(options.registry ? { registry: options.registry } : {}), ...(images ? { tags: imageTags(images) } : {}) }), out)
+      ? await writeChart(renderHelmChart(stack, {
+        sha: tag, ...(options.registry ? { registry: options.registry } : {}), ...(images ? { tags: imageTags(images) } : {}),
+        ...(options.prometheusUrl ? { prometheusUrl: options.prometheusUrl } : {}), serviceMonitors: options.serviceMonitors === true,
+      }), out)
       : await writeManifests(renderManifests(stack, {
         sha: tag,
         ...(options.registry ? { registry: options.registry } : {}),
         ...(options.namespace ? { namespace: options.namespace } : {}),
         ...(images ? { images } : {}),
+        ...(options.prometheusUrl ? { prometheusUrl: options.prometheusUrl } : {}),
+        serviceMonitors: options.serviceMonitors === true,
       }), out);
     const how = options.helm === true ? `helm install ${swarmStackName(stack)} ${out}` : `kubectl apply -f ${out}`;
     say(`${color.green('wrote')} ${files.length} ${target} file${files.length === 1 ? '' : 's'} to ${out} for ${tag.slice(0, 12)}; apply with \`${how}\``);

@@ -16,6 +16,10 @@ export interface RenderContext {
    * only the Deployments that mount it roll (plain manifests; a Helm chart takes its values at install).
    */
   readonly hashSources?: boolean;
+  /** Where KEDA's Prometheus triggers query (engine-defaults.ts: ENGINE_PROMETHEUS_URL). */
+  readonly prometheusUrl: string;
+  /** Render a ServiceMonitor per service that serves /metrics (needs the Prometheus Operator's CRDs). */
+  readonly serviceMonitors: boolean;
 }
 
 /** Labels that select a service's pods. Never the version: a Deployment's selector is immutable. */

@@ -7,8 +7,13 @@ import type { Service } from '../../stack/model.ts';
 import { engineReplicas, engineStopGraceMs, engineUpdate } from '../engine-defaults.ts';
 import type { EngineUpdate } from '../engine-defaults.ts';
 import { autoscaleOf, imageSource } from '../service-shape.ts';
+import { KEDA_HTTP_ADDON } from '../engine-defaults.ts';
+import { servicePort } from '../../stack/service-port.ts';
 import { dnsLabel, replicaEnvironment } from '../naming.ts';
 import { addressHost, metadata, objectLabels, selectorLabels } from './context.ts';
+import { activatorName, throughActivator } from './keda/scaled-object.ts';
+import { podAnnotations } from './monitoring.ts';
+import { scalingPlan } from './scaling.ts';
 import type { RenderContext } from './context.ts';
 import { namedPorts, servicePortName } from './ports.ts';
 import { argvOf, containerProbes } from './probes.ts';
@@ -41,14 +46,23 @@ export function rollingUpdate(u: EngineUpdate): { strategy: IDeploymentStrategy;
 export function renderDeployment(ctx: RenderContext, service: Service): Deployment {
   const name = dnsLabel(service.name);
   const autoscale = autoscaleOf(service);
-  const env = replicaEnvironment(ctx.stack, service, 'kubernetes', addressHost);
+  // A service that scales to zero is called through the KEDA HTTP add-on's interceptor, which
+  // holds the request while a pod starts (its DNS name: the `<name>-activator` Service).
+  const env = replicaEnvironment(
+    ctx.stack, service, 'kubernetes',
+    (other) => (throughActivator(other) ? activatorName(other) : addressHost(other)),
+    (other) => (throughActivator(other) ? KEDA_HTTP_ADDON.interceptorPort : servicePort(other)),
+  );
   const sources = sourceMounts(ctx, service);
   const claims = claimMounts(ctx, service);
   const volumes = [...sources.volumes, ...claims.volumes];
   const mounts = [...sources.mounts, ...claims.mounts];
+  // CPU utilisation is a share of the request: needed for a CPU target, and for an HPA without
+  // any target (it then scales on 80% CPU, its default).
+  const plan = scalingPlan(service);
   const resources = resourceRequirements(
     service.deploy.resources,
-    autoscale?.cpu != null ? defaultCpuRequest : null,
+    autoscale?.cpu != null || plan.kind === 'hpa' ? defaultCpuRequest : null,
   );
   const source = imageSource(service);
   const container: IContainer = {
@@ -71,7 +85,7 @@ export function renderDeployment(ctx: RenderContext, service: Service): Deployme
       selector: { matchLabels: selectorLabels(ctx, service) },
       ...rollingUpdate(engineUpdate(service)),
       template: {
-        metadata: { labels: objectLabels(ctx, service) },
+        metadata: { labels: objectLabels(ctx, service), annotations: podAnnotations(ctx, service) },
         spec: {
           terminationGracePeriodSeconds: Math.ceil(engineStopGraceMs(service) / 1000),
           containers: [container],

@@ -51,7 +51,7 @@ test('every rendered object validates and carries the version and part-of labels
     assert.equal(o.metadata.labels?.['app.kubernetes.io/version'], sha);
   }
   const kinds = new Set<string>(objs.map((o) => o.kind));
-  for (const k of ['Deployment', 'Service', 'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'Ingress', 'Secret', 'ConfigMap']) {
+  for (const k of ['Deployment', 'Service', 'ScaledObject', 'InterceptorRoute', 'PodDisruptionBudget', 'Ingress', 'Secret', 'ConfigMap']) {
     assert.ok(kinds.has(k), `renders a ${k}`);
   }
 });
@@ -108,7 +108,8 @@ test('probes follow the health settings: http, tcp, exec, none, and a startup pr
 test('services select their deployment and target ports the container declares; headless for SDK clients', (t) => {
   const objs = json(renderManifests(arcadeLike(fixtureDir(t)), { sha }));
   const deployments = byKind<IDeployment>(objs, 'Deployment');
-  const services = byKind<IService>(objs, 'Service');
+  // The activator of a scale-to-zero service is an ExternalName (the KEDA interceptor): no pods of its own.
+  const services = byKind<IService>(objs, 'Service').filter((s) => s.spec?.type !== 'ExternalName');
   assert.equal(services.length, deployments.length * 2);
   for (const s of services) {
     const matches = deployments.filter((d) => subset(s.spec?.selector ?? {}, d.spec?.template.metadata?.labels));
@@ -136,20 +137,31 @@ test('replicas get PORT, their name and every service address (headless for SDK 
   assert.equal(gwEnv['LOG_LEVEL'], 'info');
 });
 
-test('HPAs target their Deployment; PDBs only where more than one pod runs; Ingress only for the edge', (t) => {
+test('CPU alone is the HPA; requests in flight or per second, or min 0, are KEDA; never both for one Deployment', (t) => {
   const objs = json(renderManifests(arcadeLike(fixtureDir(t)), { sha }));
-  type Hpa = { spec: { scaleTargetRef: { kind: string; name: string }; minReplicas: number; maxReplicas: number; metrics?: unknown[] } };
-  const hpas = byKind<Hpa>(objs, 'HorizontalPodAutoscaler');
-  assert.deepEqual(hpas.map((h) => h.metadata.name).sort(), ['analytics', 'thumbnails']);
-  for (const h of hpas) {
-    assert.equal(h.spec.scaleTargetRef.kind, 'Deployment');
-    deployment(objs, h.spec.scaleTargetRef.name);
-  }
-  const an = hpas.find((h) => h.metadata.name === 'analytics')!;
-  assert.equal(an.spec.minReplicas, 2);
-  assert.equal(an.spec.maxReplicas, 6);
-  assert.equal(an.spec.metrics?.length, 2);
-  assert.equal(hpas.find((h) => h.metadata.name === 'thumbnails')!.spec.minReplicas, 1);
+  // arcadeLike: analytics scales on cpu and rps (min 2), thumbnails on cpu from zero.
+  assert.deepEqual(byKind(objs, 'HorizontalPodAutoscaler'), []);
+  type So = { spec: { scaleTargetRef: { kind: string; name: string }; minReplicaCount: number; maxReplicaCount: number; cooldownPeriod: number; triggers: Array<{ type: string; name: string; metricType?: string; metadata: Record<string, string> }> } };
+  const sos = byKind<So>(objs, 'ScaledObject');
+  assert.deepEqual(sos.map((s) => s.metadata.name).sort(), ['analytics', 'thumbnails']);
+  for (const s of sos) deployment(objs, s.spec.scaleTargetRef.name);
+  const an = sos.find((s) => s.metadata.name === 'analytics')!;
+  assert.equal(an.spec.minReplicaCount, 2);
+  assert.equal(an.spec.maxReplicaCount, 6);
+  assert.deepEqual(an.spec.triggers.map((tr) => `${tr.type}:${tr.name}`), ['prometheus:rps', 'cpu:cpu']);
+  // The requests-per-second metric is the SDK's own counter (the server histogram's _count), per replica.
+  const rps = an.spec.triggers[0]!;
+  assert.equal(rps.metricType, 'AverageValue');
+  assert.equal(rps.metadata['threshold'], '200');
+  assert.equal(rps.metadata['query'], 'sum(rate(rpc_server_call_duration_seconds_count{stack="arcade",service="analytics"}[1m]))');
+  assert.equal(rps.metadata['serverAddress'], 'http://prometheus-operated.monitoring.svc:9090');
+  assert.equal(an.spec.triggers[1]!.metadata['value'], '70');
+  const th = sos.find((s) => s.metadata.name === 'thumbnails')!;
+  assert.equal(th.spec.minReplicaCount, 0);
+  assert.deepEqual(th.spec.triggers.map((tr) => `${tr.type}:${tr.name}`), ['cpu:cpu', 'external-push:activator']);
+  assert.equal(th.spec.triggers[1]!.metadata['interceptorRoute'], 'thumbnails');
+  assert.equal(th.spec.cooldownPeriod, 300);
+  assert.ok(!JSON.stringify(objs).includes('http_requests_per_second'), 'no metric name that nothing serves');
 
   type Pdb = { spec: { minAvailable: number; selector: { matchLabels: Record<string, string> } } };
   const pdbs = byKind<Pdb>(objs, 'PodDisruptionBudget');
@@ -248,4 +260,95 @@ test('writeManifests writes one file per object, secrets owner-only, and drops i
   assert.ok(docs.every((d) => d.metadata.namespace === 'arcade'));
   const secretFile = files.find((f) => f.includes('secret-'))!;
   assert.equal(statSync(secretFile).mode & 0o777, 0o600);
+});
+
+test('a CPU-only autoscaler stays an HPA, with the scale-down window and the step limit from the stack', () => {
+  const stack = makeStack('s', { web: { 'x-bricks': { port: 8080, autoscale: { min: 2, max: 5, cpu: 60, scale_down_delay: '2m', max_scale_up_rate: 3 } } } });
+  const objs = json(renderManifests(stack, { sha }));
+  assert.deepEqual(byKind(objs, 'ScaledObject'), []);
+  type Hpa = { spec: { minReplicas: number; maxReplicas: number; metrics: unknown[]; behavior: { scaleDown: { stabilizationWindowSeconds: number }; scaleUp: { policies: Array<{ type: string; value: number }> } } } };
+  const [hpa] = byKind<Hpa>(objs, 'HorizontalPodAutoscaler');
+  assert.ok(hpa);
+  assert.equal(hpa.spec.minReplicas, 2);
+  assert.deepEqual(hpa.spec.metrics, [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 60 } } }]);
+  assert.equal(hpa.spec.behavior.scaleDown.stabilizationWindowSeconds, 120);
+  assert.deepEqual(hpa.spec.behavior.scaleUp.policies.map((p) => [p.type, p.value]), [['Percent', 200], ['Pods', 1]]);
+});
+
+test('concurrency scales through Prometheus by Little\'s law; without a target a KEDA service gets 10 in flight', () => {
+  const stack = makeStack('shop', {
+    api: { 'x-bricks': { port: 8080, autoscale: { min: 1, max: 4, concurrency: 8, window: '30s' } } },
+    cold: { 'x-bricks': { port: 8081, autoscale: { min: 0, max: 2, idle: '45s' } } },
+  });
+  const objs = json(renderManifests(stack, { sha, prometheusUrl: 'http://prom.example:9090' }));
+  type So = { spec: { cooldownPeriod: number; triggers: Array<{ type: string; metadata: Record<string, string> }> } };
+  const so = (name: string) => byKind<So>(objs, 'ScaledObject').find((o) => o.metadata.name === name)!;
+  const c = so('api').spec.triggers[0]!;
+  assert.equal(c.metadata['query'], 'sum(rate(rpc_server_call_duration_seconds_sum{stack="shop",service="api"}[30s]))');
+  assert.equal(c.metadata['threshold'], '8');
+  assert.equal(c.metadata['serverAddress'], 'http://prom.example:9090');
+  assert.equal(so('cold').spec.cooldownPeriod, 45);
+  assert.deepEqual(so('cold').spec.triggers.map((tr) => tr.type), ['prometheus', 'external-push']);
+  assert.equal(so('cold').spec.triggers[0]!.metadata['threshold'], '10');
+});
+
+test('scale to zero: callers reach the service through the KEDA interceptor, which the InterceptorRoute points back at it', () => {
+  const stack = makeStack('shop', {
+    api: { 'x-bricks': { port: 8080 } },
+    cold: { 'x-bricks': { port: 8081, autoscale: { min: 0, max: 2, concurrency: 4 } } },
+  });
+  const objs = json(renderManifests(stack, { sha, namespace: 'prod' }));
+  const env = Object.fromEntries((container(deployment(objs, 'api')).env ?? []).map((e) => [e.name, e.value]));
+  assert.equal(env['COLD_URL'], 'http://cold-activator:8080');
+  const activator = byKind<IService>(objs, 'Service').find((s) => s.metadata.name === 'cold-activator');
+  assert.equal(activator?.spec?.type, 'ExternalName');
+  assert.equal(activator?.spec?.externalName, 'keda-add-ons-http-interceptor-proxy.keda.svc.cluster.local');
+  type Ir = { apiVersion: string; spec: { target: { service: string; portName: string }; rules: Array<{ hosts: string[] }>; scalingMetric: unknown; timeouts: { readiness: string } } };
+  const [ir] = byKind<Ir>(objs, 'InterceptorRoute');
+  assert.ok(ir);
+  assert.equal(ir.apiVersion, 'http.keda.sh/v1beta1');
+  assert.deepEqual(ir.spec.target, { service: 'cold', portName: 'http' });
+  assert.ok(ir.spec.rules[0]!.hosts.includes('cold-activator'));
+  assert.ok(ir.spec.rules[0]!.hosts.includes('cold-activator.prod.svc.cluster.local'));
+  assert.deepEqual(ir.spec.scalingMetric, { concurrency: { targetValue: 4 } });
+  assert.equal(ir.spec.timeouts.readiness, '30s');
+  // The interceptor forwards to the ClusterIP Service: it exists and has the named port.
+  assert.ok(byKind<IService>(objs, 'Service').find((s) => s.metadata.name === 'cold')?.spec?.ports?.some((p) => p.name === 'http'));
+});
+
+test('the InterceptorRoute schema refuses what the CRD refuses, naming the field', async () => {
+  const { InterceptorRoute } = await import('./keda/interceptor-route.ts');
+  const bad = new InterceptorRoute({ metadata: { name: 'x' }, spec: { target: { service: 'x', port: 80, portName: 'http' }, scalingMetric: {} } });
+  assert.throws(() => bad.validate(), /\/spec\/target must match exactly one schema in oneOf.*\/spec\/scalingMetric/);
+});
+
+test('pods carry scrape annotations when they serve /metrics; ServiceMonitors only when asked, relabelled to bricks\' labels', (t) => {
+  const stack = arcadeLike(fixtureDir(t));
+  const plain = json(renderManifests(stack, { sha }));
+  assert.deepEqual(byKind(plain, 'ServiceMonitor'), []);
+  const ann = deployment(plain, 'catalog').spec?.template.metadata?.annotations ?? {};
+  assert.equal(ann['prometheus.io/scrape'], 'true');
+  assert.equal(ann['prometheus.io/port'], '8081');
+  assert.equal(ann['prometheus.io/path'], '/metrics');
+  assert.equal(ann['bricks.dev/service'], 'catalog');
+  assert.equal(deployment(plain, 'db').spec?.template.metadata?.annotations?.['prometheus.io/scrape'], undefined, 'postgres serves no /metrics');
+
+  const objs = json(renderManifests(stack, { sha, serviceMonitors: true, namespace: 'prod' }));
+  type Sm = { spec: { selector: { matchLabels: Record<string, string> }; namespaceSelector: { matchNames: string[] }; endpoints: Array<{ port: string; path: string; relabelings: Array<{ action: string; sourceLabels: string[]; targetLabel?: string; regex?: string }> }> } };
+  const sms = byKind<Sm>(objs, 'ServiceMonitor');
+  assert.ok(!sms.some((s) => s.metadata.name === 'db'));
+  const sm = sms.find((s) => s.metadata.name === 'catalog')!;
+  assert.ok(subset(sm.spec.selector.matchLabels, byKind<IService>(objs, 'Service').find((s) => s.metadata.name === 'catalog')?.metadata?.labels));
+  assert.deepEqual(sm.spec.namespaceSelector.matchNames, ['prod']);
+  const ep = sm.spec.endpoints[0]!;
+  assert.equal(ep.port, 'http');
+  assert.deepEqual(ep.relabelings[0], { action: 'drop', sourceLabels: ['__meta_kubernetes_service_name'], regex: 'catalog-headless' });
+  assert.deepEqual(ep.relabelings.map((r) => r.targetLabel).filter(Boolean), ['stack', 'service', 'replica', 'version']);
+  assert.equal(ep.relabelings[2]!.sourceLabels[0], '__meta_kubernetes_pod_annotation_bricks_dev_service');
+});
+
+test('an HPA without a target scales on CPU, so its pods get a CPU request to measure against', () => {
+  const objs = json(renderManifests(makeStack('s', { web: { 'x-bricks': { port: 8080, autoscale: { min: 1, max: 3 } } } }), { sha }));
+  assert.equal(byKind(objs, 'HorizontalPodAutoscaler').length, 1);
+  assert.equal(container(deployment(objs, 'web')).resources?.requests?.['cpu'], '100m');
 });

@@ -5,6 +5,12 @@ import type { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
 import type { Ingress } from 'kubernetes-models/networking.k8s.io/v1';
 import type { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
 import type { ConfigMap, PersistentVolumeClaim, Secret, Service as KubeService } from 'kubernetes-models/v1';
+import type { ScaledObject } from '@kubernetes-models/keda/keda.sh/v1alpha1/ScaledObject';
+import type { ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor';
+import { ENGINE_PROMETHEUS_URL } from '../engine-defaults.ts';
+import type { InterceptorRoute } from './keda/interceptor-route.ts';
+import { renderActivatorService, renderInterceptorRoute, renderScaledObject } from './keda/scaled-object.ts';
+import { renderServiceMonitor } from './monitoring.ts';
 import type { Stack } from '../../stack/model.ts';
 import { imageSource } from '../service-shape.ts';
 import { TargetError } from '../errors.ts';
@@ -25,7 +31,10 @@ export type KubeObject =
   | Ingress
   | Secret
   | ConfigMap
-  | PersistentVolumeClaim;
+  | PersistentVolumeClaim
+  | ScaledObject
+  | InterceptorRoute
+  | ServiceMonitor;
 
 export interface ManifestOptions {
   /** The release's git SHA: the image tag and the version label. */
@@ -35,6 +44,10 @@ export interface ManifestOptions {
   readonly namespace?: string;
   /** Image per service, when known (from `buildImages`); overrides the computed reference. */
   readonly images?: Readonly<Record<string, string>>;
+  /** Where KEDA's Prometheus triggers query. Default ENGINE_PROMETHEUS_URL. */
+  readonly prometheusUrl?: string;
+  /** A ServiceMonitor per service that serves /metrics (the Prometheus Operator's CRD). Default off. */
+  readonly serviceMonitors?: boolean;
 }
 
 export function renderContext(stack: Stack, opts: ManifestOptions): RenderContext {
@@ -42,6 +55,8 @@ export function renderContext(stack: Stack, opts: ManifestOptions): RenderContex
     stack,
     sha: opts.sha,
     namespace: opts.namespace,
+    prometheusUrl: opts.prometheusUrl ?? ENGINE_PROMETHEUS_URL,
+    serviceMonitors: opts.serviceMonitors === true,
     image: (service) => {
       const given = opts.images?.[service.name];
       if (given) return given;
@@ -63,7 +78,8 @@ function validated(obj: KubeObject): KubeObject {
 
 /**
  * Secrets, ConfigMaps and PersistentVolumeClaims first (pods mount them), then per service in file order: Deployment,
- * ClusterIP and headless Services, HPA, PodDisruptionBudget, Ingress.
+ * ClusterIP and headless Services, HPA or KEDA's ScaledObject (with an InterceptorRoute and its
+ * activator Service for scale to zero), PodDisruptionBudget, Ingress, ServiceMonitor.
  * Throws TargetError (`invalid-stack`, `unreadable-source`).
  */
 export function renderManifests(stack: Stack, opts: ManifestOptions): KubeObject[] {
@@ -71,7 +87,11 @@ export function renderManifests(stack: Stack, opts: ManifestOptions): KubeObject
   const out: KubeObject[] = [...renderSources(ctx), ...renderVolumeClaims(ctx)];
   for (const service of Object.values(stack.services)) {
     out.push(renderDeployment(ctx, service), ...renderServices(ctx, service));
-    const extras = [renderAutoscaler(ctx, service), renderDisruptionBudget(ctx, service), renderIngress(ctx, service)];
+    const extras = [
+      renderAutoscaler(ctx, service), renderScaledObject(ctx, service), renderInterceptorRoute(ctx, service),
+      renderActivatorService(ctx, service), renderDisruptionBudget(ctx, service), renderIngress(ctx, service),
+      renderServiceMonitor(ctx, service),
+    ];
     for (const o of extras) if (o) out.push(o);
   }
   return out.map(validated);

@@ -12,11 +12,17 @@ import { applyStackFile } from './apply.ts';
 import type { ApplyOptions, DeployResult } from './apply.ts';
 import { appendHistory, previousSha, readHistory, stackFilePath } from './history.ts';
 import { renderSwarmStack, swarmStackName } from './render.ts';
+import { swarmAutoscale } from './autoscaler/policy.ts';
+import { readServices } from './observe.ts';
+import type { ServiceState } from './observe.ts';
+import { runDocker } from '../docker/cli.ts';
 import type { SwarmCompose } from './render.ts';
 
 export interface SwarmOptions extends ApplyOptions {
   /** Where stack files and history are kept. Default `<stack dir>/.bricks/swarm`. */
   readonly dir?: string;
+  /** The Swarm autoscaler's image (buildAutoscalerImage), for a stack that autoscales. */
+  readonly autoscalerImage?: string;
 }
 
 export function swarmDir(stack: Stack, opts: { dir?: string }): string {
@@ -38,7 +44,23 @@ export async function deploySwarm(
   const dir = swarmDir(stack, opts);
   const file = stackFilePath(dir, sha);
   const sourcesDir = join(dir, 'sources');
+  for (const s of Object.values(stack.services)) {
+    const warning = swarmAutoscale(s)?.warning;
+    if (warning) opts.onProgress?.({ kind: 'step', message: `warning: ${warning}` });
+  }
+  // What the autoscaler has set stays set: the file's replicas would reset it to the floor.
+  const autoscaled = Object.values(stack.services).filter((s) => s.bricks.autoscale !== undefined).map((s) => s.name);
+  const currentReplicas: Record<string, number> = {};
+  if (autoscaled.length > 0) {
+    const running = await readServices(opts.docker ?? runDocker, swarmStackName(stack), opts.signal).catch(() => new Map<string, ServiceState>());
+    for (const name of autoscaled) {
+      const desired = running.get(name)?.desired;
+      if (desired !== undefined && desired !== null) currentReplicas[name] = desired;
+    }
+  }
   const compose = renderSwarmStack(stack, opts.images, {
+    currentReplicas,
+    ...(opts.autoscalerImage === undefined ? {} : { autoscalerImage: opts.autoscalerImage }),
     // Values from the environment or inline content become owner-only files Swarm reads once.
     materialize: ({ kind, name, value }) => {
       mkdirSync(sourcesDir, { recursive: true, mode: 0o700 });

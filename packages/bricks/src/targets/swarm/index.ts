@@ -8,3 +8,6 @@ export { swarmPs, removeSwarm } from './ps.ts';
 export type { SwarmCallOptions } from './ps.ts';
 export type { Task as SwarmTask } from './observe.ts';
 export { readHistory as readSwarmHistory } from './history.ts';
+export { AUTOSCALER_SERVICE } from './render.ts';
+export { buildAutoscalerImage } from './autoscaler/image.ts';
+export type { AutoscalerImageOptions } from './autoscaler/image.ts';

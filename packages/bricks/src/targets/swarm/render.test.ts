@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
-import { REPLICA_VARIABLE, RESILIENCE_VARIABLE, STOP_GRACE_MS_VARIABLE, TARGET_VARIABLE } from '@bricks/sdk/platform-env';
+import { REPLICA_VARIABLE, RESILIENCE_VARIABLE, STACK_VARIABLE, STOP_GRACE_MS_VARIABLE, TARGET_VARIABLE } from '@bricks/sdk/platform-env';
 import { TargetError } from '../errors.ts';
 import { arcadeLike, HTTP_HEALTH, makeService, makeStack } from '../testing/stack-fixture.ts';
 import { DEFAULT_START_PERIOD_MS, healthTest, MIN_CHECK_TIMEOUT_MS, swarmHealthcheck } from './healthcheck.ts';
@@ -21,7 +21,7 @@ const readFile = (p: string): Buffer => {
   return Buffer.from(v);
 };
 const render = (imgs: Record<string, string> = images) =>
-  renderSwarmStack(arcadeLike('/project'), imgs, { readFile, materialize: (f) => `/m/${f.kind}/${f.name}` });
+  renderSwarmStack(arcadeLike('/project'), imgs, { readFile, materialize: (f) => `/m/${f.kind}/${f.name}`, autoscalerImage: 'bricks-swarm-autoscaler:test' });
 
 type Svc = {
   image: string; init?: boolean; command?: string[]; environment: Record<string, string>;
@@ -171,4 +171,59 @@ test('the http and tcp healthcheck one-liners pass against a live server and fai
   assert.equal(await runCheck(tcp), 1);
   assert.deepEqual(healthTest({ kind: 'exec', command: { kind: 'shell', script: 'true' } }, 1, true), ['CMD-SHELL', 'true']);
   assert.equal(healthTest({ kind: 'http', path: '/' }, 1, false), null);
+});
+
+test('services carry the labels Prometheus relabels from: stack, service, the version of their image, metrics port/path/network', () => {
+  const stack = makeStack('shop', {
+    api: { deploy: { labels: { team: 'a' } }, 'x-bricks': { port: 8080 } },
+    side: { networks: ['back'], 'x-bricks': { port: 8081 } },
+    db: { image: 'postgres:16', 'x-bricks': { port: 5432, run: undefined, health: undefined } },
+  }, { networks: { back: {} } });
+  const c = renderSwarmStack(stack, { api: 'reg:5000/shop-api:abc123', side: 'shop-side:def456' });
+  const labels = (name: string) => (c.services[name] as { deploy: { labels: Record<string, string> } }).deploy.labels;
+  assert.deepEqual(labels('api'), {
+    team: 'a',
+    'dev.bricks.stack': 'shop',
+    'dev.bricks.service': 'api',
+    'dev.bricks.version': 'abc123',
+    'dev.bricks.metrics.port': '8080',
+    'dev.bricks.metrics.path': '/metrics',
+    'dev.bricks.metrics.network': 'shop_default',
+  });
+  assert.equal(labels('side')['dev.bricks.metrics.network'], 'shop_back');
+  // postgres serves no /metrics: named, but not scraped.
+  assert.equal(labels('db')['dev.bricks.metrics.port'], undefined);
+  assert.equal(labels('db')['dev.bricks.version'], '16');
+});
+
+test('a stack that autoscales gets the autoscaler service: on a manager, with the Docker socket, on the scaled services\' networks', () => {
+  const stack = makeStack('shop', {
+    api: { 'x-bricks': { port: 8080, autoscale: { min: 1, max: 4, concurrency: 5 } } },
+    side: { networks: ['back'], 'x-bricks': { port: 8081, autoscale: { min: 0, max: 2 } } },
+    fixed: { 'x-bricks': { port: 8082 } },
+  }, { networks: { back: {} } });
+  const c = renderSwarmStack(stack, { api: 'api:1', side: 'side:1', fixed: 'fixed:1' }, { autoscalerImage: 'bricks-swarm-autoscaler:k', currentReplicas: { api: 9, side: 2 } });
+  type Auto = { image: string; environment: Record<string, string>; volumes: Array<{ source: string; target: string }>; networks: string[]; deploy: { replicas: number; placement: { constraints: string[] } } };
+  const a = c.services['bricks-autoscaler'] as unknown as Auto;
+  assert.equal(a.image, 'bricks-swarm-autoscaler:k');
+  assert.equal(a.environment[STACK_VARIABLE], 'shop');
+  assert.deepEqual(a.deploy.placement.constraints, ['node.role == manager']);
+  assert.deepEqual(a.volumes.map((v) => [v.source, v.target]), [['/var/run/docker.sock', '/var/run/docker.sock']]);
+  assert.deepEqual(a.networks, ['default', 'back']);
+  const deploy = (n: string) => (c.services[n] as { deploy: { replicas: number; labels: Record<string, string> } }).deploy;
+  // The policy rides in a label; min 0 is raised to 1 on Swarm (no activator holds a request at zero).
+  const policy = JSON.parse(deploy('api').labels['dev.bricks.autoscale']!) as { min: number; max: number; targets: Record<string, number> };
+  assert.deepEqual([policy.min, policy.max, policy.targets], [1, 4, { concurrency: 5 }]);
+  assert.equal((JSON.parse(deploy('side').labels['dev.bricks.autoscale']!) as { min: number }).min, 1);
+  assert.equal(deploy('fixed').labels['dev.bricks.autoscale'], undefined);
+  // A redeploy keeps what the autoscaler set, within the bounds.
+  assert.equal(deploy('api').replicas, 4);
+  assert.equal(deploy('side').replicas, 2);
+});
+
+test('an autoscaled stack without the autoscaler image, or with a service of its name, is refused with the service named', () => {
+  const stack = makeStack('shop', { api: { 'x-bricks': { port: 8080, autoscale: { max: 3 } } } });
+  assert.throws(() => renderSwarmStack(stack, { api: 'api:1' }), /services\.api: x-bricks\.autoscale on Swarm needs the autoscaler's image/);
+  const clash = makeStack('shop', { api: { 'x-bricks': { port: 8080, autoscale: { max: 3 } } }, 'bricks-autoscaler': { 'x-bricks': { port: 8081 } } });
+  assert.throws(() => renderSwarmStack(clash, { api: 'api:1', 'bricks-autoscaler': 'x:1' }, { autoscalerImage: 'a:1' }), /services\.bricks-autoscaler: the name is bricks' own on Swarm/);
 });

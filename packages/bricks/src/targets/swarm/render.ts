@@ -4,14 +4,19 @@
 import { createHash } from 'node:crypto';
 import { formatDuration } from '@bricks/sdk/duration';
 import { readFileSync } from 'node:fs';
-import { REPLICA_VARIABLE } from '@bricks/sdk/platform-env';
+import { REPLICA_VARIABLE, STACK_VARIABLE } from '@bricks/sdk/platform-env';
+import { encodePolicy, swarmAutoscale } from './autoscaler/policy.ts';
+import { DOCKER_SOCKET } from './autoscaler/swarm-api.ts';
 import {
   defined, fileMountDoc, placementDoc, portDoc, resourcesDoc, restartPolicyDoc, timingDoc, updateConfigDoc, volumeMountDoc,
 } from '../../stack/compose-doc.ts';
 import type { Service, Stack } from '../../stack/model.ts';
 import { engineReplicas, engineStopGraceMs, engineUpdate } from '../engine-defaults.ts';
 import { TargetError } from '../errors.ts';
-import { autoscaleOf, imageSource, isEdge } from '../service-shape.ts';
+import { autoscaleOf, imageSource, isEdge, servesMetrics } from '../service-shape.ts';
+import { METRICS_PATH } from '../../observability/scrape-labels.ts';
+import { servicePort } from '../../stack/service-port.ts';
+import { SWARM_LABELS } from './labels.ts';
 import { readSourceValue } from '../source-value.ts';
 import { replicaEnvironment } from '../naming.ts';
 import { argvOf } from '../kubernetes/probes.ts';
@@ -39,7 +44,17 @@ export interface SwarmRenderOptions {
    * called once per such value. Default: such sources are an error.
    */
   readonly materialize?: (file: SourceFile) => string;
+  /** The Swarm autoscaler's image (autoscaler/image.ts): needed when a service autoscales. */
+  readonly autoscalerImage?: string;
+  /**
+   * Replicas autoscaled services run now (from the engine): a redeploy keeps them, within the
+   * bounds, instead of resetting every autoscaled service to its floor.
+   */
+  readonly currentReplicas?: Readonly<Record<string, number>>;
 }
+
+/** The service bricks adds to a stack that autoscales. */
+export const AUTOSCALER_SERVICE = 'bricks-autoscaler';
 
 /** A Docker stack name: `[a-z0-9][a-z0-9_.-]*`. */
 export function swarmStackName(stack: Stack): string {
@@ -86,7 +101,7 @@ function renderSources(
  */
 export const SWARM_RESTART = { condition: 'any', delayMs: 100, windowMs: 10_000 } as const;
 
-function renderDeploy(service: Service): { deploy: Record<string, unknown>; global: boolean } {
+function renderDeploy(service: Service, current: number | undefined): { deploy: Record<string, unknown>; global: boolean } {
   const d = service.deploy;
   const edge = isEdge(service);
   const autoscale = autoscaleOf(service);
@@ -96,8 +111,10 @@ function renderDeploy(service: Service): { deploy: Record<string, unknown>; glob
   const hostPorts = service.ports.some((p) => p.published !== undefined);
   const global = d.mode === 'global' || (hostPorts && d.mode === undefined);
   const update = hostPorts ? { ...engineUpdate(service), order: 'stop-first' as const } : engineUpdate(service);
-  // Swarm has no autoscaler and nothing that wakes a service from zero: run the floor, at least one.
-  const replicas = autoscale ? Math.max(1, autoscale.min, engineReplicas(service)) : engineReplicas(service);
+  // Nothing on Swarm wakes a service from zero (policy.ts): run the floor, at least one; on a
+  // redeploy, what the autoscaler has set, within the bounds.
+  const floor = autoscale ? Math.max(1, autoscale.min, engineReplicas(service)) : engineReplicas(service);
+  const replicas = autoscale && current !== undefined ? Math.min(autoscale.max, Math.max(floor, current)) : floor;
   const r = service.restart;
   const deploy = defined({
     ...(global ? { mode: 'global' } : { replicas }),
@@ -112,7 +129,6 @@ function renderDeploy(service: Service): { deploy: Record<string, unknown>; glob
     }),
     resources: d.resources === undefined ? undefined : resourcesDoc(d.resources),
     placement: d.placement === undefined ? undefined : placementDoc(d.placement),
-    labels: d.labels,
     rollback_config: d.rollbackConfig === undefined ? undefined : updateConfigDoc(d.rollbackConfig),
   });
   return { deploy, global };
@@ -130,8 +146,45 @@ function externalHealthcheck(service: Service): Record<string, unknown> | undefi
 /** Compose keys bricks does not interpret that Swarm honours, passed on as written. */
 const PASSED_ON = ['user', 'hostname', 'init', 'ulimits', 'sysctls', 'cap_add', 'cap_drop', 'logging'] as const;
 
-function renderService(stack: Stack, service: Service, image: string): Record<string, unknown> {
-  const { deploy, global } = renderDeploy(service);
+/** The tag of an image reference (`reg:5000/team/arcade-catalog:abc` → `abc`), or '' without one. */
+function tagOf(image: string): string {
+  const at = image.split('@')[0] ?? image;
+  const colon = at.lastIndexOf(':');
+  return colon > at.lastIndexOf('/') ? at.slice(colon + 1) : '';
+}
+
+/** The Swarm network a service's tasks are reached on: the stack's default, or its first own. */
+function metricsNetwork(stack: Stack, service: Service): string {
+  const first = service.networks[0];
+  if (first === undefined) return `${swarmStackName(stack)}_default`;
+  const n = stack.networks[first];
+  // An external network, or one given a `name:`, is called that; the others get the stack's prefix.
+  return n?.name ?? (n?.external === true ? first : `${swarmStackName(stack)}_${first}`);
+}
+
+/** bricks' service labels (labels.ts): who it is, where its metrics are. The stack's own win nowhere: these are bricks' contract. */
+function bricksLabels(stack: Stack, service: Service, image: string): Record<string, string> {
+  const labels: Record<string, string> = {
+    [SWARM_LABELS.stack]: stack.name,
+    [SWARM_LABELS.service]: service.name,
+    [SWARM_LABELS.version]: tagOf(image),
+  };
+  if (servesMetrics(service)) {
+    labels[SWARM_LABELS.metricsPort] = String(servicePort(service));
+    labels[SWARM_LABELS.metricsPath] = METRICS_PATH;
+    labels[SWARM_LABELS.metricsNetwork] = metricsNetwork(stack, service);
+  }
+  return labels;
+}
+
+function renderService(stack: Stack, service: Service, image: string, current: number | undefined): Record<string, unknown> {
+  const { deploy, global } = renderDeploy(service, current);
+  const autoscale = global ? null : swarmAutoscale(service);
+  deploy['labels'] = {
+    ...service.deploy.labels,
+    ...bricksLabels(stack, service, image),
+    ...(autoscale ? { [SWARM_LABELS.autoscale]: encodePolicy(autoscale.policy) } : {}),
+  };
   const out: Record<string, unknown> = {
     image,
     environment: {
@@ -165,6 +218,35 @@ function renderService(stack: Stack, service: Service, image: string): Record<st
 }
 
 /**
+ * The stack's autoscaler (autoscaler/main.ts): one task on a manager, where the Engine API is,
+ * through its socket; on the networks of the services it scales, to read their tasks' /metrics.
+ */
+function autoscalerService(stack: Stack, autoscaled: readonly Service[], image: string | undefined): Record<string, unknown> {
+  if (stack.services[AUTOSCALER_SERVICE] !== undefined) {
+    throw new TargetError('invalid-stack', `services.${AUTOSCALER_SERVICE}: the name is bricks' own on Swarm (the stack's autoscaler); rename the service`);
+  }
+  if (image === undefined) {
+    throw new TargetError('invalid-stack', `services.${autoscaled[0]?.name ?? '?'}: x-bricks.autoscale on Swarm needs the autoscaler's image (buildAutoscalerImage)`);
+  }
+  const networks = [...new Set(autoscaled.map((s) => s.networks[0] ?? 'default'))];
+  return {
+    image,
+    environment: { [STACK_VARIABLE]: stack.name },
+    init: true,
+    stop_grace_period: '2s',
+    volumes: [{ type: 'bind', source: DOCKER_SOCKET, target: DOCKER_SOCKET }],
+    networks,
+    deploy: {
+      replicas: 1,
+      // Only a manager answers the Engine API's service calls.
+      placement: { constraints: ['node.role == manager'] },
+      restart_policy: { condition: 'any', delay: '1s' },
+      labels: { [SWARM_LABELS.stack]: stack.name, [SWARM_LABELS.service]: AUTOSCALER_SERVICE },
+    },
+  };
+}
+
+/**
  * The stack file for `docker stack deploy`. `images` maps each built service to its image
  * reference (from buildImages); services that name a Compose `image:` and have nothing to
  * build use it as is. Throws TargetError (`invalid-stack`, `unreadable-source`).
@@ -180,8 +262,13 @@ export function renderSwarmStack(
     const src = imageSource(service);
     const image = images[service.name] ?? (src.kind === 'external' ? src.ref : undefined);
     if (!image) throw new TargetError('invalid-stack', `services.${service.name}: no image was built for it`);
-    services[service.name] = renderService(stack, service, image);
+    services[service.name] = renderService(stack, service, image, opts.currentReplicas?.[service.name]);
   }
+  const autoscaled = Object.values(stack.services).filter((s) => {
+    const labels = (services[s.name]?.['deploy'] as { labels?: Record<string, string> } | undefined)?.labels;
+    return labels?.[SWARM_LABELS.autoscale] !== undefined;
+  });
+  if (autoscaled.length > 0) services[AUTOSCALER_SERVICE] = autoscalerService(stack, autoscaled, opts.autoscalerImage);
   const networks: SwarmCompose['networks'] = { default: { driver: 'overlay', attachable: true } };
   for (const [name, n] of Object.entries(stack.networks)) {
     const def = defined({ name: n.name, driver: n.driver, attachable: n.attachable, internal: n.internal, driver_opts: n.driverOpts, labels: n.labels });

@@ -6,10 +6,16 @@ import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
 import { Ingress } from 'kubernetes-models/networking.k8s.io/v1';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
 import { ConfigMap, PersistentVolumeClaim, Secret, Service } from 'kubernetes-models/v1';
+import { ScaledObject } from '@kubernetes-models/keda/keda.sh/v1alpha1/ScaledObject';
+import { ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor';
 import type { ChartFiles } from '../kubernetes/helm/chart.ts';
+import { InterceptorRoute } from '../kubernetes/keda/interceptor-route.ts';
 import { renderTemplates } from '../kubernetes/helm/go-template.ts';
 
-export const models = { Deployment, Service, HorizontalPodAutoscaler, PodDisruptionBudget, Ingress, Secret, ConfigMap, PersistentVolumeClaim } as const;
+export const models = {
+  Deployment, Service, HorizontalPodAutoscaler, PodDisruptionBudget, Ingress, Secret, ConfigMap, PersistentVolumeClaim, ScaledObject, ServiceMonitor,
+  InterceptorRoute,
+} as const;
 
 export type RenderedObject = { kind: keyof typeof models; metadata: { name: string; labels: Record<string, string> } } & Record<string, unknown>;
 
@@ -46,6 +52,7 @@ export function validateAll(objs: readonly RenderedObject[]): void {
   for (const o of objs) {
     const Model = models[o.kind];
     if (!Model) throw new Error(`unexpected kind ${String(o.kind)}`);
-    new Model(o).validate();
+    // Each model takes its own kind's shape; the rendered object is checked by its validate().
+    new (Model as new (data: unknown) => { validate(): void })(o).validate();
   }
 }

@@ -42,6 +42,7 @@ test('rendered chart: selectors match pod labels, ports agree, HPA targets its D
     ...secrets,
     image: { registry: 'reg.example/team', tag: 'v2' },
     services: { catalog: { replicas: 5 }, analytics: { autoscale: { max: 9 } } },
+    autoscaling: { prometheusUrl: 'http://prom.example:9090' },
     ingress: { host: 'arcade.example', className: 'nginx' },
   });
   const deployments = objs.filter((o) => o.kind === 'Deployment') as unknown as Array<IDeployment & Obj>;
@@ -51,6 +52,7 @@ test('rendered chart: selectors match pod labels, ports agree, HPA targets its D
   assert.equal(deployments.find((d) => d.metadata.name === 'db')!.spec?.template.spec?.containers[0]?.image, 'postgres:16');
   assert.ok(catalog.spec?.template.spec?.containers[0]?.readinessProbe?.httpGet);
   for (const s of objs.filter((o) => o.kind === 'Service') as unknown as Array<IService & Obj>) {
+    if (s.spec?.type === 'ExternalName') continue;
     const d = deployments.filter((dep) => Object.entries(s.spec?.selector ?? {}).every(([k, v]) => dep.spec?.template.metadata?.labels?.[k] === v));
     assert.equal(d.length, 1, `${s.metadata.name} selects one deployment`);
     const ports = d[0]!.spec?.template.spec?.containers[0]?.ports ?? [];
@@ -60,10 +62,17 @@ test('rendered chart: selectors match pod labels, ports agree, HPA targets its D
     const sel = d.spec?.selector.matchLabels ?? {};
     assert.ok(Object.entries(sel).every(([k, v]) => d.spec?.template.metadata?.labels?.[k] === v));
   }
-  const hpa = objs.find((o) => o.kind === 'HorizontalPodAutoscaler' && o.metadata.name === 'analytics') as unknown as { spec: { maxReplicas: number; minReplicas: number; scaleTargetRef: { name: string } } };
-  assert.equal(hpa.spec.maxReplicas, 9);
-  assert.equal(hpa.spec.minReplicas, 2);
-  assert.ok(deployments.some((d) => d.metadata.name === hpa.spec.scaleTargetRef.name));
+  const so = objs.find((o) => o.kind === 'ScaledObject' && o.metadata.name === 'analytics') as unknown as { spec: { maxReplicaCount: number; minReplicaCount: number; scaleTargetRef: { name: string }; triggers: Array<{ type: string; metadata: Record<string, string> }> } };
+  assert.equal(so.spec.maxReplicaCount, 9);
+  assert.equal(so.spec.minReplicaCount, 2);
+  assert.ok(deployments.some((d) => d.metadata.name === so.spec.scaleTargetRef.name));
+  assert.equal(so.spec.triggers.find((t) => t.type === 'prometheus')?.metadata['serverAddress'], 'http://prom.example:9090');
+  const thumbs = objs.find((o) => o.kind === 'ScaledObject' && o.metadata.name === 'thumbnails') as unknown as { spec: { minReplicaCount: number } };
+  assert.equal(thumbs.spec.minReplicaCount, 0, 'KEDA, unlike the HPA, goes to zero');
+  assert.ok(objs.some((o) => o.kind === 'InterceptorRoute' && o.metadata.name === 'thumbnails'));
+  const activator = objs.find((o) => o.kind === 'Service' && o.metadata.name === 'thumbnails-activator') as unknown as IService;
+  assert.equal(activator.spec?.selector, undefined, 'an ExternalName Service selects no pods');
+  assert.ok(!objs.some((o) => o.kind === 'ServiceMonitor'), 'ServiceMonitors are off by default');
   const ingress = objs.find((o) => o.kind === 'Ingress') as unknown as { spec: { ingressClassName: string; rules: Array<{ host: string }> } };
   assert.equal(ingress.spec.ingressClassName, 'nginx');
   assert.equal(ingress.spec.rules[0]?.host, 'arcade.example');
@@ -103,4 +112,11 @@ test('the template evaluator: trimming, if/else, include with dict, index, pipel
     'b.yaml': 'v: {{ include "x" (dict "n" (index .m "k-1")) | quote }}\n{{- if .no }}\nnope{{ else }}\nyes: {{ .m.two | default "d" }}{{ end }}\n',
   }, { m: { 'k-1': 7, two: '' } });
   assert.equal(out['b.yaml'], 'v: "<7>"\nyes: d\n');
+});
+
+test('serviceMonitor.enabled renders a validated ServiceMonitor per service that serves /metrics', () => {
+  const objs = helmTemplate(renderHelmChart(arcadeLike('/project'), { sha }), { ...secrets, serviceMonitor: { enabled: true } });
+  validateAll(objs);
+  const sms = objs.filter((o) => o.kind === 'ServiceMonitor').map((o) => o.metadata.name).sort();
+  assert.deepEqual(sms, ['analytics', 'catalog', 'gateway', 'scores', 'thumbnails']);
 });

@@ -4,12 +4,15 @@
 import { stringify } from 'yaml';
 import type { Stack, Service } from '../../../stack/model.ts';
 import { engineReplicas } from '../../engine-defaults.ts';
-import { autoscaleOf, imageSource, isEdge } from '../../service-shape.ts';
+import { imageSource, isEdge } from '../../service-shape.ts';
 import { dnsLabel, imageRepository } from '../../naming.ts';
 import { renderContext } from '../render.ts';
 import type { KubeObject } from '../render.ts';
 import { renderDeployment } from '../deployment.ts';
-import { renderAutoscaler, renderDisruptionBudget } from '../scaling.ts';
+import { renderAutoscaler, renderDisruptionBudget, scalingPlan } from '../scaling.ts';
+import { renderActivatorService, renderInterceptorRoute, renderScaledObject } from '../keda/scaled-object.ts';
+import { renderServiceMonitor } from '../monitoring.ts';
+import { ENGINE_PROMETHEUS_URL } from '../../engine-defaults.ts';
 import { renderServices } from '../services.ts';
 import { renderSources } from '../sources.ts';
 import { defaultClaimSize, renderVolumeClaims } from '../volumes.ts';
@@ -25,6 +28,10 @@ export interface HelmOptions {
    * its pods stay as they are. From `buildImages` (`manifests --helm --images`).
    */
   readonly tags?: Readonly<Record<string, string>>;
+  /** values.yaml's `autoscaling.prometheusUrl` (default ENGINE_PROMETHEUS_URL). */
+  readonly prometheusUrl?: string;
+  /** values.yaml's `serviceMonitor.enabled` (default false). */
+  readonly serviceMonitors?: boolean;
 }
 
 /** Chart-relative path → file content. */
@@ -118,8 +125,21 @@ function templatize(obj: KubeObject, service: Service | null, chart: string, hol
       break;
     }
     case 'Service':
-      if (service) spec['selector'] = holes.block(selectorExpr(chart, service));
+      // An ExternalName Service (a scale-to-zero service's activator) selects no pods.
+      if (service && spec['type'] !== 'ExternalName') spec['selector'] = holes.block(selectorExpr(chart, service));
       break;
+    case 'ServiceMonitor':
+      if (service) (spec['selector'] as Json)['matchLabels'] = holes.block(selectorExpr(chart, service));
+      break;
+    case 'ScaledObject': {
+      if (!service) break;
+      spec['minReplicaCount'] = holes.scalar(`${valuesOf(service)}.autoscale.min`);
+      spec['maxReplicaCount'] = holes.scalar(`${valuesOf(service)}.autoscale.max`);
+      for (const t of spec['triggers'] as Array<{ type: string; metadata: Json }>) {
+        if (t.type === 'prometheus') t.metadata['serverAddress'] = holes.scalar('.Values.autoscaling.prometheusUrl | quote');
+      }
+      break;
+    }
     case 'PodDisruptionBudget':
       if (service) (spec['selector'] as Json)['matchLabels'] = holes.block(selectorExpr(chart, service));
       break;
@@ -143,6 +163,7 @@ function templatize(obj: KubeObject, service: Service | null, chart: string, hol
     }
     case 'ConfigMap':
     case 'Ingress':
+    case 'InterceptorRoute':
       break;
   }
   return holes.fill(stringify(o, { lineWidth: 0 }));
@@ -163,15 +184,27 @@ function valuesYaml(stack: Stack, opts: HelmOptions, secretKeys: string[], claim
       const tag = opts.tags?.[s.name];
       if (tag !== undefined && tag !== opts.sha) v['tag'] = tag;
     }
-    const a = autoscaleOf(s);
-    if (a) v['autoscale'] = { min: Math.max(1, a.min), max: a.max };
-    else v['replicas'] = engineReplicas(s);
+    const plan = scalingPlan(s);
+    switch (plan.kind) {
+      case 'fixed':
+        v['replicas'] = engineReplicas(s);
+        break;
+      case 'hpa':
+        // The HPA keeps one pod at least (zero needs the HPAScaleToZero feature gate).
+        v['autoscale'] = { min: Math.max(1, plan.autoscale.min), max: plan.autoscale.max };
+        break;
+      case 'keda':
+        v['autoscale'] = { min: plan.autoscale.min, max: plan.autoscale.max };
+        break;
+    }
     services[s.name] = v;
   }
   const values = {
     stack: dnsLabel(stack.name),
     image: { registry: opts.registry ?? '', tag: opts.sha, pullPolicy: 'IfNotPresent' },
     ingress: { className: '', host: '' },
+    autoscaling: { prometheusUrl: opts.prometheusUrl ?? ENGINE_PROMETHEUS_URL },
+    serviceMonitor: { enabled: opts.serviceMonitors === true },
     services,
     ...(claims.length > 0 ? { volumes: Object.fromEntries(claims.map((c) => [c, { size: defaultClaimSize }])) } : {}),
     secrets: Object.fromEntries(secretKeys.map((k) => [k, ''])),
@@ -180,13 +213,15 @@ function valuesYaml(stack: Stack, opts: HelmOptions, secretKeys: string[], claim
 # image.tag is the release's git SHA (a service's own tag, when set, names the earlier release
 # its unchanged image was built at); volumes.NAME.size is the storage each named volume's
 # claim asks for; secrets are empty on purpose: pass them at install time with
-# --set-file secrets.NAME=PATH so they never sit in the chart.
+# --set-file secrets.NAME=PATH so they never sit in the chart. autoscaling.prometheusUrl is where
+# KEDA's Prometheus triggers query; serviceMonitor.enabled renders a ServiceMonitor per service
+# that serves /metrics (needs the Prometheus Operator's CRDs).
 ${stringify(values, { lineWidth: 0 })}`;
 }
 
 export function renderHelmChart(stack: Stack, opts: HelmOptions): ChartFiles {
   const chart = dnsLabel(stack.name);
-  const ctx = renderContext(stack, { sha: opts.sha, ...(opts.registry ? { registry: opts.registry } : {}) });
+  const ctx = renderContext(stack, { sha: opts.sha, serviceMonitors: true, ...(opts.registry ? { registry: opts.registry } : {}) });
   const holes = new Holes();
   const files: ChartFiles = {
     'Chart.yaml': stringify({
@@ -212,10 +247,22 @@ export function renderHelmChart(stack: Stack, opts: HelmOptions): ChartFiles {
   }
   for (const service of Object.values(stack.services)) {
     const objs: KubeObject[] = [renderDeployment(ctx, service), ...renderServices(ctx, service)];
-    for (const extra of [renderAutoscaler(ctx, service), renderDisruptionBudget(ctx, service)]) if (extra) objs.push(extra);
+    const extras = [
+      renderAutoscaler(ctx, service), renderScaledObject(ctx, service), renderInterceptorRoute(ctx, service),
+      renderActivatorService(ctx, service), renderDisruptionBudget(ctx, service),
+    ];
+    for (const extra of extras) if (extra) objs.push(extra);
     const docs = objs.map((o) => templatize(o, service, chart, holes));
     if (isEdge(service)) docs.push(ingressTemplate(chart, service));
     files[`templates/${dnsLabel(service.name)}.yaml`] = header(`Service ${service.name}`) + docs.join('---\n');
+  }
+  const monitors = Object.values(stack.services).flatMap((s) => {
+    const m = renderServiceMonitor(ctx, s);
+    return m ? [templatize(m, s, chart, holes)] : [];
+  });
+  if (monitors.length > 0) {
+    // Off unless asked for: a cluster without the Prometheus Operator's CRDs refuses the kind.
+    files['templates/servicemonitors.yaml'] = `${header('ServiceMonitors for the Prometheus Operator')}{{- if .Values.serviceMonitor.enabled }}\n${monitors.join('---\n')}{{- end }}\n`;
   }
   files['values.yaml'] = valuesYaml(stack, opts, secretKeys, claims.map((c) => c.metadata?.name ?? ''));
   return files;
