@@ -68,8 +68,11 @@ export function localSettings(s: Service): LocalSettings {
     replicas: s.deploy.mode === 'global' || s.deploy.mode === 'global-job' ? 1 : (s.replicas ?? 1),
     restart: localRestart(s),
     health: {
-      readiness: s.health.readiness,
-      liveness: s.health.liveness,
+      // A backing service's healthcheck is written for its image (`pg_isready` inside the
+      // container); the local server binds its port only once it answers queries, so a TCP
+      // connect is the local probe.
+      readiness: s.backing === undefined ? s.health.readiness : { kind: 'tcp' },
+      liveness: s.backing === undefined ? s.health.liveness : { kind: 'tcp' },
       timing: { ...LOCAL_PROBE_TIMING, ...definedOnly(s.health.timing) },
     },
     stopGracePeriodMs: s.stopGracePeriodMs ?? LOCAL_STOP_GRACE_MS,
@@ -141,7 +144,8 @@ function localUpdate(s: Service): UpdatePolicy {
     // Swarm: 0 means all at once.
     parallelism: parallelism === 0 ? Number.MAX_SAFE_INTEGER : parallelism,
     delayMs: u.delayMs ?? d.delayMs,
-    order: u.order ?? d.order,
+    // One process owns a local database's data directory: the new one starts once the old one is gone.
+    order: s.backing === undefined ? (u.order ?? d.order) : 'stop-first',
     monitorMs: u.monitorMs ?? d.monitorMs,
     maxFailureRatio: u.maxFailureRatio ?? d.maxFailureRatio,
     failureAction: u.failureAction ?? d.failureAction,

@@ -4,7 +4,7 @@
 import { authSchema, needsUser } from '@bricks/sdk/auth';
 import { resilienceSchema } from '@bricks/sdk/resilience';
 import type { z } from 'zod';
-import type { AuthSpec, AutoscaleSpec, BricksServiceKeys, BricksStackKeys, Command } from './model.ts';
+import type { AuthSpec, AutoscaleSpec, BackingKey, BricksServiceKeys, BricksStackKeys, Command } from './model.ts';
 import { compact } from './deploy.ts';
 import { readBricksHealth } from './health.ts';
 import type { BricksHealthSpec } from './health.ts';
@@ -13,12 +13,15 @@ import type { MapNode, Node } from './node.ts';
 import type { Reader } from './read.ts';
 
 /** The keys of a service's `x-bricks`. */
-export const BRICKS_SERVICE_KEYS = ['run', 'port', 'health', 'entry', 'external', 'group', 'edge', 'autoscale', 'resilience', 'update', 'auth', 'secret_rotation'] as const;
+export const BRICKS_SERVICE_KEYS = ['run', 'port', 'health', 'entry', 'external', 'group', 'edge', 'autoscale', 'resilience', 'update', 'auth', 'secret_rotation', 'backing'] as const;
 /** The keys of the top-level `x-bricks`. */
 export const BRICKS_TOP_KEYS = ['base_port', 'max_local_replicas', 'auth'] as const;
 const SECRET_ROTATIONS = ['restart', 'in-place'] as const;
 const AUTOSCALE_KEYS = ['min', 'max', 'concurrency', 'rps', 'cpu', 'tolerance', 'window', 'panic_window', 'panic_threshold', 'max_scale_up_rate', 'scale_down_delay', 'idle'] as const;
 const UPDATE_KEYS = ['ready_timeout'] as const;
+const BACKING_KINDS = ['postgres'] as const;
+const BACKING_KEYS = ['kind', 'local'] as const;
+const LOCAL_POSTGRES = ['embedded', 'system'] as const;
 
 export interface BricksServiceRead {
   readonly keys: BricksServiceKeys;
@@ -69,6 +72,9 @@ export function readBricksService(r: Reader, map: MapNode, path: string): Bricks
       case 'secret_rotation':
         keys.secretRotation = r.oneOf(v, p, SECRET_ROTATIONS);
         break;
+      case 'backing':
+        keys.backing = readBacking(r, v, p);
+        break;
       case 'update': {
         const m = r.map(v, p, 'a map such as { ready_timeout: 30s }');
         if (m === undefined) break;
@@ -115,6 +121,24 @@ function readRun(r: Reader, node: Node, path: string): Command | undefined {
   }
   r.string(node, path, 'a shell script string or an argv list');
   return undefined;
+}
+
+/** `backing: postgres`, `backing: false`, or `backing: { kind: postgres, local: system }`. */
+function readBacking(r: Reader, node: Node, path: string): BackingKey | undefined {
+  if (node.kind === 'scalar' && node.value === false) return false;
+  if (node.kind === 'scalar') {
+    const kind = r.oneOf(node, path, BACKING_KINDS);
+    return kind === undefined ? undefined : { kind };
+  }
+  const m = r.map(node, path, 'postgres, false, or a map such as { kind: postgres, local: system }');
+  if (m === undefined) return undefined;
+  r.keys(m, path, BACKING_KEYS, 'x-bricks.backing', true);
+  const kindAt = m.entries.find((e) => e.key === 'kind');
+  const localAt = m.entries.find((e) => e.key === 'local');
+  const kind = kindAt === undefined ? 'postgres' : r.oneOf(kindAt.value, childPath(path, 'kind'), BACKING_KINDS);
+  const local = localAt === undefined ? undefined : r.oneOf(localAt.value, childPath(path, 'local'), LOCAL_POSTGRES);
+  if (kind === undefined || (localAt !== undefined && local === undefined)) return undefined;
+  return local === undefined ? { kind } : { kind, local };
 }
 
 function readAutoscale(r: Reader, node: Node, path: string): AutoscaleSpec | undefined {

@@ -208,6 +208,37 @@ export interface AutoscaleSpec {
   readonly idleMs?: number;
 }
 
+/** Which backing service bricks runs itself; a closed set (PostgreSQL for now, a broker later). */
+export type BackingKind = 'postgres';
+
+/** How the local target runs a PostgreSQL backing service. */
+export type LocalPostgres =
+  /** PGlite (PostgreSQL compiled to WASM) behind the wire protocol, in one bricks process: needs nothing but Node. */
+  | 'embedded'
+  /** The machine's own PostgreSQL server (`initdb` + `postgres` from its packages). */
+  | 'system';
+
+/**
+ * A backing service: an attached resource the other services reach by a URL in their
+ * environment (`<NAME>_URL`). The real server on Swarm and Kubernetes (its image); locally bricks
+ * runs one for it (`local`). Recognised by a well-known image (`postgres:16`) or said with
+ * `x-bricks.backing`.
+ */
+export interface BackingSpec {
+  readonly kind: BackingKind;
+  /** `x-bricks.backing.local`; unset = the local target's default (embedded). */
+  readonly local?: LocalPostgres;
+  /** The database the URL names: `POSTGRES_DB`, else the user (the official image's rule). */
+  readonly database: string;
+  /** `POSTGRES_USER`, else `postgres`. */
+  readonly user: string;
+  /** The `secrets:` entry whose file holds the password (`POSTGRES_PASSWORD_FILE`'s, else the only one); unset = none. */
+  readonly passwordSecret?: string;
+}
+
+/** `x-bricks.backing` as written: a kind, `false` (not a backing service although the image is well known), or the long form. */
+export type BackingKey = false | { readonly kind: BackingKind; readonly local?: LocalPostgres };
+
 /** A service's `x-bricks` keys, typed. */
 export interface BricksServiceKeys {
   /** What the local target runs instead of `command`. */
@@ -234,6 +265,8 @@ export interface BricksServiceKeys {
    * just this service) or `in-place` (its files are replaced where they are; the service rereads them).
    */
   readonly secretRotation?: 'restart' | 'in-place';
+  /** `x-bricks.backing`; the service's `backing` is what it means together with the image. */
+  readonly backing?: BackingKey;
 }
 
 export interface Service {
@@ -269,6 +302,8 @@ export interface Service {
   /** The networks it joins (names); empty = the stack's default network. */
   readonly networks: readonly string[];
   readonly bricks: BricksServiceKeys;
+  /** Set when the service is a backing service (a database) that bricks runs itself. */
+  readonly backing?: BackingSpec;
   /**
    * The Compose keys bricks does not interpret (user, hostname, ulimits, sysctls, cap_add,
    * logging, networks' aliases ...) after interpolation, for the engine targets to pass on.
