@@ -152,6 +152,8 @@ export async function startDaemon(stackFile: string, log: DaemonLog): Promise<Ru
     apiHostPort: new URL(api.url).host,
     metricsPath: API.metrics.path,
     stack: stack.name,
+    // An HTTP GET sent to a database's port would be read as its wire protocol.
+    scraped: (service) => addressProtocol(supervisor.stack.services[service]) === 'http',
   });
 
   const deployer = await Deployer.open(

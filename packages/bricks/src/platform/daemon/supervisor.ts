@@ -12,6 +12,7 @@ import type { ReplicaRuntime } from '../runtime/index.ts';
 import type { ReplicaFolders } from '../secrets/replica-files.ts';
 import type { Cancel, Clock } from './clock.ts';
 import { systemClock } from './clock.ts';
+import { connectionUrl } from '../../stack/backing.ts';
 import { localAutoscale, localSettings } from '../local-defaults.ts';
 import type { ScalableUnit } from './autoscaler.ts';
 import { replicaEnvironment } from './environment.ts';
@@ -238,8 +239,11 @@ export class Supervisor {
     });
   }
 
+  /** A service's address as its clients get it (`<NAME>_URL`): a backing service's is its connection URL. */
   address(name: string): string {
-    return `http://127.0.0.1:${this.options.addresses[name]}`;
+    const port = this.options.addresses[name] ?? 0;
+    const backing = this.specs.get(this.unitOf(name))?.config.backing;
+    return backing === undefined ? `http://127.0.0.1:${port}` : connectionUrl(backing, '127.0.0.1', port);
   }
 
   /** Ready endpoints per service, for SDK clients. */

@@ -2,7 +2,7 @@
 // and named-volume mounts) and the rolling update that `deploy.update_config` describes.
 import { Deployment } from 'kubernetes-models/apps/v1';
 import type { IDeploymentStrategy } from 'kubernetes-models/apps/v1';
-import type { IContainer } from 'kubernetes-models/v1';
+import type { IContainer, IVolume } from 'kubernetes-models/v1';
 import type { Service } from '../../stack/model.ts';
 import { engineReplicas, engineStopGraceMs, engineUpdate } from '../engine-defaults.ts';
 import type { EngineUpdate } from '../engine-defaults.ts';
@@ -38,14 +38,15 @@ export function rollingUpdate(u: EngineUpdate): { strategy: IDeploymentStrategy;
   };
 }
 
-export function renderDeployment(ctx: RenderContext, service: Service): Deployment {
+/** A service's container and pod volumes; `claims: false` leaves its named volumes' pod volumes out (a StatefulSet's claim templates give them). */
+export function podParts(ctx: RenderContext, service: Service, claims = true): { container: IContainer; volumes: IVolume[] } {
   const name = dnsLabel(service.name);
   const autoscale = autoscaleOf(service);
   const env = replicaEnvironment(ctx.stack, service, 'kubernetes', addressHost);
   const sources = sourceMounts(ctx, service);
-  const claims = claimMounts(ctx, service);
-  const volumes = [...sources.volumes, ...claims.volumes];
-  const mounts = [...sources.mounts, ...claims.mounts];
+  const named = claimMounts(ctx, service);
+  const volumes = [...sources.volumes, ...(claims ? named.volumes : [])];
+  const mounts = [...sources.mounts, ...named.mounts];
   const resources = resourceRequirements(
     service.deploy.resources,
     autoscale?.cpu != null ? defaultCpuRequest : null,
@@ -63,6 +64,13 @@ export function renderDeployment(ctx: RenderContext, service: Service): Deployme
   };
   // An image bricks did not build keeps its own entrypoint; Compose `command` overrides its CMD.
   if (source.kind === 'external' && service.command !== null) container.args = argvOf(service.command);
+  return { container, volumes };
+}
+
+export function renderDeployment(ctx: RenderContext, service: Service): Deployment {
+  const name = dnsLabel(service.name);
+  const autoscale = autoscaleOf(service);
+  const { container, volumes } = podParts(ctx, service);
   return new Deployment({
     metadata: metadata(ctx, name, service),
     spec: {

@@ -9,10 +9,11 @@ import { dnsLabel, imageRepository } from '../../naming.ts';
 import { renderContext } from '../render.ts';
 import type { KubeObject } from '../render.ts';
 import { renderDeployment } from '../deployment.ts';
+import { renderStatefulSet } from '../statefulset.ts';
 import { renderAutoscaler, renderDisruptionBudget } from '../scaling.ts';
 import { renderServices } from '../services.ts';
 import { renderSources } from '../sources.ts';
-import { defaultClaimSize, renderVolumeClaims } from '../volumes.ts';
+import { claimMountName, claimName, defaultClaimSize, renderVolumeClaims } from '../volumes.ts';
 import { servicePortName } from '../ports.ts';
 import { Holes } from './holes.ts';
 
@@ -104,7 +105,8 @@ function templatize(obj: KubeObject, service: Service | null, chart: string, hol
   delete o.metadata['namespace'];
   const spec = o.spec ?? {};
   switch (obj.kind) {
-    case 'Deployment': {
+    case 'Deployment':
+    case 'StatefulSet': {
       if (!service) break;
       (spec['selector'] as Json)['matchLabels'] = holes.block(selectorExpr(chart, service));
       const template = spec['template'] as { metadata: Json; spec: { containers: Json[] } };
@@ -114,6 +116,11 @@ function templatize(obj: KubeObject, service: Service | null, chart: string, hol
       if (container && imageSource(service).kind === 'built') {
         container['image'] = holes.scalar(`include "${chart}.image" (dict "service" ${JSON.stringify(service.name)} "root" $) | quote`);
         container['imagePullPolicy'] = holes.scalar('.Values.image.pullPolicy');
+      }
+      // A database's claim templates are sized as the other claims are, by their volume's value.
+      for (const t of (spec['volumeClaimTemplates'] as { metadata: Json; spec: { resources: { requests: Json } } }[] | undefined) ?? []) {
+        const volume = service.volumes.find((v) => v.source !== undefined && claimMountName(v.source) === t.metadata['name'])?.source;
+        if (volume !== undefined) t.spec.resources.requests['storage'] = holes.scalar(`(index .Values.volumes ${JSON.stringify(claimName(volume))}).size | quote`);
       }
       break;
     }
@@ -211,12 +218,13 @@ export function renderHelmChart(stack: Stack, opts: HelmOptions): ChartFiles {
     files['templates/volumes.yaml'] = header('PersistentVolumeClaims of the named volumes') + claims.map((o) => templatize(o, null, chart, holes)).join('---\n');
   }
   for (const service of Object.values(stack.services)) {
-    const objs: KubeObject[] = [renderDeployment(ctx, service), ...renderServices(ctx, service)];
+    const objs: KubeObject[] = [service.backing === undefined ? renderDeployment(ctx, service) : renderStatefulSet(ctx, service), ...renderServices(ctx, service)];
     for (const extra of [renderAutoscaler(ctx, service), renderDisruptionBudget(ctx, service)]) if (extra) objs.push(extra);
     const docs = objs.map((o) => templatize(o, service, chart, holes));
     if (isEdge(service)) docs.push(ingressTemplate(chart, service));
     files[`templates/${dnsLabel(service.name)}.yaml`] = header(`Service ${service.name}`) + docs.join('---\n');
   }
-  files['values.yaml'] = valuesYaml(stack, opts, secretKeys, claims.map((c) => c.metadata?.name ?? ''));
+  const templated = Object.values(stack.services).filter((s) => s.backing !== undefined).flatMap((s) => s.volumes.flatMap((v) => (v.type === 'volume' && v.source !== undefined ? [claimName(v.source)] : [])));
+  files['values.yaml'] = valuesYaml(stack, opts, secretKeys, [...claims.map((c) => c.metadata?.name ?? ''), ...templated]);
   return files;
 }
