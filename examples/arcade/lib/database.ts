@@ -27,7 +27,7 @@ const MIGRATION_LOCK = 7_100_001;
  */
 export async function openDatabase(url: string, password: string, schema: readonly string[]): Promise<Database> {
   const pool = new pg.Pool({
-    connectionString: url,
+    ...connectionOf(url),
     password,
     // A replica serves a handful of calls at once; the server is shared by every replica.
     max: 4,
@@ -54,6 +54,20 @@ export async function openDatabase(url: string, password: string, schema: readon
 /** The rows as the caller's row type: node-postgres types them as any column map, and the SQL is the caller's. */
 async function rowsOf<T>(result: Promise<pg.QueryResult>): Promise<{ rows: T[] }> {
   return { rows: (await result).rows as unknown as T[] };
+}
+
+/**
+ * The URL's parts as node-postgres' fields: given a connectionString, node-postgres takes the
+ * password from it too (none: the URL carries none), over the `password` option.
+ */
+function connectionOf(url: string): pg.PoolConfig {
+  const u = new URL(url);
+  return {
+    host: u.hostname,
+    port: u.port === '' ? 5432 : Number(u.port),
+    user: decodeURIComponent(u.username) || 'postgres',
+    database: decodeURIComponent(u.pathname.replace(/^\//, '')) || 'postgres',
+  };
 }
 
 function wrap(pool: pg.Pool): Database {
