@@ -22,6 +22,13 @@ export interface Database extends Sql {
 const MIGRATION_LOCK = 7_100_001;
 
 /**
+ * How long a starting replica waits for the database. Swarm and Kubernetes start every service
+ * at once (depends_on is the local platform's and Compose's only), so the first replicas may come
+ * before the database accepts connections; a minute covers its first start (an initdb).
+ */
+const START_WAIT_MS = 60_000;
+
+/**
  * Connects to `url` and applies `schema`, which must be idempotent (`create ... if not exists`),
  * in one transaction under an advisory lock.
  */
@@ -39,16 +46,23 @@ export async function openDatabase(url: string, password: string, schema: readon
   // An idle connection whose server went away: the pool drops it; the next call opens another.
   pool.on('error', () => undefined);
   const db = wrap(pool);
-  try {
-    await db.transaction(async (tx) => {
-      await tx.query('select pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
-      for (const statement of schema) await tx.query(statement);
-    });
-  } catch (err) {
-    await pool.end().catch(() => undefined);
-    throw err;
+  const deadline = Date.now() + START_WAIT_MS;
+  for (;;) {
+    try {
+      await db.transaction(async (tx) => {
+        await tx.query('select pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+        for (const statement of schema) await tx.query(statement);
+      });
+      return db;
+    } catch (err) {
+      if (err instanceof BricksError && err.code === 'unavailable' && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 500));
+        continue;
+      }
+      await pool.end().catch(() => undefined);
+      throw err;
+    }
   }
-  return db;
 }
 
 /** The rows as the caller's row type: node-postgres types them as any column map, and the SQL is the caller's. */

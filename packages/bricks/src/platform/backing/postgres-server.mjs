@@ -11,9 +11,9 @@
 // TypeScript loader); argv carries the settings, and it takes the one variable name it reads
 // from the SDK's plain-JavaScript module.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SECRETS_DIR_VARIABLE } from '@bricks/sdk/platform-env';
 
@@ -173,9 +173,31 @@ async function embedded(dir) {
   });
 }
 
+/**
+ * PostgreSQL refuses to run as root; when bricks runs as root (a container, a CI machine) the
+ * server runs as the `postgres` user Debian's package made, and owns its directory.
+ * @param {string} dir
+ * @returns {{ uid?: number, gid?: number }}
+ */
+function serverUser(dir) {
+  if (process.getuid?.() !== 0) return {};
+  const line = readFileSync('/etc/passwd', 'utf8').split('\n').find((l) => l.startsWith('postgres:'));
+  const [, , uid, gid] = line?.split(':') ?? [];
+  if (uid === undefined || gid === undefined) fail('running as root, and there is no postgres user to run the server as (PostgreSQL refuses root)');
+  const ids = { uid: Number(uid), gid: Number(gid) };
+  chownSync(dir, ids.uid, ids.gid);
+  // The server must reach its directory: every folder above it must let others through.
+  for (let d = dirname(dir); d !== dirname(d); d = dirname(d)) {
+    const st = statSync(d);
+    if (st.uid !== ids.uid && (st.mode & 0o001) === 0) fail(`the postgres user cannot reach ${dir}: ${d} is closed to others (mode ${(st.mode & 0o777).toString(8)}); chmod o+x it, or use the embedded engine`);
+  }
+  return ids;
+}
+
 /** @param {string} dir */
 async function system(dir) {
   const bin = postgresBinDir();
+  const as = serverUser(dir);
   const pgdata = join(dir, 'pgdata');
   const secret = values['password-secret'];
   const secretsDir = process.env[SECRETS_DIR_VARIABLE];
@@ -185,18 +207,20 @@ async function system(dir) {
     // initdb reads the password from a file; our copy has the trailing newline of an editor removed.
     const pw = join(dir, '.initdb-password');
     writeFileSync(pw, readFileSync(passwordFile, 'utf8').replace(/\r?\n$/, ''), { mode: 0o600 });
-    const init = spawnSync(join(bin, 'initdb'), ['-D', pgdata, '-U', values.user, '--auth=scram-sha-256', `--pwfile=${pw}`, '-E', 'UTF8', '--no-instructions'], { stdio: 'inherit' });
+    if (as.uid !== undefined && as.gid !== undefined) chownSync(pw, as.uid, as.gid);
+    const init = spawnSync(join(bin, 'initdb'), ['-D', pgdata, '-U', values.user, '--auth=scram-sha-256', `--pwfile=${pw}`, '-E', 'UTF8', '--no-instructions'], { stdio: 'inherit', ...as });
     writeFileSync(pw, '');
     if (init.status !== 0) fail(`initdb failed (exit ${init.status})`);
     if (values.database !== 'postgres') {
       // Single-user mode, before any server runs: no client, no password needed.
-      const create = spawnSync(join(bin, 'postgres'), ['--single', '-D', pgdata, 'postgres'], { input: `CREATE DATABASE "${values.database.replaceAll('"', '""')}";\n`, stdio: ['pipe', 'inherit', 'inherit'] });
+      const create = spawnSync(join(bin, 'postgres'), ['--single', '-D', pgdata, 'postgres'], { input: `CREATE DATABASE "${values.database.replaceAll('"', '""')}";\n`, stdio: ['pipe', 'inherit', 'inherit'], ...as });
       if (create.status !== 0) fail(`creating database ${values.database} failed (exit ${create.status})`);
     }
   }
+  await stopOrphan(pgdata);
   const socketDir = dir;
   // TCP off: clients come through this process's port, opened once the server accepts queries.
-  const pg = spawn(join(bin, 'postgres'), ['-D', pgdata, '-c', `listen_addresses=`, '-c', `unix_socket_directories=${socketDir}`, '-p', '5432'], { stdio: 'inherit' });
+  const pg = spawn(join(bin, 'postgres'), ['-D', pgdata, '-c', `listen_addresses=`, '-c', `unix_socket_directories=${socketDir}`, '-p', '5432'], { stdio: 'inherit', ...as });
   let exited = false;
   pg.on('exit', (code, signal) => {
     exited = true;
@@ -223,6 +247,38 @@ async function system(dir) {
     pg.kill('SIGINT');
     await new Promise((r) => pg.once('exit', r));
   });
+}
+
+/**
+ * A server left by an earlier run of this program that was killed with SIGKILL (its child
+ * outlives it): it holds the data directory, so it gets PostgreSQL's immediate shutdown
+ * (SIGQUIT; the next start replays the WAL, as after a crash), then SIGKILL.
+ * @param {string} pgdata
+ */
+async function stopOrphan(pgdata) {
+  let pid;
+  try {
+    pid = Number(readFileSync(join(pgdata, 'postmaster.pid'), 'utf8').split('\n')[0]);
+  } catch {
+    return;
+  }
+  if (!Number.isInteger(pid) || pid <= 0 || !alive(pid)) return;
+  say(`stopping the server a previous run left (pid ${pid})`);
+  process.kill(pid, 'SIGQUIT');
+  const deadline = Date.now() + 10_000;
+  while (alive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  if (alive(pid)) process.kill(pid, 'SIGKILL');
+  while (alive(pid)) await new Promise((r) => setTimeout(r, 50));
+}
+
+/** @param {number} pid */
+function alive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Debian's server lives in /usr/lib/postgresql/<major>/bin; else `pg_config --bindir`; else PATH. */
