@@ -8,7 +8,7 @@ import { isBuiltin } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { cliBuildOptions } from '../bin/cli-bundle.js';
-import { PREBUILT_GROUP_LAUNCHER, PREBUILT_MAIN, PREBUILT_POSTGRES_SERVER } from '../bin/package-layout.js';
+import { PREBUILT_AMBASSADOR, PREBUILT_GROUP_LAUNCHER, PREBUILT_MAIN, PREBUILT_POSTGRES_SERVER } from '../bin/package-layout.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -45,6 +45,9 @@ export async function buildPackage(outDir) {
     metafile: true,
     logLevel: 'warning',
   });
+  // The ambassador has no imports: copied as it is (Swarm and Kubernetes mount this same file).
+  mkdirSync(join(outDir, dirname(relative('dist', PREBUILT_AMBASSADOR))), { recursive: true });
+  cpSync(join(ROOT, 'src', 'platform', 'backing', 'ambassador.mjs'), join(outDir, relative('dist', PREBUILT_AMBASSADOR)));
   // The CLI carries the Compose schema (compiled to the validator it bundles): its licence goes with it.
   const composeSpec = join(outDir, 'compose-spec');
   mkdirSync(composeSpec, { recursive: true });

@@ -70,9 +70,10 @@ export function localSettings(s: Service): LocalSettings {
     health: {
       // A backing service's healthcheck is written for its image (`pg_isready` inside the
       // container); the local server binds its port only once it answers queries, so a TCP
-      // connect is the local probe.
-      readiness: s.backing === undefined ? s.health.readiness : { kind: 'tcp' },
-      liveness: s.backing === undefined ? s.health.liveness : { kind: 'tcp' },
+      // connect is the local probe. An ambassador forwards every path (its /readyz is the
+      // remote's), so it too is probed by a connect.
+      readiness: platformProgram(s) ? { kind: 'tcp' } : s.health.readiness,
+      liveness: platformProgram(s) ? { kind: 'tcp' } : s.health.liveness,
       timing: { ...LOCAL_PROBE_TIMING, ...definedOnly(s.health.timing) },
     },
     stopGracePeriodMs: s.stopGracePeriodMs ?? LOCAL_STOP_GRACE_MS,
@@ -151,6 +152,11 @@ function localUpdate(s: Service): UpdatePolicy {
     failureAction: u.failureAction ?? d.failureAction,
     readyTimeoutMs: s.bricks.readyTimeoutMs ?? d.readyTimeoutMs,
   };
+}
+
+/** Whether the local target runs one of bricks' own programs for the service (a database server, an ambassador). */
+function platformProgram(s: Service): boolean {
+  return s.backing !== undefined || s.bricks.ambassador !== undefined;
 }
 
 function definedOnly<T extends object>(o: T): Partial<T> {

@@ -72,3 +72,29 @@ test('bad input is named by line and key; a password in the environment is refus
   assert.doesNotMatch(problems.join('\n'), /hunter2/);
   assert.match(problems[3] ?? '', /bricks\.yaml:9:\d+: services\.d\.environment\.POSTGRES_PASSWORD_FILE: \/run\/secrets\/nope/);
 });
+
+test('x-bricks.ambassador: read into the model; a bad URL, a credential in it, or an unlisted secret are named', () => {
+  const stack = ok([
+    'services:',
+    '  payments:',
+    '    x-bricks:',
+    '      ambassador: { url: "https://api.example.com/v1", timeout: 2s, retries: 1, credential: { header: Authorization, secret: tok, scheme: Bearer } }',
+    '    secrets: [tok]',
+    'secrets: { tok: { file: ./tok.txt } }',
+  ]);
+  assert.deepEqual(stack.services['payments']?.bricks.ambassador, { url: 'https://api.example.com/v1', timeoutMs: 2000, retries: 1, credential: { header: 'authorization', secret: 'tok', scheme: 'Bearer' } });
+  const r = parse([
+    'services:',
+    '  a: { x-bricks: { ambassador: { url: "ftp://x" } } }',
+    '  b: { x-bricks: { ambassador: { url: "https://user:pw@x.example" } } }',
+    '  c: { x-bricks: { ambassador: { url: "https://x.example", credential: { header: authorization, secret: nope } } } }',
+    '  d: { x-bricks: { ambassador: { timeout: 1s } } }',
+  ]);
+  const problems = r.ok ? [] : r.problems.map(formatProblem);
+  assert.equal(problems.length, 4, problems.join('\n'));
+  assert.match(problems[0] ?? '', /bricks\.yaml:2:\d+: services\.a\.x-bricks\.ambassador\.url: expected an http/);
+  assert.match(problems[1] ?? '', /bricks\.yaml:3:\d+: services\.b\.x-bricks\.ambassador\.url: .*without credentials/);
+  assert.doesNotMatch(problems.join('\n'), /user:pw/);
+  assert.match(problems[2] ?? '', /services\.c\.x-bricks\.ambassador\.credential\.secret: nope is not one of c's secrets/);
+  assert.match(problems[3] ?? '', /bricks\.yaml:5:\d+: services\.d\.x-bricks\.ambassador: .*needs url/);
+});

@@ -239,6 +239,22 @@ export interface BackingSpec {
 /** `x-bricks.backing` as written: a kind, `false` (not a backing service although the image is well known), or the long form. */
 export type BackingKey = false | { readonly kind: BackingKind; readonly local?: LocalPostgres };
 
+/**
+ * `x-bricks.ambassador`: the service is a named local address for a remote HTTP API. Callers
+ * use `<NAME>_URL` as for any service; the ambassador forwards to `url` with the platform's
+ * timeout, retries of idempotent requests and circuit breaker, and adds the credential itself.
+ */
+export interface AmbassadorSpec {
+  /** The remote's base URL (http or https); a request's path is appended to its path. */
+  readonly url: string;
+  /** Per attempt. */
+  readonly timeoutMs?: number;
+  /** Further attempts of an idempotent request (GET, HEAD, OPTIONS, PUT, DELETE) after a connect error, a timeout, 502, 503 or 504. */
+  readonly retries?: number;
+  /** The credential the ambassador adds: a header whose value is a secret's content (after `scheme` and a space, when given). */
+  readonly credential?: { readonly header: string; readonly secret: string; readonly scheme?: string };
+}
+
 /** A service's `x-bricks` keys, typed. */
 export interface BricksServiceKeys {
   /** What the local target runs instead of `command`. */
@@ -267,6 +283,7 @@ export interface BricksServiceKeys {
   readonly secretRotation?: 'restart' | 'in-place';
   /** `x-bricks.backing`; the service's `backing` is what it means together with the image. */
   readonly backing?: BackingKey;
+  readonly ambassador?: AmbassadorSpec;
 }
 
 export interface Service {

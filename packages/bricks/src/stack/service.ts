@@ -270,6 +270,11 @@ export function readService(ctx: EnvContext, name: string, node: Node, path: str
   const replicas = deploy.replicas ?? scale;
   const environment = Object.fromEntries(new Map([...fileEnv, ...env]));
   const backing = readBackingSpec({ name, path, image, key: bricks.backing, environment, environmentAt, secrets }, r.problems);
+  const credential = bricks.ambassador?.credential;
+  if (credential !== undefined && !secrets.some((m) => m.source === credential.secret)) {
+    r.problems.error('reference', map.pos, childPath(path, 'x-bricks.ambassador.credential.secret'), `${credential.secret} is not one of ${name}'s secrets: list it under secrets: so the ambassador gets its file`);
+  }
+  if (bricks.ambassador !== undefined && backing !== undefined) r.problems.error('value', map.pos, childPath(path, 'x-bricks.ambassador'), 'a service is an ambassador or a backing service, not both');
 
   return {
     service: {

@@ -23,7 +23,7 @@ import type { ServiceSpec } from './service-spec.ts';
 import type { Supervisor } from './supervisor.ts';
 import { addressProtocol } from './routing.ts';
 import type { AddressProtocol } from './routing.ts';
-import { localBackingCommand } from '../backing/index.ts';
+import { localAmbassadorCommand, localBackingCommand } from '../backing/index.ts';
 
 export interface DeployerOptions {
   readonly stackFile: string;
@@ -160,14 +160,19 @@ export class Deployer {
   /** Each unit's version with its secrets' generations: a new value rolls just the units that use it. */
   /**
    * What this machine runs of each unit: a backing service runs bricks' local server for it
-   * (its image is for the engines), and a version includes the versions of its secrets.
+   * (its image is for the engines), an ambassador bricks' forwarder, and a version includes the
+   * versions of its secrets.
    */
   private localSpecs(specs: Record<string, ServiceSpec>): Record<string, ServiceSpec> {
     const secrets = this.options.secrets;
     const out: Record<string, ServiceSpec> = {};
     for (const [name, spec] of Object.entries(specs)) {
-      const backing = spec.config.backing;
-      const local = backing === undefined ? spec : { ...spec, command: localBackingCommand(spec.config, backing, this.options.paths.data) };
+      const { backing, bricks } = spec.config;
+      const ambassador = bricks.ambassador;
+      const local =
+        backing !== undefined ? { ...spec, command: localBackingCommand(spec.config, backing, this.options.paths.data) }
+        : ambassador !== undefined ? { ...spec, command: localAmbassadorCommand(spec.config, ambassador) }
+        : spec;
       out[name] = secrets === undefined ? local : { ...local, version: local.version + secrets.versionOf(local.config) };
     }
     return out;
