@@ -15,6 +15,7 @@ import { argvOf, containerProbes } from './probes.ts';
 import { resourceRequirements } from './quantities.ts';
 import { sourceMounts } from './sources.ts';
 import { claimMounts } from './volumes.ts';
+import { ambassadorCommand } from '../ambassador.ts';
 
 /** A tenth of a core: the CPU request an autoscaled service gets when it reserves none, since
  * the HPA measures utilisation as a share of the request and cannot work without one. */
@@ -64,6 +65,12 @@ export function podParts(ctx: RenderContext, service: Service, claims = true): {
   };
   // An image bricks did not build keeps its own entrypoint; Compose `command` overrides its CMD.
   if (source.kind === 'external' && service.command !== null) container.args = argvOf(service.command);
+  // An ambassador runs bricks' forwarder from its ConfigMap (sources.ts) on the image's Node.
+  const forwarder = ambassadorCommand(service);
+  if (forwarder !== null) {
+    container.command = forwarder.slice(0, 2);
+    container.args = forwarder.slice(2);
+  }
   return { container, volumes };
 }
 
