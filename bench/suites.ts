@@ -1,6 +1,7 @@
 // The list of benchmark suites, in the order RESULTS.md shows them.
 import adoption from './adoption/index.ts';
 import autoscale from './autoscale/index.ts';
+import backing from './backing/index.ts';
 import auth from './auth/index.ts';
 import proxy from './proxy/index.ts';
 import recovery from './recovery/index.ts';
@@ -9,4 +10,4 @@ import rpc from './rpc/index.ts';
 import startup from './startup/index.ts';
 import type { BenchSuite } from './suite.ts';
 
-export const suites: readonly BenchSuite[] = [proxy, recovery, rpc, auth, startup, rolling, autoscale, adoption];
+export const suites: readonly BenchSuite[] = [proxy, recovery, rpc, auth, startup, rolling, autoscale, adoption, backing];

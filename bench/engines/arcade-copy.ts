@@ -19,7 +19,7 @@ export interface ArcadeCopy {
 
 /**
  * What catalog and scores run with `databases: false`: their process, port and readiness
- * without PGlite, so a start measures the platform rather than the databases' initdb.
+ * without opening the database, so a start measures the platform rather than the database's work.
  */
 const NO_DATABASE_MAIN = `// Startup benchmark stand-in: the service's process, port and readiness, without its database.
 import { config, serve } from '@bricks/sdk';
@@ -34,7 +34,7 @@ stopOnSignals(server);
 export async function arcadeCopy(label: string, opts: { databases?: boolean } = {}): Promise<ArcadeCopy> {
   mkdirSync(join(ROOT, '.tmp'), { recursive: true });
   const dir = mkdtempSync(join(ROOT, '.tmp', `bench-${label}-`));
-  for (const part of ['bricks.yaml', 'package.json', 'gen', 'lib', 'proto', 'services']) cpSync(join(ARCADE, part), join(dir, part), { recursive: true });
+  for (const part of ['bricks.yaml', 'package.json', 'gen', 'lib', 'proto', 'secrets', 'services']) cpSync(join(ARCADE, part), join(dir, part), { recursive: true });
   const name = `arcade-bench-${label}-${process.pid}`;
   const port = await freePort();
   const file = join(dir, 'bricks.yaml');
