@@ -83,7 +83,8 @@ export async function floorStart(stack: Stack, digests: Readonly<Record<string, 
         const env = replicaEnvironment({ stack, service, replica: `${name}.${i + 1}`, port, addresses, discoveryUrl: '' });
         // No daemon to ask: clients use the addresses above.
         delete env[DISCOVERY_URL_VARIABLE];
-        const child = spawn(program === 'node' ? process.execPath : (program ?? ''), args, { cwd: dir, env, stdio: 'ignore' });
+        // A backing service has no artifact directory of its own: it runs beside the stack, as the daemon runs it.
+        const child = spawn(program === 'node' ? process.execPath : (program ?? ''), args, { cwd: backing === undefined ? dir : stack.dir, env, stdio: 'ignore' });
         children.push(child);
         return untilReady(port, child, `${name}.${i + 1}`, deadline, backing !== undefined);
       }),
