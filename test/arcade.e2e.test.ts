@@ -1,8 +1,8 @@
 // The arcade example end to end: the real CLI builds and starts every service (SDK services,
-// PGlite databases, the gateway), then every REST endpoint is checked through the gateway,
-// analytics is seen balancing over its two replicas, a real Prometheus scrapes every replica
-// through the daemon's http_sd and answers every panel of the Grafana dashboards bricks writes,
-// and a kill -9 of catalog heals.
+// the embedded PostgreSQL backing service, the gateway), then every REST endpoint is checked
+// through the gateway, analytics is seen balancing over its two replicas, a real Prometheus
+// scrapes every replica through the daemon's http_sd and answers every panel of the Grafana
+// dashboards bricks writes, and a kill -9 of a catalog replica costs no request.
 //
 // It runs on a copy of examples/arcade inside the repo's git-ignored .tmp/: inside the work tree
 // so that @bricks/sdk, tsx and PGlite resolve from the root node_modules and `up` builds release
@@ -29,20 +29,20 @@ function service(doc: PsDoc, name: string): PsService {
 test('arcade: every endpoint through the gateway, analytics balancing, Prometheus and the dashboards, and a catalog crash that heals', { timeout: 300_000 }, async (t) => {
   const p = arcadeCopy(t);
   const startedS = Math.floor(Date.now() / 1000);
-  // Generous: the first start of each PGlite database runs initdb (seconds, more on a busy machine).
+  // Generous: the first start of the embedded database runs initdb (seconds, more on a busy machine).
   const up = await p.bricks('up', '-d', '--wait', '150');
   assert.equal(up.code, 0, `bricks up failed:\n${up.stdout}\n${up.stderr}`);
   const doc = await p.ps();
   assert.deepEqual(
     doc.services.map((s) => [s.name, s.ready]),
     // thumbnails scales to zero: none runs until a request comes (checkArcade sends one).
-    [['gateway', 2], ['catalog', 1], ['scores', 1], ['analytics', 2], ['thumbnails', 0]],
+    [['gateway', 2], ['catalog', 2], ['scores', 2], ['analytics', 2], ['thumbnails', 0], ['db', 1]],
   );
   const gw = service(doc, 'gateway').address;
   // The first service gets the lowest free port from base_port: the README's localhost:7100 when free.
   for (const s of doc.services.slice(1)) assert.ok(Number(new URL(s.address).port) > Number(new URL(gw).port), s.name);
-  assert.ok(existsSync(join(p.dir, '.bricks', 'data', 'catalog')), 'catalog keeps its database beside the stack');
-  assert.ok(existsSync(join(p.dir, '.bricks', 'data', 'scores')), 'scores keeps its database beside the stack');
+  assert.ok(existsSync(join(p.dir, '.bricks', 'data', 'db', 'PG_VERSION')), 'the database keeps its data beside the stack');
+  assert.match(service(doc, 'db').address, /^postgres:\/\/postgres@127\.0\.0\.1:\d+\/arcade$/, 'its address is the URL its clients get');
 
   // Prometheus from the start, so that it scrapes while the checks below make traffic.
   const found = findPrometheus();
@@ -122,7 +122,8 @@ test('arcade: every endpoint through the gateway, analytics balancing, Prometheu
     const prom = prometheus!;
     // thumbnails runs only while asked (it scales to zero): ask again, and wait for three scrapes of it.
     await checkThumbnails(gw);
-    const expected = (await p.ps()).services.filter((s) => s.name !== 'thumbnails').flatMap((s) => s.replicas.filter((r) => r.ready).map((r) => r.name));
+    // Not db: a database serves no /metrics (and is not sent HTTP).
+    const expected = (await p.ps()).services.filter((s) => s.name !== 'thumbnails' && s.name !== 'db').flatMap((s) => s.replicas.filter((r) => r.ready).map((r) => r.name));
     const targets = await until('every replica a healthy target', async () => {
       const active = await prom.targets();
       const names = new Set(active.filter((a) => a.health === 'up').map((a) => a.labels['replica']));
@@ -158,7 +159,7 @@ test('arcade: every endpoint through the gateway, analytics balancing, Prometheu
     assert.deepEqual(empty, [], 'panels whose queries returned no series');
   });
 
-  await t.test('catalog killed with SIGKILL under GETs: replaced, its data kept, the GETs recover', async () => {
+  await t.test('a catalog replica killed with SIGKILL under GETs: the other serves, none fails, and the replica comes back', async () => {
     const before = service(await p.ps(), 'catalog').replicas[0];
     assert.ok(before?.pid != null && alive(before.pid));
     let stopLoad!: () => void;
@@ -167,24 +168,23 @@ test('arcade: every endpoint through the gateway, analytics balancing, Prometheu
       await until('GETs flowing', async () => (await get(`${gw}/api/games/${created}`)).status === 200);
       process.kill(before.pid, 'SIGKILL');
       const after = await until(
-        'a new ready catalog replica',
+        'catalog back at two ready replicas',
         async () => {
-          const r = service(await p.ps(), 'catalog').replicas[0];
-          return r !== undefined && r.ready && r.pid !== before.pid ? r : undefined;
+          const rs = service(await p.ps(), 'catalog').replicas;
+          return rs.length === 2 && rs.every((r) => r.ready && r.pid !== before.pid) ? rs : undefined;
         },
         60_000,
       );
-      assert.ok(after.restarts >= 1);
-      // The game made before the crash is read back from the database on disk.
-      await until('GETs answered by the new replica', async () => (await get(`${gw}/api/games/${created}`)).status === 200, 30_000);
+      assert.ok(after.some((r) => r.restarts >= 1));
+      await until('GETs answered', async () => (await get(`${gw}/api/games/${created}`)).status === 200, 30_000);
     } finally {
       stopLoad();
     }
     const result = await load;
     t.diagnostic(`GETs during the crash: ${result.ok} ok, ${result.failed} failed ${JSON.stringify(result.errors.slice(0, 3))}`);
     assert.ok(result.ok > 0);
-    // Nothing but "unavailable" or "deadline" while catalog has no replica: no 500, no dropped connection.
-    for (const e of result.errors) assert.match(e, /^(503|504) \{"error":\{"code":"(unavailable|deadline_exceeded)"/);
+    // Cattle: the other replica (and the gateway's retry of an idempotent read) covers the loss.
+    assert.equal(result.failed, 0, JSON.stringify(result.errors.slice(0, 5)));
     const page = await json('GET', `${gw}/api/games/${created}`);
     assert.equal((page.body as { game: { title: string } }).game.title, 'Star Chase');
   });

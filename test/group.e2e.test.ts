@@ -27,7 +27,8 @@ test('x-bricks.group: catalog and scores share one process and call each other i
   const core = doc.services.find((s) => s.name === 'core');
   assert.ok(core, 'the group runs as one unit');
   assert.deepEqual(core.members.map((m) => m.name), ['catalog', 'scores']);
-  assert.equal(core.ready, 1);
+  // As many replicas as its largest member asks for: catalog and scores run 2 each.
+  assert.equal(core.ready, 2);
   assert.ok(!doc.services.some((s) => s.name === 'catalog' || s.name === 'scores'), 'no separate catalog or scores processes');
   const [catalog, scores] = core.members;
   assert.notEqual(catalog?.address, scores?.address, 'each member keeps its own service address');

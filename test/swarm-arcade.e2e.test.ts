@@ -1,12 +1,14 @@
 // The arcade example on a real Docker Swarm through the bricks CLI: `deploy --target swarm`
 // builds its images and deploys; the same checks as the local arcade test pass through the
 // gateway's published port; a change to one service redeploys only that service's tasks;
-// `rollback --target swarm` brings back the previous SHA's image; `down --target swarm` removes
-// the stack but keeps the databases' volumes (a new deploy finds their data), and `--volumes`
-// removes those too. Skips without Docker, unless CI=true.
+// `rollback --target swarm` brings back the previous SHA's image with the data kept; `down
+// --target swarm` removes the stack but keeps the database's volume (a new deploy finds its
+// data), and `--volumes` removes that too. The database is the backing service db: a real
+// PostgreSQL (Debian's, in the image scripts/ci/docker-setup.sh builds) with a named volume.
+// Skips without Docker, unless CI=true.
 //
 // It runs on a copy of examples/arcade inside the repo's git-ignored .tmp/ (so @bricks/sdk and
-// PGlite resolve from the root node_modules), made its own git repository so that a change is a
+// pg resolve from the root node_modules), made its own git repository so that a change is a
 // new commit, hence a new SHA; the copy publishes a free port and has its own stack name.
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -20,12 +22,14 @@ import type { SwarmTask } from '../packages/bricks/src/targets/index.ts';
 import { TestIssuer } from '../packages/sdk/src/testing/oidc-issuer.ts';
 import { checkArcade, checkThumbnails } from './helpers/arcade-checks.ts';
 import { get, Project, until } from './helpers/bricks.ts';
-import { ensureSwarm } from './helpers/swarm.ts';
+import { ensureSwarm, postgresImage } from './helpers/swarm.ts';
 import { freePort } from '../packages/bricks/src/platform/runtime/ports.ts';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const ARCADE = join(ROOT, 'examples', 'arcade');
-const SERVICES = ['gateway', 'catalog', 'scores', 'analytics', 'thumbnails'];
+const SERVICES = ['gateway', 'catalog', 'scores', 'analytics', 'thumbnails', 'db'];
+/** The services bricks builds an image for: all but the database, which runs its own. */
+const BUILT = SERVICES.filter((s) => s !== 'db');
 
 /** The address of this host on docker_gwbridge, through which a swarm task reaches a server here. */
 function swarmHostAddress(): string {
@@ -71,7 +75,8 @@ test('arcade on Docker Swarm: deploy, the shared checks, a one-service redeploy,
   const p = new Project(dir);
   // Players' tokens: an issuer made here, on an address the tasks reach (the swarm's bridge to this host).
   const issuer = await TestIssuer.start('RS256', '', swarmHostAddress());
-  p.env = { ARCADE_ISSUER: issuer.url };
+  const pgImage = postgresImage();
+  p.env = { ARCADE_ISSUER: issuer.url, ARCADE_POSTGRES_IMAGE: pgImage };
   t.after(() => issuer.close());
   t.after(async () => {
     const loaded = await loadStack({ file: p.file });
@@ -99,7 +104,10 @@ test('arcade on Docker Swarm: deploy, the shared checks, a one-service redeploy,
   // analytics autoscales: Swarm has no autoscaler, so the stack gets bricks' own.
   assert.deepEqual([...tasks1.keys()].sort(), [...SERVICES, 'bricks-autoscaler'].sort());
   assert.equal(tasks1.get('analytics')?.ids.length, 2);
-  for (const s of SERVICES) assert.ok(tasks1.get(s)?.images.every((i) => i.startsWith(`${name}-${s}:`)), `${s} runs its own image`);
+  assert.equal(tasks1.get('catalog')?.ids.length, 2, 'catalog is cattle: two replicas on the one database');
+  assert.equal(tasks1.get('scores')?.ids.length, 2);
+  for (const s of BUILT) assert.ok(tasks1.get(s)?.images.every((i) => i.startsWith(`${name}-${s}:`)), `${s} runs its own image`);
+  assert.ok(tasks1.get('db')?.images.every((i) => i.startsWith(pgImage)), 'db runs the PostgreSQL image');
   await until('the gateway to answer on its published port', async () => (await get(`${gw}/readyz`)).status === 200, 60_000);
   await checkArcade(t, gw, { analyticsReplicas: ['analytics.1', 'analytics.2'], userToken: (scopes) => issuer.sign({ audience: 'arcade', claims: { scope: scopes.join(' ') } }) });
 
@@ -107,7 +115,7 @@ test('arcade on Docker Swarm: deploy, the shared checks, a one-service redeploy,
   appendFileSync(join(dir, 'services', 'thumbnails', 'main.ts'), "\nconsole.log('swarm e2e: release 2');\n");
   git(dir, 'commit', '-q', '-am', 'thumbnails: release 2');
   const second = await cli('deploy', '--target', 'swarm');
-  assert.match(second, /updated thumbnails; unchanged gateway, catalog, scores, analytics/);
+  assert.match(second, /updated thumbnails; unchanged gateway, catalog, scores, analytics, db/);
   const tasks2 = await tasks();
   for (const s of SERVICES.filter((x) => x !== 'thumbnails')) assert.deepEqual(tasks2.get(s)?.ids, tasks1.get(s)?.ids, `${s} tasks untouched`);
   assert.deepEqual(tasks2.get('bricks-autoscaler')?.ids, tasks1.get('bricks-autoscaler')?.ids, 'the autoscaler (its image unchanged) untouched');
@@ -123,7 +131,7 @@ test('arcade on Docker Swarm: deploy, the shared checks, a one-service redeploy,
   const values = parse(readFileSync(join(dir, '.bricks', 'chart', 'values.yaml'), 'utf8')) as { image: { tag: string }; services: Record<string, { tag?: string }> };
   assert.equal(values.services['thumbnails']?.tag, undefined);
   assert.equal(`${name}-thumbnails:${values.image.tag}`, thumbs2.images[0]?.split('@')[0]);
-  for (const s of SERVICES.filter((x) => x !== 'thumbnails')) assert.equal(`${name}-${s}:${values.services[s]?.tag ?? values.image.tag}`, tasks1.get(s)?.images[0]?.split('@')[0], `${s} keeps its release-1 image in the chart`);
+  for (const s of BUILT.filter((x) => x !== 'thumbnails')) assert.equal(`${name}-${s}:${values.services[s]?.tag ?? values.image.tag}`, tasks1.get(s)?.images[0]?.split('@')[0], `${s} keeps its release-1 image in the chart`);
 
   // Rollback to the first SHA: the old thumbnails image runs again, the rest stays as it was.
   const back = await cli('rollback', '--target', 'swarm', sha1.slice(0, 12));
@@ -132,12 +140,14 @@ test('arcade on Docker Swarm: deploy, the shared checks, a one-service redeploy,
   assert.deepEqual(tasks3.get('thumbnails')?.images, thumbs1.images, 'the old thumbnails image runs again');
   for (const s of SERVICES.filter((x) => x !== 'thumbnails')) assert.deepEqual(tasks3.get(s)?.ids, tasks1.get(s)?.ids, `${s} tasks untouched by the rollback`);
   await until('a crop from the rolled-back thumbnails', async () => (await checkThumbnails(gw).then(() => true)), 60_000);
+  // The data is the database's, not a release's: the rollback kept the game made in release 1.
+  assert.match((await get(`${gw}/api/games`)).body, /Star Chase/, 'the game survived the rollback');
 
-  // Down keeps the databases' volumes: the stack deployed again from nothing finds the game
+  // Down keeps the database's volume: the stack deployed again from nothing finds the game
   // and the scores that the checks wrote into release 1.
   assert.match(await cli('down', '--target', 'swarm'), new RegExp(`removed swarm stack ${name}$`, 'm'));
   assert.match(await cli('ps', '--target', 'swarm'), /is not deployed/);
-  assert.deepEqual(stackVolumes(name), [`${name}_catalog-data`, `${name}_scores-data`]);
+  assert.deepEqual(stackVolumes(name), [`${name}_db-data`]);
   await cli('deploy', '--target', 'swarm');
   await until('the redeployed gateway to answer', async () => (await get(`${gw}/readyz`)).status === 200, 60_000);
   const games = await until('the games after the redeploy', async () => {

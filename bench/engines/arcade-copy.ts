@@ -20,7 +20,7 @@ export interface ArcadeCopy {
 
 /**
  * What catalog and scores run with `databases: false`: their process, port and readiness
- * without PGlite, so a start measures the platform rather than the databases' initdb.
+ * without opening the database, so a start measures the platform rather than the database's work.
  */
 const NO_DATABASE_MAIN = `// Startup benchmark stand-in: the service's process, port and readiness, without its database.
 import { config, serve } from '@bricks/sdk';

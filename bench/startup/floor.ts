@@ -13,6 +13,8 @@ import { artifactDir, readManifest } from '../../packages/bricks/src/artifacts/i
 import { replicaEnvironment } from '../../packages/bricks/src/platform/daemon/environment.ts';
 import { localSettings } from '../../packages/bricks/src/platform/local-defaults.ts';
 import { freePort } from '../../packages/bricks/src/platform/runtime/ports.ts';
+import { localBackingCommand } from '../../packages/bricks/src/platform/backing/index.ts';
+import { connect } from 'node:net';
 import type { Stack } from '../../packages/bricks/src/stack/index.ts';
 
 const POLL_MS = 5;
@@ -29,8 +31,19 @@ function answersReady(port: number): Promise<boolean> {
   });
 }
 
-async function untilReady(port: number, child: ChildProcess, what: string, deadline: number): Promise<void> {
-  while (!(await answersReady(port))) {
+/** A backing service's readiness, as the daemon probes it: its port accepts a connection. */
+function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = connect({ host: '127.0.0.1', port }, () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.on('error', () => resolve(false));
+  });
+}
+
+async function untilReady(port: number, child: ChildProcess, what: string, deadline: number, tcp = false): Promise<void> {
+  while (!(await (tcp ? accepts(port) : answersReady(port)))) {
     if (child.exitCode !== null || child.signalCode !== null) throw new Error(`floor: ${what} exited (${child.exitCode ?? child.signalCode}) before it was ready`);
     if (Date.now() > deadline) throw new Error(`floor: ${what} was not ready within 60 s`);
     await new Promise((r) => setTimeout(r, POLL_MS));
@@ -61,15 +74,19 @@ export async function floorStart(stack: Stack, digests: Readonly<Record<string, 
     const digest = digests[name];
     if (service === undefined || digest === undefined) throw new Error(`floor: no artifact for ${name}`);
     const dir = artifactDir(join(stack.dir, '.bricks', 'artifacts'), digest);
-    const [program, ...args] = readManifest(dir).command;
+    // A backing service runs bricks' database server, as the daemon runs it (its artifact has no program).
+    const backing = service.backing;
+    const local = backing === undefined ? undefined : localBackingCommand(service, backing, join(stack.dir, '.bricks', 'data'));
+    const [program, ...args] = local === undefined ? readManifest(dir).command : local.kind === 'argv' ? local.argv : ['sh', '-c', local.script];
     await Promise.all(
       (ports.get(name) ?? []).map((port, i) => {
         const env = replicaEnvironment({ stack, service, replica: `${name}.${i + 1}`, port, addresses, discoveryUrl: '' });
         // No daemon to ask: clients use the addresses above.
         delete env[DISCOVERY_URL_VARIABLE];
-        const child = spawn(program === 'node' ? process.execPath : (program ?? ''), args, { cwd: dir, env, stdio: 'ignore' });
+        // A backing service has no artifact directory of its own: it runs beside the stack, as the daemon runs it.
+        const child = spawn(program === 'node' ? process.execPath : (program ?? ''), args, { cwd: backing === undefined ? dir : stack.dir, env, stdio: 'ignore' });
         children.push(child);
-        return untilReady(port, child, `${name}.${i + 1}`, deadline);
+        return untilReady(port, child, `${name}.${i + 1}`, deadline, backing !== undefined);
       }),
     );
   };

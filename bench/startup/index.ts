@@ -103,7 +103,10 @@ async function runSwarm(progress: (line: string) => void, v: Variant): Promise<S
   const copy = await arcadeCopy(copyLabel('swarm', v), { databases: v.databases });
   let stack: Stack | null = null;
   try {
-    const loaded = await loadStack({ file: copy.file });
+    // The database: the PostgreSQL image scripts/ci/docker-setup.sh builds from Debian's packages (nothing is pulled here).
+    const pgImage = (await dockerOut('images', 'bricks/postgres', '--format', '{{.Repository}}:{{.Tag}}')).split('\n').find((l) => l.startsWith('bricks/postgres:'));
+    if (pgImage === undefined) throw new Error('no bricks/postgres image: run scripts/ci/docker-setup.sh');
+    const loaded = await loadStack({ file: copy.file, env: { ...process.env, ARCADE_POSTGRES_IMAGE: pgImage } });
     if (!loaded.ok) throw new Error(loaded.problems.map(formatProblem).join('\n'));
     stack = loaded.stack;
     const s = stack;
@@ -172,12 +175,12 @@ const suite: BenchSuite = {
       `| tasks replaced by the no-change redeploys | | | ${swarm ? `${swarm.replaced.reduce((a, b) => a + b, 0)} (services updated: ${swarm.updated.length === 0 ? 'none' : swarm.updated.join(', ')})` : na} | | | 0 |`,
     ];
     return [
-      `The arcade example (gateway, catalog and scores with PGlite, analytics ×2, thumbnails), from nothing running to every service ready, ${rounds} times per side, on a copy of examples/arcade. Artifacts and images are built beforehand and not timed. The first row's starts have fresh databases (PGlite runs initdb): locally \`.bricks/data\` is removed, on Swarm the stack is removed with its volumes. The second row's starts find the data the start before left (a developer's next \`bricks up\`; on Swarm \`docker stack rm\` keeps named volumes), after one uncounted start that makes it.`,
+      `The arcade example (gateway ×2, catalog ×2 and scores ×2 on the backing service db, analytics ×2, thumbnails; db is the embedded PGlite server locally and Debian's PostgreSQL 15 in the bricks/postgres image on Swarm), from nothing running to every service ready, ${rounds} times per side, on a copy of examples/arcade. Artifacts and images are built beforehand and not timed. The first row's starts have a fresh database (an initdb): locally \`.bricks/data\` is removed, on Swarm the stack is removed with its volumes. The second row's starts find the data the start before left (a developer's next \`bricks up\`; on Swarm \`docker stack rm\` keeps named volumes), after one uncounted start that makes it.`,
       '',
       '- bricks: `bricks up -d` (the command returns once every replica passed its readiness check; readiness probed every 100 ms until ready), then `bricks down`. Locally the gateway runs 2 replicas.',
       `- Swarm: \`docker stack deploy\` of the stack file bricks renders (\`deploySwarm\`), until every service runs its image with all replicas healthy (polled every ${pollMs} ms); Swarm 20.10 runs the first health check one \`interval\` (1 s) after a task starts and has no \`start_interval\`. The gateway publishes its port in host mode, so it runs as a global service (one task here). Then the same release again (no-change redeploy), then \`docker stack rm\`.`,
       `- 1-minute load average on this 2-core machine: ${loadBefore.toFixed(1)} at the start, ${loadAfter.toFixed(1)} at the end (other work was running).`,
-      "- The third row runs the same stack, with catalog's and scores' `main.ts` replaced by one that serves their port and readiness without opening PGlite: the platforms' own share of a start, with the same processes, replicas, health checks and `depends_on`.",
+      "- The third row runs the same stack, with catalog's and scores' `main.ts` replaced by one that serves their port and readiness without opening the database (db still starts, and they still wait for it): the platforms' own share of a start, with the same processes, replicas, health checks and `depends_on`.",
       '- No platform (the floor): the artifacts of the bricks rounds, each run with its own command and the environment the daemon gives a replica, started by the benchmark itself (`bench/startup/floor.ts`): every service at once, the gateway once catalog, scores and analytics answer `/readyz`, polled every 5 ms. No CLI, daemon, proxy, log capture or release check: no local platform can start this stack faster on this machine, so "floor ÷ Swarm" is the best ratio any platform could reach here.',
       '',
       ...rows,

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Makes a Docker engine in swarm mode and the local base image `bricks/node:20` available on
-# this machine, for the Swarm target and its end-to-end tests. Idempotent: every step is
-# skipped when its result is already there. Nothing can be pulled here, so the base image is
-# made from this machine's own node binary and the shared libraries it links.
+# Makes a Docker engine in swarm mode, the local base image `bricks/node:20` and a PostgreSQL
+# image `bricks/postgres:<major>` available on this machine, for the Swarm target and its
+# end-to-end tests. Idempotent: every step is skipped when its result is already there. Nothing
+# can be pulled here, so the base image is made from this machine's own node binary and the
+# shared libraries it links, and the PostgreSQL one from Debian's postgresql packages.
 set -euo pipefail
 
 BASE_IMAGE="${BRICKS_BASE_IMAGE:-bricks/node:20}"
@@ -75,4 +76,78 @@ if ! docker image inspect "$BASE_IMAGE" >/dev/null 2>&1; then
   trap - EXIT
 fi
 
-log "ready: $(docker version --format '{{.Server.Version}}'), swarm active, $BASE_IMAGE present"
+# Copies each file (and the shared libraries it links) to the same path below $1.
+copy_with_libs() {
+  local root="$1"
+  shift
+  for f in "$@"; do
+    mkdir -p "$root$(dirname "$f")"
+    cp -L "$f" "$root$f"
+    for lib in $(ldd "$f" 2>/dev/null | grep -oE '/[^ ]+' | sort -u); do
+      mkdir -p "$root$(dirname "$lib")"
+      cp -L "$lib" "$root$lib"
+    done
+  done
+}
+
+# PostgreSQL for a stack's backing service (`image: postgres`), from Debian's server packages:
+# the official image's contract (POSTGRES_USER, POSTGRES_DB, POSTGRES_PASSWORD_FILE, data in
+# /var/lib/postgresql/data, initialised on first start, port 5432, pg_isready on the PATH), as
+# user postgres (uid 999, as there), since the server refuses to run as root.
+pg_major="$(ls /usr/lib/postgresql 2>/dev/null | sort -n | tail -1)"
+if [ -z "$pg_major" ]; then
+  log "installing postgresql from Debian"
+  flock /tmp/bricks-apt.lock sh -c 'apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends postgresql >/dev/null'
+  pg_major="$(ls /usr/lib/postgresql | sort -n | tail -1)"
+fi
+POSTGRES_IMAGE="${BRICKS_POSTGRES_IMAGE:-bricks/postgres:$pg_major}"
+if ! docker image inspect "$POSTGRES_IMAGE" >/dev/null 2>&1; then
+  log "building $POSTGRES_IMAGE from /usr/lib/postgresql/$pg_major"
+  root="$(mktemp -d)"
+  trap 'rm -rf "$root"' EXIT
+  bin="/usr/lib/postgresql/$pg_major/bin"
+  copy_with_libs "$root" "$bin/postgres" "$bin/initdb" "$bin/pg_isready" "$bin/pg_ctl" /bin/dash
+  # The server loads its own modules (plpgsql, encodings) and data (catalog, time zones).
+  cp -rL "/usr/lib/postgresql/$pg_major/lib" "$root/usr/lib/postgresql/$pg_major/"
+  for lib in $(find "/usr/lib/postgresql/$pg_major/lib" -name '*.so' -exec ldd {} \; 2>/dev/null | grep -oE '/[^ ]+' | sort -u); do
+    mkdir -p "$root$(dirname "$lib")" && cp -L "$lib" "$root$lib"
+  done
+  mkdir -p "$root/usr/share/postgresql"
+  cp -rL "/usr/share/postgresql/$pg_major" "$root/usr/share/postgresql/"
+  [ -d /usr/share/zoneinfo ] && cp -rL /usr/share/zoneinfo "$root/usr/share/zoneinfo"
+  mkdir -p "$root/bin" "$root/tmp" "$root/etc" "$root/var/run/postgresql" "$root/var/lib/postgresql/data" "$root/run/secrets"
+  ln -sf /bin/dash "$root/bin/sh"
+  chmod 1777 "$root/tmp"
+  chown -R 999:999 "$root/var/run/postgresql" "$root/var/lib/postgresql"
+  chmod 700 "$root/var/lib/postgresql/data"
+  printf 'root:x:0:0:root:/root:/bin/sh\npostgres:x:999:999:postgres:/var/lib/postgresql:/bin/sh\n' >"$root/etc/passwd"
+  printf 'root:x:0:\npostgres:x:999:\n' >"$root/etc/group"
+  # dash's builtins only: the image has no coreutils.
+  mkdir -p "$root/usr/local/bin"
+  cat >"$root/usr/local/bin/docker-entrypoint.sh" <<ENTRY
+#!/bin/sh
+set -e
+PGDATA="\${PGDATA:-/var/lib/postgresql/data}"
+user="\${POSTGRES_USER:-postgres}"
+db="\${POSTGRES_DB:-\$user}"
+if [ ! -s "\$PGDATA/PG_VERSION" ]; then
+  [ -n "\${POSTGRES_PASSWORD_FILE:-}" ] || { echo "postgres: set POSTGRES_PASSWORD_FILE to a secret's file" >&2; exit 1; }
+  initdb -D "\$PGDATA" -U "\$user" --pwfile="\$POSTGRES_PASSWORD_FILE" --auth-local=trust --auth-host=scram-sha-256 -E UTF8 --no-locale
+  echo "host all all all scram-sha-256" >>"\$PGDATA/pg_hba.conf"
+  if [ "\$db" != postgres ]; then echo "CREATE DATABASE \"\$db\";" | postgres --single -D "\$PGDATA" postgres >/dev/null; fi
+fi
+exec postgres -D "\$PGDATA" -c listen_addresses='*' "\$@"
+ENTRY
+  chmod 755 "$root/usr/local/bin/docker-entrypoint.sh"
+  tar -C "$root" -c . | docker import \
+    --change "ENV PATH=/usr/lib/postgresql/$pg_major/bin:/usr/local/bin:/bin" \
+    --change 'ENV PGDATA=/var/lib/postgresql/data' \
+    --change 'USER postgres' \
+    --change 'EXPOSE 5432' \
+    --change 'ENTRYPOINT ["/usr/local/bin/docker-entrypoint.sh"]' \
+    - "$POSTGRES_IMAGE" >/dev/null
+  rm -rf "$root"
+  trap - EXIT
+fi
+
+log "ready: $(docker version --format '{{.Server.Version}}'), swarm active, $BASE_IMAGE and $POSTGRES_IMAGE present"

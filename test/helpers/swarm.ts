@@ -25,3 +25,20 @@ export async function ensureSwarm(t: TestContext): Promise<boolean> {
   t.skip(message);
   return false;
 }
+
+/**
+ * The PostgreSQL image a backing service runs on this swarm: `bricks/postgres:<major>`, which
+ * scripts/ci/docker-setup.sh builds from Debian's packages (nothing can be pulled here); built
+ * now when it is missing.
+ */
+export function postgresImage(): string {
+  const find = (): string | undefined =>
+    spawnSync('docker', ['images', 'bricks/postgres', '--format', '{{.Repository}}:{{.Tag}}'], { encoding: 'utf8' }).stdout.split('\n').find((l) => l.startsWith('bricks/postgres:'));
+  let image = find();
+  if (image === undefined) {
+    spawnSync('bash', [join(ROOT, 'scripts/ci/docker-setup.sh')], { stdio: 'inherit' });
+    image = find();
+  }
+  if (image === undefined) throw new Error('no bricks/postgres image: scripts/ci/docker-setup.sh could not build one (is postgresql installed?)');
+  return image;
+}

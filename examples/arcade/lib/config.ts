@@ -8,7 +8,9 @@ export const listenConfig = {
   HOST: z.string().min(1).default('127.0.0.1'),
 };
 
-export const dataConfig = {
-  // Where the service's PGlite database lives; default `<stack dir>/.bricks/data/<service>`.
-  DATA_DIR: z.string().min(1).optional(),
+export const databaseConfig = {
+  // The stack's backing service `db`, as the platform names it on every target (`<NAME>_URL`):
+  // postgres://postgres@127.0.0.1:7105/arcade locally, postgres://postgres@db:5432/arcade on
+  // Swarm and Kubernetes. No password in it: that is the db_password secret.
+  DB_URL: z.string().regex(/^postgres(ql)?:\/\//, 'expected a postgres:// URL'),
 };

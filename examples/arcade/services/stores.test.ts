@@ -1,23 +1,26 @@
-// catalog and scores on a real PostgreSQL (PGlite in memory), through their RPC handlers. One
-// database serves both: starting PGlite costs seconds, and their tables do not overlap.
+// catalog and scores on a real PostgreSQL over the wire (the server bricks runs for a backing
+// service locally), through their RPC handlers. One database serves both, as in the stack.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { BricksError, client, serve, type Server } from '@bricks/sdk';
 import { CatalogService } from '../gen/arcade/v1/catalog_pb.ts';
 import { ScoresService } from '../gen/arcade/v1/scores_pb.ts';
 import { openDatabase, type Database } from '../lib/index.ts';
+import { startTestPostgres, type TestPostgres } from '../lib/test-postgres.ts';
 import { catalogService, DEFAULT_PAGE_SIZE } from './catalog/handlers.ts';
 import { CATALOG_SCHEMA, CatalogStore, slug } from './catalog/store.ts';
 import { scoresService } from './scores/handlers.ts';
 import { SCORES_SCHEMA, ScoresStore } from './scores/store.ts';
 
+let pg: TestPostgres;
 let db: Database;
 let server: Server;
 let catalog: ReturnType<typeof client<typeof CatalogService>>;
 let scores: ReturnType<typeof client<typeof ScoresService>>;
 
 before(async () => {
-  db = await openDatabase(undefined, [...CATALOG_SCHEMA, ...SCORES_SCHEMA]);
+  pg = await startTestPostgres();
+  db = await openDatabase(pg.url, 'unused-by-the-embedded-server', [...CATALOG_SCHEMA, ...SCORES_SCHEMA]);
   server = await serve({ services: [catalogService(new CatalogStore(db))], port: 0, host: '127.0.0.1', handleSignals: false, drainDelayMs: 0 });
   // Co-located: the calls go in-process, with the same codes as over the wire.
   catalog = client(CatalogService, { url: server.url });
@@ -26,14 +29,16 @@ before(async () => {
 });
 
 after(async () => {
-  await server.shutdown();
-  await db.close();
+  await server?.shutdown();
+  await db?.close();
+  await pg?.stop();
 });
 
 const code = (c: string) => (e: unknown) => e instanceof BricksError && e.code === c;
 
-test('the schema is idempotent and seeds the catalog once', async () => {
-  for (const s of CATALOG_SCHEMA) await db.query(s);
+test('the schema is idempotent and seeds the catalog once, also when replicas apply it at once', async () => {
+  const replicas = await Promise.all([1, 2, 3].map(() => openDatabase(pg.url, 'x', [...CATALOG_SCHEMA, ...SCORES_SCHEMA])));
+  await Promise.all(replicas.map((r) => r.close()));
   const { games } = await catalog.listGames({});
   assert.deepEqual(games.map((g) => g.id).sort(), ['maze', 'rocket', 'tetra']);
 });

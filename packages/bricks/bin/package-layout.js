@@ -6,11 +6,13 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** The built CLI (with its chunks in dist/cli/chunks/) and the group launcher, relative to the package. */
+/** The built CLI (with its chunks in dist/cli/chunks/), the group launcher, the local PostgreSQL server and the ambassador, relative to the package. */
 export const PREBUILT_MAIN = 'dist/cli/main.js';
 export const PREBUILT_GROUP_LAUNCHER = 'dist/group-launcher.mjs';
 /** The Swarm autoscaler's program, which `bricks deploy --target swarm` puts in an image. */
 export const PREBUILT_SWARM_AUTOSCALER = 'dist/swarm-autoscaler.mjs';
+export const PREBUILT_POSTGRES_SERVER = 'dist/postgres-server.mjs';
+export const PREBUILT_AMBASSADOR = 'dist/ambassador.mjs';
 
 /**
  * Whether the package at `root` is a source checkout. Told by src/ rather than by dist/: a

@@ -1,14 +1,14 @@
 // What `npm pack` (prepack) builds into dist/ for an installed bricks, which runs on plain node
 // and writes nothing beside itself (bin/package-layout.js): the CLI with its lazily loaded chunks,
-// bundled as a source checkout bundles it (bin/cli-bundle.js), and the group launcher, a
-// program of its own, with the SDK's replica-environment names bundled in.
+// bundled as a source checkout bundles it (bin/cli-bundle.js), and the group launcher and the local
+// PostgreSQL server, programs of their own, with the SDK's replica-environment names bundled in.
 import { build } from 'esbuild';
 import { cpSync, mkdirSync, rmSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { cliBuildOptions } from '../bin/cli-bundle.js';
-import { PREBUILT_GROUP_LAUNCHER, PREBUILT_MAIN, PREBUILT_SWARM_AUTOSCALER } from '../bin/package-layout.js';
+import { PREBUILT_AMBASSADOR, PREBUILT_GROUP_LAUNCHER, PREBUILT_MAIN, PREBUILT_POSTGRES_SERVER, PREBUILT_SWARM_AUTOSCALER } from '../bin/package-layout.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -42,12 +42,29 @@ export async function buildPackage(outDir) {
     metafile: true,
     logLevel: 'warning',
   });
+  // The local PostgreSQL of a backing service, a program of its own too. PGlite stays a
+  // dependency: its WASM and data files are loaded from beside its modules.
+  const postgres = await build({
+    absWorkingDir: ROOT,
+    entryPoints: ['src/platform/backing/postgres-server.mjs'],
+    outfile: join(outDir, relative('dist', PREBUILT_POSTGRES_SERVER)),
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    external: ['@electric-sql/*'],
+    metafile: true,
+    logLevel: 'warning',
+  });
+  // The ambassador has no imports: copied as it is (Swarm and Kubernetes mount this same file).
+  mkdirSync(join(outDir, dirname(relative('dist', PREBUILT_AMBASSADOR))), { recursive: true });
+  cpSync(join(ROOT, 'src', 'platform', 'backing', 'ambassador.mjs'), join(outDir, relative('dist', PREBUILT_AMBASSADOR)));
   // The CLI carries the Compose schema (compiled to the validator it bundles): its licence goes with it.
   const composeSpec = join(outDir, 'compose-spec');
   mkdirSync(composeSpec, { recursive: true });
   for (const file of ['LICENSE', 'NOTICE']) cpSync(join(ROOT, 'src', 'stack', 'compose-spec', file), join(composeSpec, file));
   const external = new Set();
-  for (const { metafile } of [main, launcher, autoscaler]) {
+  for (const { metafile } of [main, launcher, autoscaler, postgres]) {
     for (const output of Object.values(metafile.outputs)) {
       for (const i of output.imports) if (i.external && !isBuiltin(i.path)) external.add(packageName(i.path));
     }

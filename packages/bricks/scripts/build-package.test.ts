@@ -22,6 +22,8 @@ test('the built CLI imports exactly the dependencies package.json declares; the 
   const files = readdirSync(out, { recursive: true, encoding: 'utf8' });
   assert.ok(files.includes(join('cli', 'main.js')) && files.includes(join('cli', 'main.js.map')), 'the CLI with its source map');
   assert.ok(files.includes('group-launcher.mjs'));
+  assert.ok(files.includes('postgres-server.mjs'), 'the local PostgreSQL server');
+  assert.ok(files.includes('ambassador.mjs'), 'the ambassador');
   for (const file of files.filter((f) => f.endsWith('.js') || f.endsWith('.mjs'))) {
     // Nothing that needs a TypeScript loader or the repository around it.
     assert.doesNotMatch(readFileSync(join(out, file), 'utf8'), /from\s*["'][^"']*\.ts["']|import\(["'][^"']*\.ts["']\)/, `${file} imports a .ts module`);

@@ -78,12 +78,10 @@ command('down')
   .description('stop every replica and the daemon')
   .option('--timeout <seconds>', 'how long to wait for the stop', '120')
   .option('--target <target>', 'local, or swarm: docker stack rm', 'local')
-  .option('-v, --volumes', "with --target swarm: also remove the stack's named volumes, and the data in them")
+  .option('-v, --volumes', "also remove the data: locally the backing services' (.bricks/data/), on Swarm the stack's named volumes")
   .action(async (opts: Opts, cmd: Command) => {
     if (parseTarget(opts.target, ['local', 'swarm'], 'down') === 'swarm') return (await load.targets()).downSwarmCommand({ ...globals(cmd), volumes: opts.volumes === true });
-    // Locally a service keeps its files where it writes them (arcade: .bricks/data/<service>).
-    if (opts.volumes === true) throw new CliError('usage', 'bricks down: --volumes goes with --target swarm; local services keep their files in the project (remove them by hand)');
-    return (await load.down()).down({ ...globals(cmd), timeout: String(opts.timeout) });
+    return (await load.down()).down({ ...globals(cmd), timeout: String(opts.timeout), volumes: opts.volumes === true });
   });
 
 command('ps')

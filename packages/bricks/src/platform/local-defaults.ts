@@ -68,8 +68,12 @@ export function localSettings(s: Service): LocalSettings {
     replicas: s.deploy.mode === 'global' || s.deploy.mode === 'global-job' ? 1 : (s.replicas ?? 1),
     restart: localRestart(s),
     health: {
-      readiness: s.health.readiness,
-      liveness: s.health.liveness,
+      // A backing service's healthcheck is written for its image (`pg_isready` inside the
+      // container); the local server binds its port only once it answers queries, so a TCP
+      // connect is the local probe. An ambassador forwards every path (its /readyz is the
+      // remote's), so it too is probed by a connect.
+      readiness: platformProgram(s) ? { kind: 'tcp' } : s.health.readiness,
+      liveness: platformProgram(s) ? { kind: 'tcp' } : s.health.liveness,
       timing: { ...LOCAL_PROBE_TIMING, ...definedOnly(s.health.timing) },
     },
     stopGracePeriodMs: s.stopGracePeriodMs ?? LOCAL_STOP_GRACE_MS,
@@ -141,12 +145,18 @@ function localUpdate(s: Service): UpdatePolicy {
     // Swarm: 0 means all at once.
     parallelism: parallelism === 0 ? Number.MAX_SAFE_INTEGER : parallelism,
     delayMs: u.delayMs ?? d.delayMs,
-    order: u.order ?? d.order,
+    // One process owns a local database's data directory: the new one starts once the old one is gone.
+    order: s.backing === undefined ? (u.order ?? d.order) : 'stop-first',
     monitorMs: u.monitorMs ?? d.monitorMs,
     maxFailureRatio: u.maxFailureRatio ?? d.maxFailureRatio,
     failureAction: u.failureAction ?? d.failureAction,
     readyTimeoutMs: s.bricks.readyTimeoutMs ?? d.readyTimeoutMs,
   };
+}
+
+/** Whether the local target runs one of bricks' own programs for the service (a database server, an ambassador). */
+function platformProgram(s: Service): boolean {
+  return s.backing !== undefined || s.bricks.ambassador !== undefined;
 }
 
 function definedOnly<T extends object>(o: T): Partial<T> {

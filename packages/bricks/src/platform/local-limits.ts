@@ -32,6 +32,9 @@ export const localLimits: StackCheck = (stack) => {
     const replicas = localSettings(s).replicas;
     const problem = localReplicaProblem(stack, s.name, replicas);
     if (problem !== null) issues.push({ code: 'limit', at: ['services', s.name, 'deploy', 'replicas'], message: problem });
+    if (s.backing !== undefined && (replicas > 1 || s.bricks.autoscale !== undefined)) {
+      issues.push({ code: 'limit', at: ['services', s.name, s.bricks.autoscale === undefined ? 'deploy' : 'x-bricks', s.bricks.autoscale === undefined ? 'replicas' : 'autoscale'], message: `${s.name} is a backing service (${s.backing.kind}): the local target runs one server process that owns its data; scale its clients instead` });
+    }
     const max = s.bricks.autoscale?.max;
     if (max !== undefined) {
       const auto = localReplicaProblem(stack, s.name, max);

@@ -18,6 +18,8 @@ export interface ProjectPaths {
   readonly artifacts: string;
   /** The release store. */
   readonly releases: string;
+  /** Backing services' data, one directory per service (`bricks down --volumes` removes them). */
+  readonly data: string;
 }
 
 export function projectPaths(projectDir: string): ProjectPaths {
@@ -32,6 +34,7 @@ export function projectPaths(projectDir: string): ProjectPaths {
     daemonLog: join(dir, 'daemon.log'),
     artifacts: join(dir, 'artifacts'),
     releases: join(dir, 'releases'),
+    data: join(dir, 'data'),
   };
 }
 

@@ -4,7 +4,7 @@
 import { authSchema, needsUser } from '@bricks/sdk/auth';
 import { resilienceSchema } from '@bricks/sdk/resilience';
 import type { z } from 'zod';
-import type { AuthSpec, AutoscaleSpec, BricksServiceKeys, BricksStackKeys, Command } from './model.ts';
+import type { AmbassadorSpec, AuthSpec, AutoscaleSpec, BackingKey, BricksServiceKeys, BricksStackKeys, Command } from './model.ts';
 import { compact } from './deploy.ts';
 import { readBricksHealth } from './health.ts';
 import type { BricksHealthSpec } from './health.ts';
@@ -13,12 +13,17 @@ import type { MapNode, Node } from './node.ts';
 import type { Reader } from './read.ts';
 
 /** The keys of a service's `x-bricks`. */
-export const BRICKS_SERVICE_KEYS = ['run', 'port', 'health', 'entry', 'external', 'group', 'edge', 'autoscale', 'resilience', 'update', 'auth', 'secret_rotation'] as const;
+export const BRICKS_SERVICE_KEYS = ['run', 'port', 'health', 'entry', 'external', 'group', 'edge', 'autoscale', 'resilience', 'update', 'auth', 'secret_rotation', 'backing', 'ambassador'] as const;
 /** The keys of the top-level `x-bricks`. */
 export const BRICKS_TOP_KEYS = ['base_port', 'max_local_replicas', 'auth'] as const;
 const SECRET_ROTATIONS = ['restart', 'in-place'] as const;
 const AUTOSCALE_KEYS = ['min', 'max', 'concurrency', 'rps', 'cpu', 'tolerance', 'window', 'panic_window', 'panic_threshold', 'max_scale_up_rate', 'scale_down_delay', 'idle'] as const;
 const UPDATE_KEYS = ['ready_timeout'] as const;
+const BACKING_KINDS = ['postgres'] as const;
+const BACKING_KEYS = ['kind', 'local'] as const;
+const LOCAL_POSTGRES = ['embedded', 'system'] as const;
+const AMBASSADOR_KEYS = ['url', 'timeout', 'retries', 'credential'] as const;
+const CREDENTIAL_KEYS = ['header', 'secret', 'scheme'] as const;
 
 export interface BricksServiceRead {
   readonly keys: BricksServiceKeys;
@@ -69,6 +74,12 @@ export function readBricksService(r: Reader, map: MapNode, path: string): Bricks
       case 'secret_rotation':
         keys.secretRotation = r.oneOf(v, p, SECRET_ROTATIONS);
         break;
+      case 'backing':
+        keys.backing = readBacking(r, v, p);
+        break;
+      case 'ambassador':
+        keys.ambassador = readAmbassador(r, v, p);
+        break;
       case 'update': {
         const m = r.map(v, p, 'a map such as { ready_timeout: 30s }');
         if (m === undefined) break;
@@ -115,6 +126,74 @@ function readRun(r: Reader, node: Node, path: string): Command | undefined {
   }
   r.string(node, path, 'a shell script string or an argv list');
   return undefined;
+}
+
+/** `backing: postgres`, `backing: false`, or `backing: { kind: postgres, local: system }`. */
+function readBacking(r: Reader, node: Node, path: string): BackingKey | undefined {
+  if (node.kind === 'scalar' && node.value === false) return false;
+  if (node.kind === 'scalar') {
+    const kind = r.oneOf(node, path, BACKING_KINDS);
+    return kind === undefined ? undefined : { kind };
+  }
+  const m = r.map(node, path, 'postgres, false, or a map such as { kind: postgres, local: system }');
+  if (m === undefined) return undefined;
+  r.keys(m, path, BACKING_KEYS, 'x-bricks.backing', true);
+  const kindAt = m.entries.find((e) => e.key === 'kind');
+  const localAt = m.entries.find((e) => e.key === 'local');
+  const kind = kindAt === undefined ? 'postgres' : r.oneOf(kindAt.value, childPath(path, 'kind'), BACKING_KINDS);
+  const local = localAt === undefined ? undefined : r.oneOf(localAt.value, childPath(path, 'local'), LOCAL_POSTGRES);
+  if (kind === undefined || (localAt !== undefined && local === undefined)) return undefined;
+  return local === undefined ? { kind } : { kind, local };
+}
+
+/** `ambassador: { url, timeout?, retries?, credential?: { header, secret, scheme? } }`. */
+function readAmbassador(r: Reader, node: Node, path: string): AmbassadorSpec | undefined {
+  const m = r.map(node, path, 'a map such as { url: https://api.example.com }');
+  if (m === undefined) return undefined;
+  r.keys(m, path, AMBASSADOR_KEYS, 'x-bricks.ambassador', true);
+  const at = (k: string) => m.entries.find((e) => e.key === k);
+  const urlAt = at('url');
+  if (urlAt === undefined) {
+    r.problems.error('value', m.pos, path, 'x-bricks.ambassador needs url: the remote API it forwards to');
+    return undefined;
+  }
+  const url = r.string(urlAt.value, childPath(path, 'url'), 'an http or https URL');
+  if (url === undefined) return undefined;
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(url);
+  } catch {
+    parsed = undefined;
+  }
+  if (parsed === undefined || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') || parsed.username !== '' || parsed.password !== '') {
+    r.problems.error('value', urlAt.value.pos, childPath(path, 'url'), 'expected an http:// or https:// URL without credentials in it (a credential comes from a secret: credential: { header, secret })');
+    return undefined;
+  }
+  const out: { -readonly [K in keyof AmbassadorSpec]: AmbassadorSpec[K] } = { url };
+  const timeout = at('timeout');
+  if (timeout !== undefined) out.timeoutMs = r.duration(timeout.value, childPath(path, 'timeout'));
+  const retries = at('retries');
+  if (retries !== undefined) out.retries = r.int(retries.value, childPath(path, 'retries'), 0, 10);
+  const credential = at('credential');
+  if (credential !== undefined) {
+    const cp = childPath(path, 'credential');
+    const cm = r.map(credential.value, cp, 'a map such as { header: authorization, secret: api_token, scheme: Bearer }');
+    if (cm === undefined) return undefined;
+    r.keys(cm, cp, CREDENTIAL_KEYS, 'x-bricks.ambassador.credential', true);
+    const field = (k: string): string | undefined => {
+      const e = cm.entries.find((x) => x.key === k);
+      return e === undefined ? undefined : r.string(e.value, childPath(cp, k));
+    };
+    const header = field('header');
+    const secret = field('secret');
+    const scheme = field('scheme');
+    if (header === undefined || secret === undefined || !/^[A-Za-z0-9-]+$/.test(header)) {
+      r.problems.error('value', cm.pos, cp, 'credential needs header (a header name) and secret (one of the service\'s secrets:)');
+      return undefined;
+    }
+    out.credential = { header: header.toLowerCase(), secret, ...(scheme === undefined ? {} : { scheme }) };
+  }
+  return compact(out);
 }
 
 function readAutoscale(r: Reader, node: Node, path: string): AutoscaleSpec | undefined {

@@ -208,6 +208,53 @@ export interface AutoscaleSpec {
   readonly idleMs?: number;
 }
 
+/** Which backing service bricks runs itself; a closed set (PostgreSQL for now, a broker later). */
+export type BackingKind = 'postgres';
+
+/** How the local target runs a PostgreSQL backing service. */
+export type LocalPostgres =
+  /** PGlite (PostgreSQL compiled to WASM) behind the wire protocol, in one bricks process: needs nothing but Node. */
+  | 'embedded'
+  /** The machine's own PostgreSQL server (`initdb` + `postgres` from its packages). */
+  | 'system';
+
+/**
+ * A backing service: an attached resource the other services reach by a URL in their
+ * environment (`<NAME>_URL`). The real server on Swarm and Kubernetes (its image); locally bricks
+ * runs one for it (`local`). Recognised by a well-known image (`postgres:16`) or said with
+ * `x-bricks.backing`.
+ */
+export interface BackingSpec {
+  readonly kind: BackingKind;
+  /** `x-bricks.backing.local`; unset = the local target's default (embedded). */
+  readonly local?: LocalPostgres;
+  /** The database the URL names: `POSTGRES_DB`, else the user (the official image's rule). */
+  readonly database: string;
+  /** `POSTGRES_USER`, else `postgres`. */
+  readonly user: string;
+  /** The `secrets:` entry whose file holds the password (`POSTGRES_PASSWORD_FILE`'s, else the only one); unset = none. */
+  readonly passwordSecret?: string;
+}
+
+/** `x-bricks.backing` as written: a kind, `false` (not a backing service although the image is well known), or the long form. */
+export type BackingKey = false | { readonly kind: BackingKind; readonly local?: LocalPostgres };
+
+/**
+ * `x-bricks.ambassador`: the service is a named local address for a remote HTTP API. Callers
+ * use `<NAME>_URL` as for any service; the ambassador forwards to `url` with the platform's
+ * timeout, retries of idempotent requests and circuit breaker, and adds the credential itself.
+ */
+export interface AmbassadorSpec {
+  /** The remote's base URL (http or https); a request's path is appended to its path. */
+  readonly url: string;
+  /** Per attempt. */
+  readonly timeoutMs?: number;
+  /** Further attempts of an idempotent request (GET, HEAD, OPTIONS, PUT, DELETE) after a connect error, a timeout, 502, 503 or 504. */
+  readonly retries?: number;
+  /** The credential the ambassador adds: a header whose value is a secret's content (after `scheme` and a space, when given). */
+  readonly credential?: { readonly header: string; readonly secret: string; readonly scheme?: string };
+}
+
 /** A service's `x-bricks` keys, typed. */
 export interface BricksServiceKeys {
   /** What the local target runs instead of `command`. */
@@ -234,6 +281,9 @@ export interface BricksServiceKeys {
    * just this service) or `in-place` (its files are replaced where they are; the service rereads them).
    */
   readonly secretRotation?: 'restart' | 'in-place';
+  /** `x-bricks.backing`; the service's `backing` is what it means together with the image. */
+  readonly backing?: BackingKey;
+  readonly ambassador?: AmbassadorSpec;
 }
 
 export interface Service {
@@ -269,6 +319,8 @@ export interface Service {
   /** The networks it joins (names); empty = the stack's default network. */
   readonly networks: readonly string[];
   readonly bricks: BricksServiceKeys;
+  /** Set when the service is a backing service (a database) that bricks runs itself. */
+  readonly backing?: BackingSpec;
   /**
    * The Compose keys bricks does not interpret (user, hostname, ulimits, sysctls, cap_add,
    * logging, networks' aliases ...) after interpolation, for the engine targets to pass on.

@@ -3,6 +3,7 @@
 // check what it cannot (ranges, durations, paths) and keep the rest for the engine targets.
 // depends_on and the names a service refers to are checked later, across services.
 import { isAbsolute, resolve } from 'node:path';
+import { readBackingSpec } from './backing.ts';
 import { readBricksService } from './bricks-keys.ts';
 import { readDeploy } from './deploy.ts';
 import type { DeployRead } from './deploy.ts';
@@ -154,6 +155,7 @@ export function readService(ctx: EnvContext, name: string, node: Node, path: str
   const refs: NameRef[] = [];
   let bricks: BricksServiceKeys = {};
   let bricksHealth: BricksHealthSpec | undefined;
+  let environmentAt: Pos | undefined;
   const passthrough: Record<string, unknown> = {};
 
   for (const e of map.entries) {
@@ -181,6 +183,7 @@ export function readService(ctx: EnvContext, name: string, node: Node, path: str
         break;
       case 'environment':
         env = readEnvironment(ctx, v, p);
+        environmentAt = e.keyPos;
         break;
       case 'working_dir': {
         const wd = r.string(v, p, 'a directory path');
@@ -265,13 +268,20 @@ export function readService(ctx: EnvContext, name: string, node: Node, path: str
     r.problems.error('value', deployAt, childPath(path, 'deploy.replicas'), 'deploy.replicas cannot be used with mode: global');
   }
   const replicas = deploy.replicas ?? scale;
+  const environment = Object.fromEntries(new Map([...fileEnv, ...env]));
+  const backing = readBackingSpec({ name, path, image, key: bricks.backing, environment, environmentAt, secrets }, r.problems);
+  const credential = bricks.ambassador?.credential;
+  if (credential !== undefined && !secrets.some((m) => m.source === credential.secret)) {
+    r.problems.error('reference', map.pos, childPath(path, 'x-bricks.ambassador.credential.secret'), `${credential.secret} is not one of ${name}'s secrets: list it under secrets: so the ambassador gets its file`);
+  }
+  if (bricks.ambassador !== undefined && backing !== undefined) r.problems.error('value', map.pos, childPath(path, 'x-bricks.ambassador'), 'a service is an ambassador or a backing service, not both');
 
   return {
     service: {
       name,
       run: bricks.run ?? command ?? null,
       command: command ?? null,
-      environment: Object.fromEntries(new Map([...fileEnv, ...env])),
+      environment,
       workingDir,
       ...(image === undefined ? {} : { image }),
       ...(build === undefined ? {} : { build }),
@@ -287,6 +297,7 @@ export function readService(ctx: EnvContext, name: string, node: Node, path: str
       configs,
       networks,
       bricks,
+      ...(backing === undefined ? {} : { backing }),
       passthrough,
     },
     deps,

@@ -39,7 +39,8 @@ export function engineUpdate(service: Service): EngineUpdate {
   return {
     parallelism: u.parallelism ?? 1,
     delayMs: u.delayMs ?? 0,
-    order: u.order ?? 'stop-first',
+    // A database's volume belongs to one server at a time: its new task starts once the old one is gone.
+    order: service.backing === undefined ? (u.order ?? 'stop-first') : 'stop-first',
     failureAction: u.failureAction ?? 'pause',
     ...(u.monitorMs === undefined ? {} : { monitorMs: u.monitorMs }),
     ...(u.maxFailureRatio === undefined ? {} : { maxFailureRatio: u.maxFailureRatio }),

@@ -8,6 +8,7 @@ import { encodeResilience } from '@bricks/sdk/resilience';
 import type { Service, Stack } from '../stack/model.ts';
 import { effectiveAuth, encodedAuth } from '../stack/auth.ts';
 import { servicePort } from '../stack/service-port.ts';
+import { connectionUrl } from '../stack/backing.ts';
 import { TargetError } from './errors.ts';
 import { engineStopGraceMs } from './engine-defaults.ts';
 
@@ -40,7 +41,8 @@ export function dnsLabel(name: string): string {
  * The environment every replica gets on an engine target: the service's own `environment`,
  * then the platform's variables (they win, as locally): PORT, HOST, the service, stack and
  * target names, the stop grace period and the resilience policy the SDK reads, and
- * `<NAME>_URL` for every service of the stack, addressed through `hostOf`. HOST is 0.0.0.0:
+ * `<NAME>_URL` for every service of the stack, addressed through `hostOf` (a backing service's
+ * is its connection URL, `postgres://user@db:5432/name`). HOST is 0.0.0.0:
  * in a container, a program that binds loopback only is unreachable from other services and
  * from published ports.
  */
@@ -67,7 +69,8 @@ export function replicaEnvironment(
   }
   if (auth !== undefined) env[AUTH_VARIABLE] = encodedAuth(auth);
   for (const other of Object.values(stack.services)) {
-    env[serviceUrlVariable(other.name)] = `http://${hostOf(other)}:${portOf(other)}`;
+    const backing = other.backing;
+    env[serviceUrlVariable(other.name)] = backing === undefined ? `http://${hostOf(other)}:${portOf(other)}` : connectionUrl(backing, hostOf(other), servicePort(other));
   }
   return env;
 }

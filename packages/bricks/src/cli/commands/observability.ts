@@ -56,7 +56,8 @@ export async function grafanaCommand(options: GrafanaOptions): Promise<void> {
   // Any target's stack: the dashboards read the labels every target's scrape gives.
   const stack = await loadOrFail(options, null);
   const dir = resolve(options.output);
-  const files = grafanaFiles({ stack: stack.name, services: Object.keys(stack.services), prometheusUrl: options.prometheusUrl, dir });
+  // A backing service (a database) serves no RPC metrics: its own exporter is the place for those.
+  const files = grafanaFiles({ stack: stack.name, services: Object.values(stack.services).filter((s) => s.backing === undefined).map((s) => s.name), prometheusUrl: options.prometheusUrl, dir });
   for (const f of files) {
     await mkdir(dirname(join(dir, f.path)), { recursive: true });
     await writeFile(join(dir, f.path), f.text);

@@ -17,7 +17,7 @@ import { listenApi } from '../api/server.ts';
 import { EventBus } from '../events.ts';
 import type { DaemonInfo, ProjectPaths } from '../paths.ts';
 import { projectPaths } from '../paths.ts';
-import { startServiceProxy } from '../proxy/index.ts';
+import { startServiceProxy, startTcpProxy } from '../proxy/index.ts';
 import type { ProxyEvent, ServiceProxy } from '../proxy/index.ts';
 import { probers } from '../health/index.ts';
 import { noticeReady, processStartTime, ProcessRuntime, Reaper } from '../runtime/index.ts';
@@ -30,6 +30,8 @@ import { Metrics } from '../telemetry/metrics.ts';
 import { TraceStore, tracesApi } from '../telemetry/traces/index.ts';
 import { assignAddresses, DEFAULT_BASE_PORT, readPersisted, writePersisted } from './persisted.ts';
 import { Deployer } from './deployer.ts';
+import { addressProtocol } from './routing.ts';
+import type { AddressProtocol } from './routing.ts';
 import { releaseApi } from './release-api.ts';
 import { Supervisor } from './supervisor.ts';
 import { Autoscaler } from './autoscaler.ts';
@@ -95,10 +97,11 @@ export async function startDaemon(stackFile: string, log: DaemonLog): Promise<Ru
   // Spans from the replicas (OTLP) and from the service addresses' proxies.
   const traces = new TraceStore();
   const proxies = new Map<string, ServiceProxy>();
-  const openProxy = async (name: string, port: number): Promise<void> => {
+  const openProxy = async (name: string, port: number, protocol: AddressProtocol): Promise<void> => {
+    const start = protocol === 'tcp' ? startTcpProxy : startServiceProxy;
     proxies.set(
       name,
-      await startServiceProxy({
+      await start({
         service: name,
         port,
         onEvent: (e) => events.emit({ type: 'proxy', service: name, detail: describeProxyEvent(e), at: Date.now() }),
@@ -108,7 +111,7 @@ export async function startDaemon(stackFile: string, log: DaemonLog): Promise<Ru
     );
   };
   try {
-    for (const [name, port] of Object.entries(addresses)) await openProxy(name, port);
+    for (const [name, port] of Object.entries(addresses)) await openProxy(name, port, addressProtocol(stack.services[name]));
   } catch (err) {
     await Promise.all([...proxies.values()].map((p) => p.close()));
     await reaper.stop();
@@ -155,6 +158,8 @@ export async function startDaemon(stackFile: string, log: DaemonLog): Promise<Ru
     apiHostPort: new URL(api.url).host,
     metricsPath: API.metrics.path,
     stack: stack.name,
+    // An HTTP GET sent to a database's port would be read as its wire protocol.
+    scraped: (service) => addressProtocol(supervisor.stack.services[service]) === 'http',
   });
 
   const deployer = await Deployer.open(
@@ -165,13 +170,13 @@ export async function startDaemon(stackFile: string, log: DaemonLog): Promise<Ru
       events,
       secrets: { refresh: (s) => vault.refresh(s), versionOf: (unit) => vault.versionOf(unit), rewrite: (unit, names) => files.rewrite(unit, names) },
       // A deploy that brings a new service: give it an address (the next free one) and a proxy.
-      addService: async (name) => {
+      addService: async (name, protocol) => {
         if (proxies.has(name)) return;
         // Ours are all bound by our proxies, so the new one starts past the highest.
         const assigned = await assignAddresses([name], {}, Math.max(basePort, ...Object.values(addresses).map((p) => p + 1)));
         const port = assigned[name] ?? 0;
         addresses[name] = port;
-        await openProxy(name, port);
+        await openProxy(name, port, protocol);
         await persist();
       },
     },

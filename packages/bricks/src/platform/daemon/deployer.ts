@@ -21,6 +21,9 @@ import { foldGroups, GroupError } from './groups.ts';
 import type { MemberSpec } from './groups.ts';
 import type { ServiceSpec } from './service-spec.ts';
 import type { Supervisor } from './supervisor.ts';
+import { addressProtocol } from './routing.ts';
+import type { AddressProtocol } from './routing.ts';
+import { localAmbassadorCommand, localBackingCommand } from '../backing/index.ts';
 
 export interface DeployerOptions {
   readonly stackFile: string;
@@ -29,7 +32,7 @@ export interface DeployerOptions {
   /** The daemon's event bus: rollouts are watched on it, releases told on it. */
   readonly events: EventBus<PlatformEvent>;
   /** Opens the service address of a service a deploy adds. */
-  readonly addService: (name: string) => Promise<void>;
+  readonly addService: (name: string, protocol: AddressProtocol) => Promise<void>;
   /** Longest a rollout may take before the deploy gives up waiting (it goes on in the daemon). */
   readonly rolloutTimeoutMs?: number;
   /** The values of the stack's secrets and the files replicas hold them in (secrets/). */
@@ -92,7 +95,7 @@ export class Deployer {
     const mode = this.mode;
     if (mode.kind === 'sources') {
       const stack = loaded ?? (await this.loadStack());
-      this.options.supervisor.apply(stack, this.withSecrets(sourceSpecs(stack)));
+      this.options.supervisor.apply(stack, this.localSpecs(sourceSpecs(stack)));
       return;
     }
     const report = await mode.store.recover();
@@ -155,11 +158,23 @@ export class Deployer {
   }
 
   /** Each unit's version with its secrets' generations: a new value rolls just the units that use it. */
-  private withSecrets(specs: Record<string, ServiceSpec>): Record<string, ServiceSpec> {
+  /**
+   * What this machine runs of each unit: a backing service runs bricks' local server for it
+   * (its image is for the engines), an ambassador bricks' forwarder, and a version includes the
+   * versions of its secrets.
+   */
+  private localSpecs(specs: Record<string, ServiceSpec>): Record<string, ServiceSpec> {
     const secrets = this.options.secrets;
-    if (secrets === undefined) return specs;
     const out: Record<string, ServiceSpec> = {};
-    for (const [name, spec] of Object.entries(specs)) out[name] = { ...spec, version: spec.version + secrets.versionOf(spec.config) };
+    for (const [name, spec] of Object.entries(specs)) {
+      const { backing, bricks } = spec.config;
+      const ambassador = bricks.ambassador;
+      const local =
+        backing !== undefined ? { ...spec, command: localBackingCommand(spec.config, backing, this.options.paths.data) }
+        : ambassador !== undefined ? { ...spec, command: localAmbassadorCommand(spec.config, ambassador) }
+        : spec;
+      out[name] = secrets === undefined ? local : { ...local, version: local.version + secrets.versionOf(local.config) };
+    }
     return out;
   }
 
@@ -204,7 +219,7 @@ export class Deployer {
     const stack = await this.loadStack();
     const mode = this.mode;
     if (mode.kind === 'sources') {
-      const specs = this.withSecrets(sourceSpecs(stack));
+      const specs = this.localSpecs(sourceSpecs(stack));
       const changed = this.changedServices(specs);
       if (changed.length === 0) return { outcome: 'unchanged', release: null, sha: null, changed, detail: 'nothing changed' };
       const verdict = await this.roll(stack, specs, changed);
@@ -339,7 +354,7 @@ export class Deployer {
       const spec: ServiceSpec = { config: s.config, command: { kind: 'argv', argv }, cwd, version: s.digest, ...(failureAction === undefined ? {} : { failureAction }) };
       members[name] = { spec, entry: manifest.inPlace ? null : join(dir, ENTRY_FILE) };
     }
-    return this.withSecrets(fold(members, []));
+    return this.localSpecs(fold(members, []));
   }
 
   private changedServices(specs: Readonly<Record<string, ServiceSpec>>): string[] {
@@ -354,7 +369,7 @@ export class Deployer {
   /** Applies the specs and waits for a verdict on every service that had to change. */
   private async roll(stack: Stack, specs: Readonly<Record<string, ServiceSpec>>, changed: readonly string[]): Promise<Verdict> {
     const sup = this.options.supervisor;
-    for (const [name, spec] of Object.entries(specs)) for (const member of spec.members ?? [name]) await this.options.addService(member);
+    for (const [name, spec] of Object.entries(specs)) for (const member of spec.members ?? [name]) await this.options.addService(member, addressProtocol(spec.config));
     const waiting = new Map<string, string | null>();
     for (const name of changed) waiting.set(name, specs[name]?.version ?? null);
     const failures: string[] = [];

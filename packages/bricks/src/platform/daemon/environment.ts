@@ -22,6 +22,7 @@ import { LOCAL_ISSUER } from '@bricks/sdk/auth';
 import { encodeResilience } from '@bricks/sdk/resilience';
 import type { Service, Stack } from '../../stack/model.ts';
 import { effectiveAuth, encodedAuth } from '../../stack/auth.ts';
+import { connectionUrl } from '../../stack/backing.ts';
 import { localSettings } from '../local-defaults.ts';
 import { secretVariables } from '../secrets/vault.ts';
 import type { ReplicaFolders } from '../secrets/replica-files.ts';
@@ -49,7 +50,10 @@ export function replicaEnvironment(input: ReplicaEnvInput): Record<string, strin
   withheld.add(SECRETS_KEY_VARIABLE);
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !withheld.has(k)) env[k] = v;
   Object.assign(env, input.service.environment);
-  for (const [name, port] of Object.entries(input.addresses)) env[serviceUrlVariable(name)] = `http://127.0.0.1:${port}`;
+  for (const [name, port] of Object.entries(input.addresses)) {
+    const backing = input.stack.services[name]?.backing;
+    env[serviceUrlVariable(name)] = backing === undefined ? `http://127.0.0.1:${port}` : connectionUrl(backing, '127.0.0.1', port);
+  }
   env[PORT_VARIABLE] = String(input.port);
   env[SERVICE_VARIABLE] = input.service.name;
   env[REPLICA_VARIABLE] = input.replica;

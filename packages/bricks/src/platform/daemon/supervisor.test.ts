@@ -216,4 +216,25 @@ describe('supervisor', () => {
     assert.deepEqual(w.supervisor.status()[0]?.replicas, []);
     assert.deepEqual(w.clock.pending(), [], 'no timer left behind');
   });
+  it('depends_on orders the way up and the way down: a database starts first and stops last', async () => {
+    const db = service('db');
+    const api = service('api', { dependsOn: [{ service: 'db', condition: 'service_healthy' }] });
+    const w = new World(api, [db]);
+    await w.applyAll('v1');
+    assert.deepEqual(w.steps('start'), ['start db.1#1'], 'api waits for db to be healthy');
+    await w.allReady();
+    assert.deepEqual(w.steps('start'), ['start db.1#1', 'start api.1#1']);
+    await w.allReady();
+    w.clear();
+
+    // api takes its whole grace period to stop: db must still be there for it.
+    w.runtime.ignoreShutdown('api.1#1');
+    const stopped = w.supervisor.shutdown();
+    await w.clock.settle();
+    assert.deepEqual(w.steps('shutdown'), ['shutdown api.1#1'], 'db serves api while it drains');
+    await w.clock.advance(localSettings(api).stopGracePeriodMs);
+    assert.deepEqual(w.journal.filter((l) => /^(shutdown|exit|terminate) /.test(l)), ['shutdown api.1#1', 'terminate api.1#1', 'exit SIGKILL api.1#1', 'shutdown db.1#1', 'exit SIGTERM db.1#1'], 'then db stops');
+    await stopped;
+    assert.deepEqual(w.runtime.running(), []);
+  });
 });

@@ -12,6 +12,7 @@ import type { ReplicaRuntime } from '../runtime/index.ts';
 import type { ReplicaFolders } from '../secrets/replica-files.ts';
 import type { Cancel, Clock } from './clock.ts';
 import { systemClock } from './clock.ts';
+import { connectionUrl } from '../../stack/backing.ts';
 import { localAutoscale, localSettings } from '../local-defaults.ts';
 import type { ScalableUnit } from './autoscaler.ts';
 import { replicaEnvironment } from './environment.ts';
@@ -146,12 +147,25 @@ export class Supervisor {
   }
 
   desiredReplicas(name: string): number {
-    if (this.stopping || this.leaving.has(name)) return 0;
+    if (this.leaving.has(name)) return 0;
+    // Compose's order on the way down: a unit stops once no unit that depends on it runs, so a
+    // database outlives the services that write to it (and they drain against it).
+    if (this.stopping && !this.hasRunningDependents(name)) return 0;
     const config = this.service(name);
     // An autoscaled unit runs what the autoscaler says; before its first word, its floor.
     const autoscale = config.bricks.autoscale;
     if (autoscale !== undefined) return this.scaledBy.get(name)?.replicas ?? localAutoscale(autoscale, localSettings(config).replicas).min;
     return this.scale[name] ?? localSettings(config).replicas;
+  }
+
+  /** Whether a unit with replicas left depends on one of this unit's services. */
+  private hasRunningDependents(name: string): boolean {
+    const members = this.membersOf(name);
+    for (const [unit, spec] of this.specs) {
+      if (unit === name || (this.states.get(unit)?.replicas.length ?? 0) === 0) continue;
+      if (spec.config.dependsOn.some((d) => members.includes(d.service))) return true;
+    }
+    return false;
   }
 
   setScale(service: string, replicas: number): void {
@@ -227,8 +241,11 @@ export class Supervisor {
     });
   }
 
+  /** A service's address as its clients get it (`<NAME>_URL`): a backing service's is its connection URL. */
   address(name: string): string {
-    return `http://127.0.0.1:${this.options.addresses[name]}`;
+    const port = this.options.addresses[name] ?? 0;
+    const backing = this.specs.get(this.unitOf(name))?.config.backing;
+    return backing === undefined ? `http://127.0.0.1:${port}` : connectionUrl(backing, '127.0.0.1', port);
   }
 
   /** Ready endpoints per service, for SDK clients. */
@@ -276,6 +293,8 @@ export class Supervisor {
         this.forget(name);
         continue;
       }
+      // Shutting down: the units this one depends on may be waiting for it to be gone.
+      if (this.stopping && result.state.replicas.length === 0) for (const dep of this.specs.get(name)?.config.dependsOn ?? []) this.mark(this.unitOf(dep.service));
       this.noteCondition(name);
     }
     for (const w of [...this.idleWaiters]) w();

@@ -49,7 +49,7 @@ class Histogram {
   }
 }
 
-const PROTOCOLS: readonly Protocol[] = ['http1', 'h2c', 'upgrade'];
+const PROTOCOLS: readonly Protocol[] = ['http1', 'h2c', 'upgrade', 'tcp'];
 
 export class RequestMetrics {
   /** By a number made of protocol, status and gRPC status: no string is built per request. */

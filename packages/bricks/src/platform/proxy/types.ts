@@ -25,7 +25,8 @@ export interface ProxyStats {
   readonly served: Readonly<Record<string, number>>;
 }
 
-export type Protocol = 'http1' | 'h2c' | 'upgrade';
+/** `tcp`: a backing service's address, which pipes whole connections (tcp-proxy.ts). */
+export type Protocol = 'http1' | 'h2c' | 'upgrade' | 'tcp';
 
 /** What the proxy tells the daemon's log. Every variant names the service. */
 export type ProxyEvent =

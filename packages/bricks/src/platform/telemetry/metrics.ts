@@ -20,6 +20,8 @@ export interface MetricsOptions {
   readonly apiHostPort: string;
   readonly metricsPath: string;
   readonly stack: string;
+  /** Whether a service's replicas serve /metrics over HTTP; a backing service's port speaks its own protocol (default: all do). */
+  readonly scraped?: (service: string) => boolean;
   readonly now?: () => number;
 }
 
@@ -57,7 +59,8 @@ export class Metrics {
   }
 
   private scrapeTargets(): ScrapeTarget[] {
-    return this.options.status().flatMap((s) =>
+    const scraped = this.options.scraped ?? (() => true);
+    return this.options.status().filter((s) => scraped(s.name)).flatMap((s) =>
       s.replicas
         .filter((r) => r.ready && r.port !== null)
         .map((r) => ({ service: s.name, replica: r.name, version: r.version, url: `http://${REPLICA_HOST}:${r.port}/metrics` })),

@@ -2,7 +2,7 @@
 // and named-volume mounts) and the rolling update that `deploy.update_config` describes.
 import { Deployment } from 'kubernetes-models/apps/v1';
 import type { IDeploymentStrategy } from 'kubernetes-models/apps/v1';
-import type { IContainer } from 'kubernetes-models/v1';
+import type { IContainer, IVolume } from 'kubernetes-models/v1';
 import type { Service } from '../../stack/model.ts';
 import { engineReplicas, engineStopGraceMs, engineUpdate } from '../engine-defaults.ts';
 import type { EngineUpdate } from '../engine-defaults.ts';
@@ -20,6 +20,7 @@ import { argvOf, containerProbes } from './probes.ts';
 import { resourceRequirements } from './quantities.ts';
 import { sourceMounts } from './sources.ts';
 import { claimMounts } from './volumes.ts';
+import { ambassadorCommand } from '../ambassador.ts';
 
 /** A tenth of a core: the CPU request an autoscaled service gets when it reserves none, since
  * the HPA measures utilisation as a share of the request and cannot work without one. */
@@ -43,7 +44,8 @@ export function rollingUpdate(u: EngineUpdate): { strategy: IDeploymentStrategy;
   };
 }
 
-export function renderDeployment(ctx: RenderContext, service: Service): Deployment {
+/** A service's container and pod volumes; `claims: false` leaves its named volumes' pod volumes out (a StatefulSet's claim templates give them). */
+export function podParts(ctx: RenderContext, service: Service, claims = true): { container: IContainer; volumes: IVolume[] } {
   const name = dnsLabel(service.name);
   const autoscale = autoscaleOf(service);
   // A service that scales to zero is called through the KEDA HTTP add-on's interceptor, which
@@ -54,9 +56,9 @@ export function renderDeployment(ctx: RenderContext, service: Service): Deployme
     (other) => (throughActivator(other) ? KEDA_HTTP_ADDON.interceptorPort : servicePort(other)),
   );
   const sources = sourceMounts(ctx, service);
-  const claims = claimMounts(ctx, service);
-  const volumes = [...sources.volumes, ...claims.volumes];
-  const mounts = [...sources.mounts, ...claims.mounts];
+  const named = claimMounts(ctx, service);
+  const volumes = [...sources.volumes, ...(claims ? named.volumes : [])];
+  const mounts = [...sources.mounts, ...named.mounts];
   // CPU utilisation is a share of the request: needed for a CPU target, and for an HPA without
   // any target (it then scales on 80% CPU, its default).
   const plan = scalingPlan(service);
@@ -77,6 +79,19 @@ export function renderDeployment(ctx: RenderContext, service: Service): Deployme
   };
   // An image bricks did not build keeps its own entrypoint; Compose `command` overrides its CMD.
   if (source.kind === 'external' && service.command !== null) container.args = argvOf(service.command);
+  // An ambassador runs bricks' forwarder from its ConfigMap (sources.ts) on the image's Node.
+  const forwarder = ambassadorCommand(service);
+  if (forwarder !== null) {
+    container.command = forwarder.slice(0, 2);
+    container.args = forwarder.slice(2);
+  }
+  return { container, volumes };
+}
+
+export function renderDeployment(ctx: RenderContext, service: Service): Deployment {
+  const name = dnsLabel(service.name);
+  const autoscale = autoscaleOf(service);
+  const { container, volumes } = podParts(ctx, service);
   return new Deployment({
     metadata: metadata(ctx, name, service),
     spec: {

@@ -27,8 +27,9 @@ type Json = Record<string, unknown> & { kind: string; metadata: { name: string; 
 const json = (objs: KubeObject[]): Json[] => objs.map((o) => o.toJSON() as unknown as Json);
 const byKind = <T>(objs: Json[], kind: string): Array<T & Json> => objs.filter((o) => o.kind === kind) as Array<T & Json>;
 
+/** A service's workload: its Deployment, or the StatefulSet of a backing service (db, a postgres image); both hold a pod template. */
 function deployment(objs: Json[], name: string): IDeployment {
-  const d = byKind<IDeployment>(objs, 'Deployment').find((o) => o.metadata.name === name);
+  const d = [...byKind<IDeployment>(objs, 'Deployment'), ...byKind<IDeployment>(objs, 'StatefulSet')].find((o) => o.metadata.name === name);
   assert.ok(d, `deployment ${name}`);
   return d;
 }
@@ -107,7 +108,8 @@ test('probes follow the health settings: http, tcp, exec, none, and a startup pr
 
 test('services select their deployment and target ports the container declares; headless for SDK clients', (t) => {
   const objs = json(renderManifests(arcadeLike(fixtureDir(t)), { sha }));
-  const deployments = byKind<IDeployment>(objs, 'Deployment');
+  // Workloads: Deployments, and the StatefulSet of the backing service db.
+  const deployments = [...byKind<IDeployment>(objs, 'Deployment'), ...byKind<IDeployment>(objs, 'StatefulSet')];
   // The activator of a scale-to-zero service is an ExternalName (the KEDA interceptor): no pods of its own.
   const services = byKind<IService>(objs, 'Service').filter((s) => s.spec?.type !== 'ExternalName');
   assert.equal(services.length, deployments.length * 2);

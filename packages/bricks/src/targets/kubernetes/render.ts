@@ -1,6 +1,6 @@
 // A release as Kubernetes objects: every object built with kubernetes-models and validated
 // against the Kubernetes schemas before it is handed out.
-import type { Deployment } from 'kubernetes-models/apps/v1';
+import type { Deployment, StatefulSet } from 'kubernetes-models/apps/v1';
 import type { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
 import type { Ingress } from 'kubernetes-models/networking.k8s.io/v1';
 import type { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
@@ -17,6 +17,7 @@ import { TargetError } from '../errors.ts';
 import { imageRef } from '../naming.ts';
 import type { RenderContext } from './context.ts';
 import { renderDeployment } from './deployment.ts';
+import { renderStatefulSet } from './statefulset.ts';
 import { renderIngress } from './ingress.ts';
 import { renderAutoscaler, renderDisruptionBudget } from './scaling.ts';
 import { renderServices } from './services.ts';
@@ -25,6 +26,7 @@ import { renderVolumeClaims } from './volumes.ts';
 
 export type KubeObject =
   | Deployment
+  | StatefulSet
   | KubeService
   | HorizontalPodAutoscaler
   | PodDisruptionBudget
@@ -77,16 +79,17 @@ function validated(obj: KubeObject): KubeObject {
 }
 
 /**
- * Secrets, ConfigMaps and PersistentVolumeClaims first (pods mount them), then per service in file order: Deployment,
- * ClusterIP and headless Services, HPA or KEDA's ScaledObject (with an InterceptorRoute and its
- * activator Service for scale to zero), PodDisruptionBudget, Ingress, ServiceMonitor.
+ * Secrets, ConfigMaps and PersistentVolumeClaims first (pods mount them), then per service in file order: Deployment
+ * (a StatefulSet for a backing service), ClusterIP and headless Services, HPA or KEDA's ScaledObject (with an
+ * InterceptorRoute and its activator Service for scale to zero), PodDisruptionBudget, Ingress, ServiceMonitor.
  * Throws TargetError (`invalid-stack`, `unreadable-source`).
  */
 export function renderManifests(stack: Stack, opts: ManifestOptions): KubeObject[] {
   const ctx = { ...renderContext(stack, opts), hashSources: true };
   const out: KubeObject[] = [...renderSources(ctx), ...renderVolumeClaims(ctx)];
   for (const service of Object.values(stack.services)) {
-    out.push(renderDeployment(ctx, service), ...renderServices(ctx, service));
+    // A backing service (a database) is state: a StatefulSet with its claim; the rest are cattle.
+    out.push(service.backing === undefined ? renderDeployment(ctx, service) : renderStatefulSet(ctx, service), ...renderServices(ctx, service));
     const extras = [
       renderAutoscaler(ctx, service), renderScaledObject(ctx, service), renderInterceptorRoute(ctx, service),
       renderActivatorService(ctx, service), renderDisruptionBudget(ctx, service), renderIngress(ctx, service),

@@ -2,10 +2,12 @@
 // volumes that put them where Compose would (`/run/secrets/<name>`, `/<name>`).
 // Secret values are read here and only ever leave as base64 in the Secret object.
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { ConfigMap, Secret } from 'kubernetes-models/v1';
 import type { IVolume, IVolumeMount } from 'kubernetes-models/v1';
 import type { Service, ValueSource } from '../../stack/model.ts';
 import { readSourceValue } from '../source-value.ts';
+import { AMBASSADOR_FILE, AMBASSADOR_MOUNT, AMBASSADOR_SOURCE } from '../ambassador.ts';
 import { TargetError } from '../errors.ts';
 import { dnsLabel } from '../naming.ts';
 import { metadata } from './context.ts';
@@ -65,7 +67,17 @@ export function renderSources(ctx: RenderContext, opts: { readSecrets: boolean }
       }
     }
   }
+  // The ambassadors' forwarder, one ConfigMap for every ambassador of the stack (../ambassador.ts).
+  if (Object.values(ctx.stack.services).some((x) => x.bricks.ambassador !== undefined)) {
+    out.push(new ConfigMap({ metadata: metadata(ctx, ambassadorConfigMap(ctx), null), data: { [AMBASSADOR_KEY]: readFileSync(AMBASSADOR_FILE, 'utf8') } }));
+  }
   return out;
+}
+
+const AMBASSADOR_KEY = 'ambassador.mjs';
+
+function ambassadorConfigMap(ctx: RenderContext): string {
+  return dnsLabel(`${ctx.stack.name}-${AMBASSADOR_SOURCE}`);
 }
 
 /** The pod volumes and container mounts for a service's secrets and configs (one file each, via subPath). */
@@ -83,6 +95,10 @@ export function sourceMounts(ctx: RenderContext, service: Service): { volumes: I
         : { name: volume, configMap: { name } });
       mounts.push({ name: volume, mountPath: m.target, subPath: dataKey(m.source), readOnly: true });
     });
+  }
+  if (service.bricks.ambassador !== undefined) {
+    volumes.push({ name: AMBASSADOR_SOURCE, configMap: { name: ambassadorConfigMap(ctx) } });
+    mounts.push({ name: AMBASSADOR_SOURCE, mountPath: AMBASSADOR_MOUNT, subPath: AMBASSADOR_KEY, readOnly: true });
   }
   return { volumes, mounts };
 }

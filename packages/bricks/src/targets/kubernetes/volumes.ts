@@ -45,9 +45,22 @@ export function claimName(volume: string): string {
   return dnsLabel(volume);
 }
 
-/** One claim per named volume that some service mounts, in the order the stack declares them. */
+/**
+ * One claim per named volume that some service mounts, in the order the stack declares them.
+ * A backing service's volumes are its StatefulSet's claim templates instead (statefulset.ts),
+ * and no other service may share one: the claim is the database's alone.
+ */
 export function renderVolumeClaims(ctx: RenderContext): PersistentVolumeClaim[] {
-  const used = new Set(Object.values(ctx.stack.services).flatMap((s) => namedMounts(ctx, s).map((m) => m.volume)));
+  const services = Object.values(ctx.stack.services);
+  const stateful = new Map(services.filter((s) => s.backing !== undefined).flatMap((s) => namedMounts(ctx, s).map((m) => [m.volume, s.name] as const)));
+  for (const s of services) {
+    if (s.backing !== undefined) continue;
+    for (const m of namedMounts(ctx, s)) {
+      const owner = stateful.get(m.volume);
+      if (owner !== undefined) throw new TargetError('invalid-stack', `services.${s.name}.volumes: ${m.volume} is the data of the backing service ${owner}; on Kubernetes it is that StatefulSet's claim, which no other pod can mount`);
+    }
+  }
+  const used = new Set(services.filter((s) => s.backing === undefined).flatMap((s) => namedMounts(ctx, s).map((m) => m.volume)));
   return [...topLevelVolumes(ctx)].filter((v) => used.has(v)).map(
     (v) =>
       new PersistentVolumeClaim({
@@ -57,12 +70,17 @@ export function renderVolumeClaims(ctx: RenderContext): PersistentVolumeClaim[] 
   );
 }
 
+/** The pod volume (or StatefulSet claim template) name of a named volume in a pod. */
+export function claimMountName(volume: string): string {
+  return `data-${dnsLabel(volume)}`.slice(0, 63);
+}
+
 /** The pod volumes and container mounts for a service's named volumes. */
 export function claimMounts(ctx: RenderContext, service: Service): { volumes: IVolume[]; mounts: IVolumeMount[] } {
   const volumes: IVolume[] = [];
   const mounts: IVolumeMount[] = [];
   for (const m of namedMounts(ctx, service)) {
-    const name = `data-${dnsLabel(m.volume)}`.slice(0, 63);
+    const name = claimMountName(m.volume);
     if (!volumes.some((v) => v.name === name)) volumes.push({ name, persistentVolumeClaim: { claimName: claimName(m.volume) } });
     mounts.push({ name, mountPath: m.target, ...(m.readOnly ? { readOnly: true } : {}) });
   }

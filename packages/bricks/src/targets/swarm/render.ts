@@ -21,6 +21,7 @@ import { readSourceValue } from '../source-value.ts';
 import { replicaEnvironment } from '../naming.ts';
 import { argvOf } from '../kubernetes/probes.ts';
 import { swarmHealthcheck } from './healthcheck.ts';
+import { AMBASSADOR_FILE, AMBASSADOR_MOUNT, AMBASSADOR_SOURCE, ambassadorCommand } from '../ambassador.ts';
 
 export type SwarmCompose = {
   version: string;
@@ -212,6 +213,12 @@ function renderService(stack: Stack, service: Service, image: string, current: n
   if (networks !== undefined) out['networks'] = networks;
   if (service.secrets.length > 0) out['secrets'] = service.secrets.map(fileMountDoc);
   if (service.configs.length > 0) out['configs'] = service.configs.map(fileMountDoc);
+  // An ambassador runs bricks' forwarder, mounted as a config, on the Node of its image.
+  const forwarder = ambassadorCommand(service);
+  if (forwarder !== null) {
+    out['command'] = forwarder;
+    out['configs'] = [...((out['configs'] as unknown[] | undefined) ?? []), { source: AMBASSADOR_SOURCE, target: AMBASSADOR_MOUNT, mode: 0o444 }];
+  }
   if (service.volumes.length > 0) out['volumes'] = service.volumes.map(volumeMountDoc);
   for (const key of PASSED_ON) if (service.passthrough[key] !== undefined) out[key] = service.passthrough[key];
   return out;
@@ -281,6 +288,9 @@ export function renderSwarmStack(
   if (volumes.length > 0) out.volumes = Object.fromEntries(volumes) as Record<string, Record<string, unknown>>;
   const secrets = renderSources(stack, 'secrets', opts, readFile);
   const configs = renderSources(stack, 'configs', opts, readFile);
+  if (Object.values(stack.services).some((x) => x.bricks.ambassador !== undefined)) {
+    configs[AMBASSADOR_SOURCE] = { file: AMBASSADOR_FILE, name: `${swarmStackName(stack)}_${AMBASSADOR_SOURCE}_${hash8(readFile(AMBASSADOR_FILE))}` };
+  }
   if (Object.keys(secrets).length > 0) out.secrets = secrets;
   if (Object.keys(configs).length > 0) out.configs = configs;
   return out;

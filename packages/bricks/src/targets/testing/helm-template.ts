@@ -1,7 +1,7 @@
 // `helm template` in miniature for tests: values.yaml merged with overrides, every template
 // rendered with bricks' Go-template evaluator, parsed, and checked against the Kubernetes schemas.
 import { parse, parseAllDocuments } from 'yaml';
-import { Deployment } from 'kubernetes-models/apps/v1';
+import { Deployment, StatefulSet } from 'kubernetes-models/apps/v1';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
 import { Ingress } from 'kubernetes-models/networking.k8s.io/v1';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
@@ -13,7 +13,7 @@ import { InterceptorRoute } from '../kubernetes/keda/interceptor-route.ts';
 import { renderTemplates } from '../kubernetes/helm/go-template.ts';
 
 export const models = {
-  Deployment, Service, HorizontalPodAutoscaler, PodDisruptionBudget, Ingress, Secret, ConfigMap, PersistentVolumeClaim, ScaledObject, ServiceMonitor,
+  Deployment, StatefulSet, Service, HorizontalPodAutoscaler, PodDisruptionBudget, Ingress, Secret, ConfigMap, PersistentVolumeClaim, ScaledObject, ServiceMonitor,
   InterceptorRoute,
 } as const;
 

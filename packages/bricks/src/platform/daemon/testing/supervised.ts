@@ -42,14 +42,19 @@ export class World {
   readonly supervisor: Supervisor;
   private readonly stack: Stack;
 
-  constructor(readonly config: Service) {
-    this.routes = new FakeRoutes([config.name], this.journal);
-    this.stack = stackOf('/app', [config], 'test');
+  /** `others`: more services of the same stack, which `applyAll` brings up beside `config`. */
+  constructor(
+    readonly config: Service,
+    private readonly others: readonly Service[] = [],
+  ) {
+    const all = [config, ...others];
+    this.routes = new FakeRoutes(all.map((s) => s.name), this.journal);
+    this.stack = stackOf('/app', all, 'test');
     const bus = new EventBus<PlatformEvent>();
     bus.subscribe((e) => this.events.push(e));
     this.supervisor = new Supervisor({
       stack: this.stack,
-      addresses: { [config.name]: 7_000 },
+      addresses: Object.fromEntries(all.map((s, i) => [s.name, 7_000 + i])),
       scale: {},
       routes: this.routes,
       runtime: this.runtime,
@@ -65,6 +70,14 @@ export class World {
   async apply(version: string, config: Service = this.config, failureAction?: FailureAction): Promise<void> {
     const spec = { config, command: config.run ?? { kind: 'argv' as const, argv: [] }, cwd: config.workingDir, version, ...(failureAction === undefined ? {} : { failureAction }) };
     this.supervisor.apply({ ...this.stack, services: { [config.name]: config } }, { [config.name]: spec });
+    await this.clock.settle();
+  }
+
+  /** Desired state: every service of the world at this version. */
+  async applyAll(version: string): Promise<void> {
+    const all = [this.config, ...this.others];
+    const specs = Object.fromEntries(all.map((c) => [c.name, { config: c, command: c.run ?? { kind: 'argv' as const, argv: [] }, cwd: c.workingDir, version }]));
+    this.supervisor.apply(this.stack, specs);
     await this.clock.settle();
   }
 

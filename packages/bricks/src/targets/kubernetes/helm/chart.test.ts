@@ -45,7 +45,8 @@ test('rendered chart: selectors match pod labels, ports agree, HPA targets its D
     autoscaling: { prometheusUrl: 'http://prom.example:9090' },
     ingress: { host: 'arcade.example', className: 'nginx' },
   });
-  const deployments = objs.filter((o) => o.kind === 'Deployment') as unknown as Array<IDeployment & Obj>;
+  // Workloads: the Deployments and db's StatefulSet (a postgres image is a backing service).
+  const deployments = objs.filter((o) => o.kind === 'Deployment' || o.kind === 'StatefulSet') as unknown as Array<IDeployment & Obj>;
   const catalog = deployments.find((d) => d.metadata.name === 'catalog')!;
   assert.equal(catalog.spec?.replicas, 5);
   assert.equal(catalog.spec?.template.spec?.containers[0]?.image, 'reg.example/team/arcade-catalog:v2');

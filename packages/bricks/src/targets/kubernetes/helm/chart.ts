@@ -9,13 +9,14 @@ import { dnsLabel, imageRepository } from '../../naming.ts';
 import { renderContext } from '../render.ts';
 import type { KubeObject } from '../render.ts';
 import { renderDeployment } from '../deployment.ts';
+import { renderStatefulSet } from '../statefulset.ts';
 import { renderAutoscaler, renderDisruptionBudget, scalingPlan } from '../scaling.ts';
 import { renderActivatorService, renderInterceptorRoute, renderScaledObject } from '../keda/scaled-object.ts';
 import { renderServiceMonitor } from '../monitoring.ts';
 import { ENGINE_PROMETHEUS_URL } from '../../engine-defaults.ts';
 import { renderServices } from '../services.ts';
 import { renderSources } from '../sources.ts';
-import { defaultClaimSize, renderVolumeClaims } from '../volumes.ts';
+import { claimMountName, claimName, defaultClaimSize, renderVolumeClaims } from '../volumes.ts';
 import { servicePortName } from '../ports.ts';
 import { Holes } from './holes.ts';
 
@@ -111,7 +112,8 @@ function templatize(obj: KubeObject, service: Service | null, chart: string, hol
   delete o.metadata['namespace'];
   const spec = o.spec ?? {};
   switch (obj.kind) {
-    case 'Deployment': {
+    case 'Deployment':
+    case 'StatefulSet': {
       if (!service) break;
       (spec['selector'] as Json)['matchLabels'] = holes.block(selectorExpr(chart, service));
       const template = spec['template'] as { metadata: Json; spec: { containers: Json[] } };
@@ -121,6 +123,11 @@ function templatize(obj: KubeObject, service: Service | null, chart: string, hol
       if (container && imageSource(service).kind === 'built') {
         container['image'] = holes.scalar(`include "${chart}.image" (dict "service" ${JSON.stringify(service.name)} "root" $) | quote`);
         container['imagePullPolicy'] = holes.scalar('.Values.image.pullPolicy');
+      }
+      // A database's claim templates are sized as the other claims are, by their volume's value.
+      for (const t of (spec['volumeClaimTemplates'] as { metadata: Json; spec: { resources: { requests: Json } } }[] | undefined) ?? []) {
+        const volume = service.volumes.find((v) => v.source !== undefined && claimMountName(v.source) === t.metadata['name'])?.source;
+        if (volume !== undefined) t.spec.resources.requests['storage'] = holes.scalar(`(index .Values.volumes ${JSON.stringify(claimName(volume))}).size | quote`);
       }
       break;
     }
@@ -246,7 +253,7 @@ export function renderHelmChart(stack: Stack, opts: HelmOptions): ChartFiles {
     files['templates/volumes.yaml'] = header('PersistentVolumeClaims of the named volumes') + claims.map((o) => templatize(o, null, chart, holes)).join('---\n');
   }
   for (const service of Object.values(stack.services)) {
-    const objs: KubeObject[] = [renderDeployment(ctx, service), ...renderServices(ctx, service)];
+    const objs: KubeObject[] = [service.backing === undefined ? renderDeployment(ctx, service) : renderStatefulSet(ctx, service), ...renderServices(ctx, service)];
     const extras = [
       renderAutoscaler(ctx, service), renderScaledObject(ctx, service), renderInterceptorRoute(ctx, service),
       renderActivatorService(ctx, service), renderDisruptionBudget(ctx, service),
@@ -264,6 +271,7 @@ export function renderHelmChart(stack: Stack, opts: HelmOptions): ChartFiles {
     // Off unless asked for: a cluster without the Prometheus Operator's CRDs refuses the kind.
     files['templates/servicemonitors.yaml'] = `${header('ServiceMonitors for the Prometheus Operator')}{{- if .Values.serviceMonitor.enabled }}\n${monitors.join('---\n')}{{- end }}\n`;
   }
-  files['values.yaml'] = valuesYaml(stack, opts, secretKeys, claims.map((c) => c.metadata?.name ?? ''));
+  const templated = Object.values(stack.services).filter((s) => s.backing !== undefined).flatMap((s) => s.volumes.flatMap((v) => (v.type === 'volume' && v.source !== undefined ? [claimName(v.source)] : [])));
+  files['values.yaml'] = valuesYaml(stack, opts, secretKeys, [...claims.map((c) => c.metadata?.name ?? ''), ...templated]);
   return files;
 }

@@ -1,0 +1,327 @@
+// @ts-check
+// The local PostgreSQL of a backing service: the program a replica of `image: postgres` runs on
+// the local target, in one process that owns its data directory. The daemon runs it as any
+// replica (health-gated, restarted, logged, stopped on SIGTERM); it binds $PORT on loopback only
+// once the database can answer, so "it listens" means "it is ready".
+//   --engine embedded  PGlite (PostgreSQL compiled to WASM) behind the wire protocol
+//                      (@electric-sql/pglite-socket): needs nothing but Node.
+//   --engine system    the machine's initdb and postgres, reached through a unix socket in the
+//                      data directory; this process forwards $PORT to it once it accepts queries.
+// Plain JavaScript run by node itself, as the group launcher is (an installed bricks has no
+// TypeScript loader); argv carries the settings, and it takes the one variable name it reads
+// from the SDK's plain-JavaScript module.
+import { spawn, spawnSync } from 'node:child_process';
+import { chownSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import { dirname, join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { SECRETS_DIR_VARIABLE } from '@bricks/sdk/platform-env';
+
+const { values } = parseArgs({
+  options: {
+    engine: { type: 'string', default: 'embedded' },
+    data: { type: 'string' },
+    user: { type: 'string', default: 'postgres' },
+    database: { type: 'string', default: 'postgres' },
+    // The password's secret file, relative to the replica's secrets folder; the system server needs one.
+    'password-secret': { type: 'string' },
+  },
+});
+const port = Number(process.env.PORT ?? '5432');
+const host = '127.0.0.1';
+const dataDir = values.data;
+if (dataDir === undefined || !Number.isInteger(port)) fail('usage: postgres-server.mjs --engine embedded|system --data DIR (PORT in the environment)');
+mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+
+/** @param {string} message */
+function fail(message) {
+  console.error(`bricks postgres: ${message}`);
+  process.exit(2);
+}
+
+/** @param {string} message */
+function say(message) {
+  console.log(`bricks postgres: ${message}`);
+}
+
+
+/**
+ * PGlite is one PostgreSQL session: every connection's messages run in that one backend. The
+ * socket package queues them per message, so two clients' extended-protocol messages (Parse,
+ * Bind, Execute ... Sync) could interleave and bind one client's values to another's unnamed
+ * statement. This queue gives the session to one connection for a whole unit of work: up to a
+ * Sync or a simple Query, and for as long as a transaction it opened stays open.
+ */
+class SessionQueue {
+  /** @param {import('@electric-sql/pglite').PGlite} db */
+  constructor(db) {
+    this.db = db;
+    /** @type {{ handlerId: number, message: Uint8Array, onData: (d: Uint8Array) => void, resolve: (n: number) => void, reject: (e: unknown) => void }[]} */
+    this.queue = [];
+    /** @type {number | null} the connection that holds the session */
+    this.owner = null;
+    this.pumping = false;
+  }
+
+  /**
+   * @param {number} handlerId
+   * @param {Uint8Array} message
+   * @param {(d: Uint8Array) => void} onData
+   * @returns {Promise<number>}
+   */
+  enqueue(handlerId, message, onData) {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ handlerId, message, onData, resolve, reject });
+      void this.pump();
+    });
+  }
+
+  async pump() {
+    if (this.pumping) return;
+    this.pumping = true;
+    try {
+      for (;;) {
+        const index = this.owner === null ? 0 : this.queue.findIndex((q) => q.handlerId === this.owner);
+        const item = index === -1 ? undefined : this.queue.splice(index, 1)[0];
+        if (item === undefined) break;
+        const type = item.message[0];
+        // Terminate ends the client's connection, not the one session everybody shares.
+        if (type === TERMINATE) {
+          item.resolve(0);
+          await this.release(item.handlerId);
+          continue;
+        }
+        this.owner = item.handlerId;
+        let bytes = 0;
+        try {
+          await this.db.runExclusive(() => this.db.execProtocolRawStream(item.message, { onRawData: (d) => ((bytes += d.length), item.onData(d)) }));
+          item.resolve(bytes);
+        } catch (err) {
+          item.reject(err);
+        }
+        if ((type === SYNC || type === QUERY || type === STARTUP) && !this.db.isInTransaction()) this.owner = null;
+      }
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  getQueueLength() {
+    return this.queue.length;
+  }
+
+  /** @param {number} handlerId */
+  clearQueueForHandler(handlerId) {
+    this.queue = this.queue.filter((q) => (q.handlerId === handlerId ? (q.reject(new Error('connection closed')), false) : true));
+  }
+
+  /** A connection that went away in the middle of its unit: end the unit and its transaction. @param {number} handlerId */
+  async clearTransactionIfNeeded(handlerId) {
+    await this.release(handlerId);
+  }
+
+  /** @param {number} handlerId */
+  async release(handlerId) {
+    if (this.owner !== handlerId) return;
+    await this.db.runExclusive(async () => {
+      // Sync leaves the "skip until Sync" state of a failed extended query; then nothing of the
+      // departed client's transaction may stay.
+      await this.db.execProtocolRaw(SYNC_MESSAGE);
+      if (this.db.isInTransaction()) await this.db.exec('ROLLBACK');
+    });
+    if (this.owner === handlerId) this.owner = null;
+    void this.pump();
+  }
+}
+
+const SYNC = 0x53; // 'S'
+const QUERY = 0x51; // 'Q'
+const TERMINATE = 0x58; // 'X'
+// A startup message begins with its length, whose first byte is 0 for any message this small.
+const STARTUP = 0x00;
+const SYNC_MESSAGE = new Uint8Array([SYNC, 0, 0, 0, 4]);
+
+/** @param {string} dir */
+async function embedded(dir) {
+  const [{ PGlite }, { PGLiteSocketHandler }] = await Promise.all([import('@electric-sql/pglite'), import('@electric-sql/pglite-socket')]);
+  const started = performance.now();
+  const db = await PGlite.create({
+    dataDir: dir,
+    // PostgreSQL's 128 MB of shared buffers makes the process hold ~300 MB; a laptop's stack has
+    // small tables, and with 16 MB it holds ~180 MB (measured at start, PGlite 0.5).
+    postgresqlconf: ['shared_buffers=16MB'],
+  });
+  await db.waitReady;
+  const queue = new SessionQueue(db);
+  /** @type {Set<import('@electric-sql/pglite-socket').PGLiteSocketHandler>} */
+  const handlers = new Set();
+  const server = net.createServer((socket) => {
+    // The handler's type names its own queue class; ours has the same methods.
+    const handler = new PGLiteSocketHandler({ queryQueue: /** @type {any} */ (queue), closeOnDetach: true });
+    handlers.add(handler);
+    handler.addEventListener('close', () => handlers.delete(handler));
+    handler.addEventListener('error', () => handlers.delete(handler));
+    handler.attach(socket).catch(() => socket.destroy());
+  });
+  await listen(server);
+  say(`embedded (PGlite) ready on ${host}:${port} in ${Math.round(performance.now() - started)} ms, data in ${dir}`);
+  onStop(async () => {
+    server.close();
+    await Promise.all([...handlers].map((h) => h.detach(true).catch(() => undefined)));
+    // Closing checkpoints, so the next start has no WAL to replay.
+    await db.close();
+  });
+}
+
+/**
+ * PostgreSQL refuses to run as root; when bricks runs as root (a container, a CI machine) the
+ * server runs as the `postgres` user Debian's package made, and owns its directory.
+ * @param {string} dir
+ * @returns {{ uid?: number, gid?: number }}
+ */
+function serverUser(dir) {
+  if (process.getuid?.() !== 0) return {};
+  const line = readFileSync('/etc/passwd', 'utf8').split('\n').find((l) => l.startsWith('postgres:'));
+  const [, , uid, gid] = line?.split(':') ?? [];
+  if (uid === undefined || gid === undefined) fail('running as root, and there is no postgres user to run the server as (PostgreSQL refuses root)');
+  const ids = { uid: Number(uid), gid: Number(gid) };
+  chownSync(dir, ids.uid, ids.gid);
+  // The server must reach its directory: every folder above it must let others through.
+  for (let d = dirname(dir); d !== dirname(d); d = dirname(d)) {
+    const st = statSync(d);
+    if (st.uid !== ids.uid && (st.mode & 0o001) === 0) fail(`the postgres user cannot reach ${dir}: ${d} is closed to others (mode ${(st.mode & 0o777).toString(8)}); chmod o+x it, or use the embedded engine`);
+  }
+  return ids;
+}
+
+/** @param {string} dir */
+async function system(dir) {
+  const bin = postgresBinDir();
+  const as = serverUser(dir);
+  const pgdata = join(dir, 'pgdata');
+  const secret = values['password-secret'];
+  const secretsDir = process.env[SECRETS_DIR_VARIABLE];
+  const passwordFile = secret === undefined || secretsDir === undefined ? undefined : join(secretsDir, secret);
+  if (!existsSync(join(pgdata, 'PG_VERSION'))) {
+    if (passwordFile === undefined || !existsSync(passwordFile)) fail('the system PostgreSQL needs its password: give the service a secret (POSTGRES_PASSWORD_FILE)');
+    // initdb reads the password from a file; our copy has the trailing newline of an editor removed.
+    const pw = join(dir, '.initdb-password');
+    writeFileSync(pw, readFileSync(passwordFile, 'utf8').replace(/\r?\n$/, ''), { mode: 0o600 });
+    if (as.uid !== undefined && as.gid !== undefined) chownSync(pw, as.uid, as.gid);
+    const init = spawnSync(join(bin, 'initdb'), ['-D', pgdata, '-U', values.user, '--auth=scram-sha-256', `--pwfile=${pw}`, '-E', 'UTF8', '--no-instructions'], { stdio: 'inherit', ...as });
+    writeFileSync(pw, '');
+    if (init.status !== 0) fail(`initdb failed (exit ${init.status})`);
+    if (values.database !== 'postgres') {
+      // Single-user mode, before any server runs: no client, no password needed.
+      const create = spawnSync(join(bin, 'postgres'), ['--single', '-D', pgdata, 'postgres'], { input: `CREATE DATABASE "${values.database.replaceAll('"', '""')}";\n`, stdio: ['pipe', 'inherit', 'inherit'], ...as });
+      if (create.status !== 0) fail(`creating database ${values.database} failed (exit ${create.status})`);
+    }
+  }
+  await stopOrphan(pgdata);
+  const socketDir = dir;
+  // TCP off: clients come through this process's port, opened once the server accepts queries.
+  const pg = spawn(join(bin, 'postgres'), ['-D', pgdata, '-c', `listen_addresses=`, '-c', `unix_socket_directories=${socketDir}`, '-p', '5432'], { stdio: 'inherit', ...as });
+  let exited = false;
+  pg.on('exit', (code, signal) => {
+    exited = true;
+    say(`postgres exited (${signal ?? code})`);
+    process.exit(code ?? 1);
+  });
+  const socketPath = join(socketDir, '.s.PGSQL.5432');
+  const deadline = Date.now() + 60_000;
+  while (spawnSync(join(bin, 'pg_isready'), ['-q', '-h', socketDir, '-p', '5432']).status !== 0) {
+    if (exited || Date.now() > deadline) fail('postgres did not become ready within 60 s');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const server = net.createServer((client) => {
+    const upstream = net.connect(socketPath);
+    client.pipe(upstream).pipe(client);
+    client.on('error', () => upstream.destroy());
+    upstream.on('error', () => client.destroy());
+  });
+  await listen(server);
+  say(`system PostgreSQL (${bin}) ready on ${host}:${port}, data in ${pgdata}`);
+  onStop(async () => {
+    server.close();
+    // SIGINT is PostgreSQL's fast shutdown: roll back open transactions, checkpoint, exit.
+    pg.kill('SIGINT');
+    await new Promise((r) => pg.once('exit', r));
+  });
+}
+
+/**
+ * A server left by an earlier run of this program that was killed with SIGKILL (its child
+ * outlives it): it holds the data directory, so it gets PostgreSQL's immediate shutdown
+ * (SIGQUIT; the next start replays the WAL, as after a crash), then SIGKILL.
+ * @param {string} pgdata
+ */
+async function stopOrphan(pgdata) {
+  let pid;
+  try {
+    pid = Number(readFileSync(join(pgdata, 'postmaster.pid'), 'utf8').split('\n')[0]);
+  } catch {
+    return;
+  }
+  if (!Number.isInteger(pid) || pid <= 0 || !alive(pid)) return;
+  say(`stopping the server a previous run left (pid ${pid})`);
+  process.kill(pid, 'SIGQUIT');
+  const deadline = Date.now() + 10_000;
+  while (alive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  if (alive(pid)) process.kill(pid, 'SIGKILL');
+  while (alive(pid)) await new Promise((r) => setTimeout(r, 50));
+}
+
+/** @param {number} pid */
+function alive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Debian's server lives in /usr/lib/postgresql/<major>/bin; else `pg_config --bindir`; else PATH. */
+function postgresBinDir() {
+  const debian = '/usr/lib/postgresql';
+  if (existsSync(debian)) {
+    const majors = readdirSync(debian).filter((d) => existsSync(join(debian, d, 'bin', 'postgres'))).sort((a, b) => Number(b) - Number(a));
+    if (majors[0] !== undefined) return join(debian, majors[0], 'bin');
+  }
+  const config = spawnSync('pg_config', ['--bindir'], { encoding: 'utf8' });
+  if (config.status === 0) return config.stdout.trim();
+  fail('x-bricks.backing.local is system, but no PostgreSQL server is installed here (apt-get install postgresql)');
+  return '';
+}
+
+/** @param {net.Server} server */
+function listen(server) {
+  return new Promise((resolve, reject) => {
+    server.once('error', (err) => reject(new Error(`cannot listen on ${host}:${port}: ${err.message}`)));
+    server.listen({ host, port }, () => resolve(undefined));
+  });
+}
+
+/** @param {() => Promise<void>} stop */
+function onStop(stop) {
+  let stopping = false;
+  for (const signal of /** @type {const} */ (['SIGTERM', 'SIGINT'])) {
+    process.on(signal, () => {
+      if (stopping) return;
+      stopping = true;
+      say(`${signal}: closing`);
+      stop().then(
+        () => process.exit(0),
+        (err) => {
+          console.error(err);
+          process.exit(1);
+        },
+      );
+    });
+  }
+}
+
+// Last: the classes and constants above exist only once their declarations have run.
+if (values.engine === 'embedded') await embedded(dataDir);
+else if (values.engine === 'system') await system(dataDir);
+else fail(`--engine ${values.engine}: expected embedded or system`);

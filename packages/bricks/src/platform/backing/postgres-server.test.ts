@@ -1,0 +1,112 @@
+// The local PostgreSQL program over real sockets, with node-postgres as the client: many
+// connections at once each get their own answers (PGlite is one session), a transaction is not
+// seen half-done, and a kill -9 loses no committed row. The same suite runs on the embedded
+// engine and on the machine's PostgreSQL (skipped where it is not installed, required under CI).
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, test, type TestContext } from 'node:test';
+import pg from 'pg';
+import { SECRETS_DIR_VARIABLE } from '@bricks/sdk/platform-env';
+import { freePort } from '../runtime/ports.ts';
+import { POSTGRES_SERVER } from './local-postgres.ts';
+
+const PASSWORD = 'test-password';
+
+interface Server {
+  readonly port: number;
+  readonly child: ChildProcess;
+  readonly output: () => string;
+}
+
+async function start(t: TestContext, engine: string, dir: string, port: number): Promise<Server> {
+  const child = spawn(process.execPath, [POSTGRES_SERVER, '--engine', engine, '--data', join(dir, 'data'), '--database', 'shop', '--password-secret', 'db_password'], {
+    env: { ...process.env, PORT: String(port), [SECRETS_DIR_VARIABLE]: join(dir, 'secrets') },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+  const exited = new Promise((r) => child.once('exit', r));
+  t.after(async () => {
+    // SIGTERM first: the program stops its own PostgreSQL child (a SIGKILL would orphan it).
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    await exited;
+    clearTimeout(killer);
+  });
+  // Ready when it says so: it listens only once the database answers.
+  const deadline = Date.now() + 90_000;
+  while (!/ready on/.test(output)) {
+    assert.ok(child.exitCode === null && Date.now() < deadline, `the server did not start:\n${output}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return { port, child, output: () => output };
+}
+
+function pool(port: number): pg.Pool {
+  const p = new pg.Pool({ host: '127.0.0.1', port, user: 'postgres', database: 'shop', password: PASSWORD, max: 8 });
+  p.on('error', () => undefined);
+  return p;
+}
+
+function systemPostgres(): boolean {
+  return existsSync('/usr/lib/postgresql') || existsSync('/usr/local/bin/postgres');
+}
+
+for (const engine of ['embedded', 'system'] as const) {
+  const missing = engine === 'system' && !systemPostgres();
+  if (missing && process.env['CI'] === 'true') throw new Error('the system engine test needs PostgreSQL (Debian: apt-get install postgresql)');
+  describe(`postgres-server --engine ${engine}`, { skip: missing ? 'no PostgreSQL server installed here (apt-get install postgresql)' : false, timeout: 240_000 }, () => {
+    test('concurrent clients get their own results, transactions are whole, a kill -9 keeps every commit', async (t) => {
+      const dir = mkdtempSync(join(tmpdir(), `bricks-pg-${engine}-`));
+      t.after(() => rmSync(dir, { recursive: true, force: true }));
+      // As a project folder is: others may pass through (the system server runs as postgres when we are root).
+      chmodSync(dir, 0o755);
+      mkdirSync(join(dir, 'secrets'));
+      writeFileSync(join(dir, 'secrets', 'db_password'), `${PASSWORD}\n`);
+      const port = await freePort();
+      const first = await start(t, engine, dir, port);
+      const db = pool(port);
+      t.after(() => db.end().catch(() => undefined));
+
+      await db.query('create table if not exists items (id serial primary key, n int not null)');
+      // 200 parameterised queries from 8 connections at once, and 50 transactions among them:
+      // each answer is its own query's, and no transaction sees another's row.
+      await Promise.all(
+        Array.from({ length: 250 }, async (_, i) => {
+          if (i % 5 === 0) {
+            const c = await db.connect();
+            try {
+              await c.query('begin');
+              await c.query('insert into items (n) values ($1)', [i]);
+              const { rows } = await c.query<{ k: number }>('select count(*)::int as k from items where n = $1', [i]);
+              assert.equal(rows[0]?.k, 1);
+              await c.query('commit');
+            } finally {
+              c.release();
+            }
+          } else {
+            const { rows } = await db.query<{ x: number; y: string }>('select $1::int as x, $2::text as y', [i, `v${i}`]);
+            assert.deepEqual(rows[0], { x: i, y: `v${i}` });
+          }
+        }),
+      );
+      assert.equal((await db.query<{ k: number }>('select count(*)::int as k from items')).rows[0]?.k, 50);
+      if (engine === 'system') {
+        const wrong = new pg.Client({ host: '127.0.0.1', port, user: 'postgres', database: 'shop', password: 'wrong' });
+        await assert.rejects(wrong.connect(), /password authentication failed/);
+      }
+
+      // kill -9 with a committed row just written: the next server on the same data has it.
+      await db.query('insert into items (n) values (-1)');
+      first.child.kill('SIGKILL');
+      await new Promise((r) => first.child.once('exit', r));
+      await start(t, engine, dir, port);
+      assert.equal((await db.query<{ k: number }>('select count(*)::int as k from items')).rows[0]?.k, 51);
+      assert.doesNotMatch(first.output(), new RegExp(PASSWORD), 'the password is never logged');
+    });
+  });
+}
