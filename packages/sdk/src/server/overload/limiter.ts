@@ -1,0 +1,141 @@
+// An adaptive concurrency limit, as a pure state machine over an injected clock: how many calls
+// a server may have in flight before it refuses the next one. The idea is the gradient of
+// Netflix's concurrency-limits (Gradient2) and Envoy's adaptive concurrency filter: compare the
+// latency of recent calls with the latency the server has when it is not queueing (its
+// baseline); while they stay close the limit grows by about its square root per window, and
+// when latency rises the limit shrinks in proportion, never below `min` or above `max`.
+// As Envoy does, the baseline is re-measured now and then by holding the limit at `min` for
+// one window, because a baseline learnt while queueing would let the queue grow unnoticed.
+
+export interface LimiterOptions {
+  /** The limit it starts with. */
+  readonly initial: number;
+  /** Never below: a server always takes this many at once. */
+  readonly min: number;
+  /** The configured ceiling: never above, whatever the latency says. */
+  readonly max: number;
+  /** Latency up to `tolerance` × the baseline counts as not queueing (Envoy's buffer, Gradient2's rttTolerance). */
+  readonly tolerance: number;
+  /** Queueing delay below this never shrinks the limit: timer and GC jitter on a laptop are a few ms. */
+  readonly slackMs: number;
+  /** One sampling window: the limit moves at most once per window. */
+  readonly windowMs: number;
+  /** Samples a window needs before it moves the limit (fewer: the window runs on). */
+  readonly minSamples: number;
+  /** How long a baseline is trusted before it is measured again at the minimum limit. */
+  readonly baselineMs: number;
+}
+
+/** Where the limiter is: learning the baseline at `min`, or limiting against it. */
+export type LimiterPhase =
+  | { readonly kind: 'probing'; readonly startedAt: number }
+  | { readonly kind: 'limiting'; readonly baselineMs: number; readonly measuredAt: number };
+
+/** A window's accumulated samples. */
+interface Window {
+  startedAt: number;
+  sum: number;
+  count: number;
+  /** The most calls in flight at once during the window: a limit nobody used says nothing. */
+  peak: number;
+}
+
+/** How much one window's verdict moves the limit (Gradient2's smoothing default). */
+const SMOOTHING = 0.2;
+/** The most one window may cut the limit: halving, as TCP does on loss. */
+const MIN_GRADIENT = 0.5;
+
+export class AdaptiveLimiter {
+  #limit: number;
+  #inFlight = 0;
+  #phase: LimiterPhase;
+  readonly #window: Window;
+
+  constructor(
+    readonly options: LimiterOptions,
+    private readonly now: () => number,
+  ) {
+    if (!(options.min >= 1 && options.min <= options.max)) throw new RangeError(`limiter: min ${options.min} must be at least 1 and at most max ${options.max}`);
+    this.#limit = clamp(options.initial, options.min, options.max);
+    const t = now();
+    // It starts by learning its baseline: nothing is known of this server's latency yet.
+    this.#phase = { kind: 'probing', startedAt: t };
+    this.#window = { startedAt: t, sum: 0, count: 0, peak: 0 };
+  }
+
+  /** The calls it lets run at once now. */
+  get limit(): number {
+    return this.#phase.kind === 'probing' ? this.options.min : Math.floor(this.#limit);
+  }
+
+  get inFlight(): number {
+    return this.#inFlight;
+  }
+
+  get phase(): LimiterPhase {
+    return this.#phase;
+  }
+
+  /** Takes a place for one call; false when the server is at its limit (refuse the call). */
+  tryAcquire(): boolean {
+    if (this.#inFlight >= this.limit) return false;
+    this.#inFlight++;
+    if (this.#inFlight > this.#window.peak) this.#window.peak = this.#inFlight;
+    return true;
+  }
+
+  /**
+   * Gives a place back. `latencyMs` is how long the call held it; undefined when the call says
+   * nothing of the server's latency (the caller cancelled it).
+   */
+  release(latencyMs: number | undefined): void {
+    this.#inFlight = Math.max(0, this.#inFlight - 1);
+    const w = this.#window;
+    if (latencyMs !== undefined) {
+      w.sum += latencyMs;
+      w.count++;
+    }
+    const t = this.now();
+    if (t - w.startedAt < this.options.windowMs || w.count < this.options.minSamples) return;
+    this.#close(w.sum / w.count, w.peak, t);
+    w.startedAt = t;
+    w.sum = 0;
+    w.count = 0;
+    w.peak = this.#inFlight;
+  }
+
+  /** A window is over: its mean latency moves the limit (or becomes the baseline). */
+  #close(latency: number, peak: number, t: number): void {
+    const o = this.options;
+    const phase = this.#phase;
+    switch (phase.kind) {
+      case 'probing':
+        this.#phase = { kind: 'limiting', baselineMs: latency, measuredAt: t };
+        return;
+      case 'limiting': {
+        if (t - phase.measuredAt >= o.baselineMs) {
+          this.#phase = { kind: 'probing', startedAt: t };
+          return;
+        }
+        // A quieter window lowers the baseline at once; a busier one never raises it.
+        const baseline = Math.min(phase.baselineMs, latency);
+        if (baseline < phase.baselineMs) this.#phase = { kind: 'limiting', baselineMs: baseline, measuredAt: phase.measuredAt };
+        const target = Math.max(baseline * o.tolerance, baseline + o.slackMs);
+        const gradient = clamp(target / latency, MIN_GRADIENT, 1);
+        let next = this.#limit * gradient + Math.sqrt(this.#limit);
+        // Growth needs evidence: a window that used less than half the limit is no reason to raise it.
+        if (peak < this.#limit / 2) next = Math.min(next, this.#limit);
+        this.#limit = clamp(this.#limit * (1 - SMOOTHING) + next * SMOOTHING, o.min, o.max);
+        return;
+      }
+      default: {
+        const never: never = phase;
+        throw new Error(`unhandled limiter phase ${String(never)}`);
+      }
+    }
+  }
+}
+
+function clamp(x: number, lo: number, hi: number): number {
+  return Math.min(hi, Math.max(lo, x));
+}
