@@ -30,6 +30,7 @@ test('tolerates up to K requests per accept before refusing any', () => {
   for (let i = 0; i < 100; i++) {
     assert.equal(t.tryRequest(), true);
     if (i % 2 === 0) t.onAccept();
+    else t.onRefused();
   }
   assert.equal(t.rejectProbability, 0);
 });
@@ -40,12 +41,13 @@ test('refuses with probability max(0, (requests − K·accepts) / (requests + 1)
   for (let i = 0; i < 100; i++) {
     t.tryRequest();
     if (i < 10) t.onAccept();
+    else t.onRefused();
   }
   assert.equal(t.rejectProbability, 80 / 101);
   // A draw above the probability goes out, one below is refused; both count as requests.
   assert.equal(t.tryRequest(), true);
   const refusing = new Throttle({ accepts: 2, windowMs: 30_000 }, fakeClock().now, sequence(0.1));
-  for (let i = 0; i < 100; i++) refusing.tryRequest();
+  for (let i = 0; i < 100; i++) refusing.onRefused();
   assert.equal(refusing.tryRequest(), false);
   assert.equal(refusing.counts.requests, 101);
 });
@@ -55,7 +57,11 @@ test('with a target that accepts nothing, the share refused approaches all but n
   const rand = (): number => ((draws = (draws * 7919 + 13) % 1000), draws / 1000);
   const t = new Throttle({ accepts: 2, windowMs: 30_000 }, fakeClock().now, rand);
   let sent = 0;
-  for (let i = 0; i < 1000; i++) if (t.tryRequest()) sent++;
+  for (let i = 0; i < 1000; i++) {
+    if (!t.tryRequest()) continue;
+    sent++;
+    t.onRefused();
+  }
   assert.ok(sent > 0 && sent < 100, `sent ${sent} of 1000`);
   assert.ok(t.rejectProbability < 1);
 });
@@ -63,11 +69,19 @@ test('with a target that accepts nothing, the share refused approaches all but n
 test('forgets what is older than its window, so a recovered target is called again', () => {
   const clock = fakeClock();
   const t = new Throttle({ accepts: 2, windowMs: 10_000 }, clock.now, () => 0);
-  for (let i = 0; i < 100; i++) t.tryRequest();
+  for (let i = 0; i < 100; i++) t.onRefused();
   assert.ok(t.rejectProbability > 0.9);
   clock.advance(5_000);
   assert.ok(t.rejectProbability > 0.9, 'half a window later the refusals still count');
   clock.advance(5_000);
   assert.equal(t.rejectProbability, 0);
   assert.deepEqual(t.counts, { requests: 0, accepts: 0 });
+});
+
+test('calls in flight are not counted until answered: a burst at the start is not read as refused', () => {
+  const t = new Throttle({ accepts: 2, windowMs: 30_000 }, fakeClock().now, () => 0);
+  for (let i = 0; i < 100; i++) assert.equal(t.tryRequest(), true);
+  assert.deepEqual(t.counts, { requests: 0, accepts: 0 });
+  for (let i = 0; i < 100; i++) t.onAccept();
+  assert.equal(t.rejectProbability, 0);
 });

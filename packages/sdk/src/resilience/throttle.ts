@@ -3,7 +3,9 @@
 // window; once requests outrun K × accepts, refuse new calls locally with probability
 // max(0, (requests − K·accepts) / (requests + 1)). Locally refused calls count as requests, so
 // the less the target accepts the more the client holds back, and as it accepts again the
-// probability falls off by itself. A pure state machine over an injected clock and random source.
+// probability falls off by itself. A call that goes out is counted when its outcome is known:
+// counted as it leaves, a burst of calls in flight would read as refused ones before any could
+// be answered. A pure state machine over an injected clock and random source.
 
 export interface ThrottleOptions {
   /** K: requests per accepted call that may go out before any is refused locally. */
@@ -43,17 +45,29 @@ export class Throttle {
     return Math.max(0, (requests - this.options.accepts * accepts) / (requests + 1));
   }
 
-  /** A call is about to go out: counts it; false when it is to be refused here instead. */
+  /**
+   * A call is about to go out: false when it is to be refused here instead (then it counts as a
+   * request at once). One that goes out is counted by onAccept or onRefused; one that never
+   * reached a target (connection refused, say) by neither.
+   */
   tryRequest(): boolean {
     const p = this.rejectProbability;
+    if (!(p > 0 && this.random() < p)) return true;
     this.#requests[this.#at]! += 1;
-    return !(p > 0 && this.random() < p);
+    return false;
   }
 
   /** The target took a call that went out (it answered, even with an application error). */
   onAccept(): void {
     this.#advance();
+    this.#requests[this.#at]! += 1;
     this.#accepts[this.#at]! += 1;
+  }
+
+  /** The target refused a call that went out, or did not answer it in time. */
+  onRefused(): void {
+    this.#advance();
+    this.#requests[this.#at]! += 1;
   }
 
   #advance(): void {

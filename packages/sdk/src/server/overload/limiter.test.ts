@@ -24,12 +24,17 @@ function window(l: AdaptiveLimiter, clock: ReturnType<typeof fakeClock>, latency
   l.release(latencyMs);
 }
 
-/** Past the first window, which learns the baseline at the minimum limit. */
+/** The phase, read through a call so that earlier assertions do not narrow its type. */
+function phaseOf(l: AdaptiveLimiter): AdaptiveLimiter['phase'] {
+  return l.phase;
+}
+
+/** Past the first window, which learns the baseline at the initial limit. */
 function learnt(latencyMs: number): { l: AdaptiveLimiter; clock: ReturnType<typeof fakeClock> } {
   const clock = fakeClock();
   const l = new AdaptiveLimiter(options, clock.now);
-  assert.equal(l.phase.kind, 'probing');
-  assert.equal(l.limit, options.min);
+  assert.equal(l.phase.kind, 'learning');
+  assert.equal(l.limit, options.initial);
   window(l, clock, latencyMs);
   assert.deepEqual(l.phase, { kind: 'limiting', baselineMs: latencyMs, measuredAt: clock.now() });
   assert.equal(l.limit, options.initial);
@@ -39,9 +44,9 @@ function learnt(latencyMs: number): { l: AdaptiveLimiter; clock: ReturnType<type
 test('refuses once its limit is in flight, and takes calls again as they finish', () => {
   const clock = fakeClock();
   const l = new AdaptiveLimiter(options, clock.now);
-  for (let i = 0; i < options.min; i++) assert.equal(l.tryAcquire(), true);
+  for (let i = 0; i < options.initial; i++) assert.equal(l.tryAcquire(), true);
   assert.equal(l.tryAcquire(), false);
-  assert.equal(l.inFlight, options.min);
+  assert.equal(l.inFlight, options.initial);
   l.release(1);
   assert.equal(l.tryAcquire(), true);
 });
@@ -112,19 +117,35 @@ test('a cancelled call gives its place back without a sample', () => {
   assert.equal(l.limit, before);
 });
 
-test('re-measures its baseline at the minimum limit after baselineMs, and a quieter window lowers it at once', () => {
+test('while it refuses calls, re-measures its baseline at the minimum limit after baselineMs; a quieter window lowers it at once', () => {
   const { l, clock } = learnt(10);
   window(l, clock, 6);
   assert.equal(l.phase.kind === 'limiting' && l.phase.baselineMs, 6);
   clock.advance(options.baselineMs);
-  for (let i = 0; i < options.minSamples; i++) {
-    l.tryAcquire();
+  // A full limit and one more: refused.
+  const n = l.limit;
+  for (let i = 0; i < n; i++) l.tryAcquire();
+  assert.equal(l.tryAcquire(), false);
+  for (let i = 0; i < Math.max(n, options.minSamples); i++) {
+    if (i >= n) l.tryAcquire();
     l.release(6);
   }
   assert.equal(l.phase.kind, 'probing');
   assert.equal(l.limit, options.min);
   window(l, clock, 8);
-  assert.deepEqual(l.phase, { kind: 'limiting', baselineMs: 8, measuredAt: clock.now() });
+  // The probe's window (some of its calls answered in 6 ms, the rest in 8) is the new baseline.
+  const after = phaseOf(l);
+  assert.ok(after.kind === 'limiting' && after.baselineMs > 6 && after.baselineMs <= 8 && after.measuredAt === clock.now(), JSON.stringify(after));
+});
+
+test('a server that refuses nothing is never probed: its baseline is kept, or lowered', () => {
+  const { l, clock } = learnt(10);
+  clock.advance(options.baselineMs);
+  window(l, clock, 12, 3);
+  assert.equal(l.phase.kind === 'limiting' && l.phase.baselineMs, 10);
+  clock.advance(options.baselineMs);
+  window(l, clock, 7, 3);
+  assert.ok(l.phase.kind === 'limiting' && l.phase.baselineMs < 10, 'a quieter window lowered it');
 });
 
 test('bad bounds are refused', () => {

@@ -4,8 +4,11 @@
 // latency of recent calls with the latency the server has when it is not queueing (its
 // baseline); while they stay close the limit grows by about its square root per window, and
 // when latency rises the limit shrinks in proportion, never below `min` or above `max`.
-// As Envoy does, the baseline is re-measured now and then by holding the limit at `min` for
-// one window, because a baseline learnt while queueing would let the queue grow unnoticed.
+// The first window's latency is the first baseline, and a quieter window lowers it at once.
+// As Envoy does, a baseline is re-measured now and then by holding the limit at `min` for one
+// window, because a baseline learnt while queueing would let the queue grow unnoticed; but
+// only while the limit is refusing calls: a server that refuses nothing keeps its baseline, and
+// its callers never see a probe.
 
 export interface LimiterOptions {
   /** The limit it starts with. */
@@ -26,8 +29,9 @@ export interface LimiterOptions {
   readonly baselineMs: number;
 }
 
-/** Where the limiter is: learning the baseline at `min`, or limiting against it. */
+/** Where the limiter is: learning its first baseline, re-measuring it at `min`, or limiting against it. */
 export type LimiterPhase =
+  | { readonly kind: 'learning' }
   | { readonly kind: 'probing'; readonly startedAt: number }
   | { readonly kind: 'limiting'; readonly baselineMs: number; readonly measuredAt: number };
 
@@ -38,6 +42,8 @@ interface Window {
   count: number;
   /** The most calls in flight at once during the window: a limit nobody used says nothing. */
   peak: number;
+  /** Whether a call was refused during the window. */
+  refused: boolean;
 }
 
 /** How much one window's verdict moves the limit (Gradient2's smoothing default). */
@@ -57,10 +63,8 @@ export class AdaptiveLimiter {
   ) {
     if (!(options.min >= 1 && options.min <= options.max)) throw new RangeError(`limiter: min ${options.min} must be at least 1 and at most max ${options.max}`);
     this.#limit = clamp(options.initial, options.min, options.max);
-    const t = now();
-    // It starts by learning its baseline: nothing is known of this server's latency yet.
-    this.#phase = { kind: 'probing', startedAt: t };
-    this.#window = { startedAt: t, sum: 0, count: 0, peak: 0 };
+    this.#phase = { kind: 'learning' };
+    this.#window = { startedAt: now(), sum: 0, count: 0, peak: 0, refused: false };
   }
 
   /** The calls it lets run at once now. */
@@ -78,7 +82,10 @@ export class AdaptiveLimiter {
 
   /** Takes a place for one call; false when the server is at its limit (refuse the call). */
   tryAcquire(): boolean {
-    if (this.#inFlight >= this.limit) return false;
+    if (this.#inFlight >= this.limit) {
+      this.#window.refused = true;
+      return false;
+    }
     this.#inFlight++;
     if (this.#inFlight > this.#window.peak) this.#window.peak = this.#inFlight;
     return true;
@@ -97,29 +104,35 @@ export class AdaptiveLimiter {
     }
     const t = this.now();
     if (t - w.startedAt < this.options.windowMs || w.count < this.options.minSamples) return;
-    this.#close(w.sum / w.count, w.peak, t);
+    this.#close(w.sum / w.count, w.peak, w.refused, t);
     w.startedAt = t;
     w.sum = 0;
     w.count = 0;
     w.peak = this.#inFlight;
+    w.refused = false;
   }
 
   /** A window is over: its mean latency moves the limit (or becomes the baseline). */
-  #close(latency: number, peak: number, t: number): void {
+  #close(latency: number, peak: number, refused: boolean, t: number): void {
     const o = this.options;
     const phase = this.#phase;
     switch (phase.kind) {
+      case 'learning':
       case 'probing':
         this.#phase = { kind: 'limiting', baselineMs: latency, measuredAt: t };
         return;
       case 'limiting': {
         if (t - phase.measuredAt >= o.baselineMs) {
-          this.#phase = { kind: 'probing', startedAt: t };
-          return;
+          if (refused) {
+            this.#phase = { kind: 'probing', startedAt: t };
+            return;
+          }
+          this.#phase = { kind: 'limiting', baselineMs: Math.min(phase.baselineMs, latency), measuredAt: t };
         }
         // A quieter window lowers the baseline at once; a busier one never raises it.
-        const baseline = Math.min(phase.baselineMs, latency);
-        if (baseline < phase.baselineMs) this.#phase = { kind: 'limiting', baselineMs: baseline, measuredAt: phase.measuredAt };
+        const current = this.#phase.kind === 'limiting' ? this.#phase : phase;
+        const baseline = Math.min(current.baselineMs, latency);
+        if (baseline < current.baselineMs) this.#phase = { kind: 'limiting', baselineMs: baseline, measuredAt: current.measuredAt };
         const target = Math.max(baseline * o.tolerance, baseline + o.slackMs);
         const gradient = clamp(target / latency, MIN_GRADIENT, 1);
         let next = this.#limit * gradient + Math.sqrt(this.#limit);
