@@ -2,6 +2,7 @@
 import adoption from './adoption/index.ts';
 import autoscale from './autoscale/index.ts';
 import auth from './auth/index.ts';
+import overload from './overload/index.ts';
 import proxy from './proxy/index.ts';
 import recovery from './recovery/index.ts';
 import rolling from './rolling/index.ts';
@@ -9,4 +10,4 @@ import rpc from './rpc/index.ts';
 import startup from './startup/index.ts';
 import type { BenchSuite } from './suite.ts';
 
-export const suites: readonly BenchSuite[] = [proxy, recovery, rpc, auth, startup, rolling, autoscale, adoption];
+export const suites: readonly BenchSuite[] = [proxy, recovery, rpc, auth, startup, rolling, autoscale, overload, adoption];

@@ -236,7 +236,10 @@ export async function wrkLoad(port: number, opts: { connections: number; pauseMs
     const m = /^RESULT (\d+) (\d+) (\d+) (\d+) (\d+) (\d+)$/m.exec(text);
     if (m === null) throw new Error(`wrk printed no result:\n${text}`);
     const [ok, refused, other, timeouts, durationUs, requests] = m.slice(1).map(Number) as [number, number, number, number, number, number];
-    return { ok, refused, expired: timeouts, other, refusedMs: [], durationMs: durationUs / 1000, offered: requests + timeouts };
+    // wrk counts answered calls only: every connection sent at least one call, and one that was
+    // never answered (a server too busy to answer any) is a caller left without an answer.
+    const offered = Math.max(requests + timeouts, opts.connections);
+    return { ok, refused, expired: Math.max(timeouts, offered - ok - refused - other), other, refusedMs: [], durationMs: durationUs / 1000, offered };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -73,7 +73,7 @@ test('overload and throttle: defaults when unset, overrides when set, and their 
   const spec = parseResilience(encodeResilience(parseResilience('{"overload":{"maxConcurrency":8,"slack":"20ms"},"throttle":{"accepts":3,"window":"10s"}}')));
   const o = resolveOverload(spec);
   assert.equal(o.maxConcurrency, 8);
-  assert.equal(o.minConcurrency, defaultOverload.minConcurrency);
+  assert.equal(o.minConcurrency, 8, 'the default floor is lowered to the ceiling');
   assert.equal(o.initialConcurrency, 8, 'the initial limit is within the ceiling');
   assert.equal(o.slackMs, 20);
   assert.deepEqual(resolveThrottle(spec), { enabled: true, accepts: 3, windowMs: 10_000 });

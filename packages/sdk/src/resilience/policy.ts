@@ -122,9 +122,11 @@ export const defaultOverload: OverloadPolicy = {
   enabled: true,
   // Netflix concurrency-limits' initial limit; it moves within the first second of traffic.
   initialConcurrency: 20,
-  // Envoy's adaptive concurrency keeps at least 3; 4 is where one halving window is balanced by
-  // the square-root headroom, so a limit held at the floor still answers at about 2× its baseline.
-  minConcurrency: 4,
+  // Netflix's Gradient2 floor (Envoy keeps at least 3). On a laptop a replica is descheduled for
+  // tens of ms at a time while the rest of the stack runs; calls that arrive meanwhile are read
+  // together, and a floor of a few would refuse most of them although the replica could serve
+  // them within ms. 20 calls of a few ms each queue for well under any deadline.
+  minConcurrency: 20,
   // A Node replica runs handlers on one thread and a laptop shares its few cores with the whole
   // stack: past a few hundred calls in flight a replica only queues. 250 is the fast transport's
   // per-connection limit and Go's HTTP/2 default for concurrent streams.
