@@ -80,6 +80,23 @@ test('small queueing delays (under the slack) never shrink it', () => {
   assert.ok(l.limit >= before);
 });
 
+test('a pause that holds a few calls up (a descheduled process) does not shrink it: the window is judged by its median', () => {
+  const { l, clock } = learnt(5);
+  const before = l.limit;
+  for (let i = 0; i < 18; i++) {
+    l.tryAcquire();
+    l.release(5);
+  }
+  for (let i = 0; i < 3; i++) {
+    l.tryAcquire();
+    l.release(400);
+  }
+  clock.advance(options.windowMs);
+  l.tryAcquire();
+  l.release(5);
+  assert.ok(l.limit >= before, `${l.limit} < ${before}`);
+});
+
 test('never above its ceiling', () => {
   const { l, clock } = learnt(10);
   for (let i = 0; i < 2000; i++) window(l, clock, 10);

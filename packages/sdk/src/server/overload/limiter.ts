@@ -35,10 +35,11 @@ export type LimiterPhase =
   | { readonly kind: 'probing'; readonly startedAt: number }
   | { readonly kind: 'limiting'; readonly baselineMs: number; readonly measuredAt: number };
 
-/** A window's accumulated samples. */
+/** A window's samples. */
 interface Window {
   startedAt: number;
-  sum: number;
+  /** Latencies, up to SAMPLES_KEPT of them (later ones replace earlier ones at random positions). */
+  readonly samples: number[];
   count: number;
   /** The most calls in flight at once during the window: a limit nobody used says nothing. */
   peak: number;
@@ -46,6 +47,12 @@ interface Window {
   refused: boolean;
 }
 
+/**
+ * Latencies a window keeps for its median. The median, as Envoy's p50, not the mean: a laptop
+ * deschedules a process for tens of ms now and then, and the calls caught in that pause would
+ * drag a mean up while most calls were fast.
+ */
+const SAMPLES_KEPT = 128;
 /** How much one window's verdict moves the limit (Gradient2's smoothing default). */
 const SMOOTHING = 0.2;
 /** The most one window may cut the limit: halving, as TCP does on loss. */
@@ -64,7 +71,7 @@ export class AdaptiveLimiter {
     if (!(options.min >= 1 && options.min <= options.max)) throw new RangeError(`limiter: min ${options.min} must be at least 1 and at most max ${options.max}`);
     this.#limit = clamp(options.initial, options.min, options.max);
     this.#phase = { kind: 'learning' };
-    this.#window = { startedAt: now(), sum: 0, count: 0, peak: 0, refused: false };
+    this.#window = { startedAt: now(), samples: [], count: 0, peak: 0, refused: false };
   }
 
   /** The calls it lets run at once now. */
@@ -99,20 +106,22 @@ export class AdaptiveLimiter {
     this.#inFlight = Math.max(0, this.#inFlight - 1);
     const w = this.#window;
     if (latencyMs !== undefined) {
-      w.sum += latencyMs;
+      // Past SAMPLES_KEPT, a sample replaces one at a position that cycles (deterministic, spread).
+      if (w.samples.length < SAMPLES_KEPT) w.samples.push(latencyMs);
+      else w.samples[(w.count * 37) % SAMPLES_KEPT] = latencyMs;
       w.count++;
     }
     const t = this.now();
     if (t - w.startedAt < this.options.windowMs || w.count < this.options.minSamples) return;
-    this.#close(w.sum / w.count, w.peak, w.refused, t);
+    this.#close(median(w.samples), w.peak, w.refused, t);
     w.startedAt = t;
-    w.sum = 0;
+    w.samples.length = 0;
     w.count = 0;
     w.peak = this.#inFlight;
     w.refused = false;
   }
 
-  /** A window is over: its mean latency moves the limit (or becomes the baseline). */
+  /** A window is over: its median latency moves the limit (or becomes the baseline). */
   #close(latency: number, peak: number, refused: boolean, t: number): void {
     const o = this.options;
     const phase = this.#phase;
@@ -147,6 +156,12 @@ export class AdaptiveLimiter {
       }
     }
   }
+}
+
+function median(xs: number[]): number {
+  xs.sort((a, b) => a - b);
+  const mid = xs.length >> 1;
+  return xs.length % 2 === 1 ? xs[mid]! : (xs[mid - 1]! + xs[mid]!) / 2;
 }
 
 function clamp(x: number, lo: number, hi: number): number {
