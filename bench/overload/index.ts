@@ -56,7 +56,7 @@ async function side(limiter: boolean, capacity: number, rows: Map<string, Row>, 
             load.close();
           }
         } else {
-          // wrk: one call per connection per second while answers come fast.
+          // wrk: one call per connection per second on average while answers come fast.
           o = await wrkLoad(service.port, { connections: Math.round(rate), pauseMs: 1000, durationS: LOAD_MS / 1000, deadlineMs: DEADLINE_MS });
         }
         record(rows, key(sideName, c, m), o);
@@ -134,7 +134,7 @@ const suite: BenchSuite = {
       }
     }
     return [
-      `One SDK service (bench/overload/service.ts: each call awaits once, then spends ${WORK_MS} ms of CPU), in its own process on loopback. Capacity: a closed loop of ${CAPACITY_INFLIGHT} grpc-js callers against it with protection off, median of ${rounds}: **${Math.round(capacity)} calls/s** (rounds: ${capacities.map((x) => Math.round(x)).join(', ')}). Then ${LOAD_MS / 1000} s at 2× and 4× that, every call with a ${DEADLINE_MS / 1000} s deadline: grpc-js as an open loop at the rate (one client, channelz off); wrk with one connection per call/s, each sending its next call 1 s after an answer (so the rate holds only while answers come fast: wrk is a closed loop).`,
+      `One SDK service (bench/overload/service.ts: each call awaits once, then spends ${WORK_MS} ms of CPU), in its own process on loopback. Capacity: a closed loop of ${CAPACITY_INFLIGHT} grpc-js callers against it with protection off, median of ${rounds}: **${Math.round(capacity)} calls/s** (rounds: ${capacities.map((x) => Math.round(x)).join(', ')}). Then ${LOAD_MS / 1000} s at 2× and 4× that, every call with a ${DEADLINE_MS / 1000} s deadline: grpc-js as an open loop at the rate (one client, channelz off); wrk with one connection per call/s, each sending its next call a random 0–2 s after an answer (so the rate holds only while answers come fast: wrk is a closed loop).`,
       '',
       `Baseline: the same program with \`x-bricks.resilience.overload: { enabled: false }\`, which takes the SDK's server back to what it did before overload protection (no limit, no refusals, handlers started as calls arrive); the client-side throttle does not take part (grpc-js and wrk are not SDK clients). Medians of ${rounds} rounds per side, sides alternating which goes first. Load average (1/5/15 min) at each round's start: ${loads.join('; ')} — other work shared this 2-core machine, so absolute numbers are noisy; the sides ran under the same conditions.`,
       '',

@@ -201,8 +201,8 @@ export async function grpcCapacity(load: GrpcLoad, inflight: number, durationMs:
 
 /**
  * wrk against the service's Connect JSON endpoint: `connections` connections, each sending its
- * next call `pauseMs` after the last was answered, so that while answers come fast the offered
- * rate is connections × 1000 / pauseMs. The server gets the caller's deadline in
+ * next call on average `pauseMs` after the last was answered, so that while answers come fast
+ * the offered rate is about connections × 1000 / pauseMs. The server gets the caller's deadline in
  * connect-timeout-ms; wrk gives up on an answer at the same deadline (its timeouts: expired).
  */
 export async function wrkLoad(port: number, opts: { connections: number; pauseMs: number; durationS: number; deadlineMs: number }): Promise<Outcome> {
@@ -219,7 +219,9 @@ export async function wrkLoad(port: number, opts: { connections: number; pauseMs
         'local threads = {}',
         'function setup(thread) table.insert(threads, thread) end',
         'ok = 0; refused = 0; other = 0',
-        `function delay() return ${opts.pauseMs} end`,
+        // A pause drawn from 0..2× its mean: connections that all got their answer at once do not
+        // all call again at once (a closed loop of synchronized callers is a train of bursts).
+        `function delay() return math.random(0, ${2 * opts.pauseMs}) end`,
         'function response(status, headers, body)',
         '  if status == 200 then ok = ok + 1 elseif status == 429 then refused = refused + 1 else other = other + 1 end',
         'end',
