@@ -27,6 +27,8 @@ type Side = 'on' | 'off';
 type Client = 'grpc-js' | 'wrk';
 interface Row {
   goodput: number[];
+  /** Goodput ÷ the capacity measured in the same round. */
+  share: number[];
   expired: number[];
   refused: number[];
   refusalP99: number[];
@@ -59,7 +61,7 @@ async function side(limiter: boolean, capacity: number, rows: Map<string, Row>, 
           // wrk: one call per connection per second on average while answers come fast.
           o = await wrkLoad(service.port, { connections: Math.round(rate), pauseMs: 1000, durationS: LOAD_MS / 1000, deadlineMs: DEADLINE_MS });
         }
-        record(rows, key(sideName, c, m), o);
+        record(rows, key(sideName, c, m), o, capacity);
         progress(`${sideName} ${c} ${m}×: ${line(o)} (load ${loadAvg()})`);
       } finally {
         await service.stop();
@@ -72,10 +74,11 @@ function key(s: Side, c: Client, m: number): string {
   return `${s}|${c}|${m}`;
 }
 
-function record(rows: Map<string, Row>, k: string, o: Outcome): void {
+function record(rows: Map<string, Row>, k: string, o: Outcome, capacity: number): void {
   let r = rows.get(k);
-  if (r === undefined) rows.set(k, (r = { goodput: [], expired: [], refused: [], refusalP99: [], offered: [] }));
+  if (r === undefined) rows.set(k, (r = { goodput: [], share: [], expired: [], refused: [], refusalP99: [], offered: [] }));
   r.goodput.push((o.ok * 1000) / o.durationMs);
+  r.share.push((o.ok * 1000) / o.durationMs / capacity);
   r.expired.push(o.expired);
   r.refused.push(o.refused);
   r.offered.push((o.offered * 1000) / o.durationMs);
@@ -121,10 +124,10 @@ const suite: BenchSuite = {
       if (r === undefined) return '-';
       const g = median(r.goodput);
       const p99 = r.refusalP99.length > 0 ? `${median(r.refusalP99).toFixed(1)} ms` : c === 'wrk' ? 'n/a (wrk cannot time calls singly)' : '-';
-      return `${Math.round(median(r.offered))} | ${Math.round(g)} (${Math.round((g / capacity) * 100)}%) | ${median(r.expired)} | ${median(r.refused)} | ${p99}`;
+      return `${Math.round(median(r.offered))} | ${Math.round(g)} (${Math.round(median(r.share) * 100)}%) | ${median(r.expired)} | ${median(r.refused)} | ${p99}`;
     };
     const table = [
-      '| client | offered | side | offered calls/s | answered in time /s (of capacity) | callers without an answer by the deadline | refused | refusal p99 |',
+      '| client | offered | side | offered calls/s | answered in time /s (÷ that round\'s capacity) | callers without an answer by the deadline | refused | refusal p99 |',
       '|---|---|---|---|---|---|---|---|',
     ];
     for (const c of ['grpc-js', 'wrk'] as const) {
