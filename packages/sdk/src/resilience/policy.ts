@@ -120,8 +120,12 @@ export interface OverloadPolicy {
 
 export const defaultOverload: OverloadPolicy = {
   enabled: true,
-  // Netflix concurrency-limits' initial limit; it moves within the first second of traffic.
-  initialConcurrency: 20,
+  // Netflix starts at 20, which refuses healthy traffic while the limit climbs (100 callers of a
+  // fast method were refused, and SDK callers that loop on a refusal then drive their own
+  // throttle toward refusing everything); the ceiling admits a whole burst's worth of handlers
+  // at once (250 of 2 ms each ran before any refusal of the same read was written, and their
+  // callers timed out). 100: bench/rpc's 100 callers pass, a burst starts at most 100.
+  initialConcurrency: 100,
   // Netflix's Gradient2 floor (Envoy keeps at least 3). On a laptop a replica is descheduled for
   // tens of ms at a time while the rest of the stack runs; calls that arrive meanwhile are read
   // together, and a floor of a few would refuse most of them although the replica could serve
