@@ -55,6 +55,26 @@ const BAD: readonly { readonly name: string; readonly lines: readonly string[]; 
     want: ['unknown-key', 5, 9, 'services.a.x-bricks.resilience.retrys', /unknown key "retrys" in x-bricks.resilience/],
   },
   {
+    name: 'an overload ceiling of 0',
+    lines: ['services:', '  a:', '    x-bricks:', '      resilience:', '        overload: { maxConcurrency: 0 }'],
+    want: ['value', 5, 37, 'services.a.x-bricks.resilience.overload.maxConcurrency', /expected number to be >=1|too small/i],
+  },
+  {
+    name: 'an overload floor above its ceiling',
+    lines: ['services:', '  a:', '    x-bricks:', '      resilience:', '        overload: { maxConcurrency: 10, minConcurrency: 20 }'],
+    want: ['value', 5, 57, 'services.a.x-bricks.resilience.overload.minConcurrency', /minConcurrency must not be above maxConcurrency/],
+  },
+  {
+    name: 'an unknown overload key',
+    lines: ['services:', '  a:', '    x-bricks:', '      resilience:', '        overload: { max_concurrency: 10 }'],
+    want: ['unknown-key', 5, 21, 'services.a.x-bricks.resilience.overload.max_concurrency', /unknown key "max_concurrency"/],
+  },
+  {
+    name: 'a throttle window with no unit',
+    lines: ['services:', '  a:', '    x-bricks:', '      resilience:', '        throttle: { window: 30 }'],
+    want: ['value', 5, 29, 'services.a.x-bricks.resilience.throttle.window', /30 has no unit/],
+  },
+  {
     name: 'x-bricks.autoscale with min above max',
     lines: ['services:', '  a:', '    x-bricks:', '      autoscale: { min: 5, max: 2 }'],
     want: ['value', 4, 25, 'services.a.x-bricks.autoscale.min', /min \(5\) is above max \(2\)/],

@@ -1,13 +1,15 @@
 // The remote half of a call: wait for endpoints, take a bulkhead slot, then attempt on
-// balanced endpoints under the breaker, retrying when it is safe (idempotent, or provably
-// unsent) with back-off inside the retry budget and the deadline.
+// balanced endpoints under the breaker and the adaptive throttle, retrying when it is safe
+// (idempotent, or provably unsent) with back-off inside the retry budget and the deadline.
+// A retry after a busy server's refusal spends the budget too: it is more load where there is
+// too much already.
 import type { DescMethodUnary, DescMessage, MessageShape } from '@bufbuild/protobuf';
 import { clockNow } from '../context/clock.ts';
 import { abortError, deadlineSignal } from '../context/deadline.ts';
 import { BricksError } from '../errors/index.ts';
 import { backoffDelay } from '../resilience/backoff.ts';
 import type { Policy } from '../resilience/policy.ts';
-import { countsAsFailure, retryVerdict } from '../resilience/retryable.ts';
+import { acceptedBy, countsAsFailure, isBusy, retryVerdict } from '../resilience/retryable.ts';
 import type { DescMethod } from '@bufbuild/protobuf';
 import type { EndpointState } from '../balancer/index.ts';
 import type { StreamResult, UnaryResult } from '../transport/channel.ts';
@@ -46,6 +48,11 @@ export async function attempts(t: Target, call: RemoteCall): Promise<UnaryResult
     for (let attempt = 0; ; attempt++) {
       if (signal?.aborted) throw abortError(signal);
       if (!t.breaker.tryAcquire()) throw new BricksError('unavailable', `circuit open for ${t.name}`, { unsent: true });
+      // Held back here, not retried: a retry would only be held back too.
+      if (t.throttle !== undefined && !t.throttle.tryRequest()) {
+        t.breaker.onNeutral();
+        throw throttled(t);
+      }
       let ep = t.balancer.pick(tried);
       // Every listed replica is gone, sick or already tried: the service address's proxy holds
       // the call until a replica is ready (a lone replica restarting, a list not yet updated).
@@ -69,9 +76,15 @@ export async function attempts(t: Target, call: RemoteCall): Promise<UnaryResult
           });
           t.breaker.onSuccess();
           t.balancer.onSuccess(ep);
+          t.throttle?.onAccept();
           return res;
         } catch (e) {
           err = signal?.aborted ? abortError(signal) : BricksError.from(e);
+          // One that never reached a target (connection refused) counts neither way.
+          if (!err.unsent || isBusy(err)) {
+            if (acceptedBy(err.code)) t.throttle?.onAccept();
+            else t.throttle?.onRefused();
+          }
           recordFailure(t, ep, err);
           if (signal?.aborted) throw err;
         } finally {
@@ -82,7 +95,7 @@ export async function attempts(t: Target, call: RemoteCall): Promise<UnaryResult
       }
       const verdict = retryVerdict(err, plan.idempotent);
       if (verdict === 'no' || attempt >= plan.policy.retries.max) throw err;
-      if (verdict === 'idempotent' && !t.budget.tryRetry()) throw err;
+      if ((verdict === 'idempotent' || isBusy(err)) && !t.budget.tryRetry()) throw err;
       // A refused connection is retried at once on an endpoint not tried yet; otherwise back off.
       const untried = t.balancer.states.some((s) => !tried?.has(s.endpoint.id));
       const wait = verdict === 'unsent' && untried ? 0 : backoffDelay(attempt, plan.policy.retries.backoffMs, plan.policy.retries.maxBackoffMs);
@@ -95,9 +108,16 @@ export async function attempts(t: Target, call: RemoteCall): Promise<UnaryResult
   }
 }
 
+/** The error of a call held back by client-side throttling (resilience/throttle.ts). */
+function throttled(t: Target): BricksError {
+  const p = Math.round((t.throttle?.rejectProbability ?? 0) * 100);
+  return new BricksError('resource_exhausted', `${t.name} refused most recent calls: this one was held back here (client-side throttling, ${p}% of calls now)`, { unsent: true });
+}
+
 /** What a failed attempt says about the target and the endpoint. */
 function recordFailure(t: Target, ep: EndpointState, err: BricksError): void {
-  if (err.code === 'cancelled') t.breaker.onNeutral();
+  // Cancelled says nothing; busy says the target is well but full (the throttle deals with it).
+  if (err.code === 'cancelled' || isBusy(err)) t.breaker.onNeutral();
   else if (countsAsFailure(err.code)) {
     // A refused connection says the replica is gone, not that the service is sick:
     // ejecting the endpoint handles it; the breaker would only stretch the outage.
@@ -136,6 +156,11 @@ export async function streamAttempt(t: Target, call: RemoteStreamCall): Promise<
     t.bulkhead.leave();
     throw new BricksError('unavailable', `circuit open for ${t.name}`, { unsent: true });
   }
+  if (t.throttle !== undefined && !t.throttle.tryRequest()) {
+    t.breaker.onNeutral();
+    t.bulkhead.leave();
+    throw throttled(t);
+  }
   let ep = t.balancer.pick(undefined);
   const fb = t.fallback;
   if (fb !== undefined && (ep === undefined || !t.balancer.healthy(ep))) ep = fb;
@@ -154,6 +179,11 @@ export async function streamAttempt(t: Target, call: RemoteStreamCall): Promise<
     endpoint.outstanding--;
     t.release(entry);
     t.bulkhead.leave();
+    if (err === undefined) t.throttle?.onAccept();
+    else if (!err.unsent || isBusy(err)) {
+      if (acceptedBy(err.code)) t.throttle?.onAccept();
+      else t.throttle?.onRefused();
+    }
     if (err === undefined) {
       t.breaker.onSuccess();
       t.balancer.onSuccess(endpoint);

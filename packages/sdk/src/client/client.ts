@@ -31,7 +31,7 @@ import { clockAt } from '../context/clock.ts';
 import { abortError } from '../context/deadline.ts';
 import { resolveTarget } from '../discovery/resolve.ts';
 import { BricksError } from '../errors/index.ts';
-import { defaultRetryBudget, parseResilience, resolvePolicy, type Policy, type ResilienceSpec } from '../resilience/policy.ts';
+import { defaultRetryBudget, parseResilience, resolvePolicy, resolveThrottle, type Policy, type ResilienceSpec } from '../resilience/policy.ts';
 import type { InvokeResult } from '../server/dispatcher.ts';
 import { localDispatcher, localVersion } from '../server/local-registry.ts';
 import { clientSeries, type HistogramSeries } from '../telemetry/metrics.ts';
@@ -418,7 +418,7 @@ class ServiceClient {
         const protocol = opts.protocol ?? (env[PROTOCOL_VARIABLE] as Protocol | undefined) ?? (fast ? 'fast' : 'connect');
         const source = resolveTarget(targetName, { url: opts.url, env });
         if (!source) throw new BricksError('unavailable', `no address for service "${targetName}": set ${serviceUrlVariable(targetName)} or run under bricks`, { unsent: true });
-        return new Target(targetName, source, protocol, fast, resolvePolicy(this.#spec, targetName, undefined), this.#spec.retryBudget ?? defaultRetryBudget);
+        return new Target(targetName, source, protocol, fast, resolvePolicy(this.#spec, targetName, undefined), this.#spec.retryBudget ?? defaultRetryBudget, resolveThrottle(this.#spec));
       })();
       t.catch(() => targets.delete(key));
       targets.set(key, t);

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { createServer, type AddressInfo } from 'node:net';
 import { test } from 'node:test';
-import { DISCOVERY_URL_VARIABLE } from '../config/platform-env-names.js';
+import { DISCOVERY_URL_VARIABLE, RESILIENCE_VARIABLE } from '../config/platform-env-names.js';
 import { BricksError } from '../errors/index.ts';
 import { closeDiscovery } from '../discovery/resolve.ts';
 import { implement, serve, type Server } from '../server/index.ts';
@@ -175,4 +175,38 @@ test('co-located services call each other in-process with the same deadline sema
   const r = await relay.relay({ sleepMs: 0 }, { timeoutMs: 500 });
   assert.ok(r.budgetMs > 0 && r.budgetMs <= 500);
   assert.equal(await code(relay.relay({ sleepMs: 5000 }, { timeoutMs: 100 })), 'deadline_exceeded');
+});
+
+test('a busy server (over its concurrency limit): a non-idempotent call is retried within the budget, and the breaker stays closed', async (t) => {
+  let started = 0;
+  const server = await serve({
+    ...base,
+    env: { [RESILIENCE_VARIABLE]: JSON.stringify({ overload: { maxConcurrency: 1, minConcurrency: 1 } }) },
+    services: [
+      implement(EchoService, {
+        async sleep(req) {
+          started++;
+          await new Promise((r) => setTimeout(r, req.ms));
+          return { budgetMs: 0, aborted: false };
+        },
+      }),
+    ],
+  });
+  t.after(async () => {
+    await closeClients();
+    await server.shutdown();
+  });
+  const echo = client(EchoService, {
+    url: server.url,
+    protocol: 'connect',
+    inProcess: false,
+    env: {},
+    // A breaker that would open at the first failure, and retries that outlast the held call.
+    resilience: { circuitBreaker: { failures: 1, halfOpenAfter: 60_000 }, retries: { max: 8, backoff: 50, maxBackoff: 100 }, throttle: { enabled: false } },
+  });
+  // Sleep has no idempotency level: only a refusal marked "not started" may be retried.
+  const [held, retried] = await Promise.all([code(echo.sleep({ ms: 150 })), code(echo.sleep({ ms: 0 }))]);
+  assert.deepEqual([held, retried], ['ok', 'ok']);
+  assert.equal(started, 2, 'each call ran once: the refused attempts ran nothing');
+  assert.equal(await code(echo.sleep({ ms: 0 })), 'ok', 'the refusals did not open the breaker');
 });

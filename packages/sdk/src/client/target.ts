@@ -1,13 +1,15 @@
 // Everything a process keeps per remote target service: its endpoint source, the balancer,
-// one channel per endpoint, the circuit breaker, the bulkhead and the retry budget. Shared
+// one channel per endpoint, the circuit breaker, the bulkhead, the retry budget and the
+// adaptive throttle. Shared
 // by every client of that target in the process, so limits and health are per target.
 import { Balancer } from '../balancer/index.ts';
 import type { EndpointState } from '../balancer/index.ts';
 import type { Endpoint, EndpointSource } from '../discovery/index.ts';
 import { Bulkhead } from '../resilience/bulkhead.ts';
 import { CircuitBreaker } from '../resilience/breaker.ts';
-import type { Policy } from '../resilience/policy.ts';
+import { defaultThrottle, type Policy, type ThrottlePolicy } from '../resilience/policy.ts';
 import { RetryBudget } from '../resilience/retry-budget.ts';
+import { Throttle } from '../resilience/throttle.ts';
 import type { Channel, Protocol } from '../transport/channel.ts';
 import { connectChannel } from '../transport/connect-channel.ts';
 import { fastChannel } from '../transport/fast-channel.ts';
@@ -25,6 +27,8 @@ export class Target {
   readonly breaker: CircuitBreaker;
   readonly bulkhead: Bulkhead;
   readonly budget: RetryBudget;
+  /** Undefined when throttling is off (x-bricks.resilience.throttle.enabled: false). */
+  readonly throttle: Throttle | undefined;
   readonly #channels = new Map<string, ChannelEntry>();
   readonly #unsubscribe: () => void;
   /** The service address, for when no listed endpoint can take a call (see EndpointSource). */
@@ -38,8 +42,10 @@ export class Target {
     readonly fast: FastModule | undefined,
     policy: Policy,
     retryBudget: number,
+    throttle: ThrottlePolicy = defaultThrottle,
     now: () => number = Date.now,
   ) {
+    this.throttle = throttle.enabled ? new Throttle({ accepts: throttle.accepts, windowMs: throttle.windowMs }, now) : undefined;
     this.breaker = new CircuitBreaker(policy.circuitBreaker, now);
     this.bulkhead = new Bulkhead(policy.bulkhead.maxConcurrent, policy.bulkhead.maxQueue);
     this.budget = new RetryBudget(retryBudget);

@@ -1,6 +1,7 @@
 // The SDK's one error class. Every failure a caller or handler sees is a BricksError with a
 // code from the closed set in code.ts; whatever caused it is kept as `cause`.
 import { codeFromGrpc, isErrorCode, type ErrorCode } from './code.ts';
+import { NOT_STARTED_HEADER } from './not-started.ts';
 
 export interface BricksErrorOptions {
   readonly cause?: unknown;
@@ -32,7 +33,8 @@ export class BricksError extends Error {
   /**
    * Turns anything thrown into a BricksError. Understands ConnectError and the fast transport's
    * errors (a numeric gRPC `code`), abort reasons (TimeoutError → deadline_exceeded,
-   * AbortError → cancelled) and node's connection errors (ECONNREFUSED → unavailable, unsent).
+   * AbortError → cancelled), node's connection errors (ECONNREFUSED → unavailable, unsent) and a
+   * server's refusal before it started the call (not-started.ts → unsent).
    */
   static from(reason: unknown, fallback: ErrorCode = 'unknown'): BricksError {
     if (reason instanceof BricksError) return reason;
@@ -42,7 +44,7 @@ export class BricksError extends Error {
     const r = reason as { name?: unknown; code?: unknown; message?: unknown; rawMessage?: unknown; metadata?: unknown; neverSent?: unknown };
     const message = typeof r.rawMessage === 'string' ? r.rawMessage : typeof r.message === 'string' ? r.message : 'unknown error';
     const metadata = r.metadata instanceof Headers ? r.metadata : undefined;
-    const unsent = r.neverSent === true || refusedConnection(reason);
+    const unsent = r.neverSent === true || refusedConnection(reason) || metadata?.get(NOT_STARTED_HEADER) === '1';
     // Before the numeric check: a DOMException has a numeric `code` of its own (TimeoutError is 23).
     if (r.name === 'TimeoutError') return new BricksError('deadline_exceeded', message, { cause: reason });
     if (r.name === 'AbortError') return new BricksError('cancelled', message, { cause: reason });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { backoffDelay } from './backoff.ts';
-import { defaultPolicy, encodeResilience, parseResilience, PolicyError, resolvePolicy } from './policy.ts';
+import { defaultOverload, defaultPolicy, defaultThrottle, encodeResilience, parseResilience, PolicyError, resolveOverload, resolvePolicy, resolveThrottle } from './policy.ts';
 import { RetryBudget } from './retry-budget.ts';
 import { retryVerdict } from './retryable.ts';
 import { BricksError } from '../errors/index.ts';
@@ -65,4 +65,18 @@ test('retry verdicts: unsent always, idempotent only for transient codes, never 
   assert.equal(retryVerdict(new BricksError('unavailable', 'x'), true), 'idempotent');
   assert.equal(retryVerdict(new BricksError('not_found', 'x'), true), 'no');
   assert.equal(retryVerdict(new BricksError('deadline_exceeded', 'x'), true), 'no');
+});
+
+test('overload and throttle: defaults when unset, overrides when set, and their durations survive the trip to a replica', () => {
+  assert.deepEqual(resolveOverload({}), defaultOverload);
+  assert.deepEqual(resolveThrottle({}), defaultThrottle);
+  const spec = parseResilience(encodeResilience(parseResilience('{"overload":{"maxConcurrency":8,"slack":"20ms"},"throttle":{"accepts":3,"window":"10s"}}')));
+  const o = resolveOverload(spec);
+  assert.equal(o.maxConcurrency, 8);
+  assert.equal(o.minConcurrency, 8, 'the default floor is lowered to the ceiling');
+  assert.equal(o.initialConcurrency, 8, 'the initial limit is within the ceiling');
+  assert.equal(o.slackMs, 20);
+  assert.deepEqual(resolveThrottle(spec), { enabled: true, accepts: 3, windowMs: 10_000 });
+  assert.equal(resolveOverload(parseResilience('{"overload":{"enabled":false}}')).enabled, false);
+  assert.throws(() => parseResilience('{"overload":{"maxConcurrency":2,"minConcurrency":3}}'), /resilience\.overload\.minConcurrency: minConcurrency must not be above maxConcurrency/);
 });

@@ -21,6 +21,7 @@ import type { AnyHandler, HandlerContext, ServiceImplementation } from './implem
 import { interceptedRoute, type InterceptedRoute } from './intercepted-route.ts';
 import type { Interceptor } from '../interceptors/interceptor.ts';
 import { openStream, type OpenStream } from './stream-call.ts';
+import type { OverloadGate } from './overload/gate.ts';
 
 type Transport = HandlerContext['transport'];
 
@@ -42,6 +43,11 @@ export interface Route {
   readonly attributes: Partial<Record<Transport, () => Attributes>>;
   /** Checks the caller before the handler runs (auth/guard.ts); undefined when nothing is checked. */
   readonly guard: Guard | undefined;
+  /**
+   * Whether its calls go through the overload gate. Health and reflection do not: a probe must
+   * learn how the replica is, busy or not, and they cost next to nothing.
+   */
+  readonly limited: boolean;
 }
 
 export interface IncomingCall extends Arrival {
@@ -71,6 +77,8 @@ export interface DispatcherOptions {
   readonly onServicesAdded?: () => void;
   /** Verifies callers per method (x-bricks.auth, platform identity). */
   readonly auth?: Authenticator;
+  /** Limits remote calls (server/overload/); undefined: every call is taken at once, as it comes. */
+  readonly overload?: OverloadGate;
 }
 
 export interface AddOptions {
@@ -103,7 +111,7 @@ export class Dispatcher {
       const handler = impl.handlers[m.localName];
       const shape = m.methodKind !== 'unary' ? streamingShape() : interceptors.length === 0 ? { async: undefined } : asyncShape();
       const guard = this.opts.auth?.guard(path.slice(1));
-      const route: Route = { path, name: path.slice(1), method: m, handler, intercepted: undefined, series: {}, shape, attributes: {}, createOutput: outputCreator(m.output), guard };
+      const route: Route = { path, name: path.slice(1), method: m, handler, intercepted: undefined, series: {}, shape, attributes: {}, createOutput: outputCreator(m.output), guard, limited: opts.local !== false };
       this.#routes.set(path, handler !== undefined && interceptors.length > 0 ? { ...route, intercepted: interceptedRoute(route, interceptors) } : route);
     }
     this.opts.onServicesAdded?.();
@@ -135,6 +143,11 @@ export class Dispatcher {
     return this.#inFlight;
   }
 
+  /** The overload gate the transports admit remote calls through; undefined when it is off. */
+  get gate(): OverloadGate | undefined {
+    return this.opts.overload;
+  }
+
   /** Resolves once no call is running. */
   idle(): Promise<void> {
     if (this.#inFlight === 0) return Promise.resolve();
@@ -149,6 +162,26 @@ export class Dispatcher {
    * once the handler has taken its signal.
    */
   invoke(route: Route, input: MessageShape<DescMessage>, call: IncomingCall): InvokeResult | Promise<InvokeResult> {
+    const turns = this.opts.overload?.turns;
+    // This turn of the loop has started calls for long enough: the rest start on the next
+    // one, after answers are written (the deadline is checked again when it does start).
+    if (turns !== undefined && call.transport !== 'in-process' && !turns.mayRunNow()) {
+      return new Promise<InvokeResult>((resolve, reject) =>
+        turns.later(() => {
+          try {
+            const r = this.#invoke(route, input, call);
+            if (r instanceof Promise) r.then(resolve, reject);
+            else resolve(r);
+          } catch (e) {
+            reject(e instanceof Error ? e : new Error(String(e)));
+          }
+        }),
+      );
+    }
+    return this.#invoke(route, input, call);
+  }
+
+  #invoke(route: Route, input: MessageShape<DescMessage>, call: IncomingCall): InvokeResult | Promise<InvokeResult> {
     const start = call.startedAt ?? performance.now();
     const now = clockAt(start);
     const deadline = call.deadline ?? now + this.opts.defaultTimeoutMs;

@@ -6,11 +6,34 @@ import { fromBinary, toBinary, type DescMessage, type DescMethod, type MessageSh
 import { BricksError, codeToGrpc } from '../errors/index.ts';
 import type { FastHandler, FastModule, FastStreamCallLike, FastStreamHandler } from '../transport/fast-module.ts';
 import type { Dispatcher, InvokeResult, Route } from './dispatcher.ts';
+import { REFUSAL_MESSAGE, REFUSED } from './overload/gate.ts';
 import type { OpenStream } from './stream-call.ts';
 
 type FastReply = Awaited<ReturnType<FastHandler>>;
 
 export function fastHandler(fast: FastModule, dispatcher: Dispatcher): FastHandler {
+  const handle = unaryHandler(fast, dispatcher);
+  const gate = dispatcher.gate;
+  if (gate === undefined) return handle;
+  return (path, payload, ctx) => {
+    // Admitted or refused before the payload is decoded; a refusal carries the refused flag.
+    if (dispatcher.route(path)?.limited !== true) return handle(path, payload, ctx);
+    const entered = gate.enter();
+    if (entered === REFUSED) return Promise.reject(refusal(fast));
+    const p = handle(path, payload, ctx);
+    p.then(
+      () => gate.leave(entered, true),
+      () => gate.leave(entered, true),
+    );
+    return p;
+  };
+}
+
+function refusal(fast: FastModule): Error {
+  return new fast.FastError(codeToGrpc('resource_exhausted'), REFUSAL_MESSAGE, { neverSent: true });
+}
+
+function unaryHandler(fast: FastModule, dispatcher: Dispatcher): FastHandler {
   const fail = failure(fast);
   const reply = (route: Route, r: InvokeResult): FastReply => ({ payload: toBinary(route.method.output, r.output), headers: r.headers });
   return (path, payload, ctx) => {
@@ -45,18 +68,24 @@ export function fastHandler(fast: FastModule, dispatcher: Dispatcher): FastHandl
 
 export function fastStreamHandler(fast: FastModule, dispatcher: Dispatcher): FastStreamHandler {
   const fail = failure(fast);
+  const gate = dispatcher.gate;
   return (path, call) => {
     const route = dispatcher.route(path);
     if (!route) {
       call.fail(fail(new BricksError('unimplemented', `${path.slice(1)} is not served here`)));
       return;
     }
+    const entered = route.limited ? gate?.enter() : undefined;
+    if (entered === REFUSED) {
+      call.fail(refusal(fast));
+      return;
+    }
     const s = dispatcher.stream(route, decoded(route.method, call.input), { deadline: call.ctx.deadline, cancel: call.ctx, headers: call.ctx.headers, transport: 'fast' });
-    answer(route, s, call, fail);
+    answer(route, s, call, fail, gate === undefined || entered === undefined ? undefined : () => gate.leave(entered, true));
   };
 }
 
-function answer(route: Route, s: OpenStream, call: FastStreamCallLike, fail: (e: unknown) => Error): void {
+function answer(route: Route, s: OpenStream, call: FastStreamCallLike, fail: (e: unknown) => Error, done: (() => void) | undefined): void {
   let first = true;
   const head = (): void => {
     first = false;
@@ -76,10 +105,14 @@ function answer(route: Route, s: OpenStream, call: FastStreamCallLike, fail: (e:
       return false;
     },
     finish: () => {
+      done?.();
       if (first) head();
       call.finish(s.trailers());
     },
-    fail: (e) => call.fail(fail(e)),
+    fail: (e) => {
+      done?.();
+      call.fail(fail(e));
+    },
   });
 }
 

@@ -8,7 +8,7 @@ import { connectNodeAdapter } from '@connectrpc/connect-node';
 import { authenticatorFromEnv } from '../auth/authenticator.ts';
 import { readPlatformEnv } from '../config/platform-env.ts';
 import { DRAIN_DELAY_MS_VARIABLE } from '../config/platform-env-names.js';
-import { parseResilience, resolvePolicy } from '../resilience/policy.ts';
+import { parseResilience, resolveOverload, resolvePolicy } from '../resilience/policy.ts';
 import { logger as defaultLogger, type Logger } from '../telemetry/logger.ts';
 import { loadFast, type FastServerLike } from '../transport/fast-module.ts';
 import { connectRoutes } from './connect-routes.ts';
@@ -26,6 +26,7 @@ import { processState } from './process-state.ts';
 import { HealthState } from './standard/health.ts';
 import { reflection } from './standard/reflection.ts';
 import { noticeReady } from './ready-notice.ts';
+import { OverloadGate, REFUSED, refuseHttp } from './overload/index.ts';
 
 export interface ServeOptions {
   readonly services: readonly ServiceImplementation[];
@@ -83,11 +84,14 @@ export async function serve(opts: ServeOptions): Promise<Server> {
   const graceMs = opts.graceMs ?? penv.stopGraceMs ?? 10_000;
   const drainEnv = env[DRAIN_DELAY_MS_VARIABLE];
   const drainDelayMs = Math.min(opts.drainDelayMs ?? (drainEnv !== undefined && /^\d+$/.test(drainEnv) ? Number(drainEnv) : 1000), graceMs / 4);
-  const policy = resolvePolicy(parseResilience(penv.resilience), undefined, undefined);
+  const spec = parseResilience(penv.resilience);
+  const policy = resolvePolicy(spec, undefined, undefined);
+  const overload = resolveOverload(spec);
+  const gate = overload.enabled ? new OverloadGate(overload) : undefined;
 
   // Before any call: the spans of the first calls are exported too.
   startTracing(env, opts.services[0]?.service.typeName);
-  const dispatcher = new Dispatcher({ logger: log, defaultTimeoutMs: policy.timeoutMs, onServicesAdded: localChanged, auth: authenticatorFromEnv(env) });
+  const dispatcher = new Dispatcher({ logger: log, defaultTimeoutMs: policy.timeoutMs, onServicesAdded: localChanged, auth: authenticatorFromEnv(env), overload: gate });
   for (const s of opts.services) dispatcher.add(s, { interceptors: opts.interceptors });
   // The standard services speak for this replica: not offered to co-located clients; left out
   // where the application serves its own.
@@ -114,6 +118,16 @@ export async function serve(opts: ServeOptions): Promise<Server> {
       if (draining) (res as ServerResponse).setHeader('connection', 'close');
     }
     if (serveHttpRoute(req, res, { ready: () => ready })) return;
+    if (gate !== undefined && dispatcher.route(pathOf(req.url))?.limited === true) {
+      // Admitted or refused before ConnectRPC reads or decodes anything.
+      const entered = gate.enter();
+      if (entered === REFUSED) {
+        refuseHttp(req, res);
+        return;
+      }
+      // A response that did not finish: its caller left, which says nothing of latency.
+      res.once('close', () => gate.leave(entered, res.writableFinished));
+    }
     rpc(req, res);
   };
   const http1 = createHttp1Server(onRequest);
@@ -196,7 +210,7 @@ export async function serve(opts: ServeOptions): Promise<Server> {
   running.set(actualPort, server);
 
   if (opts.handleSignals ?? true) installSignals(log);
-  log.info({ port: actualPort, services: dispatcher.services, fast: server.fast, directGrpc }, 'serving');
+  log.info({ port: actualPort, services: dispatcher.services, fast: server.fast, directGrpc, maxConcurrency: gate === undefined ? 'off' : overload.maxConcurrency }, 'serving');
   noticeReady(env);
   return server;
 }
@@ -217,6 +231,13 @@ function installSignals(log: Logger): void {
   };
   process.once('SIGTERM', onSignal);
   process.once('SIGINT', onSignal);
+}
+
+/** A request's path without its query (Connect's GET calls carry their message there). */
+function pathOf(url: string | undefined): string {
+  if (url === undefined) return '';
+  const q = url.indexOf('?');
+  return q < 0 ? url : url.slice(0, q);
 }
 
 function delay(ms: number): Promise<void> {

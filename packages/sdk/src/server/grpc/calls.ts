@@ -11,6 +11,7 @@ import { clockNow } from '../../context/clock.ts';
 import { BricksError } from '../../errors/index.ts';
 import { Inbox } from '../../transport/inbox.ts';
 import type { Dispatcher, InvokeResult, Route } from '../dispatcher.ts';
+import { NOT_STARTED, REFUSAL_MESSAGE, REFUSED } from '../overload/gate.ts';
 import { oneMessage, type OpenStream } from '../stream-call.ts';
 import { errorTrailers, frameMessage, GRPC_CONTENT_TYPE, MessageReader, parseTimeout, PREFIX_BYTES, STATUS, TIMEOUT } from './wire.ts';
 
@@ -18,6 +19,12 @@ type Message = MessageShape<DescMessage>;
 
 const RESPONSE_HEADERS: Readonly<Record<string, string | number>> = Object.freeze({ ':status': 200, 'content-type': GRPC_CONTENT_TYPE });
 const OK_TRAILERS: Readonly<Record<string, string>> = Object.freeze({ [STATUS]: '0' });
+/** A call over the overload limit: trailers-only, made once (a refusal must cost next to nothing). */
+const REFUSED_RESPONSE: Readonly<Record<string, string | number>> = Object.freeze({
+  ...RESPONSE_HEADERS,
+  ...errorTrailers(new BricksError('resource_exhausted', REFUSAL_MESSAGE)),
+  ...NOT_STARTED,
+});
 /** Messages held for a handler that has not read them before the stream is paused (and resumed below half). */
 const INBOX_HIGH_WATER = 16; // with 4 MiB messages at most 64 MiB; small messages: a few KiB
 const noop = (): void => undefined;
@@ -56,6 +63,18 @@ export function grpcCalls(dispatcher: Dispatcher): (stream: ServerHttp2Stream, h
       stream.resume();
       trailersOnly(stream, new BricksError('unimplemented', `${(headers[':path'] ?? '').slice(1)} is not served here`));
       return;
+    }
+    const gate = dispatcher.gate;
+    if (gate !== undefined && route.limited) {
+      // Admitted or refused on arrival: a refused call's body is neither kept nor decoded.
+      const entered = gate.enter();
+      if (entered === REFUSED) {
+        stream.resume();
+        if (!stream.destroyed && !stream.closed) stream.respond(REFUSED_RESPONSE, { endStream: true });
+        return;
+      }
+      // Its place is held until the stream closes (answered, or reset by a caller that left: no sample then).
+      stream.once('close', () => gate.leave(entered, stream.rstCode === 0));
     }
     const timeoutMs = parseTimeout(headers[TIMEOUT]);
     const deadline = timeoutMs === undefined ? undefined : clockNow() + timeoutMs;

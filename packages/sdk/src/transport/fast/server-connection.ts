@@ -285,7 +285,8 @@ export class ServerConnection {
   private replyError(streamId: number, stream: ServerStream, err: unknown): void {
     if (!this.finish(streamId, stream)) return;
     const e = FastError.from(err);
-    this.writer.write(encodeError(streamId, e.code, e.message, false));
+    // A handler that refused the call before starting it (over its concurrency limit) says so.
+    this.writer.write(encodeError(streamId, e.code, e.message, e.neverSent));
     this.endIfIdle();
   }
 
