@@ -1,7 +1,8 @@
 // Regenerating the repository's committed contracts reproduces the committed code byte for
 // byte, in each way a project is laid out: arcade, the SDK's test contract and its standard
 // services (health, reflection), the gateway's google.api contracts and its test contract, and
-// `bricks init`'s sdk template by the proto/ → gen/ convention, the RPC benchmark by its own buf.gen.yaml and buf.yaml; and what it says when the tools are missing.
+// `bricks init`'s sdk template by the proto/ → gen/ convention, the RPC benchmark by its own
+// buf.gen.yaml and buf.yaml; and what it says when the tools are missing.
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
