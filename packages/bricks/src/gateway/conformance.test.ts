@@ -227,6 +227,33 @@ const rows: Row[] = [
     status: 200,
     json: { name: book, size: '4', contentType: 'image/png' },
   },
+  {
+    name: 'an HttpBody request message with body "*" takes the raw body',
+    method: 'POST',
+    path: '/v1/ingest',
+    body: 'a,b\n1,2\n',
+    contentType: 'text/csv',
+    rpc: { method: 'Ingest', request: msg(HttpBodySchema, { contentType: 'text/csv', data: new TextEncoder().encode('a,b\n1,2\n') }) },
+    status: 200,
+    json: {},
+  },
+  {
+    name: 'google.protobuf.Struct in the body and the answer',
+    method: 'POST',
+    path: '/v1/shelves/3/books',
+    body: '{"attributes":{"signed":true,"tags":["a",1],"by":{"n":null}}}',
+    rpc: {
+      method: 'CreateBook',
+      request: msg(CreateBookRequestSchema, {
+        shelf: 3n,
+        // protoc-gen-es types a Struct field as the JSON object itself.
+        book: { attributes: { signed: true, tags: ['a', 1], by: { n: null } } },
+      }),
+    },
+    reply: msg(CreateBookResponseSchema, { book: { attributes: { signed: true } } }),
+    status: 200,
+    json: { attributes: { signed: true } },
+  },
   // Errors of the RPC: the HTTP status of their code, google.rpc.Status as the body.
   ...(
     [
