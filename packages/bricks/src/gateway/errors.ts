@@ -7,6 +7,8 @@ export type GatewayErrorCode =
   | 'rule-invalid'
   /** Two rules claim the same verb and path template. */
   | 'rule-conflict'
+  /** A descriptor set cannot be read, or lacks a service it was asked for. */
+  | 'descriptors-invalid'
   /** An HTTP request cannot be turned into the request message (bad path value, query parameter or body): 400. */
   | 'bad-request'
   /** Anything else that failed inside the gateway. */

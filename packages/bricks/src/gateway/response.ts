@@ -68,6 +68,7 @@ function errorOf(err: unknown): { code: ErrorCode; message: string } {
         return { code: 'invalid_argument', message: err.message };
       case 'rule-invalid':
       case 'rule-conflict':
+      case 'descriptors-invalid':
       case 'failed':
         return { code: 'internal', message: err.message };
       default: {
