@@ -1,4 +1,6 @@
 // The edge gateway: REST/JSON transcoded to RPC calls by the protos' google.api.http rules.
+// proto/ holds bricks' google.api contracts and the test contract; `bricks gen` in this folder
+// regenerates gen/ (codegen/generate.test.ts checks the committed code matches).
 export { createGateway } from './gateway.ts';
 export type { Gateway, GatewayOptions, GatewayRequest } from './gateway.ts';
 export { nodeHandler } from './http-listener.ts';

@@ -3,7 +3,7 @@
 // a failure as the status of its code with a body in google.rpc.Status's JSON shape.
 import { create, toJson, toJsonString } from '@bufbuild/protobuf';
 import { reflect } from '@bufbuild/protobuf/reflect';
-import type { DescMessage, Message } from '@bufbuild/protobuf';
+import type { DescMessage, JsonValue, Message } from '@bufbuild/protobuf';
 import { BricksError, codeToGrpc, type ErrorCode } from '@bricks/sdk';
 import { GatewayError } from './errors.ts';
 import { HttpBodySchema, type HttpBody } from './gen/google/api/httpbody_pb.ts';
@@ -29,9 +29,11 @@ export function transcodeResponse(binding: Binding, message: Message): HttpRespo
     const sub = r.isSet(field) ? r.get(field).message : create(field.message);
     return messageBody(field.message, sub);
   }
-  // A scalar, enum, list or map field: its JSON as the message's JSON has it, defaults included.
-  const json = toJson(output, message, { alwaysEmitImplicit: true }) as Record<string, unknown>;
-  return { status: 200, contentType: JSON_TYPE, body: JSON.stringify(json[field.jsonName] ?? null) };
+  // A scalar, enum, list or map field: its JSON as the message's JSON has it; when it is unset,
+  // its default (from an empty message, so that defaults are not forced on nested messages).
+  const json = toJson(output, message) as Record<string, JsonValue | undefined>;
+  const value = json[field.jsonName] ?? (toJson(output, create(output), { alwaysEmitImplicit: true }) as Record<string, JsonValue | undefined>)[field.jsonName] ?? null;
+  return { status: 200, contentType: JSON_TYPE, body: JSON.stringify(value) };
 }
 
 function messageBody(desc: DescMessage, message: Message): HttpResponseParts {
