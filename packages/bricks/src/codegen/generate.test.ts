@@ -1,7 +1,8 @@
 // Regenerating the repository's committed contracts reproduces the committed code byte for
 // byte, in each way a project is laid out: arcade, the SDK's test contract and its standard
-// services (health, reflection) and `bricks init`'s sdk template by the proto/ → gen/ convention,
-// the RPC benchmark by its own buf.gen.yaml and buf.yaml; and what it says when the tools are missing.
+// services (health, reflection), the gateway's google.api contracts and its test contract, and
+// `bricks init`'s sdk template by the proto/ → gen/ convention, the RPC benchmark by its own
+// buf.gen.yaml and buf.yaml; and what it says when the tools are missing.
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
@@ -21,7 +22,7 @@ async function committed(dir: string): Promise<Map<string, Buffer>> {
   return out;
 }
 
-for (const project of ['examples/arcade', 'packages/sdk/src/testing', 'packages/sdk/src/server/standard', 'packages/bricks/templates/sdk', 'bench/rpc']) {
+for (const project of ['examples/arcade', 'packages/sdk/src/testing', 'packages/sdk/src/server/standard', 'packages/bricks/src/gateway', 'packages/bricks/templates/sdk', 'bench/rpc']) {
   test(`regenerating ${project} gives the committed output`, async () => {
     const dir = join(root, project);
     const fresh = await renderProject(dir);

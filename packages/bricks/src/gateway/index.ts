@@ -1,0 +1,27 @@
+// The edge gateway: REST/JSON transcoded to RPC calls by the protos' google.api.http rules.
+// proto/ holds bricks' google.api contracts and the test contract; `bricks gen` in this folder
+// regenerates gen/ (codegen/generate.test.ts checks the committed code matches).
+export { createGateway } from './gateway.ts';
+export type { Gateway, GatewayOptions, GatewayRequest } from './gateway.ts';
+export { nodeHandler } from './http-listener.ts';
+export { servicesFromDescriptorSet } from './descriptor-set.ts';
+export { GatewayError } from './errors.ts';
+export type { GatewayErrorCode } from './errors.ts';
+
+// For the gateway program, OpenAPI generation and tests.
+export { bindingsOf, routerOf, ruleFromOptions } from './rules.ts';
+export type { Binding, BodySelector, PathField, RuleSource } from './rules.ts';
+export { parseTemplate } from './template.ts';
+export type { PathTemplate, Segment, Variable } from './template.ts';
+export { Router } from './router.ts';
+export type { RouteMatch, BoundVariable } from './router.ts';
+export { transcodeRequest } from './request.ts';
+export type { HttpRequestParts } from './request.ts';
+export { transcodeResponse, errorResponse } from './response.ts';
+export type { HttpResponseParts, StatusJson } from './response.ts';
+export { httpStatusOf } from './status.ts';
+export { http as httpRule } from './gen/google/api/annotations_pb.ts';
+export { HttpRuleSchema } from './gen/google/api/http_pb.ts';
+export type { HttpRule } from './gen/google/api/http_pb.ts';
+export { HttpBodySchema } from './gen/google/api/httpbody_pb.ts';
+export type { HttpBody } from './gen/google/api/httpbody_pb.ts';
