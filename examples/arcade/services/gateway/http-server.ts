@@ -80,8 +80,9 @@ export async function startGateway(opts: GatewayOptions): Promise<GatewayServer>
     const attributes = { 'http.request.method': method, 'http.route': match.route, 'url.path': url.pathname };
     return inRequestSpan(name, { headers: req.headers, attributes }, async (span) => {
       res.setHeader('traceparent', span.traceparent);
-      res.once('finish', () => span.setAttribute('http.response.status_code', res.statusCode));
       await respond(req, res, url, method, match, span);
+      // The head is written by now; the span ends when this returns.
+      span.setAttribute('http.response.status_code', res.statusCode);
     });
   }
 

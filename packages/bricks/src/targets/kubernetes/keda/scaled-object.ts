@@ -5,8 +5,10 @@
 //   `<NAME>_URL` points at the add-on's interceptor, which holds a request while a pod starts,
 //   and its external scaler (an `external-push` trigger) wakes the Deployment from zero.
 import { formatDuration } from '@bricks/sdk/duration';
-import { ScaledObject } from '@kubernetes-models/keda/keda.sh/v1alpha1/ScaledObject';
-import type { IScaleTriggers } from '@kubernetes-models/keda/keda.sh/v1alpha1/ScaleTriggers';
+import { ScaledObject, type IScaledObject } from '@kubernetes-models/keda/keda.sh/v1alpha1/ScaledObject';
+
+/** One trigger of a ScaledObject (the model names no type of its own for it). */
+type IScaleTriggers = IScaledObject['spec']['triggers'][number];
 import { Service as KubeService } from 'kubernetes-models/v1';
 import { concurrencyQuery, rpsQuery } from '../../../observability/load-queries.ts';
 import type { Service } from '../../../stack/model.ts';
