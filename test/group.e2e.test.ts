@@ -16,7 +16,7 @@ interface Unit {
   readonly name: string;
   readonly members: readonly { name: string; address: string }[];
   readonly ready: number;
-  readonly replicas: readonly { pid: number | null }[];
+  readonly replicas: readonly { pid: number | null; port: number | null }[];
 }
 
 test('x-bricks.group: catalog and scores share one process and call each other in-process', { timeout: 240_000 }, async (t) => {
@@ -42,8 +42,12 @@ test('x-bricks.group: catalog and scores share one process and call each other i
   const unknown = await json('POST', `${gateway}/api/scores`, { gameId: 'no-such-game', player: 'ada', points: 1 });
   assert.equal(unknown.status, 404, 'scores asked catalog, which said not found');
 
-  // The group process serves /metrics for both: catalog's GetGame was served in-process.
-  const metrics = (await get(`${catalog!.address}/metrics`)).body;
-  const getGame = metrics.split('\n').filter((l) => l.includes('GetGame') && l.includes('_count'));
+  // Each group process serves /metrics for both: catalog's GetGame was served in-process, by
+  // the replica whose scores asked (read from each replica: the address balances over them).
+  const getGame: string[] = [];
+  for (const r of core.replicas) {
+    const metrics = (await get(`http://127.0.0.1:${r.port}/metrics`)).body;
+    getGame.push(...metrics.split('\n').filter((l) => l.includes('GetGame') && l.includes('_count')));
+  }
   assert.ok(getGame.some((l) => /transport="in-process"/.test(l)), `GetGame served in-process:\n${getGame.join('\n')}`);
 });
