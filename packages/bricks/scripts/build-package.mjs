@@ -20,42 +20,28 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export async function buildPackage(outDir) {
   rmSync(outDir, { recursive: true, force: true });
   const main = await build({ ...cliBuildOptions(ROOT, { main: 'src/cli/main.ts' }, join(outDir, relative('dist', dirname(PREBUILT_MAIN)))), metafile: true });
-  const launcher = await build({
-    absWorkingDir: ROOT,
-    entryPoints: ['src/platform/runtime/group-launcher.mjs'],
-    outfile: join(outDir, relative('dist', PREBUILT_GROUP_LAUNCHER)),
-    bundle: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    metafile: true,
-    logLevel: 'warning',
-  });
-  const autoscaler = await build({
-    absWorkingDir: ROOT,
-    entryPoints: ['src/targets/swarm/autoscaler/main.ts'],
-    outfile: join(outDir, relative('dist', PREBUILT_SWARM_AUTOSCALER)),
-    bundle: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    metafile: true,
-    logLevel: 'warning',
-  });
-  // The local PostgreSQL of a backing service, a program of its own too. PGlite stays a
-  // dependency: its WASM and data files are loaded from beside its modules.
-  const postgres = await build({
-    absWorkingDir: ROOT,
-    entryPoints: ['src/platform/backing/postgres-server.mjs'],
-    outfile: join(outDir, relative('dist', PREBUILT_POSTGRES_SERVER)),
-    bundle: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    external: ['@electric-sql/*'],
-    metafile: true,
-    logLevel: 'warning',
-  });
+  /**
+   * A program of its own, bundled into one file of dist/.
+   * @param {string} entry @param {string} prebuilt @param {string[]} [external]
+   */
+  const program = (entry, prebuilt, external = []) =>
+    build({
+      absWorkingDir: ROOT,
+      entryPoints: [entry],
+      outfile: join(outDir, relative('dist', prebuilt)),
+      bundle: true,
+      format: 'esm',
+      platform: 'node',
+      target: 'node20',
+      external,
+      metafile: true,
+      logLevel: 'warning',
+    });
+  const launcher = await program('src/platform/runtime/group-launcher.mjs', PREBUILT_GROUP_LAUNCHER);
+  const autoscaler = await program('src/targets/swarm/autoscaler/main.ts', PREBUILT_SWARM_AUTOSCALER);
+  // The local PostgreSQL of a backing service. PGlite stays a dependency: its WASM and data
+  // files are loaded from beside its modules.
+  const postgres = await program('src/platform/backing/postgres-server.mjs', PREBUILT_POSTGRES_SERVER, ['@electric-sql/*']);
   // The ambassador has no imports: copied as it is (Swarm and Kubernetes mount this same file).
   mkdirSync(join(outDir, dirname(relative('dist', PREBUILT_AMBASSADOR))), { recursive: true });
   cpSync(join(ROOT, 'src', 'platform', 'backing', 'ambassador.mjs'), join(outDir, relative('dist', PREBUILT_AMBASSADOR)));
