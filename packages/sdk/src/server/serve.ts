@@ -184,8 +184,8 @@ export async function serve(opts: ServeOptions): Promise<Server> {
       for (const s of sockets) s.destroy();
       await closed;
       unregisterLocal(dispatcher);
-      // The last calls' spans leave before the process does.
-      await Promise.race([stopTracing(), delay(Math.max(0, Math.min(deadline - Date.now(), 1000)))]);
+      // The last calls' spans leave before the process does (unless another server of this process still serves).
+      if (running.size === 0) await Promise.race([stopTracing(), delay(Math.max(0, Math.min(deadline - Date.now(), 1000)))]);
       log.info({ inFlight: dispatcher.inFlight }, 'shut down');
     })();
     return stopping;
