@@ -6,6 +6,7 @@ import { FastCode, FastError } from './errors.ts';
 import { encodeCancel, encodeRequest, HEADER_BYTES, MAX_STREAM_ID, MAX_TIMER_MS } from './frame.ts';
 import type { Frame } from './frame.ts';
 import { ClientFlow, type FastClientStream } from './client-flow.ts';
+import { HeaderTableEncoder, TABLE_OFFER, takeTableHeader } from './header-table.ts';
 import { FAST_PREAMBLE } from './preamble.ts';
 import { FrameWriter } from './writer.ts';
 
@@ -46,6 +47,8 @@ export class ClientConnection {
   private readonly decoder: FrameDecoder;
   private readonly calls = new Map<number, PendingCall>();
   private nextStreamId = 1;
+  /** Long headers repeated on every call (tokens) go once, then by index, once the server takes it. */
+  private readonly table = new HeaderTableEncoder();
   /** Why the connection ended, for the calls it takes down with it. */
   private closeError: FastError | undefined;
   readonly closed: Promise<void>;
@@ -86,7 +89,7 @@ export class ClientConnection {
     if (streamId >= MAX_STREAM_ID) this.drain();
     let frame: Buffer;
     try {
-      frame = encodeRequest(streamId, opts.timeoutMs, path, opts.headers, payload);
+      frame = encodeRequest(streamId, opts.timeoutMs, path, opts.headers, payload, false, this.table);
     } catch (err) {
       return Promise.reject(new FastError(FastCode.INVALID_ARGUMENT, (err as Error).message, { neverSent: true, cause: err }));
     }
@@ -97,6 +100,8 @@ export class ClientConnection {
         }),
       );
     }
+    // The frame goes out: what its header block asked the server to keep is kept on this side too.
+    this.table.commit();
     return new Promise<FastReply>((resolve, reject) => {
       const seq = this.writer.write(frame);
       const timer = setTimeout(() => this.giveUp(streamId, FastCode.DEADLINE_EXCEEDED, `deadline of ${opts.timeoutMs} ms exceeded`),
@@ -126,11 +131,12 @@ export class ClientConnection {
     }
     let frame: Buffer;
     try {
-      frame = encodeRequest(streamId, opts.timeoutMs, path, opts.headers, new Uint8Array(0), true);
+      frame = encodeRequest(streamId, opts.timeoutMs, path, opts.headers, new Uint8Array(0), true, this.table);
     } catch (err) {
       flow.abort(new FastError(FastCode.INVALID_ARGUMENT, (err as Error).message, { neverSent: true, cause: err }));
       return flow;
     }
+    this.table.commit();
     const seq = this.writer.write(frame);
     const timer = setTimeout(() => this.giveUp(streamId, FastCode.DEADLINE_EXCEEDED, `deadline of ${opts.timeoutMs} ms exceeded`), Math.min(opts.timeoutMs, MAX_TIMER_MS));
     const signal = opts.signal;
@@ -167,6 +173,7 @@ export class ClientConnection {
   private readonly onFrame = (frame: Frame): void => {
     switch (frame.kind) {
       case 'response': {
+        if (frame.headers[TABLE_OFFER] !== undefined && takeTableHeader(frame.headers)) this.table.enable();
         const call = this.settle(frame.streamId);
         if (call?.flow !== undefined) call.flow.onFinish(frame.headers);
         else call?.resolve({ payload: frame.payload, headers: frame.headers });

@@ -3,6 +3,7 @@
 import { FastCode } from './errors.ts';
 import { decodeBody, FRAME_VERSION, HEADER_BYTES, isFrameType } from './frame.ts';
 import type { Frame, ProtocolViolation } from './frame.ts';
+import type { HeaderTableDecoder } from './header-table.ts';
 
 export class FrameDecoder {
   /** Bytes of an incomplete frame, kept as chunks so a large frame is concatenated once. */
@@ -12,8 +13,14 @@ export class FrameDecoder {
   private needed = HEADER_BYTES;
   private failed: ProtocolViolation | undefined;
 
-  /** `maxFrameBytes` bounds a frame's body; a larger length prefix is a violation at once. */
-  constructor(private readonly maxFrameBytes: number) {}
+  /**
+   * `maxFrameBytes` bounds a frame's body; a larger length prefix is a violation at once.
+   * `table`: the connection's header table, on a server (clients receive no table blocks).
+   */
+  constructor(
+    private readonly maxFrameBytes: number,
+    private readonly table?: HeaderTableDecoder,
+  ) {}
 
   /** Bytes held for an incomplete frame (at most one frame plus one chunk). */
   get bufferedBytes(): number {
@@ -54,7 +61,7 @@ export class FrameDecoder {
       }
       const flags = data.readUInt16BE(at + 6);
       const streamId = data.readUInt32BE(at + 8);
-      const frame = decodeBody(type, flags, streamId, data.subarray(at + HEADER_BYTES, end));
+      const frame = decodeBody(type, flags, streamId, data.subarray(at + HEADER_BYTES, end), this.table);
       if ('violation' in frame) return this.fail(frame.violation);
       at = end;
       onFrame(frame);

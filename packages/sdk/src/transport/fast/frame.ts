@@ -6,6 +6,7 @@
 //   cancel:   (empty)
 //   goaway:   u32 last stream id | u16 code (0 = graceful) | u16 message length | message
 //   headers:  u16 count | count × (u16 key length | key | u16 value length | value)
+//             (a request with FLAG_HEADER_TABLE: entries may be kept and referenced, header-table.ts)
 // Streaming calls (request flag STREAM, empty payload) then carry:
 //   message:  payload                                  (either side, within the peer's window)
 //   end:      (empty)                                  (client: no more messages)
@@ -14,6 +15,8 @@
 // and end with a response frame (its headers are the trailers, its payload empty) or an error.
 import { isFastCode } from './errors.ts';
 import type { FastCode } from './errors.ts';
+import { HeaderOp, TABLE_OFFER, TABLE_VERSION } from './header-table.ts';
+import type { HeaderTableDecoder, HeaderTableEncoder, PlannedHeader } from './header-table.ts';
 
 export const FRAME_VERSION = 1;
 export const HEADER_BYTES = 12;
@@ -33,6 +36,8 @@ export type FrameType = (typeof FrameType)[keyof typeof FrameType];
 export const FLAG_REFUSED = 1;
 /** Request flag: a streaming call; its messages follow in message frames. */
 export const FLAG_STREAM = 2;
+/** Request flag: the header block uses the connection's header table (header-table.ts). */
+export const FLAG_HEADER_TABLE = 4;
 /**
  * Bytes a streaming call's receiver takes before the sender waits for a window frame, per
  * stream and direction: HTTP/2's default stream window (65,535) is too small for a 4 MiB
@@ -109,16 +114,74 @@ function frame(type: FrameType, flags: number, streamId: number, bodyBytes: numb
   return buf;
 }
 
-/** `path` is passed pre-encoded because clients call few paths many times (see client's cache). */
-export function encodeRequest(streamId: number, timeoutMs: number, path: Buffer, headers: Headers | undefined, payload: Uint8Array, stream = false): Buffer {
+function plannedBytes(plan: readonly PlannedHeader[]): number {
+  let n = 2;
+  for (const h of plan) {
+    if (h.op === HeaderOp.indexed) {
+      n += 5;
+      continue;
+    }
+    const kl = Buffer.byteLength(h.key);
+    const vl = Buffer.byteLength(h.value);
+    if (kl > U16_MAX || vl > U16_MAX) throw new RangeError('header key or value longer than 65535 bytes');
+    n += 5 + kl + vl;
+  }
+  return n;
+}
+
+function writePlanned(buf: Buffer, at: number, plan: readonly PlannedHeader[]): number {
+  buf.writeUInt16BE(plan.length, at);
+  at += 2;
+  for (const h of plan) {
+    buf[at] = h.op;
+    if (h.op === HeaderOp.indexed) {
+      buf.writeUInt32BE(h.index, at + 1);
+      at += 5;
+      continue;
+    }
+    const kl = buf.write(h.key, at + 3, 'utf8');
+    buf.writeUInt16BE(kl, at + 1);
+    at += 3 + kl;
+    const vl = buf.write(h.value, at + 2, 'utf8');
+    buf.writeUInt16BE(vl, at);
+    at += 2 + vl;
+  }
+  return at;
+}
+
+/**
+ * `path` is passed pre-encoded because clients call few paths many times (see client's cache).
+ * With a header table: until the server answered, the block offers it; after, the block uses it,
+ * and the caller commits the table's plan once the frame is sure to be written.
+ */
+export function encodeRequest(
+  streamId: number,
+  timeoutMs: number,
+  path: Buffer,
+  headers: Headers | undefined,
+  payload: Uint8Array,
+  stream = false,
+  table?: HeaderTableEncoder,
+): Buffer {
   if (path.length > U16_MAX) throw new RangeError('path longer than 65535 bytes');
-  const flat = flattenHeaders(headers);
-  const hb = headersBytes(flat);
-  const buf = frame(FrameType.request, stream ? FLAG_STREAM : 0, streamId, 6 + path.length + hb + payload.length);
+  let flat = flattenHeaders(headers);
+  let flags = stream ? FLAG_STREAM : 0;
+  let plan: readonly PlannedHeader[] | undefined;
+  if (table !== undefined) {
+    if (table.enabled) {
+      plan = table.plan(flat);
+      flags |= FLAG_HEADER_TABLE;
+    } else {
+      flat = [...flat, TABLE_OFFER, TABLE_VERSION];
+    }
+  }
+  const hb = plan === undefined ? headersBytes(flat) : plannedBytes(plan);
+  const buf = frame(FrameType.request, flags, streamId, 6 + path.length + hb + payload.length);
   buf.writeUInt32BE(Math.max(0, Math.min(MAX_TIMEOUT_MS, Math.ceil(timeoutMs))), HEADER_BYTES);
   buf.writeUInt16BE(path.length, HEADER_BYTES + 4);
   path.copy(buf, HEADER_BYTES + 6);
-  const at = writeHeaders(buf, HEADER_BYTES + 6 + path.length, flat);
+  const start = HEADER_BYTES + 6 + path.length;
+  const at = plan === undefined ? writeHeaders(buf, start, flat) : writePlanned(buf, start, plan);
   buf.set(payload, at);
   return buf;
 }
@@ -213,8 +276,52 @@ function readHeaders(body: Buffer, at: number): { headers: Headers; end: number 
   return { headers, end: at };
 }
 
-/** Decodes one frame's body. `body` may be a view into a larger chunk; payloads stay views. */
-export function decodeBody(type: number, flags: number, streamId: number, body: Buffer): Frame | ProtocolViolation {
+/** Reads a header block of the table format (header-table.ts); its new entries are kept at the end. */
+function readTableHeaders(body: Buffer, at: number, table: HeaderTableDecoder): { headers: Headers; end: number } | ProtocolViolation {
+  if (at + 2 > body.length) return { violation: 'truncated header count' };
+  const count = body.readUInt16BE(at);
+  at += 2;
+  const headers: Headers = {};
+  let keep: string[] | undefined;
+  for (let i = 0; i < count; i++) {
+    if (at + 1 > body.length) return { violation: 'truncated header entry' };
+    const op = body[at]!;
+    at += 1;
+    if (op === HeaderOp.indexed) {
+      if (at + 4 > body.length) return { violation: 'truncated header index' };
+      const index = body.readUInt32BE(at);
+      at += 4;
+      const kept = table.lookup(index);
+      if (kept === undefined) return { violation: `header index ${index} is not in the table` };
+      if (kept.key !== '__proto__') headers[kept.key] = kept.value;
+      continue;
+    }
+    if (op !== HeaderOp.literal && op !== HeaderOp.keep) return { violation: `unknown header op ${op}` };
+    if (at + 2 > body.length) return { violation: 'truncated header key' };
+    const kl = body.readUInt16BE(at);
+    if (at + 2 + kl + 2 > body.length) return { violation: 'truncated header key' };
+    const key = body.toString('utf8', at + 2, at + 2 + kl);
+    at += 2 + kl;
+    const vl = body.readUInt16BE(at);
+    if (at + 2 + vl > body.length) return { violation: 'truncated header value' };
+    const value = body.toString('utf8', at + 2, at + 2 + vl);
+    at += 2 + vl;
+    if (key !== '__proto__') headers[key] = value;
+    if (op === HeaderOp.keep) (keep ??= []).push(key, value);
+  }
+  if (keep !== undefined) {
+    for (let i = 0; i < keep.length; i += 2) {
+      if (!table.keep(keep[i]!, keep[i + 1]!)) return { violation: 'header entry larger than the header table' };
+    }
+  }
+  return { headers, end: at };
+}
+
+/**
+ * Decodes one frame's body. `body` may be a view into a larger chunk; payloads stay views.
+ * `table` is the connection's header table (a server's); without one a table block is refused.
+ */
+export function decodeBody(type: number, flags: number, streamId: number, body: Buffer, table?: HeaderTableDecoder): Frame | ProtocolViolation {
   switch (type) {
     case FrameType.request: {
       if (streamId === 0) return { violation: 'request on stream 0' };
@@ -223,7 +330,10 @@ export function decodeBody(type: number, flags: number, streamId: number, body: 
       const pl = body.readUInt16BE(4);
       if (6 + pl > body.length) return { violation: 'truncated request path' };
       const path = body.toString('utf8', 6, 6 + pl);
-      const h = readHeaders(body, 6 + pl);
+      let h: { headers: Headers; end: number } | ProtocolViolation;
+      if ((flags & FLAG_HEADER_TABLE) === 0) h = readHeaders(body, 6 + pl);
+      else if (table === undefined) return { violation: 'header table block where no table was offered' };
+      else h = readTableHeaders(body, 6 + pl, table);
       if ('violation' in h) return h;
       const stream = (flags & FLAG_STREAM) !== 0;
       if (stream && h.end !== body.length) return { violation: 'streaming request with a payload' };

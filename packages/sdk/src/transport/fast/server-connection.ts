@@ -6,6 +6,7 @@ import { FrameDecoder } from './decoder.ts';
 import { FastCode, FastError } from './errors.ts';
 import { encodeError, encodeGoaway, encodeResponse, HEADER_BYTES, MAX_TIMER_MS } from './frame.ts';
 import type { Frame, Headers } from './frame.ts';
+import { HeaderTableDecoder, TABLE_OFFER, TABLE_VERSION, takeTableHeader } from './header-table.ts';
 import { FAST_PREAMBLE } from './preamble.ts';
 import { ServerFlow, type FastCallContext, type FastStreamHandler } from './server-flow.ts';
 import { FrameWriter } from './writer.ts';
@@ -47,6 +48,8 @@ interface ServerStream {
   timer: NodeJS.Timeout | undefined;
   /** A streaming call's messages both ways; undefined for a unary call. */
   flow: ServerFlow | undefined;
+  /** The request offered the header table: its response says this server takes it. */
+  answerTable: boolean;
 }
 
 function signalOf(stream: ServerStream): AbortSignal {
@@ -74,7 +77,7 @@ export class ServerConnection {
     private readonly limits: ServerConnectionLimits,
   ) {
     socket.setNoDelay(true);
-    this.decoder = new FrameDecoder(limits.maxFrameBytes);
+    this.decoder = new FrameDecoder(limits.maxFrameBytes, new HeaderTableDecoder());
     // A client that does not read its responses stops being read: memory stays bounded by
     // the concurrent-call limit instead of growing with the socket's write queue.
     this.writer = new FrameWriter(socket, { onPressure: (full) => (full ? socket.pause() : socket.resume()) });
@@ -212,7 +215,8 @@ export class ServerConnection {
       );
       return;
     }
-    const stream: ServerStream = { controller: undefined, reason: undefined, timer: undefined, flow: undefined };
+    const answerTable = headers[TABLE_OFFER] !== undefined && takeTableHeader(headers);
+    const stream: ServerStream = { controller: undefined, reason: undefined, timer: undefined, flow: undefined, answerTable };
     const deadline = clockNow() + timeoutMs;
     stream.timer = setTimeout(() => {
       const s = this.streams.get(streamId);
@@ -264,7 +268,7 @@ export class ServerConnection {
 
   private reply(streamId: number, stream: ServerStream, reply: { payload: Uint8Array; headers?: Headers }): void {
     if (!this.finish(streamId, stream)) return;
-    this.writer.write(this.responseFrame(streamId, reply));
+    this.writer.write(this.responseFrame(streamId, stream.answerTable ? { payload: reply.payload, headers: { ...reply.headers, [TABLE_OFFER]: TABLE_VERSION } } : reply));
     this.endIfIdle();
   }
 
