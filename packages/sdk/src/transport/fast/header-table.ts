@@ -114,7 +114,7 @@ export class HeaderTableEncoder {
       this.#bytes += kept.size;
       this.#fifo.push(kept);
       let values = this.#byKey.get(kept.key);
-      if (values === undefined) this.#byKey.set(kept.key, (values = new Map()));
+      if (values === undefined) this.#byKey.set(kept.key, (values = new Map<string, Kept>()));
       values.set(kept.value, kept);
       while (this.#bytes > TABLE_BYTES) {
         const old = this.#fifo.shift()!;
