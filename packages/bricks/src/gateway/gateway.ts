@@ -21,6 +21,11 @@ export interface GatewayRequest {
   readonly url: string;
   readonly contentType: string | null;
   readonly body: Uint8Array;
+  /**
+   * Request metadata for the RPC call, already chosen by the edge: only what a policy lets
+   * through (the caller's own credential, allow-listed headers) ever reaches a service.
+   */
+  readonly metadata?: Readonly<Record<string, string>>;
   readonly signal?: AbortSignal;
 }
 
@@ -59,7 +64,11 @@ export function createGateway(opts: GatewayOptions): Gateway {
             const request = transcodeRequest(binding, m.variables, { query, contentType: req.contentType, body: req.body });
             const call = calls.get(binding.method);
             if (call === undefined) return statusResponse(501, 'unimplemented', `${binding.where} has no client method`);
-            const answer = await call(request, req.signal === undefined ? {} : { signal: req.signal });
+            const options: CallOptions = {
+              ...(req.signal === undefined ? {} : { signal: req.signal }),
+              ...(req.metadata === undefined ? {} : { headers: req.metadata }),
+            };
+            const answer = await call(request, options);
             return transcodeResponse(binding, answer);
           }
           default: {
