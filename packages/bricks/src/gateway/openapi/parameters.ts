@@ -126,7 +126,8 @@ function walk(binding: Binding, message: DescMessage, chain: readonly DescField[
         break;
       case 'message':
         if (takesText(field.message)) param(textSchema(field.message), false);
-        else if (!chain.some((f) => f.fieldKind === 'message' && f.message === field.message) && message !== field.message) walk(binding, field.message, fields, [...names, field.jsonName], schemas, out);
+        // A message met again on the way down (a tree of itself) would list without end: its fields are left out.
+        else if (binding.method.input !== field.message && !chain.some((f) => f.fieldKind === 'message' && f.message === field.message)) walk(binding, field.message, fields, [...names, field.jsonName], schemas, out);
         break;
       case 'list':
         if (field.listKind === 'scalar') param({ type: 'array', items: scalarSchema(field.scalar) }, true);
