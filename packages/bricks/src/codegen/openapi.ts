@@ -4,7 +4,11 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openApiDocument, servicesFromDescriptorSet, type OpenApiDocument, type OpenApiOptions } from '../gateway/index.ts';
+// The modules themselves, not gateway/index.ts: that brings the gateway's SDK client, which the
+// CLI bundle does not take.
+import { servicesFromDescriptorSet } from '../gateway/descriptor-set.ts';
+import { openApiDocument, type OpenApiOptions } from '../gateway/openapi/document.ts';
+import type { OpenApiDocument } from '../gateway/openapi/types.ts';
 import { writeFileAtomic } from '../util/atomic-file.ts';
 import { CodegenError } from './errors.ts';
 import { spawnBuf } from './generate.ts';

@@ -154,9 +154,9 @@ test('responses: the message, the response_body field, a raw HttpBody; errors as
   assert.deepEqual(fail.responses['404'], { $ref: '#/components/responses/NotFound' });
   assert.deepEqual(fail.responses.default, { $ref: '#/components/responses/Error' });
   const error = doc.components.responses.Error!;
-  assert.match(error.description, /404 not_found \(5\)/);
-  assert.match(error.description, /401 unauthenticated \(16\)/);
-  assert.match(error.description, /429 resource_exhausted \(8\)/);
+  assert.match(error.description, /404 not_found/);
+  assert.match(error.description, /401 unauthenticated/);
+  assert.match(error.description, /429 resource_exhausted/);
   assert.deepEqual(error.content, { 'application/json': { schema: { $ref: '#/components/schemas/google.rpc.Status' } } });
   assert.deepEqual(doc.components.responses.MethodNotAllowed!.headers?.Allow?.schema, { type: 'string' });
   assert.deepEqual(doc.components.schemas['google.rpc.Status']!.required, ['code', 'message', 'details']);

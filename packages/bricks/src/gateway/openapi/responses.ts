@@ -1,8 +1,9 @@
 // The error responses every operation shares: the google.rpc.Status body the gateway answers
 // with (response.ts), under the HTTP status of its code (status.ts), or 400 when the request
 // cannot be read into the RPC's request message, 404 when no route matches.
-import { codes, codeToGrpc, type ErrorCode } from '@bricks/sdk';
-import { httpStatusOf } from '../status.ts';
+// No runtime import of @bricks/sdk: `bricks gen --openapi` runs this inside the CLI, whose
+// bundle takes only the SDK's small contract modules (bin/source-stamp.js).
+import { httpStatusTable } from '../status.ts';
 import { SCHEMA_REF_PREFIX } from './schemas.ts';
 import type { Response, Schema } from './types.ts';
 
@@ -25,7 +26,7 @@ const json = { 'application/json': { schema: { $ref: `${SCHEMA_REF_PREFIX}${STAT
 export const RESPONSE = { badRequest: 'BadRequest', notFound: 'NotFound', methodNotAllowed: 'MethodNotAllowed', error: 'Error' } as const;
 
 export function errorResponses(): Record<string, Response> {
-  const table = (Object.keys(codes) as ErrorCode[]).map((c) => `${httpStatusOf(c)} ${c} (${codeToGrpc(c)})`).join(', ');
+  const table = httpStatusTable().map(([code, status]) => `${status} ${code}`).join(', ');
   return {
     [RESPONSE.badRequest]: { description: 'The request cannot be read into the RPC request: a bad path value, query parameter or body (code 3, INVALID_ARGUMENT); or the RPC answered with invalid_argument, failed_precondition or out_of_range.', content: json },
     [RESPONSE.notFound]: { description: 'No route matches the path (code 5), or the RPC answered not_found.', content: json },
@@ -34,6 +35,6 @@ export function errorResponses(): Record<string, Response> {
       headers: { Allow: { description: 'The methods the path takes.', schema: { type: 'string' } } },
       content: json,
     },
-    [RESPONSE.error]: { description: `The RPC failed: the HTTP status of its code, as status (code, gRPC number): ${table}.`, content: json },
+    [RESPONSE.error]: { description: `The RPC failed: the HTTP status of its code, as status and code: ${table}.`, content: json },
   };
 }

@@ -256,7 +256,7 @@ export interface components {
                 "application/json": components["schemas"]["google.rpc.Status"];
             };
         };
-        /** @description The RPC failed: the HTTP status of its code, as status (code, gRPC number): 499 cancelled (1), 500 unknown (2), 400 invalid_argument (3), 504 deadline_exceeded (4), 404 not_found (5), 409 already_exists (6), 403 permission_denied (7), 429 resource_exhausted (8), 400 failed_precondition (9), 409 aborted (10), 400 out_of_range (11), 501 unimplemented (12), 500 internal (13), 503 unavailable (14), 500 data_loss (15), 401 unauthenticated (16). */
+        /** @description The RPC failed: the HTTP status of its code, as status and code: 499 cancelled, 500 unknown, 400 invalid_argument, 504 deadline_exceeded, 404 not_found, 409 already_exists, 403 permission_denied, 429 resource_exhausted, 400 failed_precondition, 409 aborted, 400 out_of_range, 501 unimplemented, 500 internal, 503 unavailable, 500 data_loss, 401 unauthenticated. */
         Error: {
             headers: {
                 [name: string]: unknown;
