@@ -12,13 +12,17 @@ import type { OpenApiDocument } from '../gateway/openapi/types.ts';
 import { writeFileAtomic } from '../util/atomic-file.ts';
 import { CodegenError } from './errors.ts';
 import { spawnBuf } from './generate.ts';
-import { planFor } from './plan.ts';
+import { hasBufConfig, planFor } from './plan.ts';
 import { installDevCommand } from './project.ts';
 import { findTools } from './tools.ts';
 
 /** The project's protos as a FileDescriptorSet with imports and source info (`buf build`). */
 export async function describeProject(dir: string): Promise<Uint8Array> {
   const plan = planFor(dir);
+  if (plan.input === null && !hasBufConfig(dir)) {
+    // Only buf generate reads a template's inputs; buf build would compile the whole folder.
+    throw new CodegenError('template-invalid', `${plan.templateFile ?? dir} names its inputs, which buf build does not read: for --openapi add a buf.yaml beside it that names the proto folder (version: v2, modules: [{ path: proto }])`);
+  }
   const tools = findTools(dir, (packages) => installDevCommand(dir, packages));
   const scratch = await mkdtemp(join(tmpdir(), 'bricks-describe-'));
   try {

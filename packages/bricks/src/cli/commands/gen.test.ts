@@ -125,3 +125,13 @@ test('--openapi writes the document of the services with HTTP rules, comments as
   assert.equal(n.code, 1);
   assert.match(n.stderr, /no service in the protos of .* has a google\.api\.http rule/);
 });
+
+test('--openapi with a buf.gen.yaml that names its inputs asks for a buf.yaml, which buf build reads', async (t) => {
+  const dir = project(t, {
+    'contracts/demo/v1/hello.proto': HELLO,
+    'buf.gen.yaml': 'version: v2\ninputs:\n  - directory: contracts\nplugins:\n  - local: protoc-gen-es\n    out: src/gen\n    opt: [target=ts]\n',
+  });
+  const r = await bricks(dir, 'gen', '--openapi', 'openapi.json');
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /buf\.gen\.yaml names its inputs, which buf build does not read: for --openapi add a buf\.yaml/);
+});
