@@ -106,7 +106,7 @@ test('template forms: unnamed wildcards, a deep variable after literals, an enum
   assert.equal((await validate(plain(doc))).valid, true);
 });
 
-test('query parameters: every field the path and body leave, nested as a.b, repeated as arrays, enums by name, WKTs by their text', () => {
+test('query parameters: every field the path and body leave, nested as a.b, repeated as arrays, enums by name, WKTs by their text', async () => {
   const list = named(op(library(), '/v1/shelves/{shelf}/books', 'get'), 'query');
   assert.deepEqual(Object.keys(list), ['pageSize', 'tags', 'filter.author', 'filter.genre', 'publishedAfter', 'maxAge', 'readMask', 'minRating', 'inPrint', 'flag', 'order', 'genres', 'cursor', 'token']);
   assert.deepEqual(list.tags, { name: 'tags', in: 'query', schema: { type: 'array', items: { type: 'string' } }, style: 'form', explode: true });
@@ -124,6 +124,7 @@ test('query parameters: every field the path and body leave, nested as a.b, repe
   // A path variable inside a message field leaves that message's other fields to the query.
   const inside = withRules({ UpdateBook: { pattern: { case: 'get', value: '/v2/{book.name=shelves/*/books/*}' } } });
   assert.deepEqual(Object.keys(named(op(inside, '/v2/{book.name}', 'get'), 'query')), ['book.title', 'book.genre', 'book.pages', 'book.published', 'updateMask']);
+  assert.equal((await validate(plain(inside))).valid, true);
 });
 
 test('request bodies by the body selector: none, "*" less the path fields, one field, raw HttpBody', () => {
@@ -164,4 +165,11 @@ test('responses: the message, the response_body field, a raw HttpBody; errors as
 
 test('a rule the gateway cannot serve fails the document the same way', () => {
   assert.throws(() => withRules({ GetShelf: { pattern: { case: 'get', value: '/v1/{nope}' } } }), /library\.proto: bricks\.gateway\.test\.v1\.LibraryService\.GetShelf: the rule "GET \/v1\/\{nope\}" binds "nope"/);
+});
+
+test('info and servers from the options; the title defaults to the services', () => {
+  const doc = openApiDocument([LibraryService], { version: '2.1.0', description: 'Books.', servers: [{ url: 'http://127.0.0.1:8080' }] });
+  assert.deepEqual(doc.info, { title: 'LibraryService', version: '2.1.0', description: 'Books.' });
+  assert.deepEqual(doc.servers, [{ url: 'http://127.0.0.1:8080' }]);
+  assert.equal(openApiDocument([]).info.title, 'API');
 });
