@@ -280,7 +280,8 @@ command('dev')
 
 command('gen')
   .description("generate TypeScript for the project's protos (proto/ into gen/, or as its buf.gen.yaml says) with buf and protoc-gen-es")
-  .action(async (_opts: Opts, cmd: Command) => (await load.gen()).gen(globals(cmd)));
+  .option('--openapi <file>', 'also write the OpenAPI 3.1 document of the services with google.api.http rules (as the gateway serves at /openapi.json)')
+  .action(async (opts: Opts, cmd: Command) => (await load.gen()).gen({ ...globals(cmd), ...(typeof opts.openapi === 'string' ? { openapi: opts.openapi } : {}) }));
 
 command('config')
   .description('print the normalized stack as Compose YAML (as docker compose config does)')

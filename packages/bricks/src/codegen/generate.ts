@@ -58,7 +58,11 @@ export async function generate(plan: GenPlan, tools: Tools): Promise<GenReport> 
 
 function runBuf(plan: GenPlan, tools: Tools, scratch: string): Promise<void> {
   const template = plan.templateFile ?? conventionTemplate(tools.protocGenEs.bin);
-  const args = ['generate', ...(plan.input === null ? [] : [plan.input]), '--template', template, '--output', scratch];
+  return spawnBuf(plan, tools, ['generate', ...(plan.input === null ? [] : [plan.input]), '--template', template, '--output', scratch], 'buf generate');
+}
+
+/** Runs buf in the project with `args`; `what` names the command in the error when it fails. */
+export function spawnBuf(plan: GenPlan, tools: Tools, args: readonly string[], what: string): Promise<void> {
   // A template may name plugins by command (`local: protoc-gen-es`, v1's `plugin: es`): they
   // are found where `npm run` finds a project's tools, protoc-gen-es' own folder first.
   const path = [dirname(tools.protocGenEs.bin), ...binDirsAbove(plan.dir), process.env.PATH ?? ''].join(delimiter);
@@ -77,7 +81,7 @@ function runBuf(plan: GenPlan, tools: Tools, scratch: string): Promise<void> {
         return reject(new CodegenError('proto-invalid', `buf found problems in the protos (${where}); nothing was written:\n${said}`));
       }
       const how = signal === null ? `exited with ${code}` : `was killed by ${signal}`;
-      reject(new CodegenError('failed', `buf generate (buf ${tools.buf.version}, protoc-gen-es ${tools.protocGenEs.version}) ${how}; nothing was written${said === '' ? '' : `:\n${said}`}`));
+      reject(new CodegenError('failed', `${what} (buf ${tools.buf.version}, protoc-gen-es ${tools.protocGenEs.version}) ${how}; nothing was written${said === '' ? '' : `:\n${said}`}`));
     });
   });
 }

@@ -2,6 +2,7 @@
 // what `bricks gen` runs.
 export { generateProject, renderProject } from './project.ts';
 export type { ProjectGen } from './project.ts';
+export { describeProject, projectOpenApi, writeOpenApi } from './openapi.ts';
 export { CodegenError } from './errors.ts';
 export type { CodegenErrorCode } from './errors.ts';
 export type { GenPlan } from './plan.ts';

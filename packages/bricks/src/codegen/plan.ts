@@ -87,7 +87,7 @@ export function conventionTemplate(protocGenEs: string): string {
   });
 }
 
-function hasBufConfig(dir: string): boolean {
+export function hasBufConfig(dir: string): boolean {
   return BUF_CONFIG_FILES.some((f) => existsSync(join(dir, f)));
 }
 

@@ -7,6 +7,10 @@ export { nodeHandler } from './http-listener.ts';
 export { servicesFromDescriptorSet } from './descriptor-set.ts';
 export { GatewayError } from './errors.ts';
 export type { GatewayErrorCode } from './errors.ts';
+export { openApiDocument } from './openapi/document.ts';
+export type { OpenApiOptions } from './openapi/document.ts';
+export type { OpenApiDocument } from './openapi/types.ts';
+export { openApiHandler, OPENAPI_PATH } from './openapi/handler.ts';
 
 // For the gateway program, OpenAPI generation and tests.
 export { bindingsOf, routerOf, ruleFromOptions } from './rules.ts';

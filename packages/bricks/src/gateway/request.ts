@@ -32,11 +32,10 @@ export function transcodeRequest(binding: Binding, variables: readonly BoundVari
     if (seen.has(key)) continue;
     seen.add(key);
     const what = `query parameter ${key}`;
-    if (binding.body.kind === 'whole') throw new GatewayError('bad-request', `${what}: this method takes every field in the body (body: "*"), none from the query`);
+    if (binding.body.kind === 'whole') throw new GatewayError('bad-request', `${what}: ${notFromQuery(binding, [])}`);
     const fields = queryFields(input, key, what);
-    const pathBound = binding.pathFields.find((p) => samePrefix(p.fields, fields));
-    if (pathBound !== undefined) throw new GatewayError('bad-request', `${what}: ${pathBound.variable.fieldPath.join('.')} is bound by the path`);
-    if (binding.body.kind === 'field' && fields[0] === binding.body.field) throw new GatewayError('bad-request', `${what}: ${binding.body.field.name} is carried by the body`);
+    const why = notFromQuery(binding, fields);
+    if (why !== undefined) throw new GatewayError('bad-request', `${what}: ${why}`);
     setField(root, fields, req.query.getAll(key), what);
   }
   return message;
@@ -103,6 +102,19 @@ function queryFields(input: DescMessage, key: string, what: string): DescField[]
     message = field.fieldKind === 'message' && !takesText(field.message) ? field.message : undefined;
   }
   return out;
+}
+
+/**
+ * Why the field at the end of `fields` (a chain from the request message down) cannot come
+ * from the query string of `binding`, or undefined when it can. The OpenAPI document lists as
+ * query parameters exactly the fields this lets through.
+ */
+export function notFromQuery(binding: Binding, fields: readonly DescField[]): string | undefined {
+  if (binding.body.kind === 'whole') return 'this method takes every field in the body (body: "*"), none from the query';
+  const pathBound = binding.pathFields.find((p) => samePrefix(p.fields, fields));
+  if (pathBound !== undefined) return `${pathBound.variable.fieldPath.join('.')} is bound by the path`;
+  if (binding.body.kind === 'field' && fields[0] === binding.body.field) return `${binding.body.field.name} is carried by the body`;
+  return undefined;
 }
 
 /** Whether one chain of fields starts with the other (a query parameter inside or around a path-bound field). */

@@ -24,3 +24,8 @@ const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
 export function httpStatusOf(code: ErrorCode): number {
   return HTTP_STATUS[code];
 }
+
+/** Every code with its HTTP status, in the order google.rpc.Code numbers them. */
+export function httpStatusTable(): readonly (readonly [ErrorCode, number])[] {
+  return Object.entries(HTTP_STATUS) as [ErrorCode, number][];
+}

@@ -103,3 +103,35 @@ test("the project's own buf.gen.yaml wins, its plugins found by name in the proj
   assert.match(r.stdout, /^wrote src\/gen\/demo\/v1\/hello_pb\.ts$/m);
   assert.match(r.stdout, /1 file generated as buf\.gen\.yaml says/);
 });
+
+test('--openapi writes the document of the services with HTTP rules, comments as descriptions, and leaves it alone when unchanged', async (t) => {
+  const api = 'syntax = "proto3";\npackage demo.v1;\nimport "google/api/annotations.proto";\n// A greeting.\nmessage Hi { string name = 1; }\n// Greets.\nservice HelloService {\n  // Says hello.\n  rpc Greet(Hi) returns (Hi) { option (google.api.http) = { get: "/v1/hello/{name}" }; }\n}\n';
+  const files: Record<string, string> = { 'proto/demo/v1/hello.proto': api };
+  for (const name of ['annotations', 'http', 'httpbody']) files[`proto/google/api/${name}.proto`] = readFileSync(new URL(`../../gateway/proto/google/api/${name}.proto`, import.meta.url), 'utf8');
+  const dir = project(t, files);
+  const r = await bricks(dir, 'gen', '--openapi', 'api/openapi.json');
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^wrote api\/openapi\.json \(OpenAPI 3\.1\)$/m);
+  const doc = JSON.parse(readFileSync(join(dir, 'api/openapi.json'), 'utf8')) as { openapi: string; tags: unknown; paths: Record<string, { get?: { operationId: string; description?: string } }> };
+  assert.equal(doc.openapi, '3.1.0');
+  assert.deepEqual(doc.tags, [{ name: 'HelloService', description: 'Greets.' }]);
+  assert.equal(doc.paths['/v1/hello/{name}']?.get?.operationId, 'HelloService_Greet');
+  assert.equal(doc.paths['/v1/hello/{name}']?.get?.description, 'Says hello.');
+  const again = await bricks(dir, 'gen', '--openapi', 'api/openapi.json');
+  assert.match(again.stdout, /^unchanged api\/openapi\.json/m);
+
+  const none = project(t, { 'proto/demo/v1/hello.proto': HELLO });
+  const n = await bricks(none, 'gen', '--openapi', 'openapi.json');
+  assert.equal(n.code, 1);
+  assert.match(n.stderr, /no service in the protos of .* has a google\.api\.http rule/);
+});
+
+test('--openapi with a buf.gen.yaml that names its inputs asks for a buf.yaml, which buf build reads', async (t) => {
+  const dir = project(t, {
+    'contracts/demo/v1/hello.proto': HELLO,
+    'buf.gen.yaml': 'version: v2\ninputs:\n  - directory: contracts\nplugins:\n  - local: protoc-gen-es\n    out: src/gen\n    opt: [target=ts]\n',
+  });
+  const r = await bricks(dir, 'gen', '--openapi', 'openapi.json');
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /buf\.gen\.yaml names its inputs, which buf build does not read: for --openapi add a buf\.yaml/);
+});

@@ -1,13 +1,19 @@
 // `bricks gen`: TypeScript for the project's protos (the stack file's folder: proto/ into gen/,
 // or as its buf.gen.yaml says), with the project's buf and protoc-gen-es; says what it wrote.
+// With --openapi FILE, also the OpenAPI document of the services that have HTTP rules.
 import { existsSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
-import { CodegenError, generateProject } from '../../codegen/index.ts';
+import { basename, dirname, join, relative, resolve } from 'node:path';
+import { CodegenError, generateProject, projectOpenApi, writeOpenApi } from '../../codegen/index.ts';
 import { findStackFile } from '../../stack/index.ts';
 import type { GlobalOptions } from '../context.ts';
 import { CliError } from '../errors.ts';
 
-export async function gen(options: GlobalOptions): Promise<void> {
+export interface GenOptions extends GlobalOptions {
+  /** Where to write the OpenAPI document, from the current folder. */
+  readonly openapi?: string;
+}
+
+export async function gen(options: GenOptions): Promise<void> {
   const dir = projectDirOf(options);
   let report;
   try {
@@ -26,6 +32,16 @@ export async function gen(options: GlobalOptions): Promise<void> {
   const { plan, tools } = report;
   const how = plan.templateFile === null ? `from ${shown(join(dir, plan.input ?? '.'))}/ into ${shown(join(dir, plan.outs.join(', ')))}/` : `as ${shown(plan.templateFile)} says`;
   console.log(`${n} file${n === 1 ? '' : 's'} generated ${how} (buf ${tools.buf.version}, protoc-gen-es ${tools.protocGenEs.version})`);
+  if (options.openapi !== undefined) {
+    const file = resolve(options.openapi);
+    let changed: boolean;
+    try {
+      changed = await writeOpenApi(file, await projectOpenApi(dir, { title: basename(dir) }));
+    } catch (err) {
+      throw new CliError('failed', CodegenError.from(err).message, { cause: err });
+    }
+    console.log(`${changed ? 'wrote' : 'unchanged'} ${shown(file)} (OpenAPI 3.1)`);
+  }
 }
 
 /** The stack file's folder (`-f`, else one found here); without a stack file, this folder. */
