@@ -4,6 +4,7 @@
 export { createGateway } from './gateway.ts';
 export type { Gateway, GatewayOptions, GatewayRequest } from './gateway.ts';
 export { nodeHandler } from './http-listener.ts';
+export type { NodeHandlerOptions } from './http-listener.ts';
 export { servicesFromDescriptorSet } from './descriptor-set.ts';
 export { GatewayError } from './errors.ts';
 export type { GatewayErrorCode } from './errors.ts';
