@@ -9,6 +9,13 @@ export { servicesFromDescriptorSet } from './descriptor-set.ts';
 export { GatewayError } from './errors.ts';
 export type { GatewayErrorCode } from './errors.ts';
 
+// The gateway program (program/main.ts): what a service with x-bricks.gateway runs.
+export { runGateway } from './program/run.ts';
+export { encodeGatewayConfig, gatewayConfigSchema, parseGatewayConfig } from './program/config.ts';
+export type { GatewayConfig } from './program/config.ts';
+export { edgeHandler, callerCredential } from './program/edge-hook.ts';
+export { gatewayProgramArgv, GATEWAY_PROGRAM_FILE } from './program/location.ts';
+
 // For the gateway program, OpenAPI generation and tests.
 export { bindingsOf, routerOf, ruleFromOptions } from './rules.ts';
 export type { Binding, BodySelector, PathField, RuleSource } from './rules.ts';
