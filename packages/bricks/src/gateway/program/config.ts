@@ -3,6 +3,7 @@
 // sees it: a file of the project locally, one inside the image on Swarm and Kubernetes), and the
 // program reads it back here.
 import { z } from 'zod';
+import type { GatewaySpec } from '../../stack/model.ts';
 import { GatewayError } from '../errors.ts';
 
 export const gatewayConfigSchema = z
@@ -20,6 +21,15 @@ export const gatewayConfigSchema = z
   .strict();
 
 export type GatewayConfig = z.output<typeof gatewayConfigSchema>;
+
+/** The program's configuration for a stack's x-bricks.gateway, with the set at `descriptors` as the replica sees it. */
+export function gatewayConfigOf(spec: GatewaySpec, descriptors: string): GatewayConfig {
+  return {
+    descriptors,
+    ...(spec.services === undefined ? {} : { services: [...spec.services] }),
+    ...(spec.policies === undefined ? {} : { policies: spec.policies }),
+  };
+}
 
 export function encodeGatewayConfig(config: GatewayConfig): string {
   return JSON.stringify(config);
