@@ -13,6 +13,8 @@ export const PREBUILT_GROUP_LAUNCHER = 'dist/group-launcher.mjs';
 export const PREBUILT_SWARM_AUTOSCALER = 'dist/swarm-autoscaler.mjs';
 export const PREBUILT_POSTGRES_SERVER = 'dist/postgres-server.mjs';
 export const PREBUILT_AMBASSADOR = 'dist/ambassador.mjs';
+/** bricks' gateway program (src/gateway/program/main.ts), run by a service with x-bricks.gateway and put in its image. */
+export const PREBUILT_GATEWAY = 'dist/gateway.mjs';
 
 /**
  * Whether the package at `root` is a source checkout. Told by src/ rather than by dist/: a

@@ -8,7 +8,7 @@ import { isBuiltin } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { cliBuildOptions } from '../bin/cli-bundle.js';
-import { PREBUILT_AMBASSADOR, PREBUILT_GROUP_LAUNCHER, PREBUILT_MAIN, PREBUILT_POSTGRES_SERVER, PREBUILT_SWARM_AUTOSCALER } from '../bin/package-layout.js';
+import { PREBUILT_AMBASSADOR, PREBUILT_GATEWAY, PREBUILT_GROUP_LAUNCHER, PREBUILT_MAIN, PREBUILT_POSTGRES_SERVER, PREBUILT_SWARM_AUTOSCALER } from '../bin/package-layout.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -39,6 +39,8 @@ export async function buildPackage(outDir) {
     });
   const launcher = await program('src/platform/runtime/group-launcher.mjs', PREBUILT_GROUP_LAUNCHER);
   const autoscaler = await program('src/targets/swarm/autoscaler/main.ts', PREBUILT_SWARM_AUTOSCALER);
+  // The gateway program, whole: a gateway's replica (and its image) needs nothing beside it.
+  const gateway = await program('src/gateway/program/main.ts', PREBUILT_GATEWAY);
   // The local PostgreSQL of a backing service. PGlite stays a dependency: its WASM and data
   // files are loaded from beside its modules.
   const postgres = await program('src/platform/backing/postgres-server.mjs', PREBUILT_POSTGRES_SERVER, ['@electric-sql/*']);
@@ -50,7 +52,7 @@ export async function buildPackage(outDir) {
   mkdirSync(composeSpec, { recursive: true });
   for (const file of ['LICENSE', 'NOTICE']) cpSync(join(ROOT, 'src', 'stack', 'compose-spec', file), join(composeSpec, file));
   const external = new Set();
-  for (const { metafile } of [main, launcher, autoscaler, postgres]) {
+  for (const { metafile } of [main, launcher, autoscaler, gateway, postgres]) {
     for (const output of Object.values(metafile.outputs)) {
       for (const i of output.imports) if (i.external && !isBuiltin(i.path)) external.add(packageName(i.path));
     }

@@ -39,5 +39,6 @@ export { authSchema, parseAuth, encodeAuth, AUTHORIZATION_HEADER, IDENTITY_HEADE
 export type { AuthSpec, MethodRule } from './auth/index.ts';
 export { rpcMetrics, metricsText, METRICS_CONTENT_TYPE, parseTraceparent, formatTraceparent } from './telemetry/index.ts';
 export { closeDiscovery } from './discovery/resolve.ts';
+export { noticeReady } from './server/ready-notice.ts';
 export type { Endpoint } from './discovery/index.ts';
 export type { Protocol } from './transport/channel.ts';

@@ -1,7 +1,7 @@
 // Builds one service: checks the previous build's stamps first (stats only), and runs esbuild
 // only when something it depends on changed; a digest that already has a directory is reused.
 import { existsSync } from 'node:fs';
-import { relative, sep } from 'node:path';
+import { isAbsolute, relative, sep } from 'node:path';
 import type { Service } from '../stack/model.ts';
 import { BUILD_FORMAT_VERSION, ENTRY_FILE, bundle, bundleFingerprint } from './bundle.ts';
 import { artifactDir, hasArtifact, publishArtifact, readManifest, writeFileIn } from './artifact-dir.ts';
@@ -180,7 +180,12 @@ async function inPlaceService(
   ctx: ServiceBuildContext,
 ): Promise<{ digest: string; rebuilt: boolean; inputs: readonly string[] }> {
   // A service with nothing to run locally (an image-only service) has no files of its own: its config is all.
-  const paths = command.length === 0 ? [] : await inPlaceInputs(service.name, service.workingDir, ctx.rootDir);
+  // A gateway's file is its descriptor set, the API it serves (bricks' program is bricks' own).
+  const gateway = service.bricks.gateway;
+  const paths =
+    gateway !== undefined ? descriptorInputs(gateway.descriptors, ctx.rootDir)
+    : command.length === 0 ? []
+    : await inPlaceInputs(service.name, service.workingDir, ctx.rootDir);
   const sources = stampAll(ctx.rootDir, paths, previous, service.name, { skipMissing: true });
   const digest = computeDigest(key, sources, packagesHash([]));
   const inputs = sources.map((s) => s.path);
@@ -204,6 +209,12 @@ async function inPlaceService(
     writeCache(ctx.outDir, service.name, { key, digest, sources, packageKeys: [], packagesHash: packagesHash([]), lockfile: null, externals: [] });
   }
   return { digest, rebuilt, inputs };
+}
+
+/** The descriptor set as an input (relative to rootDir); one outside the project is left to the daemon's version. */
+function descriptorInputs(file: string, rootDir: string): string[] {
+  const rel = toPosix(relative(rootDir, file));
+  return rel.startsWith('../') || isAbsolute(rel) ? [] : [rel];
 }
 
 function stampAll(

@@ -2,12 +2,13 @@
 // whose text did not change is left alone (its mtime too, so builds and `bricks dev` see no
 // change), and with `clean` a file under an out folder that no proto produces any more goes.
 import { spawn } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, readdir, rm, rmdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { writeFileAtomic } from '../util/atomic-file.ts';
 import { CodegenError } from './errors.ts';
-import { conventionTemplate } from './plan.ts';
+import { conventionTemplate, DESCRIPTOR_SET_FILE, GEN_DIR } from './plan.ts';
 import type { GenPlan } from './plan.ts';
 import type { Tools } from './tools.ts';
 
@@ -26,6 +27,8 @@ export async function render(plan: GenPlan, tools: Tools): Promise<Map<string, B
   const scratch = await mkdtemp(join(tmpdir(), 'bricks-gen-'));
   try {
     await runBuf(plan, tools, scratch);
+    const set = descriptorSetOf(plan);
+    if (set !== null) await runBufBuild(plan, tools, join(scratch, set));
     const out = new Map<string, Buffer>();
     for (const rel of await filesUnder(scratch)) out.set(destinationOf(plan, rel), await readFile(join(scratch, rel)));
     return out;
@@ -82,6 +85,36 @@ export function spawnBuf(plan: GenPlan, tools: Tools, args: readonly string[], w
       }
       const how = signal === null ? `exited with ${code}` : `was killed by ${signal}`;
       reject(new CodegenError('failed', `${what} (buf ${tools.buf.version}, protoc-gen-es ${tools.protocGenEs.version}) ${how}; nothing was written${said === '' ? '' : `:\n${said}`}`));
+    });
+  });
+}
+
+/**
+ * Where bricks' convention puts the protos' FileDescriptorSet (with their imports), which a
+ * gateway serves (x-bricks.gateway.descriptors): only for protos that use google.api.http rules,
+ * and only by the convention (a project's own template decides its outputs itself).
+ */
+export function descriptorSetOf(plan: GenPlan): string | null {
+  if (plan.templateFile !== null || plan.input === null) return null;
+  return usesHttpRules(join(plan.dir, plan.input)) ? join(GEN_DIR, DESCRIPTOR_SET_FILE) : null;
+}
+
+function usesHttpRules(dir: string): boolean {
+  const entries = readdirSync(dir, { withFileTypes: true, recursive: true });
+  return entries.some((e) => e.isFile() && e.name.endsWith('.proto') && /^\s*import\s+(public\s+)?"google\/api\/annotations\.proto"\s*;/m.test(readFileSync(join(e.parentPath, e.name), 'utf8')));
+}
+
+function runBufBuild(plan: GenPlan, tools: Tools, out: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    mkdirSync(dirname(out), { recursive: true });
+    const child = spawn(tools.buf.bin, ['build', plan.input ?? '.', '-o', out], { cwd: plan.dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    child.on('error', (err) => reject(new CodegenError('failed', `cannot run ${tools.buf.bin}: ${err.message}; reinstall ${tools.buf.pkg}`, { cause: err })));
+    child.on('close', (code) => {
+      if (code === 0) resolve();
+      else reject(new CodegenError('failed', `buf build (buf ${tools.buf.version}) of the descriptor set exited with ${code}; nothing was written:\n${output.trim()}`));
     });
   });
 }

@@ -8,6 +8,8 @@ import { CodegenError } from './errors.ts';
 
 export const PROTO_DIR = 'proto';
 export const GEN_DIR = 'gen';
+/** The FileDescriptorSet `bricks gen` writes into gen/ for protos with google.api.http rules (generate.ts). */
+export const DESCRIPTOR_SET_FILE = 'descriptors.binpb';
 const TEMPLATE_FILE = 'buf.gen.yaml';
 /** buf's own configuration of the inputs: with one of these, buf decides what is compiled. */
 const BUF_CONFIG_FILES = ['buf.yaml', 'buf.work.yaml'];

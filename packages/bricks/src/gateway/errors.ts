@@ -9,6 +9,8 @@ export type GatewayErrorCode =
   | 'rule-conflict'
   /** A descriptor set cannot be read, or lacks a service it was asked for. */
   | 'descriptors-invalid'
+  /** The gateway program's configuration (BRICKS_GATEWAY) is missing or malformed. */
+  | 'config-invalid'
   /** An HTTP request cannot be turned into the request message (bad path value, query parameter or body): 400. */
   | 'bad-request'
   /** Anything else that failed inside the gateway. */

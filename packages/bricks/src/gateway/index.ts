@@ -4,6 +4,7 @@
 export { createGateway } from './gateway.ts';
 export type { Gateway, GatewayOptions, GatewayRequest } from './gateway.ts';
 export { nodeHandler } from './http-listener.ts';
+export type { NodeHandlerOptions } from './http-listener.ts';
 export { servicesFromDescriptorSet } from './descriptor-set.ts';
 export { GatewayError } from './errors.ts';
 export type { GatewayErrorCode } from './errors.ts';
@@ -11,6 +12,13 @@ export { openApiDocument } from './openapi/document.ts';
 export type { OpenApiOptions } from './openapi/document.ts';
 export type { OpenApiDocument } from './openapi/types.ts';
 export { openApiHandler, OPENAPI_PATH } from './openapi/handler.ts';
+
+// The gateway program (program/main.ts): what a service with x-bricks.gateway runs.
+export { runGateway } from './program/run.ts';
+export { encodeGatewayConfig, gatewayConfigSchema, parseGatewayConfig } from './program/config.ts';
+export type { GatewayConfig } from './program/config.ts';
+export { edgeHandler, callerCredential } from './program/edge-hook.ts';
+export { gatewayProgramArgv, GATEWAY_PROGRAM_FILE } from './program/location.ts';
 
 // For the gateway program, OpenAPI generation and tests.
 export { bindingsOf, routerOf, ruleFromOptions } from './rules.ts';

@@ -71,6 +71,7 @@ function errorOf(err: unknown): { code: ErrorCode; message: string } {
       case 'rule-invalid':
       case 'rule-conflict':
       case 'descriptors-invalid':
+      case 'config-invalid':
       case 'failed':
         return { code: 'internal', message: err.message };
       default: {

@@ -46,9 +46,11 @@ export class Router<T> {
   match(verb: string, rawPath: string): RouteMatch<T> {
     const upper = verb.toUpperCase();
     const allowed = new Set<string>();
+    // Split once for every template without a custom verb (most of them), not once per route.
+    let plain: string[] | null | undefined;
     for (const r of this.routes) {
       if (r.verb !== upper && allowed.has(r.verb)) continue;
-      const segs = segmentsFor(r.template, rawPath);
+      const segs = r.template.verb === null ? matchSegments(r.template, (plain ??= splitPath(rawPath))) : segmentsFor(r.template, rawPath);
       if (segs === null) continue;
       if (r.verb !== upper) {
         allowed.add(r.verb);
@@ -60,6 +62,10 @@ export class Router<T> {
   }
 }
 
+function splitPath(p: string): string[] | null {
+  return p.startsWith('/') ? p.slice(1).split('/') : null;
+}
+
 /** The raw path segments when `template` matches `rawPath` (verb taken off), else null. */
 function segmentsFor(t: PathTemplate, rawPath: string): string[] | null {
   let p = rawPath;
@@ -68,8 +74,12 @@ function segmentsFor(t: PathTemplate, rawPath: string): string[] | null {
     if (!p.endsWith(suffix)) return null;
     p = p.slice(0, -suffix.length);
   }
-  if (!p.startsWith('/')) return null;
-  const segs = p.slice(1).split('/');
+  return matchSegments(t, splitPath(p));
+}
+
+/** `segs` (the path split at '/', or null when it did not start with one) when `t` matches them. */
+function matchSegments(t: PathTemplate, segs: string[] | null): string[] | null {
+  if (segs === null) return null;
   const n = t.segments.length;
   for (let i = 0; i < n; i++) {
     const s = t.segments[i]!;

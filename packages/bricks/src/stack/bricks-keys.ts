@@ -6,6 +6,8 @@ import { resilienceSchema } from '@bricks/sdk/resilience';
 import type { z } from 'zod';
 import type { AmbassadorSpec, AuthSpec, AutoscaleSpec, BackingKey, BricksServiceKeys, BricksStackKeys, Command } from './model.ts';
 import { compact } from './deploy.ts';
+import { readGateway } from './gateway.ts';
+import type { GatewayRead } from './gateway.ts';
 import { readBricksHealth } from './health.ts';
 import type { BricksHealthSpec } from './health.ts';
 import { childPath, describe, nodeAt, pathOf, toPlain } from './node.ts';
@@ -13,7 +15,7 @@ import type { MapNode, Node } from './node.ts';
 import type { Reader } from './read.ts';
 
 /** The keys of a service's `x-bricks`. */
-export const BRICKS_SERVICE_KEYS = ['run', 'port', 'health', 'entry', 'external', 'group', 'edge', 'autoscale', 'resilience', 'update', 'auth', 'secret_rotation', 'backing', 'ambassador'] as const;
+export const BRICKS_SERVICE_KEYS = ['run', 'port', 'health', 'entry', 'external', 'group', 'edge', 'autoscale', 'resilience', 'update', 'auth', 'secret_rotation', 'backing', 'ambassador', 'gateway'] as const;
 /** The keys of the top-level `x-bricks`. */
 export const BRICKS_TOP_KEYS = ['base_port', 'max_local_replicas', 'auth'] as const;
 const SECRET_ROTATIONS = ['restart', 'in-place'] as const;
@@ -28,12 +30,15 @@ const CREDENTIAL_KEYS = ['header', 'secret', 'scheme'] as const;
 export interface BricksServiceRead {
   readonly keys: BricksServiceKeys;
   readonly health: BricksHealthSpec | undefined;
+  /** x-bricks.gateway with where its descriptors path is written (service.ts resolves and checks it). */
+  readonly gateway: GatewayRead | undefined;
 }
 
 export function readBricksService(r: Reader, map: MapNode, path: string): BricksServiceRead {
   r.keys(map, path, BRICKS_SERVICE_KEYS, 'x-bricks', true);
   const keys: { -readonly [K in keyof BricksServiceKeys]: BricksServiceKeys[K] } = {};
   let health: BricksHealthSpec | undefined;
+  let gateway: GatewayRead | undefined;
   for (const e of map.entries) {
     const p = childPath(path, e.key);
     const v = e.value;
@@ -80,6 +85,9 @@ export function readBricksService(r: Reader, map: MapNode, path: string): Bricks
       case 'ambassador':
         keys.ambassador = readAmbassador(r, v, p);
         break;
+      case 'gateway':
+        gateway = readGateway(r, v, p);
+        break;
       case 'update': {
         const m = r.map(v, p, 'a map such as { ready_timeout: 30s }');
         if (m === undefined) break;
@@ -90,7 +98,7 @@ export function readBricksService(r: Reader, map: MapNode, path: string): Bricks
       }
     }
   }
-  return { keys: compact(keys), health };
+  return { keys: compact(keys), health, gateway };
 }
 
 export function readBricksStack(r: Reader, node: Node, path: string): BricksStackKeys {

@@ -255,6 +255,22 @@ export interface AmbassadorSpec {
   readonly credential?: { readonly header: string; readonly secret: string; readonly scheme?: string };
 }
 
+/**
+ * `x-bricks.gateway`: the service runs bricks' gateway program (REST/JSON transcoded to RPC by
+ * the protos' google.api.http rules) instead of a program of its own.
+ */
+export interface GatewaySpec {
+  /** The FileDescriptorSet it serves (`buf build -o`, or `bricks gen`), absolute. */
+  readonly descriptors: string;
+  /** The services of the set it serves, fully qualified; unset = every one with an HTTP rule. */
+  readonly services?: readonly string[];
+  /**
+   * The edge policies (auth per route, CORS, limits, ...) as written: the edge (gateway/edge/)
+   * owns their schema; the model keeps them whole for the program.
+   */
+  readonly policies?: Readonly<Record<string, unknown>>;
+}
+
 /** A service's `x-bricks` keys, typed. */
 export interface BricksServiceKeys {
   /** What the local target runs instead of `command`. */
@@ -284,6 +300,7 @@ export interface BricksServiceKeys {
   /** `x-bricks.backing`; the service's `backing` is what it means together with the image. */
   readonly backing?: BackingKey;
   readonly ambassador?: AmbassadorSpec;
+  readonly gateway?: GatewaySpec;
 }
 
 export interface Service {

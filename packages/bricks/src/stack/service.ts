@@ -2,9 +2,11 @@
 // Service. The Compose schema has already checked every key's name and type; these readers
 // check what it cannot (ranges, durations, paths) and keep the rest for the engine targets.
 // depends_on and the names a service refers to are checked later, across services.
+import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { readBackingSpec } from './backing.ts';
 import { readBricksService } from './bricks-keys.ts';
+import type { GatewayRead } from './gateway.ts';
 import { readDeploy } from './deploy.ts';
 import type { DeployRead } from './deploy.ts';
 import { readEnvFiles, readEnvironment } from './env.ts';
@@ -12,7 +14,7 @@ import type { EnvContext } from './env.ts';
 import { normalizeHealth, readHealthcheck } from './health.ts';
 import type { HealthcheckSpec } from './health.ts';
 import type { BricksHealthSpec } from './health.ts';
-import type { BricksServiceKeys, Command, DependsOnCondition, FileMount, PortMapping, RestartPolicySpec, Service, VolumeMount } from './model.ts';
+import type { BricksServiceKeys, Command, GatewaySpec, DependsOnCondition, FileMount, PortMapping, RestartPolicySpec, Service, VolumeMount } from './model.ts';
 import { readFileMounts, readVolumeMounts } from './mounts.ts';
 import { childPath, describe, itemPath, toPlain } from './node.ts';
 import type { Node, Pos } from './node.ts';
@@ -51,6 +53,38 @@ const INTERPRETED = new Set([
   'command', 'entrypoint', 'env_file', 'environment', 'working_dir', 'image', 'build', 'healthcheck', 'deploy', 'scale',
   'restart', 'stop_grace_period', 'stop_signal', 'depends_on', 'ports', 'volumes', 'secrets', 'configs', 'networks', 'x-bricks',
 ]);
+
+/** What bricks' gateway program answers for readiness and liveness (gateway/program/server.ts). */
+const GATEWAY_READY_PATH = '/readyz';
+const GATEWAY_LIVE_PATH = '/healthz';
+
+/**
+ * x-bricks.gateway in its service: the descriptor set's path resolved against the project
+ * directory and present, and nothing else that would say what the service runs.
+ */
+function readGatewayService(
+  ctx: EnvContext,
+  g: GatewayRead,
+  s: { readonly path: string; readonly at: Pos; readonly run: boolean; readonly backing: boolean; readonly ambassador: boolean },
+): GatewaySpec | undefined {
+  const r = ctx.reader;
+  const gp = childPath(s.path, 'x-bricks.gateway');
+  const clash = s.run ? 'x-bricks.run' : s.backing ? 'a backing service' : s.ambassador ? 'x-bricks.ambassador' : undefined;
+  if (clash !== undefined) {
+    r.problems.error('value', s.at, gp, `a gateway runs bricks' gateway program, so it cannot also be ${clash === 'a backing service' ? clash : `given ${clash}`}`);
+    return undefined;
+  }
+  const file = isAbsolute(g.spec.descriptors) ? g.spec.descriptors : resolve(ctx.dir, g.spec.descriptors);
+  if (!existsSync(file)) {
+    r.problems.error('missing-file', g.descriptorsAt, childPath(gp, 'descriptors'), `${file} does not exist; write it with buf build -o ${g.spec.descriptors} (or bricks gen)`);
+    return undefined;
+  }
+  return { ...g.spec, descriptors: file };
+}
+
+function definedKeys<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
 
 function readCommand(r: Reader, node: Node, path: string): Command | null | undefined {
   if (node.kind === 'scalar' && node.value === null) return null;
@@ -155,6 +189,7 @@ export function readService(ctx: EnvContext, name: string, node: Node, path: str
   const refs: NameRef[] = [];
   let bricks: BricksServiceKeys = {};
   let bricksHealth: BricksHealthSpec | undefined;
+  let gatewayRead: GatewayRead | undefined;
   let environmentAt: Pos | undefined;
   const passthrough: Record<string, unknown> = {};
 
@@ -255,6 +290,7 @@ export function readService(ctx: EnvContext, name: string, node: Node, path: str
         const read = readBricksService(r, bm, p);
         bricks = read.keys;
         bricksHealth = read.health;
+        gatewayRead = read.gateway;
         break;
       }
     }
@@ -275,6 +311,14 @@ export function readService(ctx: EnvContext, name: string, node: Node, path: str
     r.problems.error('reference', map.pos, childPath(path, 'x-bricks.ambassador.credential.secret'), `${credential.secret} is not one of ${name}'s secrets: list it under secrets: so the ambassador gets its file`);
   }
   if (bricks.ambassador !== undefined && backing !== undefined) r.problems.error('value', map.pos, childPath(path, 'x-bricks.ambassador'), 'a service is an ambassador or a backing service, not both');
+  if (gatewayRead !== undefined) {
+    const gateway = readGatewayService(ctx, gatewayRead, { path, at: map.pos, run: bricks.run !== undefined, backing: backing !== undefined, ambassador: bricks.ambassador !== undefined });
+    if (gateway !== undefined) {
+      bricks = { ...bricks, gateway };
+      // The program answers these (gateway/program/server.ts) on every target.
+      bricksHealth = { ready: GATEWAY_READY_PATH, live: GATEWAY_LIVE_PATH, ...definedKeys(bricksHealth ?? {}) };
+    }
+  }
 
   return {
     service: {

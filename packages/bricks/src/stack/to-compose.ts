@@ -72,6 +72,7 @@ function serviceDoc(stack: Stack, s: Service): Doc {
       retries: b.ambassador.retries,
       credential: b.ambassador.credential === undefined ? undefined : defined({ ...b.ambassador.credential }),
     }),
+    gateway: b.gateway === undefined ? undefined : defined({ descriptors: b.gateway.descriptors, services: b.gateway.services === undefined ? undefined : [...b.gateway.services], policies: b.gateway.policies }),
   });
   if (Object.keys(bricks).length > 0) out['x-bricks'] = bricks;
   return out;

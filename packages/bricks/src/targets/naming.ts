@@ -11,6 +11,7 @@ import { servicePort } from '../stack/service-port.ts';
 import { connectionUrl } from '../stack/backing.ts';
 import { TargetError } from './errors.ts';
 import { engineStopGraceMs } from './engine-defaults.ts';
+import { gatewayEnvironment } from './gateway.ts';
 
 export type TargetKind = 'swarm' | 'kubernetes';
 
@@ -68,6 +69,7 @@ export function replicaEnvironment(
     throw new TargetError('invalid-stack', `services.${service.name}: x-bricks.auth.issuer is ${LOCAL_ISSUER}, the bricks daemon's development issuer, which a ${target} deployment does not have: name your OIDC issuer's URL (arcade: ARCADE_ISSUER=https://...)`);
   }
   if (auth !== undefined) env[AUTH_VARIABLE] = encodedAuth(auth);
+  Object.assign(env, gatewayEnvironment(service));
   for (const other of Object.values(stack.services)) {
     const backing = other.backing;
     env[serviceUrlVariable(other.name)] = backing === undefined ? `http://${hostOf(other)}:${portOf(other)}` : connectionUrl(backing, hostOf(other), servicePort(other));

@@ -3,9 +3,12 @@
 import type { AutoscaleSpec, Service } from '../stack/model.ts';
 import { engineReplicas } from './engine-defaults.ts';
 
-/** The edge is the service reachable from outside: it publishes ports, or says `x-bricks.edge: true`. */
+/**
+ * The edge is the service reachable from outside: it publishes ports, or says `x-bricks.edge: true`.
+ * A gateway is the edge by what it is for, unless it says `edge: false`.
+ */
 export function isEdge(service: Service): boolean {
-  return service.ports.length > 0 || service.bricks.edge === true;
+  return service.ports.length > 0 || (service.bricks.edge ?? service.bricks.gateway !== undefined);
 }
 
 /** What image a service runs: the one bricks builds from its artifact, or a Compose `image:` as-is. */
@@ -14,7 +17,8 @@ export type ImageSource =
   | { readonly kind: 'external'; readonly ref: string };
 
 export function imageSource(service: Service): ImageSource {
-  const built = service.build !== undefined || service.bricks.run !== undefined;
+  // A gateway's image is built from bricks' gateway program and its descriptor set (images/gateway-image.ts).
+  const built = service.build !== undefined || service.bricks.run !== undefined || service.bricks.gateway !== undefined;
   return service.image !== undefined && !built ? { kind: 'external', ref: service.image } : { kind: 'built' };
 }
 

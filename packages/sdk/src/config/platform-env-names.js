@@ -63,6 +63,12 @@ export const IDENTITY_KEY_VARIABLE = 'BRICKS_IDENTITY_KEY';
  * tokens and the rules per method. The daemon, Swarm and Kubernetes; the SDK's server enforces it.
  */
 export const AUTH_VARIABLE = 'BRICKS_AUTH';
+/**
+ * `x-bricks.gateway` as JSON, for a replica of bricks' gateway program only: the descriptor set
+ * it serves (a path the replica can read), the services of it, and the edge policies. The daemon,
+ * Swarm and Kubernetes; bricks' gateway program reads it (packages/bricks/src/gateway/program/).
+ */
+export const GATEWAY_VARIABLE = 'BRICKS_GATEWAY';
 
 // OpenTelemetry's own variables, as its SDKs read them -----------------------------------------
 

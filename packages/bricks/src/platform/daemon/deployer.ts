@@ -2,7 +2,8 @@
 // release back. One operation at a time. In a git work tree every deploy is a release
 // (artifacts by digest, recorded by SHA); elsewhere the stack runs from its sources and
 // there is no history to roll back to.
-import { existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { artifactDir, buildStack, ENTRY_FILE, readManifest, workspaceRoot } from '../../artifacts/index.ts';
 import { planEntry } from '../../artifacts/entry.ts';
@@ -24,6 +25,8 @@ import type { Supervisor } from './supervisor.ts';
 import { addressProtocol } from './routing.ts';
 import type { AddressProtocol } from './routing.ts';
 import { localAmbassadorCommand, localBackingCommand } from '../backing/index.ts';
+// The program's location only: the daemon never loads the gateway itself.
+import { gatewayProgramArgv } from '../../gateway/program/location.ts';
 
 export interface DeployerOptions {
   readonly stackFile: string;
@@ -160,7 +163,8 @@ export class Deployer {
   /** Each unit's version with its secrets' generations: a new value rolls just the units that use it. */
   /**
    * What this machine runs of each unit: a backing service runs bricks' local server for it
-   * (its image is for the engines), an ambassador bricks' forwarder, and a version includes the
+   * (its image is for the engines), an ambassador bricks' forwarder, a gateway bricks' gateway
+   * program (whose version includes its descriptor set's), and a version includes the
    * versions of its secrets.
    */
   private localSpecs(specs: Record<string, ServiceSpec>): Record<string, ServiceSpec> {
@@ -169,9 +173,12 @@ export class Deployer {
     for (const [name, spec] of Object.entries(specs)) {
       const { backing, bricks } = spec.config;
       const ambassador = bricks.ambassador;
+      const gateway = bricks.gateway;
       const local =
         backing !== undefined ? { ...spec, command: localBackingCommand(spec.config, backing, this.options.paths.data) }
         : ambassador !== undefined ? { ...spec, command: localAmbassadorCommand(spec.config, ambassador) }
+        // The descriptor set is the gateway's code: a new one rolls its replicas.
+        : gateway !== undefined ? { ...spec, command: { kind: 'argv' as const, argv: gatewayProgramArgv() }, version: spec.version + descriptorsVersion(gateway.descriptors) }
         : spec;
       out[name] = secrets === undefined ? local : { ...local, version: local.version + secrets.versionOf(local.config) };
     }
@@ -423,6 +430,18 @@ interface Verdict {
   readonly detail: string;
 }
 
+
+/**
+ * `+g` and 8 hex digits of the descriptor set's content (`-` while it cannot be read: the
+ * replica then fails to start and says why), so an edited API rolls the gateway.
+ */
+function descriptorsVersion(file: string): string {
+  try {
+    return `+g${createHash('sha256').update(readFileSync(file)).digest('hex').slice(0, 8)}`;
+  } catch {
+    return '+g-';
+  }
+}
 
 /** Sources mode: each service runs its own command in its working_dir; its version is its config. */
 export function sourceSpecs(stack: Stack): Record<string, ServiceSpec> {

@@ -4,6 +4,7 @@
 import {
   AUTH_VARIABLE,
   DISCOVERY_URL_VARIABLE,
+  GATEWAY_VARIABLE,
   IDENTITY_DIR_VARIABLE,
   IDENTITY_ISSUER_VARIABLE,
   OTLP_ENDPOINT_VARIABLE,
@@ -20,6 +21,8 @@ import {
 } from '@bricks/sdk/platform-env';
 import { LOCAL_ISSUER } from '@bricks/sdk/auth';
 import { encodeResilience } from '@bricks/sdk/resilience';
+// The program's own file, not gateway/index.ts: the daemon takes the configuration contract only.
+import { encodeGatewayConfig, gatewayConfigOf } from '../../gateway/program/config.ts';
 import type { Service, Stack } from '../../stack/model.ts';
 import { effectiveAuth, encodedAuth } from '../../stack/auth.ts';
 import { connectionUrl } from '../../stack/backing.ts';
@@ -63,6 +66,9 @@ export function replicaEnvironment(input: ReplicaEnvInput): Record<string, strin
   env[STOP_GRACE_MS_VARIABLE] = String(localSettings(input.service).stopGracePeriodMs);
   const resilience = input.service.bricks.resilience;
   if (resilience !== undefined) env[RESILIENCE_VARIABLE] = encodeResilience(resilience);
+  // bricks' gateway program reads the project's descriptor set where it is.
+  const gateway = input.service.bricks.gateway;
+  if (gateway !== undefined) env[GATEWAY_VARIABLE] = encodeGatewayConfig(gatewayConfigOf(gateway, gateway.descriptors));
   const auth = effectiveAuth(input.stack, input.service);
   // `issuer: local` is this daemon: its URL is known only now.
   if (auth !== undefined) env[AUTH_VARIABLE] = encodedAuth(auth.issuer === LOCAL_ISSUER && input.identityIssuer !== undefined ? { ...auth, issuer: input.identityIssuer } : auth);

@@ -11,6 +11,7 @@ import { TargetError } from '../errors.ts';
 import { imageRef } from '../naming.ts';
 import type { OnProgress } from '../progress.ts';
 import { imageKey, labels, renderDockerfile } from './dockerfile.ts';
+import { GATEWAY_COPY, GATEWAY_IMAGE_COMMAND, gatewayContext, gatewayProgram } from './gateway-image.ts';
 
 /** What the image builder needs of an artifact (the build module's ServiceArtifact fits). */
 export interface ImageArtifact {
@@ -79,7 +80,11 @@ export async function buildImages(artifacts: readonly ImageArtifact[], opts: Ima
   // One at a time: docker build is CPU- and disk-bound, and the machine has two cores.
   for (const a of artifacts) {
     opts.signal?.throwIfAborted();
-    const key = imageKey(a.digest, baseId, a.command);
+    // A gateway runs bricks' program on its descriptor set (its artifact's digest covers the set's content).
+    const gateway = opts.stack.services[a.service]?.bricks.gateway;
+    const program = gateway === undefined ? undefined : await gatewayProgram();
+    const command = program === undefined ? a.command : GATEWAY_IMAGE_COMMAND;
+    const key = imageKey(a.digest, baseId, program === undefined ? command : [...command, program.hash]);
     const tag = imageRef(opts.stack.name, a.service, opts.sha, opts.registry);
     const existing = await findByKey(run, key, opts.signal);
     if (existing) {
@@ -92,9 +97,11 @@ export async function buildImages(artifacts: readonly ImageArtifact[], opts: Ima
     }
     const dockerfile = join(dockerfileDir, `${a.service}.Dockerfile`);
     await writeFile(dockerfile, renderDockerfile({
-      stack: opts.stack.name, service: a.service, digest: a.digest, sha: opts.sha, baseImage: base, command: a.command, key,
+      stack: opts.stack.name, service: a.service, digest: a.digest, sha: opts.sha, baseImage: base, command, key, ...(gateway === undefined ? {} : { copy: GATEWAY_COPY }),
     })).catch((err: unknown) => { throw TargetError.from(err, 'io'); });
-    const context = a.inPlace && a.cwd ? a.cwd : a.dir;
+    const context =
+      gateway !== undefined && program !== undefined ? await gatewayContext(join(dockerfileDir, `${a.service}.context`), program, gateway.descriptors)
+      : a.inPlace && a.cwd ? a.cwd : a.dir;
     emit({ kind: 'image', service: a.service, action: 'building', ref: tag });
     const id = (await docker(run, ['build', '--quiet', '--file', dockerfile, '--tag', tag, context], { ...sig, code: 'build-failed' })).trim();
     emit({ kind: 'image', service: a.service, action: 'built', ref: tag });
