@@ -69,7 +69,10 @@ export function routePolicies(policies: EdgePolicies, bindings: readonly Binding
     const path = b.label.slice(b.label.indexOf(' ') + 1);
     byRoute.set(b.label, effective(policies, own, b.label, rpcName(b), [...(verbs.get(path) ?? [])].sort()));
   }
-  return { byRoute, unmatched: effective(policies, [], UNMATCHED, null, null) };
+  // A request no rule matches calls nothing and is answered 404 or 405: it needs no token (a
+  // token it carries is still verified), so a client learns of a typo rather than of its login.
+  const unmatched = { ...effective(policies, [], UNMATCHED, null, null), auth: { kind: 'public' as const } };
+  return { byRoute, unmatched };
 }
 
 /** `own`: the route's overrides, strongest first. */

@@ -49,6 +49,14 @@ test('at most maxBuckets are kept; the least recently used goes first', () => {
   assert.equal(l.take('a', rule, 0).allowed, false);
 });
 
+test('the wait is exact for rates that are no binary fraction', () => {
+  const l = new RateLimiter(10);
+  const hourly = { capacity: 2, ratePerMs: 2 / 3_600_000 };
+  l.take('a', hourly, 0);
+  l.take('a', hourly, 0);
+  assert.deepEqual(l.take('a', hourly, 0), { allowed: false, retryAfterMs: 1_800_000 });
+});
+
 test('Retry-After is whole seconds, rounded up, at least 1', () => {
   assert.equal(retryAfterSeconds(1), 1);
   assert.equal(retryAfterSeconds(1000), 1);

@@ -43,7 +43,8 @@ export class RateLimiter {
       b.tokens -= 1;
       return { allowed: true };
     }
-    return { allowed: false, retryAfterMs: Math.ceil((1 - b.tokens) / rule.ratePerMs) };
+    // Less a nanosecond: a rate such as 2 an hour is no exact binary fraction, and 1800000.0000000002 ms is 1800000.
+    return { allowed: false, retryAfterMs: Math.max(1, Math.ceil((1 - b.tokens) / rule.ratePerMs - 1e-6)) };
   }
 }
 
