@@ -37,6 +37,12 @@ export { resilienceSchema, parseResilience, resolvePolicy, defaultPolicy } from 
 export type { ResilienceSpec, Policy } from './resilience/index.ts';
 export { authSchema, parseAuth, encodeAuth, AUTHORIZATION_HEADER, IDENTITY_HEADER, WWW_AUTHENTICATE_HEADER, IDENTITY_TOKEN_TYPE } from './auth/index.ts';
 export type { AuthSpec, MethodRule } from './auth/index.ts';
+// The verification the SDK's servers use, for the platform's edge gateway to check users' tokens the same way.
+export { bearerToken, ASYMMETRIC_ALGORITHMS, DEFAULT_ALGORITHMS, DEFAULT_CLOCK_SKEW_MS } from './auth/index.ts';
+export { TokenVerifier, TokenRejected, IssuerUnreachable } from './auth/verifier.ts';
+export type { VerifierOptions } from './auth/verifier.ts';
+export { discoveredKeys } from './auth/key-source.ts';
+export type { KeySource, DiscoveryOptions } from './auth/key-source.ts';
 export { rpcMetrics, metricsText, METRICS_CONTENT_TYPE, parseTraceparent, formatTraceparent } from './telemetry/index.ts';
 export { closeDiscovery } from './discovery/resolve.ts';
 export { noticeReady } from './server/ready-notice.ts';

@@ -37,3 +37,15 @@ export { HttpRuleSchema } from './gen/google/api/http_pb.ts';
 export type { HttpRule } from './gen/google/api/http_pb.ts';
 export { HttpBodySchema } from './gen/google/api/httpbody_pb.ts';
 export type { HttpBody } from './gen/google/api/httpbody_pb.ts';
+
+// Edge policies: authentication, CORS, body limits, rate limits, request ids, the header
+// allow-list, access logs, metrics and spans per route, and TLS (edge/).
+export { edgeHandler } from './edge/edge-handler.ts';
+export type { EdgeDeps, AccessLogger, AccessLogLine } from './edge/edge-handler.ts';
+export { edgePoliciesSchema, parseEdgePolicies } from './edge/config.ts';
+export type { EdgePolicies, RoutePolicySpec } from './edge/config.ts';
+export { listen } from './edge/listen.ts';
+export type { ListenOptions, Listening } from './edge/listen.ts';
+export { EdgeError } from './edge/errors.ts';
+export type { EdgeErrorCode } from './edge/errors.ts';
+export { EDGE_REQUESTS, EDGE_DURATION } from './edge/metrics.ts';
