@@ -21,8 +21,9 @@ interface Server {
   readonly output: () => string;
 }
 
-async function start(t: TestContext, engine: string, dir: string, port: number): Promise<Server> {
-  const child = spawn(process.execPath, [POSTGRES_SERVER, '--engine', engine, '--data', join(dir, 'data'), '--database', 'shop', '--password-secret', 'db_password'], {
+async function start(t: TestContext, engine: string, dir: string, port: number, more: readonly string[] = []): Promise<Server> {
+  const also = more.flatMap((d) => ['--also', d]);
+  const child = spawn(process.execPath, [POSTGRES_SERVER, '--engine', engine, '--data', join(dir, 'data'), '--database', 'shop', ...also, '--password-secret', 'db_password'], {
     env: { ...process.env, PORT: String(port), [SECRETS_DIR_VARIABLE]: join(dir, 'secrets') },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -46,10 +47,27 @@ async function start(t: TestContext, engine: string, dir: string, port: number):
   return { port, child, output: () => output };
 }
 
-function pool(port: number): pg.Pool {
-  const p = new pg.Pool({ host: '127.0.0.1', port, user: 'postgres', database: 'shop', password: PASSWORD, max: 8 });
+/** SIGTERM, and wait for the program to have closed its databases. */
+async function stop(server: Server): Promise<void> {
+  const exited = new Promise((r) => server.child.once('exit', r));
+  server.child.kill('SIGTERM');
+  await exited;
+}
+
+function pool(port: number, database = 'shop'): pg.Pool {
+  const p = new pg.Pool({ host: '127.0.0.1', port, user: 'postgres', database, password: PASSWORD, max: 8 });
   p.on('error', () => undefined);
   return p;
+}
+
+function prepare(t: TestContext, engine: string): string {
+  const dir = mkdtempSync(join(tmpdir(), `bricks-pg-${engine}-`));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  // As a project folder is: others may pass through (the system server runs as postgres when we are root).
+  chmodSync(dir, 0o755);
+  mkdirSync(join(dir, 'secrets'));
+  writeFileSync(join(dir, 'secrets', 'db_password'), `${PASSWORD}\n`);
+  return dir;
 }
 
 function systemPostgres(): boolean {
@@ -61,12 +79,7 @@ for (const engine of ['embedded', 'system'] as const) {
   if (missing && process.env['CI'] === 'true') throw new Error('the system engine test needs PostgreSQL (Debian: apt-get install postgresql)');
   describe(`postgres-server --engine ${engine}`, { skip: missing ? 'no PostgreSQL server installed here (apt-get install postgresql)' : false, timeout: 240_000 }, () => {
     test('concurrent clients get their own results, transactions are whole, a kill -9 keeps every commit', async (t) => {
-      const dir = mkdtempSync(join(tmpdir(), `bricks-pg-${engine}-`));
-      t.after(() => rmSync(dir, { recursive: true, force: true }));
-      // As a project folder is: others may pass through (the system server runs as postgres when we are root).
-      chmodSync(dir, 0o755);
-      mkdirSync(join(dir, 'secrets'));
-      writeFileSync(join(dir, 'secrets', 'db_password'), `${PASSWORD}\n`);
+      const dir = prepare(t, engine);
       const port = await freePort();
       const first = await start(t, engine, dir, port);
       const db = pool(port);
@@ -107,6 +120,50 @@ for (const engine of ['embedded', 'system'] as const) {
       await start(t, engine, dir, port);
       assert.equal((await db.query<{ k: number }>('select count(*)::int as k from items')).rows[0]?.k, 51);
       assert.doesNotMatch(first.output(), new RegExp(PASSWORD), 'the password is never logged');
+    });
+
+    test('several databases on one server: each its own tables, an unknown one refused, all kept across a restart, one declared later made', async (t) => {
+      const dir = prepare(t, engine);
+      const port = await freePort();
+      const first = await start(t, engine, dir, port, ['scores']);
+      const shop = pool(port);
+      const scores = pool(port, 'scores');
+      t.after(() => Promise.all([shop.end(), scores.end()]).catch(() => undefined));
+      const count = async (p: pg.Pool) => (await p.query<{ k: number }>('select count(*)::int as k from t')).rows[0]?.k;
+
+      await shop.query('create table t (n int)');
+      await shop.query('insert into t values (1)');
+      // The same name in the other database is another table.
+      assert.equal((await scores.query<{ r: string | null }>(`select to_regclass('t')::text as r`)).rows[0]?.r, null);
+      await scores.query('create table t (n int)');
+      await scores.query('insert into t values (1), (2)');
+      // Both at once, each connection on its own database.
+      const [a, b] = await Promise.all([count(shop), count(scores)]);
+      assert.deepEqual([a, b], [1, 2]);
+      // The machine's server names each; every PGlite calls its one database `postgres` (README).
+      if (engine === 'system') {
+        assert.equal((await shop.query<{ d: string }>('select current_database() as d')).rows[0]?.d, 'shop');
+        assert.equal((await scores.query<{ d: string }>('select current_database() as d')).rows[0]?.d, 'scores');
+      }
+
+      const unknown = new pg.Client({ host: '127.0.0.1', port, user: 'postgres', database: 'nope', password: PASSWORD });
+      await assert.rejects(unknown.connect(), (err: unknown) => {
+        const e = err as { code?: string; message?: string; severity?: string };
+        assert.equal(e.code, '3D000');
+        assert.equal(e.message, 'database "nope" does not exist');
+        assert.equal(e.severity, 'FATAL');
+        return true;
+      });
+      await unknown.end().catch(() => undefined);
+
+      // Stopped and started with one more database declared: the old ones keep their rows, the new one is there.
+      await stop(first);
+      await start(t, engine, dir, port, ['scores', 'extra']);
+      assert.deepEqual(await Promise.all([count(shop), count(scores)]), [1, 2]);
+      const extra = pool(port, 'extra');
+      t.after(() => extra.end().catch(() => undefined));
+      assert.equal((await extra.query<{ r: string | null }>(`select to_regclass('t')::text as r`)).rows[0]?.r, null);
+      if (engine === 'system') assert.equal((await extra.query<{ d: string }>('select current_database() as d')).rows[0]?.d, 'extra');
     });
   });
 }
