@@ -22,7 +22,7 @@ import { LOCAL_ISSUER } from '@bricks/sdk/auth';
 import { encodeResilience } from '@bricks/sdk/resilience';
 import type { Service, Stack } from '../../stack/model.ts';
 import { effectiveAuth, encodedAuth } from '../../stack/auth.ts';
-import { connectionUrl } from '../../stack/backing.ts';
+import { backingUrlVariables } from '../../stack/backing.ts';
 import { localSettings } from '../local-defaults.ts';
 import { secretVariables } from '../secrets/vault.ts';
 import type { ReplicaFolders } from '../secrets/replica-files.ts';
@@ -52,7 +52,8 @@ export function replicaEnvironment(input: ReplicaEnvInput): Record<string, strin
   Object.assign(env, input.service.environment);
   for (const [name, port] of Object.entries(input.addresses)) {
     const backing = input.stack.services[name]?.backing;
-    env[serviceUrlVariable(name)] = backing === undefined ? `http://127.0.0.1:${port}` : connectionUrl(backing, '127.0.0.1', port);
+    if (backing === undefined) env[serviceUrlVariable(name)] = `http://127.0.0.1:${port}`;
+    else Object.assign(env, backingUrlVariables(name, backing, '127.0.0.1', port));
   }
   env[PORT_VARIABLE] = String(input.port);
   env[SERVICE_VARIABLE] = input.service.name;
