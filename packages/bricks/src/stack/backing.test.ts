@@ -144,3 +144,15 @@ test('x-bricks.backing.databases: a name PostgreSQL would fold or refuse, or one
   assert.match(problems[4] ?? '', /services\.d\.x-bricks\.backing\.databases\[1\]: "a-b"/);
   assert.match(problems[5] ?? '', /services\.d\.x-bricks\.backing\.databases\[2\]: .*63 characters/);
 });
+
+test("x-bricks.backing.databases: a database's URL variable that is another service's address is refused", () => {
+  const r = parse([
+    'services:',
+    '  db: { image: postgres, x-bricks: { backing: { databases: [catalog] } } }',
+    '  db-catalog: { image: app }',
+  ]);
+  assert.equal(r.ok, false);
+  const problems = r.ok ? [] : r.problems.map(formatProblem);
+  assert.equal(problems.length, 1, problems.join('\n'));
+  assert.match(problems[0] ?? '', /bricks\.yaml:2:\d+: services\.db\.x-bricks\.backing\.databases: DB_CATALOG_URL, database catalog's URL, is also service db-catalog's address/);
+});

@@ -96,3 +96,21 @@ export function backingUrlVariables(name: string, backing: BackingSpec, host: st
   for (const d of backing.moreDatabases ?? []) out[databaseUrlVariable(name, d)] = connectionUrl(backing, host, port, d);
   return out;
 }
+
+/**
+ * A further database's `<NAME>_<DATABASE>_URL` must not be another service's `<NAME>_URL` (`db`
+ * with `catalog` and a service `db-catalog` both make `DB_CATALOG_URL`): one would hide the other.
+ * `at` finds where a service's `x-bricks.backing.databases` is written.
+ */
+export function checkUrlVariables(services: ReadonlyMap<string, { readonly backing?: BackingSpec | undefined }>, at: (service: string) => Pos | undefined, problems: Problems): void {
+  const owners = new Map<string, string>();
+  for (const name of services.keys()) owners.set(serviceUrlVariable(name), `service ${name}'s address`);
+  for (const [name, s] of services) {
+    for (const d of s.backing?.moreDatabases ?? []) {
+      const variable = databaseUrlVariable(name, d);
+      const owner = owners.get(variable);
+      if (owner !== undefined) problems.error('value', at(name), `services.${name}.x-bricks.backing.databases`, `${variable}, database ${d}'s URL, is also ${owner}: rename the database or the service`);
+      else owners.set(variable, `database ${d} of ${name}`);
+    }
+  }
+}
