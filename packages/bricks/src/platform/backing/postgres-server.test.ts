@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import net from 'node:net';
 import { join } from 'node:path';
 import { describe, test, type TestContext } from 'node:test';
 import pg from 'pg';
@@ -47,10 +48,10 @@ async function start(t: TestContext, engine: string, dir: string, port: number, 
   return { port, child, output: () => output };
 }
 
-/** SIGTERM, and wait for the program to have closed its databases. */
-async function stop(server: Server): Promise<void> {
+/** kill -9, and wait for the process to be gone. */
+async function kill(server: Server): Promise<void> {
   const exited = new Promise((r) => server.child.once('exit', r));
-  server.child.kill('SIGTERM');
+  server.child.kill('SIGKILL');
   await exited;
 }
 
@@ -58,6 +59,41 @@ function pool(port: number, database = 'shop'): pg.Pool {
   const p = new pg.Pool({ host: '127.0.0.1', port, user: 'postgres', database, password: PASSWORD, max: 8 });
   p.on('error', () => undefined);
   return p;
+}
+
+/**
+ * What the server answers a client that asks for TLS first (psql's sslmode=prefer does), then
+ * sends its startup message for `database`: the one-byte answer and the first message after it.
+ */
+async function afterSslRequest(port: number, database: string): Promise<{ answer: string; next: Buffer }> {
+  const socket = net.connect(port, '127.0.0.1');
+  try {
+    let got = Buffer.alloc(0);
+    socket.on('data', (d: Buffer) => (got = Buffer.concat([got, d])));
+    const until = async (n: number) => {
+      const deadline = Date.now() + 10_000;
+      while (got.length < n) {
+        assert.ok(Date.now() < deadline && !socket.destroyed, `only ${got.length} bytes came back`);
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    };
+    const ssl = Buffer.alloc(8);
+    ssl.writeInt32BE(8, 0);
+    ssl.writeInt32BE(80877103, 4);
+    socket.write(ssl);
+    await until(1);
+    const body = Buffer.from(`user\0postgres\0database\0${database}\0\0`);
+    const startup = Buffer.alloc(8);
+    startup.writeInt32BE(8 + body.length, 0);
+    startup.writeInt32BE(196608, 4);
+    socket.write(Buffer.concat([startup, body]));
+    // The message's type and length, then the whole of it.
+    await until(6);
+    await until(1 + 1 + got.readInt32BE(2));
+    return { answer: got.subarray(0, 1).toString(), next: got.subarray(1, 2 + got.readInt32BE(2)) };
+  } finally {
+    socket.destroy();
+  }
 }
 
 function prepare(t: TestContext, engine: string): string {
@@ -122,7 +158,7 @@ for (const engine of ['embedded', 'system'] as const) {
       assert.doesNotMatch(first.output(), new RegExp(PASSWORD), 'the password is never logged');
     });
 
-    test('several databases on one server: each its own tables, an unknown one refused, all kept across a restart, one declared later made', async (t) => {
+    test('several databases on one server: each its own tables, an unknown one refused, all kept across a kill -9, one declared later made', async (t) => {
       const dir = prepare(t, engine);
       const port = await freePort();
       const first = await start(t, engine, dir, port, ['scores']);
@@ -155,9 +191,21 @@ for (const engine of ['embedded', 'system'] as const) {
         return true;
       });
       await unknown.end().catch(() => undefined);
+      if (engine === 'embedded') {
+        // Asked for TLS first: 'N', then the startup message is routed as any (the machine's server
+        // asks for a password before it looks at the database, so this is the embedded engine's).
+        const known = await afterSslRequest(port, 'scores');
+        assert.equal(known.answer, 'N');
+        assert.equal(known.next.subarray(0, 1).toString(), 'R', 'an authentication message: the database took the connection');
+        const refused = await afterSslRequest(port, 'nope');
+        assert.equal(refused.answer, 'N');
+        assert.equal(refused.next.subarray(0, 1).toString(), 'E');
+        assert.match(refused.next.toString('utf8'), /SFATAL\0VFATAL\0C3D000\0Mdatabase "nope" does not exist\0/);
+      }
 
-      // Stopped and started with one more database declared: the old ones keep their rows, the new one is there.
-      await stop(first);
+      // Killed (kill -9) and started with one more database declared: the old ones keep every
+      // committed row, the new one is there.
+      await kill(first);
       await start(t, engine, dir, port, ['scores', 'extra']);
       assert.deepEqual(await Promise.all([count(shop), count(scores)]), [1, 2]);
       const extra = pool(port, 'extra');
