@@ -7,7 +7,9 @@ import type { ConfigMap } from 'kubernetes-models/v1';
 import type { StatefulSet } from 'kubernetes-models/apps/v1';
 import { makeStack } from './testing/stack-fixture.ts';
 import { INITDB_MOUNT, initdbScript } from './backing-init.ts';
+import { renderHelmChart } from './kubernetes/helm/chart.ts';
 import { renderManifests } from './kubernetes/render.ts';
+import { helmTemplate, validateAll } from './testing/helm-template.ts';
 import { renderSwarmStack } from './swarm/render.ts';
 
 const sha = '1111111111111111111111111111111111111111';
@@ -71,4 +73,13 @@ test('Kubernetes: the init file is a ConfigMap the StatefulSet mounts in the ima
 
   const plain = renderManifests(shop(), { sha });
   assert.equal(plain.some((o) => o.kind === 'ConfigMap' && o.metadata?.name === 'shop-bricks-db-databases'), false);
+});
+
+test('Helm: the chart carries the same init ConfigMap and mount, and validates', () => {
+  const objs = helmTemplate(renderHelmChart(shop(['catalog', 'scores']), { sha }));
+  validateAll(objs);
+  const map = objs.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'shop-bricks-db-databases');
+  assert.deepEqual(map?.['data'], { 'bricks-databases.sql': 'CREATE DATABASE "catalog";\nCREATE DATABASE "scores";\n' });
+  const db = objs.find((o) => o.kind === 'StatefulSet' && o.metadata.name === 'db') as unknown as StatefulSet | undefined;
+  assert.ok(db?.spec?.template.spec?.containers[0]?.volumeMounts?.some((m) => m.mountPath === INITDB_MOUNT), 'mounted in the init folder');
 });
