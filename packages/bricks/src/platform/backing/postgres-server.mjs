@@ -215,6 +215,7 @@ const GSSENC_REQUEST = 80877104;
 const CANCEL_REQUEST = 80877102;
 // A startup message is a few parameters; PostgreSQL itself refuses one over 10000 bytes.
 const MAX_STARTUP_LENGTH = 10_000;
+const STARTUP_TIMEOUT_MS = 60_000;
 
 /**
  * @typedef {{ kind: 'startup', database: string }
@@ -232,6 +233,9 @@ const MAX_STARTUP_LENGTH = 10_000;
  */
 function readStartup(socket, then) {
   let buffer = Buffer.alloc(0);
+  // A client that never says who it is does not hold a socket for ever (PostgreSQL's
+  // authentication_timeout is the same minute).
+  socket.setTimeout(STARTUP_TIMEOUT_MS, () => socket.destroy());
   /** @param {Buffer} chunk */
   const onData = (chunk) => {
     buffer = Buffer.concat([buffer, chunk]);
@@ -250,6 +254,7 @@ function readStartup(socket, then) {
       }
       socket.removeListener('data', onData);
       socket.pause();
+      socket.setTimeout(0);
       if (code === CANCEL_REQUEST) return then({ kind: 'cancel' });
       if (code !== PROTOCOL_3) return then({ kind: 'unsupported', version: code });
       const params = startupParameters(buffer.subarray(8, length));
