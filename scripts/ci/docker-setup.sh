@@ -135,6 +135,11 @@ if [ ! -s "\$PGDATA/PG_VERSION" ]; then
   initdb -D "\$PGDATA" -U "\$user" --pwfile="\$POSTGRES_PASSWORD_FILE" --auth-local=trust --auth-host=scram-sha-256 -E UTF8 --no-locale
   echo "host all all all scram-sha-256" >>"\$PGDATA/pg_hba.conf"
   if [ "\$db" != postgres ]; then echo "CREATE DATABASE \"\$db\";" | postgres --single -D "\$PGDATA" postgres >/dev/null; fi
+  # The official image's init folder, its .sql files (bricks mounts its further databases' there):
+  # single-user mode, one statement a line, before the server runs.
+  for f in /docker-entrypoint-initdb.d/*.sql; do
+    if [ -e "\$f" ]; then postgres --single -D "\$PGDATA" postgres <"\$f" >/dev/null; fi
+  done
 fi
 exec postgres -D "\$PGDATA" -c listen_addresses='*' "\$@"
 ENTRY

@@ -2,7 +2,7 @@
 // official image's variables, and the mistakes a user makes, located.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { connectionUrl, formatProblem, isPostgresImage, servicePort } from './index.ts';
+import { backingUrlVariables, connectionUrl, databasesOf, formatProblem, isPostgresImage, servicePort } from './index.ts';
 import type { LoadResult } from './index.ts';
 import { parseStack } from './load.ts';
 
@@ -97,4 +97,62 @@ test('x-bricks.ambassador: read into the model; a bad URL, a credential in it, o
   assert.doesNotMatch(problems.join('\n'), /user:pw/);
   assert.match(problems[2] ?? '', /services\.c\.x-bricks\.ambassador\.credential\.secret: nope is not one of c's secrets/);
   assert.match(problems[3] ?? '', /bricks\.yaml:5:\d+: services\.d\.x-bricks\.ambassador: .*needs url/);
+});
+
+test('x-bricks.backing.databases: more databases beside POSTGRES_DB, each with its own URL variable', () => {
+  const stack = ok([
+    'services:',
+    '  db:',
+    '    image: postgres:16',
+    '    environment: { POSTGRES_DB: arcade }',
+    '    x-bricks: { backing: { databases: [arcade, catalog, scores] } }',
+    '  other: { image: postgres:16, x-bricks: { backing: { local: system, databases: [] } } }',
+  ]);
+  const db = stack.services['db'];
+  // POSTGRES_DB stays the first; naming it in the list again changes nothing.
+  assert.deepEqual(db?.backing, { kind: 'postgres', user: 'postgres', database: 'arcade', moreDatabases: ['catalog', 'scores'] });
+  assert.deepEqual(databasesOf(db.backing), ['arcade', 'catalog', 'scores']);
+  assert.deepEqual(backingUrlVariables('db', db.backing, 'db', 5432), {
+    DB_URL: 'postgres://postgres@db:5432/arcade',
+    DB_CATALOG_URL: 'postgres://postgres@db:5432/catalog',
+    DB_SCORES_URL: 'postgres://postgres@db:5432/scores',
+  });
+  assert.deepEqual(stack.services['other']?.backing, { kind: 'postgres', local: 'system', user: 'postgres', database: 'postgres' });
+});
+
+test('x-bricks.backing.databases: a name PostgreSQL would fold or refuse, or one listed twice, is named by line and item', () => {
+  const r = parse([
+    'services:',
+    '  a: { image: postgres, x-bricks: { backing: { databases: [Catalog] } } }',
+    '  b:',
+    '    image: postgres',
+    '    x-bricks:',
+    '      backing:',
+    '        databases:',
+    '          - scores',
+    '          - scores',
+    '  c: { image: postgres, x-bricks: { backing: { databases: catalog } } }',
+    '  d: { image: postgres, x-bricks: { backing: { databases: [1x, "a-b", ' + 'x'.repeat(64) + '] } } }',
+  ]);
+  assert.equal(r.ok, false);
+  const problems = r.ok ? [] : r.problems.map(formatProblem);
+  assert.equal(problems.length, 6, problems.join('\n'));
+  assert.match(problems[0] ?? '', /bricks\.yaml:2:\d+: services\.a\.x-bricks\.backing\.databases\[0\]: "Catalog" is not a database name .*lower-case/);
+  assert.match(problems[1] ?? '', /bricks\.yaml:9:\d+: services\.b\.x-bricks\.backing\.databases\[1\]: scores is listed twice/);
+  assert.match(problems[2] ?? '', /bricks\.yaml:10:\d+: services\.c\.x-bricks\.backing\.databases: .*list/);
+  assert.match(problems[3] ?? '', /bricks\.yaml:11:\d+: services\.d\.x-bricks\.backing\.databases\[0\]: "1x"/);
+  assert.match(problems[4] ?? '', /services\.d\.x-bricks\.backing\.databases\[1\]: "a-b"/);
+  assert.match(problems[5] ?? '', /services\.d\.x-bricks\.backing\.databases\[2\]: .*63 characters/);
+});
+
+test("x-bricks.backing.databases: a database's URL variable that is another service's address is refused", () => {
+  const r = parse([
+    'services:',
+    '  db: { image: postgres, x-bricks: { backing: { databases: [catalog] } } }',
+    '  db-catalog: { image: app }',
+  ]);
+  assert.equal(r.ok, false);
+  const problems = r.ok ? [] : r.problems.map(formatProblem);
+  assert.equal(problems.length, 1, problems.join('\n'));
+  assert.match(problems[0] ?? '', /bricks\.yaml:2:\d+: services\.db\.x-bricks\.backing\.databases: DB_CATALOG_URL, database catalog's URL, is also service db-catalog's address/);
 });

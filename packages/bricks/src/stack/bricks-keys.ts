@@ -10,7 +10,7 @@ import { readGateway } from './gateway.ts';
 import type { GatewayRead } from './gateway.ts';
 import { readBricksHealth } from './health.ts';
 import type { BricksHealthSpec } from './health.ts';
-import { childPath, describe, nodeAt, pathOf, toPlain } from './node.ts';
+import { childPath, describe, itemPath, nodeAt, pathOf, toPlain } from './node.ts';
 import type { MapNode, Node } from './node.ts';
 import type { Reader } from './read.ts';
 
@@ -22,7 +22,13 @@ const SECRET_ROTATIONS = ['restart', 'in-place'] as const;
 const AUTOSCALE_KEYS = ['min', 'max', 'concurrency', 'rps', 'cpu', 'tolerance', 'window', 'panic_window', 'panic_threshold', 'max_scale_up_rate', 'scale_down_delay', 'idle'] as const;
 const UPDATE_KEYS = ['ready_timeout'] as const;
 const BACKING_KINDS = ['postgres'] as const;
-const BACKING_KEYS = ['kind', 'local'] as const;
+const BACKING_KEYS = ['kind', 'local', 'databases'] as const;
+/**
+ * A database name bricks accepts: what PostgreSQL takes unquoted without folding it (lower case,
+ * digits, `_`; at most 63 bytes, its NAMEDATALEN - 1), so `CREATE DATABASE x`, a URL's path and
+ * the `<NAME>_<DATABASE>_URL` variable all mean the same database.
+ */
+const DATABASE_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 const LOCAL_POSTGRES = ['embedded', 'system'] as const;
 const AMBASSADOR_KEYS = ['url', 'timeout', 'retries', 'credential'] as const;
 const CREDENTIAL_KEYS = ['header', 'secret', 'scheme'] as const;
@@ -136,7 +142,7 @@ function readRun(r: Reader, node: Node, path: string): Command | undefined {
   return undefined;
 }
 
-/** `backing: postgres`, `backing: false`, or `backing: { kind: postgres, local: system }`. */
+/** `backing: postgres`, `backing: false`, or `backing: { kind: postgres, local: system, databases: [catalog, scores] }`. */
 function readBacking(r: Reader, node: Node, path: string): BackingKey | undefined {
   if (node.kind === 'scalar' && node.value === false) return false;
   if (node.kind === 'scalar') {
@@ -150,8 +156,30 @@ function readBacking(r: Reader, node: Node, path: string): BackingKey | undefine
   const localAt = m.entries.find((e) => e.key === 'local');
   const kind = kindAt === undefined ? 'postgres' : r.oneOf(kindAt.value, childPath(path, 'kind'), BACKING_KINDS);
   const local = localAt === undefined ? undefined : r.oneOf(localAt.value, childPath(path, 'local'), LOCAL_POSTGRES);
-  if (kind === undefined || (localAt !== undefined && local === undefined)) return undefined;
-  return local === undefined ? { kind } : { kind, local };
+  const databasesAt = m.entries.find((e) => e.key === 'databases');
+  const databases = databasesAt === undefined ? undefined : readDatabases(r, databasesAt.value, childPath(path, 'databases'));
+  if (kind === undefined || (localAt !== undefined && local === undefined) || (databasesAt !== undefined && databases === undefined)) return undefined;
+  return { kind, ...(local === undefined ? {} : { local }), ...(databases === undefined ? {} : { databases }) };
+}
+
+/** `databases: [catalog, scores]`: names PostgreSQL takes as they are, each once. */
+function readDatabases(r: Reader, node: Node, path: string): string[] | undefined {
+  const names = r.strings(node, path);
+  if (names === undefined || node.kind !== 'seq') return undefined;
+  let ok = true;
+  const seen = new Set<string>();
+  names.forEach((name, i) => {
+    const at = node.items[i]?.pos ?? node.pos;
+    if (!DATABASE_NAME.test(name)) {
+      ok = false;
+      r.problems.error('value', at, itemPath(path, i), `${JSON.stringify(name)} is not a database name bricks takes: lower-case letters, digits and _, starting with a letter or _, at most 63 characters (PostgreSQL folds unquoted names to lower case)`);
+    } else if (seen.has(name)) {
+      ok = false;
+      r.problems.error('value', at, itemPath(path, i), `${name} is listed twice`);
+    }
+    seen.add(name);
+  });
+  return ok ? names : undefined;
 }
 
 /** `ambassador: { url, timeout?, retries?, credential?: { header, secret, scheme? } }`. */

@@ -10,7 +10,7 @@ export type * from './model.ts';
 export { StackError, requireStack } from './errors.ts';
 export type { StackErrorCode } from './errors.ts';
 export { DEFAULT_PORT, servicePort } from './service-port.ts';
-export { connectionUrl, isPostgresImage, POSTGRES_PORT } from './backing.ts';
+export { backingUrlVariables, connectionUrl, databasesOf, isPostgresImage, POSTGRES_PORT } from './backing.ts';
 
 // For other parts of bricks that read Compose-format values or files of their own.
 export { parseStack } from './load.ts';

@@ -3,6 +3,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
+import { checkUrlVariables } from './backing.ts';
 import { checkAuthIssuers, readBricksStack } from './bricks-keys.ts';
 import { checkComposeSchema } from './compose-schema.ts';
 import { loadEnvFile } from './env.ts';
@@ -192,6 +193,7 @@ export function parseStack(
     const at = spec === undefined ? undefined : nodeAt(servicesNode, [n, 'x-bricks', 'auth']);
     if (spec !== undefined && at !== undefined) checkAuthIssuers(reader, { spec, node: at.node, path: `services.${n}.x-bricks.auth` }, bricks.auth);
   }
+  checkUrlVariables(new Map([...drafts].map(([n, d]) => [n, d.service])), (n) => nodeAt(servicesNode, [n, 'x-bricks', 'backing', 'databases'])?.node.pos, problems);
   const checked = checkDependencies(deps, problems);
   checkReferences(refs, { secrets: Object.keys(secrets), configs: Object.keys(configs), volumes: Object.keys(volumes), networks: Object.keys(networks) }, problems);
   if (problems.failed) return finish(problems, root);

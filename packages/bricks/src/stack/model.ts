@@ -230,6 +230,11 @@ export interface BackingSpec {
   readonly local?: LocalPostgres;
   /** The database the URL names: `POSTGRES_DB`, else the user (the official image's rule). */
   readonly database: string;
+  /**
+   * `x-bricks.backing.databases` less `database`: more databases on the same server, each reached
+   * by its own `<NAME>_<DATABASE>_URL`; unset = only `database`.
+   */
+  readonly moreDatabases?: readonly string[];
   /** `POSTGRES_USER`, else `postgres`. */
   readonly user: string;
   /** The `secrets:` entry whose file holds the password (`POSTGRES_PASSWORD_FILE`'s, else the only one); unset = none. */
@@ -237,7 +242,7 @@ export interface BackingSpec {
 }
 
 /** `x-bricks.backing` as written: a kind, `false` (not a backing service although the image is well known), or the long form. */
-export type BackingKey = false | { readonly kind: BackingKind; readonly local?: LocalPostgres };
+export type BackingKey = false | { readonly kind: BackingKind; readonly local?: LocalPostgres; readonly databases?: readonly string[] };
 
 /**
  * `x-bricks.ambassador`: the service is a named local address for a remote HTTP API. Callers

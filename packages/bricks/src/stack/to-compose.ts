@@ -65,7 +65,7 @@ function serviceDoc(stack: Stack, s: Service): Doc {
     update: b.readyTimeoutMs === undefined ? undefined : { ready_timeout: formatDuration(b.readyTimeoutMs) },
     auth: b.auth === undefined ? undefined : (JSON.parse(encodeAuth(b.auth)) as unknown),
     secret_rotation: b.secretRotation,
-    backing: b.backing === undefined ? undefined : b.backing === false ? false : defined({ kind: b.backing.kind, local: b.backing.local }),
+    backing: b.backing === undefined ? undefined : b.backing === false ? false : defined({ kind: b.backing.kind, local: b.backing.local, databases: b.backing.databases }),
     ambassador: b.ambassador === undefined ? undefined : defined({
       url: b.ambassador.url,
       timeout: b.ambassador.timeoutMs === undefined ? undefined : formatDuration(b.ambassador.timeoutMs),

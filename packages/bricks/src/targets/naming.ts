@@ -8,7 +8,7 @@ import { encodeResilience } from '@bricks/sdk/resilience';
 import type { Service, Stack } from '../stack/model.ts';
 import { effectiveAuth, encodedAuth } from '../stack/auth.ts';
 import { servicePort } from '../stack/service-port.ts';
-import { connectionUrl } from '../stack/backing.ts';
+import { backingUrlVariables } from '../stack/backing.ts';
 import { TargetError } from './errors.ts';
 import { engineStopGraceMs } from './engine-defaults.ts';
 import { gatewayEnvironment } from './gateway.ts';
@@ -72,7 +72,8 @@ export function replicaEnvironment(
   Object.assign(env, gatewayEnvironment(service));
   for (const other of Object.values(stack.services)) {
     const backing = other.backing;
-    env[serviceUrlVariable(other.name)] = backing === undefined ? `http://${hostOf(other)}:${portOf(other)}` : connectionUrl(backing, hostOf(other), servicePort(other));
+    if (backing === undefined) env[serviceUrlVariable(other.name)] = `http://${hostOf(other)}:${portOf(other)}`;
+    else Object.assign(env, backingUrlVariables(other.name, backing, hostOf(other), servicePort(other)));
   }
   return env;
 }

@@ -122,3 +122,15 @@ export const SECRETS_KEY_VARIABLE = 'BRICKS_SECRETS_KEY';
 export function serviceUrlVariable(service) {
   return `${service.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_URL`;
 }
+
+/**
+ * The variable that carries the connection URL of one more database on a backing service
+ * (`x-bricks.backing.databases`): the service's name and the database's, upper-cased as above,
+ * then `_URL`. `db` with `scores` → `DB_SCORES_URL`; `DB_URL` stays the first database's.
+ * @param {string} service
+ * @param {string} database
+ * @returns {string}
+ */
+export function databaseUrlVariable(service, database) {
+  return serviceUrlVariable(`${service}_${database}`);
+}

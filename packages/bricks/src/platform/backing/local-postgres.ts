@@ -23,6 +23,7 @@ export function backingDataDir(dataRoot: string, service: string): string {
 export function localBackingCommand(service: Service, backing: BackingSpec, dataRoot: string): Command {
   const engine = backing.local ?? LOCAL_POSTGRES_DEFAULT;
   const argv = [process.execPath, POSTGRES_SERVER, '--engine', engine, '--data', backingDataDir(dataRoot, service.name), '--user', backing.user, '--database', backing.database];
+  for (const d of backing.moreDatabases ?? []) argv.push('--also', d);
   const mount = service.secrets.find((m) => m.source === backing.passwordSecret);
   if (mount !== undefined) argv.push('--password-secret', localTarget(mount.target));
   return { kind: 'argv', argv };

@@ -23,11 +23,15 @@ const { values } = parseArgs({
     data: { type: 'string' },
     user: { type: 'string', default: 'postgres' },
     database: { type: 'string', default: 'postgres' },
+    // Each further database the server holds (x-bricks.backing.databases), besides --database.
+    also: { type: 'string', multiple: true, default: [] },
     // The password's secret file, relative to the replica's secrets folder; the system server needs one.
     'password-secret': { type: 'string' },
   },
 });
 const port = Number(process.env.PORT ?? '5432');
+/** Every database this server holds; the first is --database (POSTGRES_DB's). */
+const databases = [...new Set([values.database, ...values.also])];
 const host = '127.0.0.1';
 const dataDir = values.data;
 if (dataDir === undefined || !Number.isInteger(port)) fail('usage: postgres-server.mjs --engine embedded|system --data DIR (PORT in the environment)');
@@ -141,36 +145,152 @@ const TERMINATE = 0x58; // 'X'
 const STARTUP = 0x00;
 const SYNC_MESSAGE = new Uint8Array([SYNC, 0, 0, 0, 4]);
 
-/** @param {string} dir */
-async function embedded(dir) {
+/**
+ * The folder, inside the first database's, that holds each further database's own PGlite folder.
+ * The first stays in the data directory itself, as before there were several, so data kept
+ * across `down`/`up` from then is still found; PostgreSQL leaves a folder it does not know alone.
+ */
+const MORE_DATABASES_DIR = 'bricks-databases';
+
+/**
+ * @param {string} dir
+ * @param {readonly string[]} names
+ */
+async function embedded(dir, names) {
   const [{ PGlite }, { PGLiteSocketHandler }] = await Promise.all([import('@electric-sql/pglite'), import('@electric-sql/pglite-socket')]);
   const started = performance.now();
-  const db = await PGlite.create({
-    dataDir: dir,
-    // PostgreSQL's 128 MB of shared buffers makes the process hold ~300 MB; a laptop's stack has
-    // small tables, and with 16 MB it holds ~180 MB (measured at start, PGlite 0.5).
-    postgresqlconf: ['shared_buffers=16MB'],
-  });
-  await db.waitReady;
-  const queue = new SessionQueue(db);
+  /** @type {Map<string, { db: import('@electric-sql/pglite').PGlite, queue: SessionQueue }>} */
+  const open = new Map();
+  // All at start, not on a first connection: "it listens" keeps meaning every declared database
+  // answers, and a database that cannot open fails the replica at once, not a client later. One
+  // after another: the first initialises `dir` before any other's folder is made inside it.
+  for (const [i, name] of names.entries()) {
+    const at = i === 0 ? dir : join(dir, MORE_DATABASES_DIR, name);
+    mkdirSync(at, { recursive: true, mode: 0o700 });
+    const db = await PGlite.create({
+      dataDir: at,
+      // PostgreSQL's 128 MB of shared buffers makes the process hold ~300 MB; a laptop's stack has
+      // small tables, and with 16 MB it holds ~180 MB (measured at start, PGlite 0.5).
+      postgresqlconf: ['shared_buffers=16MB'],
+    });
+    await db.waitReady;
+    // Each database is its own PGlite, one session each: its own queue.
+    open.set(name, { db, queue: new SessionQueue(db) });
+  }
   /** @type {Set<import('@electric-sql/pglite-socket').PGLiteSocketHandler>} */
   const handlers = new Set();
   const server = net.createServer((socket) => {
-    // The handler's type names its own queue class; ours has the same methods.
-    const handler = new PGLiteSocketHandler({ queryQueue: /** @type {any} */ (queue), closeOnDetach: true });
-    handlers.add(handler);
-    handler.addEventListener('close', () => handlers.delete(handler));
-    handler.addEventListener('error', () => handlers.delete(handler));
-    handler.attach(socket).catch(() => socket.destroy());
+    socket.on('error', () => socket.destroy());
+    readStartup(socket, (startup) => {
+      if (startup.kind === 'cancel') return void socket.destroy();
+      if (startup.kind === 'unsupported') return refuse(socket, '0A000', `unsupported frontend protocol ${startup.version >> 16}.${startup.version & 0xffff}: this server supports 3.0`);
+      const target = open.get(startup.database);
+      if (target === undefined) return refuse(socket, '3D000', `database "${startup.database}" does not exist`);
+      // The handler's type names its own queue class; ours has the same methods.
+      const handler = new PGLiteSocketHandler({ queryQueue: /** @type {any} */ (target.queue), closeOnDetach: true });
+      handlers.add(handler);
+      handler.addEventListener('close', () => handlers.delete(handler));
+      handler.addEventListener('error', () => handlers.delete(handler));
+      handler.attach(socket).then(
+        // readStartup paused the socket with the startup message put back: now it flows to the handler.
+        () => socket.resume(),
+        () => socket.destroy(),
+      );
+    });
   });
   await listen(server);
-  say(`embedded (PGlite) ready on ${host}:${port} in ${Math.round(performance.now() - started)} ms, data in ${dir}`);
+  say(`embedded (PGlite) ready on ${host}:${port} in ${Math.round(performance.now() - started)} ms, data in ${dir}, databases ${names.join(', ')}`);
   onStop(async () => {
     server.close();
     await Promise.all([...handlers].map((h) => h.detach(true).catch(() => undefined)));
     // Closing checkpoints, so the next start has no WAL to replay.
-    await db.close();
+    for (const { db } of open.values()) await db.close();
   });
+}
+
+// The codes of the messages a connection may open with (PostgreSQL's protocol, "Message Formats").
+const PROTOCOL_3 = 196608; // 3.0
+const SSL_REQUEST = 80877103;
+const GSSENC_REQUEST = 80877104;
+const CANCEL_REQUEST = 80877102;
+// A startup message is a few parameters; PostgreSQL itself refuses one over 10000 bytes.
+const MAX_STARTUP_LENGTH = 10_000;
+const STARTUP_TIMEOUT_MS = 60_000;
+
+/**
+ * @typedef {{ kind: 'startup', database: string }
+ *   | { kind: 'cancel' }
+ *   | { kind: 'unsupported', version: number }} Startup
+ */
+
+/**
+ * Reads a connection up to its startup message, to learn which database it names. An SSL or
+ * GSSAPI encryption request is answered 'N' (plain text, as pglite-socket answers it) and the
+ * client then sends its startup message. Once it is whole the socket is paused with the startup
+ * message (and whatever followed it) put back, for the database's handler to read from the start.
+ * @param {net.Socket} socket
+ * @param {(startup: Startup) => void} then
+ */
+function readStartup(socket, then) {
+  let buffer = Buffer.alloc(0);
+  // A client that never says who it is does not hold a socket for ever (PostgreSQL's
+  // authentication_timeout is the same minute).
+  socket.setTimeout(STARTUP_TIMEOUT_MS, () => socket.destroy());
+  /** @param {Buffer} chunk */
+  const onData = (chunk) => {
+    buffer = Buffer.concat([buffer, chunk]);
+    while (buffer.length >= 8) {
+      const length = buffer.readInt32BE(0);
+      const code = buffer.readInt32BE(4);
+      if (length < 8 || length > MAX_STARTUP_LENGTH) {
+        socket.removeListener('data', onData);
+        return refuse(socket, '08P01', `invalid length of startup packet (${length})`);
+      }
+      if (buffer.length < length) return;
+      if (length === 8 && (code === SSL_REQUEST || code === GSSENC_REQUEST)) {
+        socket.write('N');
+        buffer = buffer.subarray(8);
+        continue;
+      }
+      socket.removeListener('data', onData);
+      socket.pause();
+      socket.setTimeout(0);
+      if (code === CANCEL_REQUEST) return then({ kind: 'cancel' });
+      if (code !== PROTOCOL_3) return then({ kind: 'unsupported', version: code });
+      const params = startupParameters(buffer.subarray(8, length));
+      socket.unshift(buffer);
+      // As PostgreSQL: no database named means the user's own.
+      return then({ kind: 'startup', database: params.get('database') || params.get('user') || '' });
+    }
+  };
+  socket.on('data', onData);
+}
+
+/**
+ * A startup message's body: name, value, name, value ..., each NUL-terminated, then one NUL.
+ * @param {Buffer} body
+ */
+function startupParameters(body) {
+  const parts = body.toString('utf8').split('\0');
+  /** @type {Map<string, string>} */
+  const params = new Map();
+  for (let i = 0; i + 1 < parts.length && parts[i] !== ''; i += 2) params.set(/** @type {string} */ (parts[i]), /** @type {string} */ (parts[i + 1]));
+  return params;
+}
+
+/**
+ * Ends a connection as PostgreSQL does one it will not serve: a FATAL ErrorResponse, then close.
+ * @param {net.Socket} socket
+ * @param {string} sqlstate
+ * @param {string} message
+ */
+function refuse(socket, sqlstate, message) {
+  const fields = [['S', 'FATAL'], ['V', 'FATAL'], ['C', sqlstate], ['M', message]];
+  const body = Buffer.concat([...fields.map(([type, value]) => Buffer.from(`${type}${value}\0`, 'utf8')), Buffer.from([0])]);
+  const head = Buffer.alloc(5);
+  head.write('E', 0);
+  head.writeInt32BE(body.length + 4, 1);
+  socket.end(Buffer.concat([head, body]));
 }
 
 /**
@@ -194,8 +314,11 @@ function serverUser(dir) {
   return ids;
 }
 
-/** @param {string} dir */
-async function system(dir) {
+/**
+ * @param {string} dir
+ * @param {readonly string[]} names
+ */
+async function system(dir, names) {
   const bin = postgresBinDir();
   const as = serverUser(dir);
   const pgdata = join(dir, 'pgdata');
@@ -211,13 +334,9 @@ async function system(dir) {
     const init = spawnSync(join(bin, 'initdb'), ['-D', pgdata, '-U', values.user, '--auth=scram-sha-256', `--pwfile=${pw}`, '-E', 'UTF8', '--no-instructions'], { stdio: 'inherit', ...as });
     writeFileSync(pw, '');
     if (init.status !== 0) fail(`initdb failed (exit ${init.status})`);
-    if (values.database !== 'postgres') {
-      // Single-user mode, before any server runs: no client, no password needed.
-      const create = spawnSync(join(bin, 'postgres'), ['--single', '-D', pgdata, 'postgres'], { input: `CREATE DATABASE "${values.database.replaceAll('"', '""')}";\n`, stdio: ['pipe', 'inherit', 'inherit'], ...as });
-      if (create.status !== 0) fail(`creating database ${values.database} failed (exit ${create.status})`);
-    }
   }
   await stopOrphan(pgdata);
+  createMissingDatabases(bin, pgdata, names, as);
   const socketDir = dir;
   // TCP off: clients come through this process's port, opened once the server accepts queries.
   const pg = spawn(join(bin, 'postgres'), ['-D', pgdata, '-c', `listen_addresses=`, '-c', `unix_socket_directories=${socketDir}`, '-p', '5432'], { stdio: 'inherit', ...as });
@@ -247,6 +366,35 @@ async function system(dir) {
     pg.kill('SIGINT');
     await new Promise((r) => pg.once('exit', r));
   });
+}
+
+/**
+ * Every declared database, made at each start if it is missing (a database added to the stack
+ * after the first `up` too), not only at initdb. Single-user mode, before the server runs: no
+ * client and no password needed, and nothing else can be creating one at the same time.
+ * @param {string} bin
+ * @param {string} pgdata
+ * @param {readonly string[]} names
+ * @param {{ uid?: number, gid?: number }} as
+ */
+function createMissingDatabases(bin, pgdata, names, as) {
+  /** @param {string} sql */
+  const single = (sql) => spawnSync(join(bin, 'postgres'), ['--single', '-D', pgdata, 'postgres'], { input: sql, encoding: 'utf8', stdio: ['pipe', 'pipe', 'inherit'], ...as });
+  const missingOnes = () => {
+    const list = single('SELECT datname FROM pg_database;\n');
+    if (list.status !== 0) fail(`listing the databases failed (exit ${list.status})`);
+    // Single-user mode prints each row as `1: datname = "name"	(typeid = ...)`.
+    const existing = new Set([...list.stdout.matchAll(/datname = "([^"]*)"/g)].map((m) => m[1]));
+    return names.filter((n) => !existing.has(n));
+  };
+  const missing = missingOnes();
+  if (missing.length === 0) return;
+  // One statement a line: CREATE DATABASE cannot run in a transaction block, and each line is its own.
+  single(missing.map((n) => `CREATE DATABASE "${n.replaceAll('"', '""')}";\n`).join(''));
+  // Single-user mode goes on past a failed statement: the list says whether each one was made.
+  const still = missingOnes();
+  if (still.length > 0) fail(`creating database ${still.join(', ')} failed (see the log above)`);
+  say(`created database ${missing.join(', ')}`);
 }
 
 /**
@@ -322,6 +470,6 @@ function onStop(stop) {
 }
 
 // Last: the classes and constants above exist only once their declarations have run.
-if (values.engine === 'embedded') await embedded(dataDir);
-else if (values.engine === 'system') await system(dataDir);
+if (values.engine === 'embedded') await embedded(dataDir, databases);
+else if (values.engine === 'system') await system(dataDir, databases);
 else fail(`--engine ${values.engine}: expected embedded or system`);

@@ -78,3 +78,14 @@ test('no secret is in a replica’s environment: the variables of environment se
     delete process.env[SECRETS_KEY_VARIABLE];
   }
 });
+
+test("a backing service's address is its connection URL, and each further database's has its own variable", () => {
+  const stack = makeStack('shop', {
+    db: { image: 'postgres:16', environment: { POSTGRES_DB: 'shop' }, 'x-bricks': { run: undefined, health: undefined, backing: { databases: ['audit'] } } },
+    api: {},
+  });
+  const env = replicaEnvironment({ stack, service: stack.services['api']!, replica: 'api.1', port: 7000, addresses: { db: 7105, api: 7101 }, discoveryUrl: 'http://127.0.0.1:1/v1/discovery' });
+  assert.equal(env['DB_URL'], 'postgres://postgres@127.0.0.1:7105/shop');
+  assert.equal(env['DB_AUDIT_URL'], 'postgres://postgres@127.0.0.1:7105/audit');
+  assert.equal(env['API_URL'], 'http://127.0.0.1:7101');
+});

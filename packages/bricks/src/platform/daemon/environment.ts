@@ -25,7 +25,7 @@ import { encodeResilience } from '@bricks/sdk/resilience';
 import { encodeGatewayConfig, gatewayConfigOf } from '../../gateway/program/config.ts';
 import type { Service, Stack } from '../../stack/model.ts';
 import { effectiveAuth, encodedAuth } from '../../stack/auth.ts';
-import { connectionUrl } from '../../stack/backing.ts';
+import { backingUrlVariables } from '../../stack/backing.ts';
 import { localSettings } from '../local-defaults.ts';
 import { secretVariables } from '../secrets/vault.ts';
 import type { ReplicaFolders } from '../secrets/replica-files.ts';
@@ -55,7 +55,8 @@ export function replicaEnvironment(input: ReplicaEnvInput): Record<string, strin
   Object.assign(env, input.service.environment);
   for (const [name, port] of Object.entries(input.addresses)) {
     const backing = input.stack.services[name]?.backing;
-    env[serviceUrlVariable(name)] = backing === undefined ? `http://127.0.0.1:${port}` : connectionUrl(backing, '127.0.0.1', port);
+    if (backing === undefined) env[serviceUrlVariable(name)] = `http://127.0.0.1:${port}`;
+    else Object.assign(env, backingUrlVariables(name, backing, '127.0.0.1', port));
   }
   env[PORT_VARIABLE] = String(input.port);
   env[SERVICE_VARIABLE] = input.service.name;

@@ -8,6 +8,7 @@ import type { IVolume, IVolumeMount } from 'kubernetes-models/v1';
 import type { Service, ValueSource } from '../../stack/model.ts';
 import { readSourceValue } from '../source-value.ts';
 import { AMBASSADOR_FILE, AMBASSADOR_MOUNT, AMBASSADOR_SOURCE } from '../ambassador.ts';
+import { INITDB_KEY, INITDB_MOUNT, initdbScript, initdbSource } from '../backing-init.ts';
 import { TargetError } from '../errors.ts';
 import { dnsLabel } from '../naming.ts';
 import { metadata } from './context.ts';
@@ -71,6 +72,11 @@ export function renderSources(ctx: RenderContext, opts: { readSecrets: boolean }
   if (Object.values(ctx.stack.services).some((x) => x.bricks.ambassador !== undefined)) {
     out.push(new ConfigMap({ metadata: metadata(ctx, ambassadorConfigMap(ctx), null), data: { [AMBASSADOR_KEY]: readFileSync(AMBASSADOR_FILE, 'utf8') } }));
   }
+  // A backing service's further databases: the file its image runs on first start (../backing-init.ts).
+  for (const service of Object.values(ctx.stack.services)) {
+    const script = initdbScript(service);
+    if (script !== null) out.push(new ConfigMap({ metadata: metadata(ctx, initdbConfigMap(ctx, service), null), data: { [INITDB_KEY]: script } }));
+  }
   return out;
 }
 
@@ -78,6 +84,10 @@ const AMBASSADOR_KEY = 'ambassador.mjs';
 
 function ambassadorConfigMap(ctx: RenderContext): string {
   return dnsLabel(`${ctx.stack.name}-${AMBASSADOR_SOURCE}`);
+}
+
+function initdbConfigMap(ctx: RenderContext, service: Service): string {
+  return dnsLabel(`${ctx.stack.name}-${initdbSource(service)}`);
 }
 
 /** The pod volumes and container mounts for a service's secrets and configs (one file each, via subPath). */
@@ -99,6 +109,10 @@ export function sourceMounts(ctx: RenderContext, service: Service): { volumes: I
   if (service.bricks.ambassador !== undefined) {
     volumes.push({ name: AMBASSADOR_SOURCE, configMap: { name: ambassadorConfigMap(ctx) } });
     mounts.push({ name: AMBASSADOR_SOURCE, mountPath: AMBASSADOR_MOUNT, subPath: AMBASSADOR_KEY, readOnly: true });
+  }
+  if (initdbScript(service) !== null) {
+    volumes.push({ name: 'bricks-initdb', configMap: { name: initdbConfigMap(ctx, service) } });
+    mounts.push({ name: 'bricks-initdb', mountPath: INITDB_MOUNT, subPath: INITDB_KEY, readOnly: true });
   }
   return { volumes, mounts };
 }

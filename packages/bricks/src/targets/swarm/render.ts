@@ -22,6 +22,7 @@ import { replicaEnvironment } from '../naming.ts';
 import { argvOf } from '../kubernetes/probes.ts';
 import { swarmHealthcheck } from './healthcheck.ts';
 import { AMBASSADOR_FILE, AMBASSADOR_MOUNT, AMBASSADOR_SOURCE, ambassadorCommand } from '../ambassador.ts';
+import { INITDB_MOUNT, initdbScript, initdbSource } from '../backing-init.ts';
 
 export type SwarmCompose = {
   version: string;
@@ -219,6 +220,10 @@ function renderService(stack: Stack, service: Service, image: string, current: n
     out['command'] = forwarder;
     out['configs'] = [...((out['configs'] as unknown[] | undefined) ?? []), { source: AMBASSADOR_SOURCE, target: AMBASSADOR_MOUNT, mode: 0o444 }];
   }
+  // A backing service's further databases: a file the image runs on its first start.
+  if (initdbScript(service) !== null) {
+    out['configs'] = [...((out['configs'] as unknown[] | undefined) ?? []), { source: initdbSource(service), target: INITDB_MOUNT, mode: 0o444 }];
+  }
   if (service.volumes.length > 0) out['volumes'] = service.volumes.map(volumeMountDoc);
   for (const key of PASSED_ON) if (service.passthrough[key] !== undefined) out[key] = service.passthrough[key];
   return out;
@@ -290,6 +295,14 @@ export function renderSwarmStack(
   const configs = renderSources(stack, 'configs', opts, readFile);
   if (Object.values(stack.services).some((x) => x.bricks.ambassador !== undefined)) {
     configs[AMBASSADOR_SOURCE] = { file: AMBASSADOR_FILE, name: `${swarmStackName(stack)}_${AMBASSADOR_SOURCE}_${hash8(readFile(AMBASSADOR_FILE))}` };
+  }
+  for (const service of Object.values(stack.services)) {
+    const script = initdbScript(service);
+    if (script === null) continue;
+    const name = initdbSource(service);
+    const value = Buffer.from(script, 'utf8');
+    if (!opts.materialize) throw new TargetError('invalid-stack', `services.${service.name}: x-bricks.backing.databases needs a place to write its init file`);
+    configs[name] = { file: opts.materialize({ kind: 'configs', name, value }), name: `${swarmStackName(stack)}_${name}_${hash8(value)}` };
   }
   if (Object.keys(secrets).length > 0) out.secrets = secrets;
   if (Object.keys(configs).length > 0) out.configs = configs;
