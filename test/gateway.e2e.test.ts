@@ -79,6 +79,13 @@ test('x-bricks.gateway: bricks runs its gateway program as replicas that transco
   assert.equal(missing.status, 404);
   assert.equal((JSON.parse(missing.body.toString()) as { code: number }).code, 5);
   assert.equal((await send('GET', `${address}/readyz`)).status, 200);
+  // The edge's defaults: a request id on every answer; the OpenAPI document of the same services.
+  assert.match(String(r.headers['x-request-id'] ?? ''), /\S/, 'the edge answers with a request id');
+  const openapi = await send('GET', `${address}/openapi.json`);
+  assert.equal(openapi.status, 200);
+  const spec = JSON.parse(openapi.body.toString()) as { openapi: string; paths: Record<string, unknown> };
+  assert.equal(spec.openapi, '3.1.0');
+  assert.ok(spec.paths['/v1/shelves/{shelf}'] !== undefined || Object.keys(spec.paths).some((k) => k.startsWith('/v1/shelves/')), Object.keys(spec.paths).join(', '));
 
   // A different descriptor set is a new version of the gateway: a deploy rolls it, and only it.
   const before = doc.services.map((s) => [s.name, s.version]);

@@ -17,7 +17,7 @@ export { openApiHandler, OPENAPI_PATH } from './openapi/handler.ts';
 export { runGateway } from './program/run.ts';
 export { encodeGatewayConfig, gatewayConfigSchema, parseGatewayConfig } from './program/config.ts';
 export type { GatewayConfig } from './program/config.ts';
-export { edgeHandler, callerCredential } from './program/edge-hook.ts';
+export { edgeHandler as programHandler } from './program/edge-hook.ts';
 export { gatewayProgramArgv, GATEWAY_PROGRAM_FILE } from './program/location.ts';
 
 // For the gateway program, OpenAPI generation and tests.

@@ -32,14 +32,13 @@ export async function runGateway(env: Env, log: Logger, cwd = process.cwd()): Pr
   if (services.length === 0) throw new GatewayError('descriptors-invalid', `${file} has no service with a google.api.http rule: nothing to serve`);
   // Every rule is read and checked here, before the port opens: a bad one stops the start.
   const gateway = createGateway({ services, clientOptions: () => ({ env }) });
-  if (config.policies !== undefined) log.warn('x-bricks.gateway.policies are handed to the edge hook; this build applies none of them yet');
   const penv = readPlatformEnv(env);
   const graceMs = penv.stopGraceMs ?? DEFAULT_GRACE_MS;
   const drainEnv = env[DRAIN_DELAY_MS_VARIABLE];
   const drainDelayMs = Math.min(drainEnv !== undefined && /^\d+$/.test(drainEnv) ? Number(drainEnv) : DEFAULT_DRAIN_DELAY_MS, graceMs / 4);
   const host = env[HOST_VARIABLE];
   const server = await startGatewayServer({
-    handler: edgeHandler(gateway, config.policies),
+    handler: edgeHandler(gateway, services, config.policies),
     port: penv.port ?? 0,
     ...(host === undefined || host === '' ? {} : { host }),
     graceMs,
