@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { request } from 'node:http';
 import { join } from 'node:path';
-import { DISCOVERY_URL_VARIABLE } from '@bricks/sdk/platform-env';
+import { AUTH_VARIABLE, DISCOVERY_URL_VARIABLE } from '@bricks/sdk/platform-env';
 import { artifactDir, readManifest } from '../../packages/bricks/src/artifacts/index.ts';
 import { replicaEnvironment } from '../../packages/bricks/src/platform/daemon/environment.ts';
 import { localSettings } from '../../packages/bricks/src/platform/local-defaults.ts';
@@ -42,9 +42,17 @@ function accepts(port: number): Promise<boolean> {
   });
 }
 
+/** The last of a child's stderr, for the message when it exits before it is ready. */
+function tailOf(child: ChildProcess): () => string {
+  let tail = '';
+  child.stderr?.on('data', (d: Buffer) => (tail = (tail + d.toString()).slice(-2000)));
+  return () => tail.trim();
+}
+
 async function untilReady(port: number, child: ChildProcess, what: string, deadline: number, tcp = false): Promise<void> {
+  const stderr = tailOf(child);
   while (!(await (tcp ? accepts(port) : answersReady(port)))) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`floor: ${what} exited (${child.exitCode ?? child.signalCode}) before it was ready`);
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`floor: ${what} exited (${child.exitCode ?? child.signalCode}) before it was ready: ${stderr()}`);
     if (Date.now() > deadline) throw new Error(`floor: ${what} was not ready within 60 s`);
     await new Promise((r) => setTimeout(r, POLL_MS));
   }
@@ -83,8 +91,15 @@ export async function floorStart(stack: Stack, digests: Readonly<Record<string, 
         const env = replicaEnvironment({ stack, service, replica: `${name}.${i + 1}`, port, addresses, discoveryUrl: '' });
         // No daemon to ask: clients use the addresses above.
         delete env[DISCOVERY_URL_VARIABLE];
+        // No daemon, so no development issuer (`issuer: local`) either: a loopback URL stands in.
+        // Nothing asks it during a start (keys are fetched for the first token), so it need not answer.
+        const auth = env[AUTH_VARIABLE];
+        if (auth !== undefined && auth !== '') {
+          const spec = JSON.parse(auth) as { issuer?: string };
+          if (spec.issuer === 'local') env[AUTH_VARIABLE] = JSON.stringify({ ...spec, issuer: 'http://127.0.0.1:9/floor-issuer' });
+        }
         // A backing service has no artifact directory of its own: it runs beside the stack, as the daemon runs it.
-        const child = spawn(program === 'node' ? process.execPath : (program ?? ''), args, { cwd: backing === undefined ? dir : stack.dir, env, stdio: 'ignore' });
+        const child = spawn(program === 'node' ? process.execPath : (program ?? ''), args, { cwd: backing === undefined ? dir : stack.dir, env, stdio: ['ignore', 'ignore', 'pipe'] });
         children.push(child);
         return untilReady(port, child, `${name}.${i + 1}`, deadline, backing !== undefined);
       }),
