@@ -74,7 +74,8 @@ async function runLocal(progress: (line: string) => void, v: Variant): Promise<L
       const ps = await p.ps();
       const notReady = ps.services.filter((s) => s.ready < s.desired).map((s) => s.name);
       if (notReady.length > 0) throw new Error(`bricks up -d returned with ${notReady.join(', ')} not ready`);
-      digests = Object.fromEntries(ps.services.map((s) => [s.name, s.version]));
+      // A version is the artifact's digest, then what the secrets add (`+s…`): the floor runs the artifact.
+      digests = Object.fromEntries(ps.services.map((s) => [s.name, s.version.split('+', 1)[0] ?? s.version]));
       if (round > 0) startMs.push(ms);
       progress(`bricks up -d${v.label} round ${round}: ${Math.round(ms)} ms to all ready${round === 0 ? ' (not counted: makes the databases)' : ''}`);
       const down = await p.bricks('down', '--timeout', '60');
