@@ -6,9 +6,10 @@
 // page can read. Host is checked on every request against DNS rebinding.
 import { timingSafeEqual } from 'node:crypto';
 import type { Session } from './sessions.ts';
+import { CSRF_HEADER_NAME } from './ui/names.ts';
 
 /** The header the page sends the session's CSRF token in. */
-export const CSRF_HEADER = 'x-bricks-csrf';
+export const CSRF_HEADER = CSRF_HEADER_NAME;
 
 export type Headers = Readonly<Record<string, string | readonly string[] | undefined>>;
 

@@ -3,8 +3,10 @@
 
 export const ASSET_JS = '/assets/dashboard.js';
 export const ASSET_CSS = '/assets/dashboard.css';
+import { CSRF_META_NAME } from './ui/names.ts';
+
 /** Where the page finds the CSRF token it sends back (ui/api.ts reads it). */
-export const CSRF_META = 'bricks-csrf';
+export const CSRF_META = CSRF_META_NAME;
 
 const escape = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
