@@ -2,7 +2,7 @@
 // one-time login links, and the Preact app in ui/ (bundled by esbuild, see ui-bundle.mjs).
 export { Dashboard, LOGIN_PATH, LOGOUT_PATH } from './web.ts';
 export type { DashboardOptions } from './web.ts';
-export { loadAssets } from './assets.ts';
+export { buildAssets, loadAssets } from './assets.ts';
 export type { Assets } from './assets.ts';
 
 // For tests and the package build:

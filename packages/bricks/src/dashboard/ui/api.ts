@@ -2,17 +2,9 @@
 // session cookie the browser sends and, on every POST, the session's CSRF token from the shell.
 import { API } from '../../platform/api/contract/index.ts';
 import type { JsonOf, LineOf, QueryCodec, RequestOf, RouteName } from '../../platform/api/contract/index.ts';
+import { ApiError } from '../../platform/api/errors.ts';
 import { CSRF_HEADER_NAME, CSRF_META_NAME } from './names.ts';
 
-export class ApiFailure extends Error {
-  override readonly name = 'ApiFailure';
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 const csrf = (): string => document.querySelector<HTMLMetaElement>(`meta[name="${CSRF_META_NAME}"]`)?.content ?? '';
 
@@ -33,12 +25,13 @@ function prepare<K extends RouteName>(route: K, req: RequestOf<K>): { url: strin
   }
 }
 
-async function failure(res: Response): Promise<ApiFailure> {
+/** The control API's own error, as the CLI's client makes it from an error answer. */
+async function failure(res: Response): Promise<ApiError> {
   const text = await res.text();
   try {
-    return new ApiFailure(res.status, (JSON.parse(text) as { error?: { message?: string } }).error?.message ?? text);
+    return ApiError.fromStatus(res.status, (JSON.parse(text) as { error?: { message?: string } }).error?.message ?? text);
   } catch {
-    return new ApiFailure(res.status, text);
+    return ApiError.fromStatus(res.status, text);
   }
 }
 

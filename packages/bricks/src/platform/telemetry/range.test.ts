@@ -29,6 +29,7 @@ describe('metricsRange', () => {
     assert.deepEqual(doc.times, [10_000, 20_000]);
     const catalog = doc.services.find((s) => s.service === 'catalog')!;
     assert.deepEqual(catalog.rps, [10, 30]);
+    assert.deepEqual(metricsRange(store, 40_000, 40_000, 10_000).services[0]!.rps, [10, 30, null, null], "no rate where nothing was read");
     assert.deepEqual(catalog.errorRate, [0, 100 / 300]);
   });
 

@@ -18,7 +18,10 @@ interface Acc {
   readonly buckets: Map<number, Float64Array>;
   readonly cpu: Float64Array;
   readonly memory: Float64Array;
+  /** Steps with a point of the process CPU counter: CPU is null elsewhere. */
   readonly seen: Uint8Array;
+  /** Steps with a point of the call counter: rates are null elsewhere (before the service ran). */
+  readonly served: Uint8Array;
 }
 
 export function metricsRange(store: SeriesStore, now: number, windowMs: number, stepMs: number): RangeDoc {
@@ -30,7 +33,7 @@ export function metricsRange(store: SeriesStore, now: number, windowMs: number, 
   const acc = (service: string): Acc => {
     let a = accs.get(service);
     if (a === undefined) {
-      a = { calls: new Float64Array(steps), errors: new Float64Array(steps), buckets: new Map(), cpu: new Float64Array(steps), memory: new Float64Array(steps), seen: new Uint8Array(steps) };
+      a = { calls: new Float64Array(steps), errors: new Float64Array(steps), buckets: new Map(), cpu: new Float64Array(steps), memory: new Float64Array(steps), seen: new Uint8Array(steps), served: new Uint8Array(steps) };
       accs.set(service, a);
     }
     return a;
@@ -51,6 +54,7 @@ export function metricsRange(store: SeriesStore, now: number, windowMs: number, 
   rises(`${SERVER_DURATION}_count`, (labels, step, rise) => {
     const a = acc(labels['service'] ?? '');
     a.calls[step]! += rise;
+    a.served[step] = 1;
     if (labels[RPC_LABELS.grpcStatus] !== GRPC_OK) a.errors[step]! += rise;
   });
   rises(`${SERVER_DURATION}_bucket`, (labels, step, rise) => {
@@ -89,7 +93,7 @@ export function metricsRange(store: SeriesStore, now: number, windowMs: number, 
       };
       return {
         service,
-        rps: times.map((_, i) => a.calls[i]! / seconds),
+        rps: times.map((_, i) => (a.served[i] === 1 ? a.calls[i]! / seconds : null)),
         errorRate: times.map((_, i) => (a.calls[i]! > 0 ? a.errors[i]! / a.calls[i]! : null)),
         p50Ms: times.map((_, i) => at(i, 0.5)),
         p99Ms: times.map((_, i) => at(i, 0.99)),

@@ -118,7 +118,7 @@ function Service({ service: s, now, onAction }: { service: ServiceRow; now: numb
                 </a>
               </th>
               <td>
-                <span class={`badge ${r.ready ? 'running' : r.phase}`}>{r.ready ? 'ready' : r.phase}</span>
+                <span class={`badge ${r.ready ? 'ready' : r.phase}`}>{r.ready ? 'ready' : r.phase}</span>
               </td>
               <td>{r.health}</td>
               <td>{r.restarts}</td>
@@ -164,7 +164,7 @@ function describe(e: PlatformEvent): string {
     case 'rollout':
       return `${e.service} rollout of ${e.version.slice(0, 12)} ${e.state}${e.reason !== null ? `: ${e.reason}` : ''}`;
     case 'release':
-      return `release ${e.id} (${e.sha.slice(0, 12)}) ${e.state}: ${e.detail}`;
+      return `release ${e.id} (${e.sha.slice(0, 12)}) ${e.state}${e.detail !== '' ? `: ${e.detail}` : ''}`;
     case 'proxy':
       return `${e.service} proxy: ${e.detail}`;
     case 'platform':

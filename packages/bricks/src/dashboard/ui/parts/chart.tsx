@@ -45,9 +45,11 @@ export function Chart({ title, times, series, unit }: ChartProps) {
     plot.current?.setData(data);
   });
 
-  const points = series.reduce((n, s) => n + s.values.filter((v) => v !== null).length, 0);
+  const values = series.flatMap((s) => s.values.filter((v): v is number => v !== null));
+  const points = values.length;
+  // For tests and scripts: how many points it drew, and the highest.
   return (
-    <figure class="chart" data-points={points}>
+    <figure class="chart" data-points={points} data-peak={points === 0 ? '' : Math.max(...values)}>
       <figcaption>{title}</figcaption>
       <div ref={box} role="img" aria-label={`${title}: ${series.map((s) => s.label).join(', ')}`} />
       {points === 0 ? <p class="muted">No data in this window yet.</p> : null}
