@@ -43,6 +43,14 @@ export default tseslint.config(
       '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true, allowBoolean: true }],
     },
   },
+  // The dashboard's browser code has its own project (the DOM, Preact's JSX).
+  {
+    files: ['packages/bricks/src/dashboard/ui/**/*.ts', 'packages/bricks/src/dashboard/ui/**/*.tsx'],
+    extends: [js.configs.recommended, ...tseslint.configs.recommendedTypeChecked],
+    languageOptions: {
+      parserOptions: { project: './packages/bricks/src/dashboard/ui/tsconfig.json', tsconfigRootDir: import.meta.dirname },
+    },
+  },
   {
     files: ['**/*.test.ts', 'test/**/*.ts', 'bench/**/*.ts'],
     rules: { '@typescript-eslint/no-non-null-assertion': 'off' },

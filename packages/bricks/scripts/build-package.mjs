@@ -1,13 +1,15 @@
 // What `npm pack` (prepack) builds into dist/ for an installed bricks, which runs on plain node
 // and writes nothing beside itself (bin/package-layout.js): the CLI with its lazily loaded chunks,
 // bundled as a source checkout bundles it (bin/cli-bundle.js), and the group launcher and the local
-// PostgreSQL server, programs of their own, with the SDK's replica-environment names bundled in.
+// PostgreSQL server, programs of their own, with the SDK's replica-environment names bundled in,
+// and the dashboard's browser code.
 import { build } from 'esbuild';
 import { cpSync, mkdirSync, rmSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { cliBuildOptions } from '../bin/cli-bundle.js';
+import { PREBUILT_DASHBOARD_DIR, uiBuildOptions } from '../src/dashboard/ui-bundle.mjs';
 import { PREBUILT_AMBASSADOR, PREBUILT_GATEWAY, PREBUILT_GROUP_LAUNCHER, PREBUILT_MAIN, PREBUILT_POSTGRES_SERVER, PREBUILT_SWARM_AUTOSCALER } from '../bin/package-layout.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -51,6 +53,8 @@ export async function buildPackage(outDir) {
   const composeSpec = join(outDir, 'compose-spec');
   mkdirSync(composeSpec, { recursive: true });
   for (const file of ['LICENSE', 'NOTICE']) cpSync(join(ROOT, 'src', 'stack', 'compose-spec', file), join(composeSpec, file));
+  // The dashboard's browser code, one JS and one CSS file that the daemon serves (no CDN).
+  await build(uiBuildOptions(ROOT, join(outDir, relative('dist', PREBUILT_DASHBOARD_DIR))));
   const external = new Set();
   for (const { metafile } of [main, launcher, autoscaler, gateway, postgres]) {
     for (const output of Object.values(metafile.outputs)) {

@@ -24,6 +24,7 @@ test('the built CLI imports exactly the dependencies package.json declares; the 
   assert.ok(files.includes('group-launcher.mjs'));
   assert.ok(files.includes('postgres-server.mjs'), 'the local PostgreSQL server');
   assert.ok(files.includes('ambassador.mjs'), 'the ambassador');
+  assert.ok(files.includes(join('dashboard', 'dashboard.js')) && files.includes(join('dashboard', 'dashboard.css')), "the dashboard's browser code, which the daemon serves");
   for (const file of files.filter((f) => f.endsWith('.js') || f.endsWith('.mjs'))) {
     // Nothing that needs a TypeScript loader or the repository around it.
     assert.doesNotMatch(readFileSync(join(out, file), 'utf8'), /from\s*["'][^"']*\.ts["']|import\(["'][^"']*\.ts["']\)/, `${file} imports a .ts module`);

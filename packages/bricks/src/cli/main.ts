@@ -11,6 +11,7 @@ import { DEFAULT_TEMPLATE, TEMPLATES } from '../scaffold/templates.ts';
 // (about a second on this machine) or the bundler.
 const load = {
   config: () => import('./commands/config.ts'),
+  dashboard: () => import('./commands/dashboard.ts'),
   deploy: () => import('./commands/deploy.ts'),
   dev: () => import('./commands/dev.ts'),
   gen: () => import('./commands/gen.ts'),
@@ -83,6 +84,11 @@ command('down')
     if (parseTarget(opts.target, ['local', 'swarm'], 'down') === 'swarm') return (await load.targets()).downSwarmCommand({ ...globals(cmd), volumes: opts.volumes === true });
     return (await load.down()).down({ ...globals(cmd), timeout: String(opts.timeout), volumes: opts.volumes === true });
   });
+
+command('dashboard')
+  .description('print a one-time login link to the stack\'s web dashboard (valid 5 minutes)')
+  .option('--open', 'also open it in the desktop\'s browser')
+  .action(async (opts: Opts, cmd: Command) => (await load.dashboard()).dashboard({ ...globals(cmd), open: opts.open === true }));
 
 command('ps')
   .description('list services and replicas: pid, port, state, health, restarts, uptime, CPU, memory')

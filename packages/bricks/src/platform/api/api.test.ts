@@ -121,6 +121,7 @@ describe('control API', () => {
           text: () => '# HELP bricks_x An example.\n# TYPE bricks_x gauge\nbricks_x 1\n',
           targets: () => [{ targets: ['127.0.0.1:9'], labels: { service: 'api' } }],
           top: async (windowMs) => ({ at: 1, windowMs, rows: [], addresses: [], replicas: [], store: { series: 0, maxSeries: 1, bytes: 0, retentionMs: 1, dropped: 0 } }),
+          range: (_windowMs, stepMs) => ({ stepMs, times: [], services: [] }),
         },
       }),
     );

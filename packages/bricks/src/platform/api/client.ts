@@ -7,7 +7,7 @@ import { API } from './contract/index.ts';
 import type {
   ConfigDoc, DiffDoc, DiffQuery, DownAnswer, EventsQuery, HistoryDoc, JsonOf, LineOf, LogLine, LogsQuery, OperationLine, PlatformEvent, QueryCodec,
   RequestOf, RestartAnswer, RestartRequest, RollbackRequest, RouteName, ScaleAnswer, ScaleRequest, StatusDoc, StatusQuery, TokenAnswer, TokenRequest,
-  HttpSdGroup, TopDoc, TopQuery, TraceDoc, TracesDoc, TracesQuery,
+  DashboardLoginAnswer, HttpSdGroup, RangeDoc, RangeQuery, TopDoc, TopQuery, TraceDoc, TracesDoc, TracesQuery,
 } from './contract/index.ts';
 import { ApiError } from './errors.ts';
 
@@ -97,6 +97,15 @@ export class ApiClient {
 
   top(query: TopQuery = {}): Promise<TopDoc> {
     return this.json('top', query);
+  }
+
+  metricsRange(query: RangeQuery = {}): Promise<RangeDoc> {
+    return this.json('metricsRange', query);
+  }
+
+  /** A one-time login link to the dashboard. */
+  dashboardLogin(): Promise<DashboardLoginAnswer> {
+    return this.json('dashboardLogin', undefined);
   }
 
   /** Any route that answers with a document. */

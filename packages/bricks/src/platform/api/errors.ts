@@ -1,10 +1,12 @@
 // The control API's one error class: a closed set of codes, each with its HTTP status.
 import { CodedError } from '../../util/coded-error.ts';
 
-export type ApiErrorCode = 'unauthenticated' | 'not-found' | 'bad-request' | 'conflict' | 'unavailable' | 'internal';
+export type ApiErrorCode = 'unauthenticated' | 'forbidden' | 'not-found' | 'bad-request' | 'conflict' | 'unavailable' | 'internal';
 
 const STATUS: Record<ApiErrorCode, number> = {
   unauthenticated: 401,
+  /** Authenticated, but the request may not be made so (a cross-site POST with a dashboard session). */
+  forbidden: 403,
   'not-found': 404,
   'bad-request': 400,
   conflict: 409,

@@ -4,7 +4,7 @@
 import type { Stack } from '../../stack/model.ts';
 import type { LogFilter } from '../telemetry/log-filter.ts';
 import type { Usage } from '../telemetry/usage.ts';
-import type { DeployProgress, DeployResult, DiffDoc, DiscoveryDoc, HistoryDoc, HttpSdGroup, IdentityDiscoveryDoc, JwksDoc, LogLine, ServiceStatus, TokenAnswer, TokenRequest, TopDoc, OtlpExportAnswer, TraceDoc, TracesDoc, TracesQuery } from './contract/index.ts';
+import type { DashboardLoginAnswer, RangeDoc, DeployProgress, DeployResult, DiffDoc, DiscoveryDoc, HistoryDoc, HttpSdGroup, IdentityDiscoveryDoc, JwksDoc, LogLine, ServiceStatus, TokenAnswer, TokenRequest, TopDoc, OtlpExportAnswer, TraceDoc, TracesDoc, TracesQuery } from './contract/index.ts';
 
 /** The running services: met by the supervisor. */
 export interface ServicesPort {
@@ -68,6 +68,13 @@ export interface MetricsPort {
   text(): string;
   targets(): readonly HttpSdGroup[];
   top(windowMs: number): Promise<TopDoc>;
+  /** Per-service lines over a window, for charts. */
+  range(windowMs: number, stepMs: number): RangeDoc;
+}
+
+/** The dashboard: met by src/dashboard's Dashboard. */
+export interface DashboardPort {
+  loginUrl(): DashboardLoginAnswer;
 }
 
 /** The trace store: met by telemetry/traces. */

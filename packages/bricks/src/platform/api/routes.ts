@@ -8,11 +8,11 @@ import { CodedError } from '../../util/coded-error.ts';
 import { DEFAULT_LOG_TAIL, DEFAULT_ROLLBACK_REF } from './contract/index.ts';
 import type { DeployProgress, DeployResult, LogLine, OperationLine, PlatformEvent } from './contract/index.ts';
 import { ApiError } from './errors.ts';
-import type { EventFeed, IdentityPort, LogsPort, MetricsPort, ReleasesPort, ServicesPort, TracesPort, UsageReader } from './ports.ts';
+import type { DashboardPort, EventFeed, IdentityPort, LogsPort, MetricsPort, ReleasesPort, ServicesPort, TracesPort, UsageReader } from './ports.ts';
 import { routeTable } from './route-table.ts';
 import { streamOf } from './server.ts';
 import { EXPOSITION_CONTENT_TYPE } from '../telemetry/exposition-writer.ts';
-import { DEFAULT_TOP_WINDOW_MS } from './contract/index.ts';
+import { DEFAULT_RANGE_STEP_MS, DEFAULT_RANGE_WINDOW_MS, DEFAULT_TOP_WINDOW_MS } from './contract/index.ts';
 import type { Route } from './server.ts';
 
 export interface RouteDeps {
@@ -25,6 +25,8 @@ export interface RouteDeps {
   readonly traces: TracesPort;
   /** The identity issuer; without one its routes answer not-found. */
   readonly identity?: IdentityPort;
+  /** The dashboard; without one its login route answers not-found. */
+  readonly dashboard?: DashboardPort;
   /** Stops the daemon; the answer to `down` is sent first. */
   readonly shutdown: () => void;
   /** Writes the scale settings, so that they survive a daemon restart. */
@@ -124,6 +126,11 @@ export function routes(deps: RouteDeps): Route[] {
     metrics: async () => ({ kind: 'text', body: deps.metrics.text(), contentType: EXPOSITION_CONTENT_TYPE }),
     prometheusTargets: async () => ({ kind: 'json', body: deps.metrics.targets() }),
     top: async ({ windowMs }) => ({ kind: 'json', body: await deps.metrics.top(windowMs ?? DEFAULT_TOP_WINDOW_MS) }),
+    metricsRange: async ({ windowMs, stepMs }) => ({ kind: 'json', body: deps.metrics.range(windowMs ?? DEFAULT_RANGE_WINDOW_MS, stepMs ?? DEFAULT_RANGE_STEP_MS) }),
+    dashboardLogin: async () => {
+      if (deps.dashboard === undefined) throw new ApiError('not-found', 'this daemon serves no dashboard');
+      return { kind: 'json', body: deps.dashboard.loginUrl() };
+    },
   });
 }
 

@@ -1,5 +1,6 @@
 // The control API: HTTP + JSON on loopback, every route but discovery behind the bearer token
-// that the daemon writes to `.bricks/token` (0600). Streams (events, logs) are NDJSON.
+// that the daemon writes to `.bricks/token` (0600), or a dashboard session (see WebFront).
+// Streams (events, logs) are NDJSON. Paths outside /v1 are the dashboard's.
 import { timingSafeEqual } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -34,10 +35,22 @@ export interface Route {
 /** Request bodies are small JSON commands; anything larger is a mistake. */
 const MAX_BODY = 1 << 20;
 
+/**
+ * What else the listener serves: the dashboard (src/dashboard). It answers every path outside
+ * /v1, and admits /v1 requests that come with a session instead of the token.
+ */
+export interface WebFront {
+  handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void>;
+  /** Throws the ApiError to answer with when the request may not use the route. */
+  admit(req: IncomingMessage): void;
+}
+
+const API_PREFIX = '/v1/';
+
 export interface ApiServer {
   readonly url: string;
   /** Starts answering with these routes; until then every request is `unavailable`. */
-  serve(routes: readonly Route[]): void;
+  serve(routes: readonly Route[], web?: WebFront): void;
   close(): Promise<void>;
 }
 
@@ -48,6 +61,7 @@ export interface ApiServer {
 export async function listenApi(token: string, preferredPort = 0): Promise<ApiServer> {
   const expected = Buffer.from(`Bearer ${token}`);
   let routes: readonly Route[] | null = null;
+  let web: WebFront | null = null;
   const server = createServer((req, res) => {
     void serve(req, res).catch((err: unknown) => sendError(res, ApiError.from(err)));
   });
@@ -55,6 +69,7 @@ export async function listenApi(token: string, preferredPort = 0): Promise<ApiSe
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (routes === null) throw new ApiError('unavailable', 'the bricks daemon is still starting');
     const url = new URL(req.url ?? '/', 'http://bricks');
+    if (web !== null && !url.pathname.startsWith(API_PREFIX)) return web.handle(req, res, url);
     const route = routes.find((r) => r.path === url.pathname && r.method === req.method);
     if (route === undefined) {
       const known = routes.some((r) => r.path === url.pathname);
@@ -62,9 +77,9 @@ export async function listenApi(token: string, preferredPort = 0): Promise<ApiSe
     }
     if (route.public !== true) {
       const given = Buffer.from(req.headers.authorization ?? '');
-      if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-        throw new ApiError('unauthenticated', 'missing or wrong token: read it from .bricks/token of the project');
-      }
+      const bearer = given.length === expected.length && timingSafeEqual(given, expected);
+      if (!bearer && web !== null) web.admit(req);
+      else if (!bearer) throw new ApiError('unauthenticated', 'missing or wrong token: read it from .bricks/token of the project');
     }
     const controller = new AbortController();
     res.on('close', () => controller.abort());
@@ -106,9 +121,10 @@ export async function listenApi(token: string, preferredPort = 0): Promise<ApiSe
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
-    serve: (table) => {
+    serve: (table, front) => {
       if (routes !== null) throw new Error('the control API already serves its routes');
       routes = table;
+      web = front ?? null;
     },
     close: () =>
       new Promise<void>((resolve) => {

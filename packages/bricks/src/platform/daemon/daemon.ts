@@ -14,6 +14,7 @@ import { CodedError } from '../../util/coded-error.ts';
 import type { IdentityPort } from '../api/ports.ts';
 import { routes } from '../api/routes.ts';
 import { listenApi } from '../api/server.ts';
+import { Dashboard, loadAssets } from '../../dashboard/index.ts';
 import { EventBus } from '../events.ts';
 import type { DaemonInfo, ProjectPaths } from '../paths.ts';
 import { projectPaths } from '../paths.ts';
@@ -207,7 +208,12 @@ export async function startDaemon(stackFile: string, log: DaemonLog): Promise<Ru
     return shutdownStarted;
   };
 
-  api.serve(routes({ services: supervisor, events, logs, releases: releaseApi(deployer), usage: processUsage, metrics, traces: tracesApi(traces), identity: identityApi(issuer), shutdown: () => void stop(), persist }));
+  // On the API's own port: one loopback listener, and the page's calls are same-origin.
+  const dashboard = new Dashboard({ apiUrl: api.url, stack: stack.name, assets: loadAssets });
+  api.serve(
+    routes({ services: supervisor, events, logs, releases: releaseApi(deployer), usage: processUsage, metrics, traces: tracesApi(traces), identity: identityApi(issuer), dashboard, shutdown: () => void stop(), persist }),
+    dashboard,
+  );
 
   await persist();
   // Both describe this process: not durable (see writeFileAtomic).

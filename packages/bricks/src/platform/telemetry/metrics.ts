@@ -2,7 +2,7 @@
 // reads them and every replica's /metrics into the series store every 5 s, and the three
 // things the control API answers from them: the exposition, Prometheus' http_sd targets, and
 // `bricks top`'s document.
-import type { HttpSdGroup, PlatformEvent, ServiceStatus, TopDoc } from '../api/contract/index.ts';
+import type { HttpSdGroup, PlatformEvent, RangeDoc, ServiceStatus, TopDoc } from '../api/contract/index.ts';
 import type { Subscribable, UsageReader } from '../api/ports.ts';
 import type { ServiceProxy } from '../proxy/index.ts';
 import { PLATFORM_METRIC, PLATFORM_TARGET, PlatformMetrics } from './platform-metrics.ts';
@@ -10,6 +10,7 @@ import { Scraper } from './scraper.ts';
 import type { ScrapeTarget } from './scraper.ts';
 import { increaseOf, SeriesStore } from './series-store.ts';
 import { topRows } from './top.ts';
+import { metricsRange } from './range.ts';
 
 export interface MetricsOptions {
   readonly proxies: ReadonlyMap<string, ServiceProxy>;
@@ -83,6 +84,10 @@ export class Metrics {
       groups.push({ targets: [url.host], labels: { __metrics_path__: url.pathname, stack, service: t.service, replica: t.replica, version: t.version } });
     }
     return groups;
+  }
+
+  range(windowMs: number, stepMs: number): RangeDoc {
+    return metricsRange(this.store, this.now(), windowMs, stepMs);
   }
 
   async top(windowMs: number): Promise<TopDoc> {

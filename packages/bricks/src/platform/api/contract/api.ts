@@ -21,6 +21,9 @@ import type { StatusDoc, StatusQuery } from './status.ts';
 import type { OtlpExportAnswer, TraceDoc, TraceQuery, TracesDoc, TracesQuery } from './traces.ts';
 import { traceQuery, tracesQuery } from './traces.ts';
 import { statusQuery } from './status.ts';
+import type { DashboardLoginAnswer } from './dashboard.ts';
+import type { RangeDoc, RangeQuery } from './metrics-range.ts';
+import { rangeQuery } from './metrics-range.ts';
 
 /** The normalized stack, as `bricks config --json` prints it. */
 export type ConfigDoc = StackJson;
@@ -44,6 +47,8 @@ export const API = {
   /** Prometheus http_sd: every ready replica and the platform, labelled service, replica, version. */
   prometheusTargets: route<void, readonly HttpSdGroup[]>({ method: 'GET', path: '/v1/prometheus/targets', public: true, request: NO_REQUEST }),
   top: route<TopQuery, TopDoc>({ method: 'GET', path: '/v1/top', request: { in: 'query', codec: topQuery } }),
+  metricsRange: route<RangeQuery, RangeDoc>({ method: 'GET', path: '/v1/metrics/range', request: { in: 'query', codec: rangeQuery } }),
+  dashboardLogin: route<void, DashboardLoginAnswer>({ method: 'POST', path: '/v1/dashboard/login', request: NO_REQUEST }),
   /** `bricks secret set` changed the store: bring new values to the services that use them. Progress, then the result. */
   secretsReload: route<void, never, OperationLine>({ method: 'POST', path: '/v1/secrets/reload', request: NO_REQUEST }),
   identityDiscovery: route<void, IdentityDiscoveryDoc>({ method: 'GET', path: '/v1/identity/.well-known/openid-configuration', public: true, request: NO_REQUEST }),
