@@ -27,8 +27,6 @@ export class Turns {
   /** When this turn began starting calls; undefined until one starts in it. */
   #turnStart: number | undefined;
   #drainScheduled = false;
-  /** When the last drain ended: the loop's other work (reading, refusing, writing) ran since. */
-  #drainEnded: number | undefined;
 
   constructor(private readonly opts: TurnsOptions) {}
 
@@ -63,18 +61,12 @@ export class Turns {
     this.#turnStart = began;
     // Calls that arrive before the next turn queue behind the ones left.
     this.opts.nextTurn(() => (this.#turnStart = undefined));
-    // The slice, or as long as the rest of the loop took since the last drain: admitted calls get
-    // at least half the loop, however much reading and refusing a flood of requests takes.
-    const spent = this.#drainEnded === undefined ? 0 : began - this.#drainEnded;
-    this.#startNext(began, Math.max(this.opts.sliceMs, spent));
+    this.#startNext(began);
   };
 
   /** Starts the next waiting call, then, once its first synchronous stretch of work has run, the next, while the slice lasts. */
-  #startNext(began: number, budgetMs: number): void {
-    const t = this.opts.now();
-    if (this.waiting === 0 || t - began >= budgetMs) {
-      // Only a queue that waits on counts the time since: after an idle spell the slice is enough.
-      this.#drainEnded = this.waiting > 0 ? t : undefined;
+  #startNext(began: number): void {
+    if (this.waiting === 0 || this.opts.now() - began >= this.opts.sliceMs) {
       if (this.#head === this.#queue.length) {
         this.#queue.length = 0;
         this.#head = 0;
@@ -86,7 +78,7 @@ export class Turns {
     const start = this.#queue[this.#head]!;
     this.#queue[this.#head++] = noop;
     start();
-    (this.opts.afterMicrotasks ?? afterMicrotasks)(() => this.#startNext(began, budgetMs));
+    (this.opts.afterMicrotasks ?? afterMicrotasks)(() => this.#startNext(began));
   }
 }
 
