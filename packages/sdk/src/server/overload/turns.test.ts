@@ -3,15 +3,13 @@ import { test } from 'node:test';
 import { Turns } from './turns.ts';
 
 /** A fake event loop: `turn()` runs what was scheduled for the next turn, in order. */
-function fakeLoop(): { now: () => number; advance: (ms: number) => void; nextTurn: (f: () => void) => void; afterMicrotasks: (f: () => void) => void; turn: () => void } {
+function fakeLoop(): { now: () => number; advance: (ms: number) => void; nextTurn: (f: () => void) => void; turn: () => void } {
   let t = 0;
   let pending: (() => void)[] = [];
   return {
     now: () => t,
     advance: (ms) => (t += ms),
     nextTurn: (f) => pending.push(f),
-    // These tests' handlers do their work synchronously: nothing is left for microtasks.
-    afterMicrotasks: (f) => f(),
     turn: () => {
       const run = pending;
       pending = [];
@@ -81,30 +79,4 @@ test('a new turn has a fresh slice', () => {
   assert.equal(turns.mayRunNow(), false);
   loop.turn();
   assert.equal(turns.mayRunNow(), true);
-});
-
-test('a handler that awaits once and then works spends the slice too: a drain does not start every waiting call at once', async () => {
-  const loop = fakeLoop();
-  // The real default: the next start waits until the microtasks the last one queued have run.
-  const turns = new Turns({ sliceMs: 5, now: loop.now, nextTurn: loop.nextTurn });
-  let started = 0;
-  let worked = 0;
-  for (let i = 0; i < 10; i++)
-    turns.later(() => {
-      started++;
-      // As `await db; compute()`: the work (2 ms) runs in a microtask after the start returned.
-      void Promise.resolve().then(() => {
-        worked++;
-        loop.advance(2);
-      });
-    });
-  loop.turn();
-  await new Promise((r) => setImmediate(r));
-  // 2 + 2 < 5, 2 + 2 + 2 >= 5: the third start spends the slice, the rest wait for a turn.
-  assert.equal(started, 3);
-  assert.equal(worked, 3);
-  assert.equal(turns.waiting, 7);
-  loop.turn();
-  await new Promise((r) => setImmediate(r));
-  assert.equal(started, 6);
 });

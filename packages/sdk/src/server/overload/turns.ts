@@ -9,17 +9,7 @@ export interface TurnsOptions {
   readonly now: () => number;
   /** Runs a function on the loop's next turn (setImmediate); injected for tests. */
   readonly nextTurn: (run: () => void) => void;
-  /**
-   * Runs a function once the microtasks queued so far, and those they queue, have run
-   * (default: a microtask that queues a nextTick, which Node runs only after the microtask
-   * queue is empty). A handler that awaits once and then computes does its work there, after
-   * `start` has returned: the slice must see that time, or a drain would start every waiting
-   * call in one go and run all their work before the loop writes a single answer.
-   */
-  readonly afterMicrotasks?: (run: () => void) => void;
 }
-
-const afterMicrotasks = (run: () => void): void => queueMicrotask(() => process.nextTick(run));
 
 export class Turns {
   readonly #queue: (() => void)[] = [];
@@ -57,29 +47,26 @@ export class Turns {
   }
 
   readonly #drain = (): void => {
+    this.#drainScheduled = false;
     const began = this.opts.now();
     this.#turnStart = began;
+    while (this.waiting > 0) {
+      const start = this.#queue[this.#head]!;
+      this.#queue[this.#head++] = noop;
+      start();
+      if (this.opts.now() - began >= this.opts.sliceMs) break;
+    }
+    if (this.#head === this.#queue.length) {
+      this.#queue.length = 0;
+      this.#head = 0;
+    }
     // Calls that arrive before the next turn queue behind the ones left.
     this.opts.nextTurn(() => (this.#turnStart = undefined));
-    this.#startNext(began);
-  };
-
-  /** Starts the next waiting call, then, once its first synchronous stretch of work has run, the next, while the slice lasts. */
-  #startNext(began: number): void {
-    if (this.waiting === 0 || this.opts.now() - began >= this.opts.sliceMs) {
-      if (this.#head === this.#queue.length) {
-        this.#queue.length = 0;
-        this.#head = 0;
-      }
-      this.#drainScheduled = this.waiting > 0;
-      if (this.#drainScheduled) this.opts.nextTurn(this.#drain);
-      return;
+    if (this.waiting > 0) {
+      this.#drainScheduled = true;
+      this.opts.nextTurn(this.#drain);
     }
-    const start = this.#queue[this.#head]!;
-    this.#queue[this.#head++] = noop;
-    start();
-    (this.opts.afterMicrotasks ?? afterMicrotasks)(() => this.#startNext(began));
-  }
+  };
 }
 
 const noop = (): void => undefined;
