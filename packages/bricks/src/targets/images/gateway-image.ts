@@ -2,11 +2,11 @@
 // program/main.ts; an installed bricks ships it prebuilt in dist/) and the stack's descriptor
 // set, at the paths its replicas are told (../gateway.ts). No artifact of the user's own.
 import { createHash } from 'node:crypto';
-import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isSourceCheckout, PREBUILT_GATEWAY } from '../../../bin/package-layout.js';
-import { packagePath } from '../../util/package-root.ts';
+import { PREBUILT_GATEWAY } from '../../../bin/package-layout.js';
 import { TargetError } from '../errors.ts';
+import { bricksProgram } from './bricks-program.ts';
 import { GATEWAY_IMAGE_DESCRIPTORS, GATEWAY_IMAGE_PROGRAM } from '../gateway.ts';
 
 export interface GatewayProgram {
@@ -20,30 +20,12 @@ let bundled: Promise<GatewayProgram> | undefined;
 /** The program as one file, bundled once per process. */
 export function gatewayProgram(): Promise<GatewayProgram> {
   bundled ??= (async () => {
-    const code = await programCode().catch((err: unknown) => {
+    const code = await bricksProgram('src/gateway/program/main.ts', PREBUILT_GATEWAY, "bricks' gateway program").catch((err: unknown) => {
       throw err instanceof TargetError ? err : new TargetError('build-failed', `bricks' gateway program could not be bundled: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
     });
     return { code, hash: createHash('sha256').update(code).digest('hex') };
   })();
   return bundled;
-}
-
-async function programCode(): Promise<string> {
-  if (!isSourceCheckout(packagePath())) return readFile(packagePath(PREBUILT_GATEWAY), 'utf8');
-  const { build } = await import('esbuild');
-  const out = await build({
-    absWorkingDir: packagePath(),
-    entryPoints: ['src/gateway/program/main.ts'],
-    bundle: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    write: false,
-    logLevel: 'warning',
-  });
-  const file = out.outputFiles[0];
-  if (file === undefined) throw new TargetError('build-failed', "esbuild wrote no bundle of bricks' gateway program");
-  return file.text;
 }
 
 /** The command the image runs. */

@@ -3,14 +3,14 @@
 // prebuilt in dist/) on the same base image, tagged by a hash of both, so an unchanged program
 // is not rebuilt and its service is left alone by the next deploy.
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { isSourceCheckout, PREBUILT_SWARM_AUTOSCALER } from '../../../../bin/package-layout.js';
-import { packagePath } from '../../../util/package-root.ts';
+import { PREBUILT_SWARM_AUTOSCALER } from '../../../../bin/package-layout.js';
 import { docker, runDocker } from '../../docker/cli.ts';
 import type { DockerRunner } from '../../docker/cli.ts';
 import { TargetError } from '../../errors.ts';
+import { bricksProgram } from '../../images/bricks-program.ts';
 import { DEFAULT_BASE_IMAGE } from '../../images/build-images.ts';
 import type { OnProgress } from '../../progress.ts';
 
@@ -23,24 +23,6 @@ export interface AutoscalerImageOptions {
 
 /** The image's repository (the same for every stack: the program does not depend on one). */
 export const AUTOSCALER_REPOSITORY = 'bricks-swarm-autoscaler';
-
-async function program(): Promise<string> {
-  if (!isSourceCheckout(packagePath())) return readFile(packagePath(PREBUILT_SWARM_AUTOSCALER), 'utf8');
-  const { build } = await import('esbuild');
-  const out = await build({
-    absWorkingDir: packagePath(),
-    entryPoints: ['src/targets/swarm/autoscaler/main.ts'],
-    bundle: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    write: false,
-    logLevel: 'warning',
-  });
-  const file = out.outputFiles[0];
-  if (file === undefined) throw new TargetError('build-failed', 'esbuild wrote no Swarm autoscaler bundle');
-  return file.text;
-}
 
 /** Builds (or finds) the autoscaler image and returns its reference. Throws TargetError. */
 export async function buildAutoscalerImage(opts: AutoscalerImageOptions = {}): Promise<string> {
@@ -55,7 +37,7 @@ export async function buildAutoscalerImage(opts: AutoscalerImageOptions = {}): P
   }
   let code: string;
   try {
-    code = await program();
+    code = await bricksProgram('src/targets/swarm/autoscaler/main.ts', PREBUILT_SWARM_AUTOSCALER, 'the Swarm autoscaler');
   } catch (err) {
     throw err instanceof TargetError ? err : new TargetError('build-failed', `the Swarm autoscaler's program could not be bundled: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
   }
