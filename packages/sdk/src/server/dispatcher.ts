@@ -8,7 +8,7 @@ import type { Authenticator } from '../auth/authenticator.ts';
 import type { Guard } from '../auth/guard.ts';
 import { asyncShape, isThenable, runInCall, streamingShape, type HandlerShape } from '../context/call-context.ts';
 import { CallScope, type Arrival, type CancelSource } from '../context/call-scope.ts';
-import { clockAt } from '../context/clock.ts';
+import { clockAt, clockNow } from '../context/clock.ts';
 import { BricksError } from '../errors/index.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import { serverSeries, type HistogramSeries } from '../telemetry/metrics.ts';
@@ -162,10 +162,14 @@ export class Dispatcher {
    * once the handler has taken its signal.
    */
   invoke(route: Route, input: MessageShape<DescMessage>, call: IncomingCall): InvokeResult | Promise<InvokeResult> {
-    const turns = this.opts.overload?.turns;
+    const gate = this.opts.overload;
+    const turns = gate?.turns;
     // This turn of the loop has started calls for long enough: the rest start on the next
     // one, after answers are written (the deadline is checked again when it does start).
-    if (turns !== undefined && call.transport !== 'in-process' && !turns.mayRunNow()) {
+    if (gate !== undefined && turns !== undefined && call.transport !== 'in-process' && !turns.mayRunNow()) {
+      // A caller whose deadline comes before its turn would is refused now, not answered late:
+      // the refusal costs nothing and the client may retry elsewhere.
+      if (call.deadline !== undefined && call.deadline - clockNow() < turns.expectedWaitMs()) return Promise.reject(gate.refusal());
       return new Promise<InvokeResult>((resolve, reject) =>
         turns.later(() => {
           try {

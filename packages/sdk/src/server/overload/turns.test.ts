@@ -80,3 +80,20 @@ test('a new turn has a fresh slice', () => {
   loop.turn();
   assert.equal(turns.mayRunNow(), true);
 });
+
+test('the expected wait is the calls ahead times the loop time per started call, measured between drains while calls queue', () => {
+  const loop = fakeLoop();
+  const turns = new Turns({ sliceMs: 2, ...loop });
+  assert.equal(turns.expectedWaitMs(), 0, 'nothing measured yet');
+  assert.equal(turns.mayRunNow(), true);
+  loop.advance(2); // the slice is spent
+  for (let i = 0; i < 10; i++) turns.later(() => loop.advance(1));
+  loop.advance(3); // reading and refusing before the first drain
+  loop.turn(); // drain 1 starts 2 calls (2 ms), 8 wait
+  assert.equal(turns.waiting, 8);
+  assert.equal(turns.expectedWaitMs(), 0, 'one drain alone measures nothing');
+  loop.advance(4); // the rest of the loop: 4 ms
+  loop.turn(); // drain 2: 2 started over 2 + 4 ms since drain 1 → 3 ms a call
+  assert.equal(turns.waiting, 6);
+  assert.equal(turns.expectedWaitMs(), 7 * 3);
+});

@@ -17,12 +17,27 @@ export class Turns {
   /** When this turn began starting calls; undefined until one starts in it. */
   #turnStart: number | undefined;
   #drainScheduled = false;
+  /** When the last drain began, while the queue waits on; undefined after the queue emptied. */
+  #lastDrainAt: number | undefined;
+  /** Calls the last drain started. */
+  #lastStarted = 0;
+  /** The loop's time per started call while calls queue (smoothed); undefined until measured. */
+  #perCallMs: number | undefined;
 
   constructor(private readonly opts: TurnsOptions) {}
 
   /** Calls waiting for a later turn. */
   get waiting(): number {
     return this.#queue.length - this.#head;
+  }
+
+  /**
+   * How long a call queued now would wait before it starts: the calls ahead of it times the
+   * loop's time per started call, as measured between drains while the queue stayed non-empty
+   * (that time includes reading, refusing and writing, not only the handlers). 0 until measured.
+   */
+  expectedWaitMs(): number {
+    return this.#perCallMs === undefined ? 0 : (this.waiting + 1) * this.#perCallMs;
   }
 
   /** May a call start now? False while others wait (they go first) or when this turn's slice is spent. */
@@ -50,12 +65,21 @@ export class Turns {
     this.#drainScheduled = false;
     const began = this.opts.now();
     this.#turnStart = began;
+    if (this.#lastDrainAt !== undefined && this.#lastStarted > 0) {
+      const sample = (began - this.#lastDrainAt) / this.#lastStarted;
+      this.#perCallMs = this.#perCallMs === undefined ? sample : this.#perCallMs * (1 - WAIT_SMOOTHING) + sample * WAIT_SMOOTHING;
+    }
+    let started = 0;
     while (this.waiting > 0) {
       const start = this.#queue[this.#head]!;
       this.#queue[this.#head++] = noop;
       start();
+      started++;
       if (this.opts.now() - began >= this.opts.sliceMs) break;
     }
+    // Only a queue that waits on measures the loop: after an idle spell the gap says nothing.
+    this.#lastDrainAt = this.waiting > 0 ? began : undefined;
+    this.#lastStarted = started;
     if (this.#head === this.#queue.length) {
       this.#queue.length = 0;
       this.#head = 0;
@@ -68,5 +92,8 @@ export class Turns {
     }
   };
 }
+
+/** How much one drain's measurement moves the per-call estimate. */
+const WAIT_SMOOTHING = 0.3;
 
 const noop = (): void => undefined;
